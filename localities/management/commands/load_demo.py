@@ -1,0 +1,251 @@
+"""A deterministic demo data set and the demo users. Running it again adds nothing."""
+
+import datetime
+import random
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from localities.models import (
+    Assignment,
+    Case,
+    CaseArticle,
+    Establishment,
+    Inspection,
+    InspectionOutcome,
+    InspectionTeam,
+    Line,
+    Locality,
+    Report,
+    ReporterIdentity,
+    ReportKind,
+    ReportOutcome,
+    Role,
+)
+
+PASSWORD = "plan-tracker-demo"
+# (province code, communes used, establishments, reports, cases, yearly inspection rate)
+PROVINCES = [("01", 12, 90, 60, 24, 0.35), ("79", 10, 80, 50, 20, 0.18), ("48", 8, 50, 30, 10, 0.1)]
+# The demo commune officer's commune: Phường Ba Đình, Hà Nội.
+COMMUNE_OFFICER_COMMUNE = "00004"
+FIRST_DAY = datetime.date(2021, 1, 1)
+NAMES = {
+    Line.ACCOMMODATION: "Khách sạn",
+    Line.KARAOKE: "Karaoke",
+    Line.DISCOTHEQUE: "Vũ trường",
+    Line.MASSAGE: "Massage",
+    Line.RESTAURANT_BAR: "Nhà hàng",
+    Line.SAUNA_SPA_BARBER: "Spa",
+    Line.OTHER: "Cơ sở",
+}
+WORDS = ["Hoa Sen", "Bình Minh", "Ánh Dương", "Sông Hồng", "Phương Nam", "Hòa Bình", "Thăng Long"]
+WORDS += ["Sao Mai", "Biển Xanh", "Hướng Dương", "Trường An", "Kim Liên", "Mai Vàng"]
+LINE_WEIGHTS = [(Line.ACCOMMODATION, 55), (Line.KARAOKE, 14), (Line.MASSAGE, 9)]
+LINE_WEIGHTS += [(Line.RESTAURANT_BAR, 10), (Line.SAUNA_SPA_BARBER, 7), (Line.DISCOTHEQUE, 2)]
+LINE_WEIGHTS += [(Line.OTHER, 3)]
+
+
+def users_table():
+    return [
+        ("admin", Role.ADMINISTRATOR, None, "Quản trị viên"),
+        ("ministry", Role.MINISTRY, None, "Cán bộ Bộ Công an"),
+        ("province_officer", Role.PROVINCIAL_OFFICER, ("province", "01"), "Cán bộ Công an TP Hà Nội"),
+        (
+            "commune_officer",
+            Role.COMMUNE_OFFICER,
+            ("commune", COMMUNE_OFFICER_COMMUNE),
+            "Cán bộ Công an phường Ba Đình",
+        ),
+    ]
+
+
+class Command(BaseCommand):
+    help = "Load the demo data set and the demo users (idempotent)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--seed", type=int, default=2021)
+
+    def handle(self, *args, seed=2021, **options):
+        if not Locality.objects.filter(scheme="2025", code="01").exists():
+            self.stderr.write("Load the localities first: python manage.py load_localities")
+            raise SystemExit(1)
+        with transaction.atomic():
+            self._users()
+            if Establishment.objects.filter(code__startswith="DEMO-").exists():
+                self.stdout.write("Demo records are already loaded: nothing added.")
+            else:
+                self._records(random.Random(seed), timezone.localdate())
+        self.stdout.write(self.style.SUCCESS("Demo users (password: %s):" % PASSWORD))
+        for username, role, place, _ in users_table():
+            where = ""
+            if place:
+                where = " — " + str(Locality.objects.get(scheme="2025", code=place[1]))
+            self.stdout.write(f"  {username:<18} {Role(role).label}{where}")
+
+    def _users(self):
+        User = get_user_model()
+        for username, role, place, full_name in users_table():
+            user, created = User.objects.get_or_create(username=username)
+            if created:
+                user.set_password(PASSWORD)
+                user.first_name = full_name
+                user.is_staff = role == Role.ADMINISTRATOR
+                user.save()
+            locality = None
+            if place:
+                locality = Locality.objects.get(scheme="2025", code=place[1])
+            Assignment.objects.update_or_create(
+                user=user, defaults={"role": role, "locality": locality}
+            )
+
+    def _records(self, rng: random.Random, today: datetime.date):
+        span = (today - FIRST_DAY).days
+        kinds = list(ReportKind.objects.all())
+        for province_code, n_communes, n_est, n_reports, n_cases, rate in PROVINCES:
+            province = Locality.objects.get(scheme="2025", code=province_code)
+            communes = list(province.members.filter(level="commune").order_by("code")[:n_communes])
+            if province_code == "01":
+                ba_dinh = Locality.objects.get(scheme="2025", code=COMMUNE_OFFICER_COMMUNE)
+                if ba_dinh not in communes:
+                    communes[0] = ba_dinh
+            establishments = self._establishments(rng, province, communes, n_est, today, span)
+            self._inspections(rng, establishments, rate, today)
+            reports = self._reports(rng, province, communes, n_reports, kinds, today, span)
+            self._cases(rng, province, communes, reports, n_cases, today, span)
+
+    def _establishments(self, rng, province, communes, count, today, span):
+        lines, weights = zip(*LINE_WEIGHTS, strict=True)
+        result = []
+        for i in range(count):
+            # Every line appears in every province: the first seven take one line each.
+            line = list(Line)[i] if i < len(Line) else rng.choices(lines, weights)[0]
+            opened = None
+            if rng.random() < 0.9:
+                opened = FIRST_DAY - datetime.timedelta(days=rng.randint(0, 3000))
+                if rng.random() < 0.2:
+                    opened = FIRST_DAY + datetime.timedelta(days=rng.randint(0, span - 30))
+            closed = None
+            if rng.random() < 0.1:
+                start = max(opened or FIRST_DAY, FIRST_DAY)
+                closed = start + datetime.timedelta(days=rng.randint(30, max(31, (today - start).days)))
+                closed = min(closed, today)
+            commune = communes[i % len(communes)]
+            est = Establishment(
+                code=f"DEMO-{province.code}-{i + 1:04d}",
+                name=f"{NAMES[line]} {rng.choice(WORDS)} {i + 1}",
+                line=line,
+                commune=commune,
+                address=f"Số {rng.randint(1, 300)} đường {rng.choice(WORDS)}, {commune.name}",
+                permit_number=f"{rng.randint(100, 999)}/GCN-ANTT" if rng.random() < 0.8 else "",
+                opened_on=opened,
+                closed_on=closed,
+                in_scope=rng.random() > 0.03,
+            )
+            est.full_clean()
+            est.save()
+            result.append(est)
+        return result
+
+    def _inspections(self, rng, establishments, rate, today):
+        for est in establishments:
+            days = set()
+            for year in range(FIRST_DAY.year, today.year + 1):
+                if rng.random() >= rate:
+                    continue
+                start = max(datetime.date(year, 1, 1), est.opened_on or FIRST_DAY)
+                end = min(datetime.date(year, 12, 31), est.closed_on or today, today)
+                if start > end:
+                    continue
+                days.add(start + datetime.timedelta(days=rng.randint(0, (end - start).days)))
+            for day in sorted(days):
+                violation = rng.random() < 0.3
+                inspection = Inspection(
+                    establishment=est,
+                    inspected_on=day,
+                    team=rng.choice(list(InspectionTeam)),
+                    outcome=InspectionOutcome.VIOLATION if violation else InspectionOutcome.NO_VIOLATION,
+                    violations="Không xuất trình được sổ quản lý lưu trú" if violation else "",
+                    fine_vnd=rng.choice([2_000_000, 5_000_000, 10_000_000]) if violation else 0,
+                )
+                inspection.full_clean()
+                inspection.save()
+
+    def _reports(self, rng, province, communes, count, kinds, today, span):
+        reports = []
+        outcomes = list(ReportOutcome)
+        for i in range(count):
+            kind = kinds[i % len(kinds)]
+            # The last few are recent, so some are pending, due soon or overdue today.
+            if i >= count - 8:
+                received = today - datetime.timedelta(days=rng.randint(0, 45))
+            else:
+                received = FIRST_DAY + datetime.timedelta(days=rng.randint(0, span))
+            place = province if i % 9 == 0 else communes[i % len(communes)]
+            report = Report(
+                reference=f"DEMO-BC-{province.code}-{i + 1:04d}",
+                kind=kind,
+                locality=place,
+                received_on=received,
+                summary=f"Phản ánh hoạt động mại dâm tại cơ sở kinh doanh, {place.name}",
+            )
+            maximum = kind.legal_maximum(received)
+            if rng.random() < 0.2 and maximum > kind.base_deadline(received) + datetime.timedelta(days=1):
+                extra = rng.randint(1, (maximum - kind.base_deadline(received)).days)
+                report.extended_until = kind.base_deadline(received) + datetime.timedelta(days=extra)
+                report.extension_reason = "Vụ việc phức tạp, cần xác minh thêm"
+            deadline = report.compute_deadline()
+            # Handled on time (most), late (some), or not yet handled.
+            roll = rng.random()
+            if roll < 0.7:
+                handled = received + datetime.timedelta(days=rng.randint(3, max(3, (deadline - received).days)))
+            elif roll < 0.85:
+                handled = deadline + datetime.timedelta(days=rng.randint(1, 40))
+            else:
+                handled = None
+            if handled and handled > today:
+                handled = None
+            if handled:
+                report.handled_on = handled
+                report.outcome = rng.choice(outcomes)
+                report.verified_on = received + datetime.timedelta(days=rng.randint(0, (handled - received).days))
+                report.classified_on = report.verified_on + datetime.timedelta(
+                    days=rng.randint(0, (handled - report.verified_on).days)
+                )
+            elif (today - received).days > 3:
+                report.verified_on = received + datetime.timedelta(days=rng.randint(1, 3))
+            report.full_clean()
+            report.save()
+            ReporterIdentity.objects.create(
+                report=report,
+                full_name=f"Nguyễn Văn {chr(65 + i % 26)}",
+                address=f"Số {i + 1} phố {rng.choice(WORDS)}",
+                contact=f"09{rng.randint(10000000, 99999999)}",
+            )
+            reports.append(report)
+        return reports
+
+    def _cases(self, rng, province, communes, reports, count, today, span):
+        opened_reports = [r for r in reports if r.outcome == ReportOutcome.CASE_OPENED]
+        articles = list(CaseArticle)
+        for i in range(count):
+            report = opened_reports[i] if i < len(opened_reports) else None
+            if report:
+                opened = report.handled_on
+                place = report.locality
+            else:
+                opened = FIRST_DAY + datetime.timedelta(days=rng.randint(0, span - 10))
+                place = communes[i % len(communes)]
+            handled = opened + datetime.timedelta(days=rng.randint(20, 200))
+            case = Case(
+                reference=f"DEMO-VA-{province.code}-{i + 1:04d}",
+                locality=place,
+                article=articles[i % len(articles)] if i % 3 == 0 else CaseArticle.BROTHEL,
+                opened_on=opened,
+                handled_on=handled if handled <= today else None,
+                report=report,
+                summary="Vụ án chứa mại dâm / môi giới mại dâm",
+            )
+            case.full_clean()
+            case.save()

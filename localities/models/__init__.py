@@ -1,0 +1,43 @@
+from localities.models.access import Assignment, Role
+from localities.models.places import Level, Locality, LocalityConversion, Scheme
+from localities.models.records import (
+    Case,
+    CaseArticle,
+    Establishment,
+    Inspection,
+    InspectionOutcome,
+    InspectionTeam,
+    Line,
+)
+from localities.models.reports import (
+    IdentityAccess,
+    Report,
+    ReporterIdentity,
+    ReportKind,
+    ReportOutcome,
+    ReportStatus,
+)
+from localities.models.versioning import ConcurrentEditError
+
+__all__ = [
+    "Assignment",
+    "Case",
+    "CaseArticle",
+    "ConcurrentEditError",
+    "Establishment",
+    "IdentityAccess",
+    "Inspection",
+    "InspectionOutcome",
+    "InspectionTeam",
+    "Level",
+    "Line",
+    "Locality",
+    "LocalityConversion",
+    "Report",
+    "ReportKind",
+    "ReportOutcome",
+    "ReportStatus",
+    "ReporterIdentity",
+    "Role",
+    "Scheme",
+]

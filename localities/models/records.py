@@ -1,0 +1,306 @@
+"""Establishments, their inspections, and criminal cases."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from localities.models.places import Level, Locality, Scheme
+from localities.models.validation import not_before, not_in_future, raise_if
+from localities.models.versioning import VersionedModel
+from localities.querysets import ScopedQuerySet
+
+
+class Line(models.TextChoices):
+    """Business lines prone to prostitution (Decree 96/2016, as amended by Decree 56/2023)."""
+
+    ACCOMMODATION = "accommodation", _("Accommodation (hotel, guesthouse, motel, homestay)")
+    KARAOKE = "karaoke", _("Karaoke")
+    DISCOTHEQUE = "discotheque", _("Discotheque")
+    MASSAGE = "massage", _("Massage")
+    RESTAURANT_BAR = "restaurant_bar", _("Restaurant, bar, café with hostesses")
+    SAUNA_SPA_BARBER = "sauna_spa_barber", _("Sauna, spa, barber")
+    OTHER = "other", _("Other")
+
+
+class LocatedRecord(VersionedModel):
+    """A record placed in a current locality, with its province kept alongside for scoping."""
+
+    province = models.ForeignKey(
+        Locality,
+        verbose_name=_("province"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
+    # The locality code as the officer or the file gave it (e.g. "2004:00001"), kept verbatim.
+    locality_code_given = models.CharField(_("code as given"), max_length=12, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def _place(self) -> Locality | None:
+        raise NotImplementedError
+
+    def _check_place(self, errors: dict, field: str, *, commune_only: bool):
+        place = self._place()
+        if place is None:
+            return
+        if place.scheme != Scheme.NEW:
+            errors.setdefault(field, []).append(
+                ValidationError(
+                    gettext(
+                        "%(place)s belongs to the 2004 scheme, which ended on 30/06/2025: "
+                        "choose the commune it became."
+                    )
+                    % {"place": place},
+                    code="old_locality",
+                )
+            )
+        elif commune_only and place.level != Level.COMMUNE:
+            errors.setdefault(field, []).append(
+                ValidationError(
+                    gettext("%(place)s is a province: choose one of its communes.")
+                    % {"place": place},
+                    code="not_commune",
+                )
+            )
+
+    def save(self, *args, **kwargs):
+        place = self._place()
+        self.province_id = place.province_id or place.pk
+        super().save(*args, **kwargs)
+
+
+class Establishment(LocatedRecord):
+    code = models.CharField(_("registry code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    line = models.CharField(_("business line"), max_length=20, choices=Line.choices)
+    commune = models.ForeignKey(
+        Locality,
+        verbose_name=_("commune"),
+        on_delete=models.PROTECT,
+        related_name="establishments",
+        limit_choices_to={"scheme": Scheme.NEW, "level": Level.COMMUNE},
+    )
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    permit_number = models.CharField(
+        _("security and order permit number"),
+        max_length=60,
+        blank=True,
+        help_text=_("Giấy chứng nhận đủ điều kiện về an ninh, trật tự, if it has one."),
+    )
+    opened_on = models.DateField(_("opened on"), null=True, blank=True)
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    in_scope = models.BooleanField(_("in the plan's scope"), default=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at", "created_at"])
+    objects = ScopedQuerySet.as_manager()
+    scope_commune_field = "commune"
+
+    class Meta:
+        verbose_name = _("establishment")
+        verbose_name_plural = _("establishments")
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closed_on__isnull=True)
+                | Q(opened_on__isnull=True)
+                | Q(closed_on__gte=models.F("opened_on")),
+                name="establishment_closed_after_opened",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["province", "in_scope"]),
+            models.Index(fields=["commune", "in_scope"]),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.code})"
+
+    def get_absolute_url(self):
+        return reverse("establishment_detail", args=[self.pk])
+
+    def _place(self):
+        return self.commune if self.commune_id else None
+
+    def is_operating_on(self, day) -> bool:
+        """Opened on or before `day` (or opening unknown) and not closed before `day`."""
+        return (self.opened_on is None or self.opened_on <= day) and (
+            self.closed_on is None or self.closed_on >= day
+        )
+
+    def clean(self):
+        errors: dict = {}
+        self._check_place(errors, "commune", commune_only=True)
+        not_in_future(errors, "opened_on", self.opened_on, gettext("The opening date"))
+        not_in_future(errors, "closed_on", self.closed_on, gettext("The closing date"))
+        not_before(
+            errors,
+            "closed_on",
+            self.closed_on,
+            self.opened_on,
+            gettext("The closing date"),
+            gettext("the opening date"),
+        )
+        raise_if(errors)
+
+
+class InspectionTeam(models.TextChoices):
+    POLICE = "police", _("Police alone")
+    INTERAGENCY = "interagency", _("Inter-agency team (culture, labour-social affairs, health)")
+
+
+class InspectionOutcome(models.TextChoices):
+    NO_VIOLATION = "no_violation", _("No violation")
+    VIOLATION = "violation", _("Violation found")
+
+
+class Inspection(VersionedModel):
+    establishment = models.ForeignKey(
+        Establishment,
+        verbose_name=_("establishment"),
+        on_delete=models.PROTECT,
+        related_name="inspections",
+    )
+    inspected_on = models.DateField(_("inspected on"))
+    team = models.CharField(_("team"), max_length=20, choices=InspectionTeam.choices)
+    outcome = models.CharField(_("outcome"), max_length=20, choices=InspectionOutcome.choices)
+    violations = models.TextField(_("violations found"), blank=True)
+    fine_vnd = models.PositiveBigIntegerField(_("administrative fine (VND)"), default=0)
+    notes = models.TextField(_("notes"), blank=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at", "created_at"])
+    objects = ScopedQuerySet.as_manager()
+    scope_commune_field = "establishment__commune"
+    scope_province_field = "establishment__province"
+
+    class Meta:
+        verbose_name = _("inspection")
+        verbose_name_plural = _("inspections")
+        ordering = ["-inspected_on", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["establishment", "inspected_on"], name="inspection_one_per_day"
+            ),
+            models.CheckConstraint(condition=Q(fine_vnd__gte=0), name="inspection_fine_not_negative"),
+        ]
+        indexes = [models.Index(fields=["inspected_on", "establishment"])]
+
+    def __str__(self):
+        return f"{self.establishment} — {self.inspected_on:%d/%m/%Y}"
+
+    def get_absolute_url(self):
+        return reverse("inspection_detail", args=[self.pk])
+
+    def clean(self):
+        errors: dict = {}
+        not_in_future(errors, "inspected_on", self.inspected_on, gettext("The inspection date"))
+        if self.establishment_id:
+            not_before(
+                errors,
+                "inspected_on",
+                self.inspected_on,
+                self.establishment.opened_on,
+                gettext("The inspection date"),
+                gettext("the establishment's opening date"),
+            )
+        if self.outcome == InspectionOutcome.NO_VIOLATION and self.fine_vnd:
+            errors.setdefault("fine_vnd", []).append(
+                ValidationError(
+                    gettext(
+                        "A fine was entered but the outcome is “no violation”: set the outcome "
+                        "to “violation found” or the fine to 0."
+                    ),
+                    code="fine_without_violation",
+                )
+            )
+        raise_if(errors)
+
+
+class CaseArticle(models.TextChoices):
+    BROTHEL = "327", _("Art. 327 — keeping a brothel")
+    PROCURING = "328", _("Art. 328 — procuring")
+    MINOR = "329", _("Art. 329 — buying sex from a person under 18")
+    TRAFFICKING = "150", _("Art. 150 — human trafficking")
+    CHILD_TRAFFICKING = "151", _("Art. 151 — trafficking of persons under 16")
+
+
+class Case(LocatedRecord):
+    reference = models.CharField(_("case reference"), max_length=60, unique=True)
+    locality = models.ForeignKey(
+        Locality,
+        verbose_name=_("locality"),
+        on_delete=models.PROTECT,
+        related_name="cases",
+        limit_choices_to={"scheme": Scheme.NEW},
+    )
+    article = models.CharField(_("Penal Code article"), max_length=3, choices=CaseArticle.choices)
+    opened_on = models.DateField(_("opened on"))
+    handled_on = models.DateField(
+        _("handled on"),
+        null=True,
+        blank=True,
+        help_text=_("The date of the indictment or the closing decision."),
+    )
+    report = models.ForeignKey(
+        "localities.Report",
+        verbose_name=_("born from report"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="cases",
+    )
+    summary = models.TextField(_("summary"), blank=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at", "created_at"])
+    objects = ScopedQuerySet.as_manager()
+    scope_commune_field = "locality"
+
+    class Meta:
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        ordering = ["-opened_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(handled_on__isnull=True) | Q(handled_on__gte=models.F("opened_on")),
+                name="case_handled_after_opened",
+            ),
+        ]
+        indexes = [models.Index(fields=["province", "handled_on"])]
+
+    def __str__(self):
+        return self.reference
+
+    def get_absolute_url(self):
+        return reverse("case_detail", args=[self.pk])
+
+    def _place(self):
+        return self.locality if self.locality_id else None
+
+    def clean(self):
+        errors: dict = {}
+        self._check_place(errors, "locality", commune_only=False)
+        not_in_future(errors, "opened_on", self.opened_on, gettext("The opening date"))
+        not_in_future(errors, "handled_on", self.handled_on, gettext("The handling date"))
+        not_before(
+            errors,
+            "handled_on",
+            self.handled_on,
+            self.opened_on,
+            gettext("The handling date"),
+            gettext("the opening date"),
+        )
+        if self.report_id and self.report.received_on and self.opened_on:
+            not_before(
+                errors,
+                "opened_on",
+                self.opened_on,
+                self.report.received_on,
+                gettext("The opening date"),
+                gettext("the report's receipt date"),
+            )
+        raise_if(errors)

@@ -1,0 +1,330 @@
+"""Reports about prostitution, their legal clock, and the reporter's identity kept apart."""
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import get_language, gettext
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from localities.models.places import Locality, Scheme
+from localities.models.records import LocatedRecord
+from localities.models.validation import not_before, not_in_future, raise_if
+from localities.querysets import ScopedQuerySet
+
+DUE_SOON_DAYS = 5
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """Calendar months, clamped to the month's last day (31/01 + 1 month = 28 or 29/02)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    next_month = datetime.date(year + month // 12, month % 12 + 1, 1)
+    last_day = (next_month - datetime.timedelta(days=1)).day
+    return datetime.date(year, month, min(day.day, last_day))
+
+
+class ReportKind(models.Model):
+    """A kind of report and its legal time limits: data, loaded by a migration."""
+
+    code = models.CharField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name (Vietnamese)"), max_length=120)
+    name_en = models.CharField(_("name (English)"), max_length=120, blank=True)
+    legal_basis = models.CharField(_("legal basis"), max_length=200, blank=True)
+    base_days = models.PositiveIntegerField(_("base time limit (days from receipt)"))
+    # The legal maximum with every extension, from receipt: in days or in calendar months.
+    max_days = models.PositiveIntegerField(_("maximum with extensions (days)"), null=True, blank=True)
+    max_months = models.PositiveIntegerField(
+        _("maximum with extensions (months)"), null=True, blank=True
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("report kind")
+        verbose_name_plural = _("report kinds")
+        ordering = ["position", "code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(max_days__isnull=False) | Q(max_months__isnull=False),
+                name="report_kind_has_maximum",
+            )
+        ]
+
+    def __str__(self):
+        if self.name_en and not (get_language() or "vi").startswith("vi"):
+            return self.name_en
+        return self.name
+
+    def base_deadline(self, received_on: datetime.date) -> datetime.date:
+        return received_on + datetime.timedelta(days=self.base_days)
+
+    def legal_maximum(self, received_on: datetime.date) -> datetime.date:
+        if self.max_months:
+            return add_months(received_on, self.max_months)
+        return received_on + datetime.timedelta(days=self.max_days)
+
+
+class ReportOutcome(models.TextChoices):
+    CASE_OPENED = "case_opened", _("Case opened (khởi tố vụ án)")
+    CASE_NOT_OPENED = "case_not_opened", _("Case not opened")
+    SUSPENDED = "suspended", _("Suspended (Art. 148)")
+    TRANSFERRED = "transferred", _("Transferred to the competent agency")
+    ADMINISTRATIVE_PENALTY = "administrative_penalty", _("Administrative penalty")
+    NO_VIOLATION = "no_violation", _("No violation")
+
+
+class ReportStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    DUE_SOON = "due_soon", _("Due within 5 days")
+    OVERDUE = "overdue", _("Overdue")
+    HANDLED_ON_TIME = "handled_on_time", _("Handled on time")
+    HANDLED_LATE = "handled_late", _("Handled late")
+
+    @classmethod
+    def colour(cls, value) -> str:
+        return {
+            cls.PENDING: "secondary",
+            cls.DUE_SOON: "warning",
+            cls.OVERDUE: "danger",
+            cls.HANDLED_ON_TIME: "success",
+            cls.HANDLED_LATE: "dark",
+        }[value]
+
+
+class Report(LocatedRecord):
+    reference = models.CharField(_("reference"), max_length=60, unique=True)
+    kind = models.ForeignKey(
+        ReportKind,
+        verbose_name=_("kind"),
+        to_field="code",
+        db_column="kind",
+        on_delete=models.PROTECT,
+        related_name="reports",
+    )
+    locality = models.ForeignKey(
+        Locality,
+        verbose_name=_("locality"),
+        on_delete=models.PROTECT,
+        related_name="reports",
+        limit_choices_to={"scheme": Scheme.NEW},
+    )
+    received_on = models.DateField(_("received on"))
+    verified_on = models.DateField(_("verified on"), null=True, blank=True)
+    classified_on = models.DateField(_("classified on"), null=True, blank=True)
+    handled_on = models.DateField(_("handled on"), null=True, blank=True)
+    outcome = models.CharField(
+        _("handling decision"), max_length=30, choices=ReportOutcome.choices, blank=True
+    )
+    extended_until = models.DateField(
+        _("extended until"),
+        null=True,
+        blank=True,
+        help_text=_("Only when an extension was decided for a complex matter."),
+    )
+    extension_reason = models.CharField(_("reason for the extension"), max_length=300, blank=True)
+    summary = models.TextField(_("summary"), blank=True)
+    # Computed from the kind's rule on every save, stored so figures can compare in SQL.
+    deadline = models.DateField(_("deadline"), editable=False)
+
+    history = HistoricalRecords(excluded_fields=["updated_at", "created_at"])
+    objects = ScopedQuerySet.as_manager()
+    scope_commune_field = "locality"
+
+    class Meta:
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+        ordering = ["-received_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(handled_on__isnull=True) | Q(handled_on__gte=models.F("received_on")),
+                name="report_handled_after_received",
+            ),
+            models.CheckConstraint(
+                condition=Q(verified_on__isnull=True)
+                | Q(verified_on__gte=models.F("received_on")),
+                name="report_verified_after_received",
+            ),
+            models.CheckConstraint(
+                condition=Q(classified_on__isnull=True)
+                | Q(classified_on__gte=models.F("received_on")),
+                name="report_classified_after_received",
+            ),
+            models.CheckConstraint(
+                condition=Q(handled_on__isnull=True) | ~Q(outcome=""),
+                name="report_handled_has_outcome",
+            ),
+            models.CheckConstraint(
+                condition=Q(deadline__gte=models.F("received_on")),
+                name="report_deadline_after_received",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["province", "received_on"]),
+            models.Index(fields=["locality", "received_on"]),
+            models.Index(fields=["deadline"]),
+        ]
+
+    def __str__(self):
+        return self.reference
+
+    def get_absolute_url(self):
+        return reverse("report_detail", args=[self.pk])
+
+    def _place(self):
+        return self.locality if self.locality_id else None
+
+    def compute_deadline(self) -> datetime.date:
+        if self.extended_until:
+            return self.extended_until
+        return self.kind.base_deadline(self.received_on)
+
+    def save(self, *args, **kwargs):
+        self.deadline = self.compute_deadline()
+        super().save(*args, **kwargs)
+
+    def status(self, as_of: datetime.date | None = None) -> str:
+        """The report's state on `as_of` (default today): nothing after it has happened yet."""
+        as_of = as_of or timezone.localdate()
+        deadline = self.deadline or self.compute_deadline()
+        if self.handled_on and self.handled_on <= as_of:
+            if self.handled_on <= deadline:
+                return ReportStatus.HANDLED_ON_TIME
+            return ReportStatus.HANDLED_LATE
+        if deadline < as_of:
+            return ReportStatus.OVERDUE
+        if (deadline - as_of).days <= DUE_SOON_DAYS:
+            return ReportStatus.DUE_SOON
+        return ReportStatus.PENDING
+
+    def days_left(self, as_of: datetime.date | None = None) -> int:
+        """Days until the deadline; negative when overdue."""
+        as_of = as_of or timezone.localdate()
+        return (self.deadline - as_of).days
+
+    def next_stage(self) -> str | None:
+        for stage in ("verified_on", "classified_on", "handled_on"):
+            if getattr(self, stage) is None:
+                return stage
+        return None
+
+    def clean(self):
+        errors: dict = {}
+        self._check_place(errors, "locality", commune_only=False)
+        labels = {
+            "received_on": gettext("The receipt date"),
+            "verified_on": gettext("The verification date"),
+            "classified_on": gettext("The classification date"),
+            "handled_on": gettext("The handling date"),
+        }
+        for field, label in labels.items():
+            not_in_future(errors, field, getattr(self, field), label)
+        for field in ("verified_on", "classified_on", "handled_on"):
+            not_before(
+                errors,
+                field,
+                getattr(self, field),
+                self.received_on,
+                labels[field],
+                gettext("the receipt date"),
+            )
+        for field in ("verified_on", "classified_on"):
+            value = getattr(self, field)
+            if value and self.handled_on and value > self.handled_on:
+                not_before(
+                    errors,
+                    "handled_on",
+                    self.handled_on,
+                    value,
+                    labels["handled_on"],
+                    labels[field].lower(),
+                )
+        if self.handled_on and not self.outcome:
+            errors.setdefault("outcome", []).append(
+                ValidationError(
+                    gettext("A handled report needs its decision: choose the handling decision."),
+                    code="outcome_required",
+                )
+            )
+        if self.outcome and not self.handled_on:
+            errors.setdefault("handled_on", []).append(
+                ValidationError(
+                    gettext("A handling decision needs its date: enter the handling date."),
+                    code="handled_on_required",
+                )
+            )
+        if self.extended_until and self.received_on and self.kind_id:
+            base = self.kind.base_deadline(self.received_on)
+            maximum = self.kind.legal_maximum(self.received_on)
+            if self.extended_until <= base:
+                errors.setdefault("extended_until", []).append(
+                    ValidationError(
+                        gettext(
+                            "An extension must end after the base deadline (%(base)s): enter a "
+                            "later date, or leave it empty if there is no extension."
+                        )
+                        % {"base": date_format(base, "SHORT_DATE_FORMAT")},
+                        code="extension_too_short",
+                    )
+                )
+            elif self.extended_until > maximum:
+                errors.setdefault("extended_until", []).append(
+                    ValidationError(
+                        gettext(
+                            "The law allows at most until %(max)s for this kind of report: "
+                            "enter a date on or before %(max)s."
+                        )
+                        % {"max": date_format(maximum, "SHORT_DATE_FORMAT")},
+                        code="extension_beyond_maximum",
+                    )
+                )
+        raise_if(errors)
+
+
+class ReporterIdentity(models.Model):
+    """Who reported: a state secret, kept apart from the report and never listed or exported."""
+
+    report = models.OneToOneField(Report, on_delete=models.CASCADE, related_name="reporter")
+    full_name = models.CharField(_("full name"), max_length=200, blank=True)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    contact = models.CharField(_("contact"), max_length=200, blank=True)
+    handwriting = models.TextField(
+        _("handwriting / signature sample"),
+        blank=True,
+        help_text=_("Where the original is kept, or a description of it."),
+    )
+
+    class Meta:
+        verbose_name = _("reporter's identity")
+        verbose_name_plural = _("reporters' identities")
+        default_permissions = ()
+
+    def __str__(self):
+        # Never the name: this string may end up in a log or an admin page.
+        return gettext("Reporter of %(report)s") % {"report": self.report_id}
+
+
+class IdentityAccess(models.Model):
+    """Every look at a reporter's identity: who, which report, when, and what they did."""
+
+    class Action(models.TextChoices):
+        VIEW = "view", _("viewed")
+        EDIT = "edit", _("edited")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="identity_accesses")
+    action = models.CharField(max_length=10, choices=Action.choices, default=Action.VIEW)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("identity access")
+        verbose_name_plural = _("identity accesses")
+        ordering = ["-at"]
+
+    def __str__(self):
+        return f"{self.user} {self.action} {self.report_id} {self.at:%d/%m/%Y %H:%M}"

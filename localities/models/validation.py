@@ -1,0 +1,41 @@
+"""Shared checks whose messages say what is wrong and how to fix it."""
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+
+def not_in_future(errors: dict, field: str, value, label: str):
+    if value and value > timezone.localdate():
+        errors.setdefault(field, []).append(
+            ValidationError(
+                _("%(label)s (%(date)s) is in the future: enter a date on or before today.")
+                % {"label": label, "date": date_format(value, "SHORT_DATE_FORMAT")},
+                code="future_date",
+            )
+        )
+
+
+def not_before(errors: dict, field: str, value, earlier, label: str, earlier_label: str):
+    if value and earlier and value < earlier:
+        errors.setdefault(field, []).append(
+            ValidationError(
+                _(
+                    "%(label)s (%(date)s) is before %(earlier_label)s (%(earlier)s): "
+                    "enter a date on or after %(earlier)s."
+                )
+                % {
+                    "label": label,
+                    "date": date_format(value, "SHORT_DATE_FORMAT"),
+                    "earlier_label": earlier_label,
+                    "earlier": date_format(earlier, "SHORT_DATE_FORMAT"),
+                },
+                code="date_order",
+            )
+        )
+
+
+def raise_if(errors: dict):
+    if errors:
+        raise ValidationError(errors)

@@ -1,0 +1,139 @@
+"""Reads the official administrative units shipped by the `vietnamadminunits` package (MIT).
+
+Only its data files are read (a SQLite file and the conversion table in JSON); none of its
+address-parsing code runs, so nothing here reaches the network.
+"""
+
+import json
+import sqlite3
+from dataclasses import dataclass
+from importlib import resources
+
+
+@dataclass
+class Unit:
+    scheme: str
+    code: str
+    name: str
+    short_name: str
+    unit_type: str
+    level: str
+    province_code: str | None
+    latitude: float | None
+    longitude: float | None
+    key: str
+    district_name: str = ""
+
+
+def _data_path(name: str):
+    return resources.files("vietnamadminunits").joinpath("data", name)
+
+
+def _rows(sql: str):
+    with resources.as_file(_data_path("dataset.db")) as path:
+        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            connection.row_factory = sqlite3.Row
+            yield from connection.execute(sql)
+        finally:
+            connection.close()
+
+
+def _province_type(name: str) -> str:
+    return "Thành phố" if name.startswith("Thành phố") else "Tỉnh"
+
+
+def new_units() -> list[Unit]:
+    units: dict[str, Unit] = {}
+    communes = []
+    for row in _rows("SELECT * FROM admin_units ORDER BY provinceCode, wardCode"):
+        if row["provinceCode"] not in units:
+            units[row["provinceCode"]] = Unit(
+                scheme="2025",
+                code=row["provinceCode"],
+                name=row["province"],
+                short_name=row["provinceShort"],
+                unit_type=_province_type(row["province"]),
+                level="province",
+                province_code=None,
+                latitude=row["provinceLat"],
+                longitude=row["provinceLon"],
+                key=row["provinceKey"],
+            )
+        communes.append(
+            Unit(
+                scheme="2025",
+                code=row["wardCode"],
+                name=row["ward"],
+                short_name=row["wardShort"],
+                unit_type=row["wardType"],
+                level="commune",
+                province_code=row["provinceCode"],
+                latitude=row["wardLat"],
+                longitude=row["wardLon"],
+                key=f"{row['provinceKey']}_{row['wardKey']}",
+            )
+        )
+    return list(units.values()) + communes
+
+
+def old_units() -> list[Unit]:
+    units: dict[str, Unit] = {}
+    communes = []
+    for row in _rows("SELECT * FROM admin_units_legacy ORDER BY provinceCode, wardCode"):
+        if row["provinceCode"] not in units:
+            units[row["provinceCode"]] = Unit(
+                scheme="2004",
+                code=row["provinceCode"],
+                name=row["province"],
+                short_name=row["provinceShort"],
+                unit_type=_province_type(row["province"]),
+                level="province",
+                province_code=None,
+                latitude=row["provinceLat"],
+                longitude=row["provinceLon"],
+                key=row["provinceKey"],
+            )
+        # Five island districts had no communes; they became special zones (đặc khu).
+        if not row["wardCode"]:
+            continue
+        communes.append(
+            Unit(
+                scheme="2004",
+                code=row["wardCode"],
+                name=row["ward"],
+                short_name=row["wardShort"],
+                unit_type=row["wardType"] or "",
+                level="commune",
+                province_code=row["provinceCode"],
+                latitude=row["wardLat"],
+                longitude=row["wardLon"],
+                key=f"{row['provinceKey']}_{row['districtKey']}_{row['wardKey']}",
+                district_name=row["district"] or "",
+            )
+        )
+    return list(units.values()) + communes
+
+
+@dataclass
+class ConversionTable:
+    # new province key -> the old province keys that went whole into it
+    provinces: dict[str, list[str]]
+    # (old commune key, new commune key, is default)
+    communes: list[tuple[str, str, bool]]
+
+
+def conversion_table() -> ConversionTable:
+    with resources.as_file(_data_path("converter_2025.json")) as path:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    communes: list[tuple[str, str, bool]] = []
+    for province_key, wards in data["DICT_PROVINCE_WARD_NO_DIVIDED"].items():
+        for ward_key, old_keys in wards.items():
+            for old_key in old_keys:
+                communes.append((old_key, f"{province_key}_{ward_key}", True))
+    for province_key, olds in data["DICT_PROVINCE_WARD_DIVIDED"].items():
+        for old_key, parts in olds.items():
+            for part in parts:
+                new_key = f"{province_key}_{part['newWardKey']}"
+                communes.append((old_key, new_key, bool(part["isDefaultNewWard"])))
+    return ConversionTable(provinces=data["DICT_PROVINCE"], communes=communes)

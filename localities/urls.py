@@ -1,0 +1,3 @@
+"""Record lists, pages and forms (the records issue)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Dashboards, charts, compliance downloads (the figures issue)."""
+
+urlpatterns: list = []

@@ -1,0 +1,61 @@
+"""Playwright on Debian's Chromium. Elsewhere these tests skip, saying why; in CI
+(PLAN_TRACKER_REQUIRE_BROWSER=1) a missing browser is a failure, never a skip."""
+
+import os
+import shutil
+
+import pytest
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+ARGS += ["--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+SCREENSHOTS = os.environ.get("PLAN_TRACKER_SCREENSHOTS", "test-artifacts/screenshots")
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if "tests/browser" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    available = os.path.exists(CHROMIUM) or shutil.which(CHROMIUM)
+    if not available:
+        if os.environ.get("PLAN_TRACKER_REQUIRE_BROWSER"):
+            pytest.fail(f"Chromium not found at {CHROMIUM}, and CI requires the browser tests")
+        pytest.skip(f"Chromium not found at {CHROMIUM}: apt-get install chromium to run these")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="vi-VN")
+    pg = context.new_page()
+    pg.base_url = live_server.url
+    yield pg
+    context.close()
+
+
+@pytest.fixture(autouse=True)
+def _allow_sync_orm_in_playwright(monkeypatch):
+    # Playwright's sync API runs an event loop in this thread; Django then refuses ORM calls
+    # from the test body unless told it is safe (it is: the loop is Playwright's, not ours).
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def login(page, username, password):
+    page.goto(f"{page.base_url}/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("button[type=submit]")
+
+
+def shot(page, name):
+    os.makedirs(SCREENSHOTS, exist_ok=True)
+    page.screenshot(path=os.path.join(SCREENSHOTS, f"{name}.png"), full_page=True)
