@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "simple_history",
     "localities",
     "plan_tracker",
+    "exchange",
 ]
 
 MIDDLEWARE = [

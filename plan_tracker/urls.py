@@ -15,6 +15,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("localities.urls")),
     path("", include("plan_tracker.dashboard_urls")),
+    path("", include("exchange.urls")),
 ]
 
 if settings.DEBUG:

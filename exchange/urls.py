@@ -1,0 +1,3 @@
+"""Imports, exports and the read-only API (the exchange issue)."""
+
+urlpatterns: list = []
