@@ -1,0 +1,50 @@
+"""The compliance table as CSV or JSON: the same columns for the command, the dashboards'
+download and the exports (plan_tracker.metrics.Table.columns, in order).
+
+Counts are integers, percentages have one decimal ("12.5") or are empty (CSV) / null (JSON)
+when not applicable, statuses are the ids of plan-rules §7, as_of is "YYYY-MM-DD".
+"""
+
+import csv
+import datetime
+import json
+from decimal import Decimal
+
+
+def csv_value(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return f"{value:.1f}"
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value)
+
+
+def json_value(value):
+    if isinstance(value, Decimal):
+        return float(f"{value:.1f}")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return value
+
+
+def write_csv(table, fileobj, *, total: bool = False) -> None:
+    """One header line (the column names), then one line per row; the total last if asked."""
+    writer = csv.writer(fileobj, lineterminator="\n")
+    writer.writerow(table.columns)
+    for row in table.as_dicts(total=total):
+        writer.writerow([csv_value(row[column]) for column in table.columns])
+
+
+def table_json(table, *, total: bool = False) -> list[dict]:
+    return [
+        {column: json_value(row[column]) for column in table.columns}
+        for row in table.as_dicts(total=total)
+    ]
+
+
+def write_json(table, fileobj, *, total: bool = False) -> None:
+    """A JSON list of objects, keys in column order."""
+    json.dump(table_json(table, total=total), fileobj, ensure_ascii=False, indent=2)
+    fileobj.write("\n")

@@ -1,0 +1,711 @@
+"""The figures of plan-rules.md §7, computed in the database, and the status of each target.
+
+Vocabulary
+----------
+For a locality L, a year Y and an as-of date A: nothing dated after A exists (an inspection
+after A did not happen, a report received after A was not received, a handling after A is not
+yet a handling, a closure after A has not happened). E = min(A, 31/12/Y).
+
+Queries
+-------
+A whole table (34 provinces, every commune of a province, or every commune of the nation) costs
+a constant number of queries, whatever the number of localities and records:
+
+1. the plan (skipped when a Plan is passed) and 2. its targets (skipped when prefetched),
+3. the localities of the rows,
+4. establishments grouped by province or commune, with conditional counts
+   (``Count("pk", filter=Q(...) & Q(Exists(inspection in the window)))``),
+5. reports grouped by province or locality, with conditional counts,
+6. cases grouped by province or locality, with conditional counts.
+
+``compliance_series`` gives the same table for several years (the plan's years, for the chart
+of each target over the years) in the *same* number of queries: each year adds conditional
+aggregates to queries 4–6 rather than a query of its own.
+
+Rows are folded in Python; a larger locality's figures are the sums of the counts, and its
+percentages are computed from those sums (ratio of sums, never a mean of percentages). Records
+placed at the province itself (a report or a case whose locality is the province) count in the
+province's row and in the total of its communes' table, though in none of the commune rows.
+
+Percentages are ``Decimal`` with one decimal (ROUND_HALF_UP), ``None`` when the denominator is 0
+(not applicable, never 0% or 100%). Statuses compare the exact fractions, not the rounded
+percentages (19.96% shows as 20.0% but does not meet a 20% threshold).
+
+Statuses
+--------
+Thresholds are the plan's ``Target.threshold`` (data). For a year Y:
+
+* a year outside the plan's years, or a year not begun at A (A < 1/1/Y): ``not_applicable``;
+* any percentage whose denominator is 0: ``not_applicable``;
+* a finished year (A ≥ 31/12/Y): ``met`` / ``not_met``;
+* the running year (1/1/Y ≤ A < 31/12/Y): ``on_track`` / ``behind``, where
+  elapsed share s = (days from 1/1/Y through A, both counted) / days in Y:
+
+  - ``annual_inspection``: inspected_in_year_pct ≥ threshold × s (20% a year → 10% by 2 July);
+  - ``reports_on_time``: reports_on_time_pct ≥ threshold (each report has its own clock, so the
+    share of the year does not scale it: 100% is due all year long);
+  - ``cases_growth``: cases_handled ≥ cases_handled_prev_year × (1 + threshold/100) × s, i.e.
+    the year's cases so far keep pace with the growth the year must reach; n/a when the previous
+    year had no case. For a finished year: cases_growth_pct ≥ threshold. (The figure
+    cases_growth_pct itself is always as §7 defines it, so in the running year it is usually
+    negative while the status can be on track.)
+
+* ``full_coverage`` is a target over the whole plan. Its figure is measured at E. When E is on or
+  after the plan's last day it is judged against the threshold: ``met`` / ``not_met``. Before
+  that it is judged against the straight line from 0% on the plan's first day to the threshold
+  on its last day, line(E) = threshold × (E − first day) / (last day − first day), and is
+  ``on_track`` / ``behind`` — also for a finished year before the plan's last one (at the end of
+  2023 the target was not due yet: the question is whether the locality was on the line).
+
+Reports: the deadline is the stored one (base limit, or the recorded extension); the date an
+extension was decided is not recorded, so an extension counts whatever A is.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Exists, F, OuterRef, Q
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from localities.models import Case, Establishment, Inspection, Locality, Report
+from localities.querysets import scope_of
+from plan_tracker.models import Metric, Plan, Target
+from plan_tracker.status import Status
+
+FIGURES = [
+    "establishments_operating",
+    "inspected_in_year",
+    "inspected_in_year_pct",
+    "establishments_open_at_end",
+    "inspected_since_plan_start",
+    "coverage_pct",
+    "reports_received",
+    "reports_handled",
+    "reports_handled_on_time",
+    "reports_pending",
+    "reports_overdue",
+    "reports_on_time_pct",
+    "cases_handled",
+    "cases_handled_prev_year",
+    "cases_growth_pct",
+]
+PERCENTAGES = {"inspected_in_year_pct", "coverage_pct", "reports_on_time_pct", "cases_growth_pct"}
+COUNTS = [f for f in FIGURES if f not in PERCENTAGES]
+LEADING = ["locality_code", "locality_name", "level", "year", "as_of"]
+
+# For each target: the percentage that measures it, its numerator and its denominator.
+TARGET_FIGURES = {
+    Metric.ANNUAL_INSPECTION: ("inspected_in_year_pct", "inspected_in_year", "establishments_operating"),
+    Metric.FULL_COVERAGE: ("coverage_pct", "inspected_since_plan_start", "establishments_open_at_end"),
+    Metric.REPORTS_ON_TIME: ("reports_on_time_pct", "reports_handled_on_time", "reports_due"),
+    Metric.CASES_GROWTH: ("cases_growth_pct", "cases_handled", "cases_handled_prev_year"),
+}
+# Below this denominator a locality is "too few to compare" in a ranking.
+MIN_COMPARABLE = 5
+ONE_DECIMAL = Decimal("0.1")
+
+
+class OutOfScope(Http404, PermissionDenied):
+    """A locality outside the user's scope (or not a locality the table can be made for).
+
+    Both an Http404 (a view answers 404 without catching it) and a PermissionDenied."""
+
+
+class _Everyone:
+    """The user for commands run by the operator on the server: the whole nation."""
+
+    def __repr__(self):
+        return "EVERYONE"
+
+
+EVERYONE = _Everyone()
+
+
+# ---------------------------------------------------------------------------------------------
+# Dates
+
+
+def year_start(year: int) -> datetime.date:
+    return datetime.date(year, 1, 1)
+
+
+def year_end(year: int) -> datetime.date:
+    return datetime.date(year, 12, 31)
+
+
+def end_of(year: int, as_of: datetime.date) -> datetime.date:
+    """E = min(A, 31 December Y)."""
+    return min(as_of, year_end(year))
+
+
+def year_phase(year: int, as_of: datetime.date) -> str:
+    """"future" (not begun at A), "running" (contains A and not over), or "past"."""
+    if as_of < year_start(year):
+        return "future"
+    if as_of >= year_end(year):
+        return "past"
+    return "running"
+
+
+def elapsed_share(year: int, as_of: datetime.date) -> Fraction:
+    """Days from 1 January through A, both counted, over the days of the year (0 to 1)."""
+    if as_of < year_start(year):
+        return Fraction(0)
+    if as_of >= year_end(year):
+        return Fraction(1)
+    days_in_year = 366 if calendar.isleap(year) else 365
+    return Fraction((as_of - year_start(year)).days + 1, days_in_year)
+
+
+def coverage_line(plan: Plan, threshold: Decimal, day: datetime.date) -> Fraction:
+    """The straight line of full coverage: 0% on the plan's first day, threshold on its last."""
+    span = (plan.last_day - plan.first_day).days
+    done = min(max((day - plan.first_day).days, 0), span)
+    return Fraction(threshold) * Fraction(done, span or 1)
+
+
+def percentage(numerator: int, denominator: int) -> Decimal | None:
+    """numerator / denominator × 100 with one decimal, half up; None when denominator is 0."""
+    if not denominator:
+        return None
+    value = Decimal(numerator) * 100 / Decimal(denominator)
+    return value.quantize(ONE_DECIMAL, rounding=ROUND_HALF_UP)
+
+
+# ---------------------------------------------------------------------------------------------
+# The table
+
+
+@dataclass
+class Row:
+    locality: Locality | None  # None for the nation
+    values: dict
+    level: str = ""
+
+    def __getitem__(self, key):
+        return self.values[key]
+
+    @property
+    def counts(self) -> dict:
+        return {name: self.values[name] for name in COUNTS}
+
+    def status(self, metric: str) -> str:
+        return self.values.get(f"status_{metric}", Status.NOT_APPLICABLE)
+
+    def denominator(self, metric: str) -> int:
+        return denominator(metric, self.values)
+
+    def too_few(self, metric: str) -> bool:
+        """Fewer than MIN_COMPARABLE in the denominator: not comparable in a ranking."""
+        return self.denominator(metric) < MIN_COMPARABLE
+
+
+@dataclass
+class Table:
+    columns: list[str]
+    rows: list[Row]
+    total: Row
+    plan: Plan
+    targets: list[Target]
+    year: int
+    as_of: datetime.date
+    level: str
+    locality: Locality | None = None
+    extra: dict = field(default_factory=dict)
+
+    def as_dicts(self, *, total: bool = False) -> list[dict]:
+        """Plain dicts in column order (as_of as "YYYY-MM-DD"); the total last if asked."""
+        rows = self.rows + ([self.total] if total else [])
+        return [plain(row, self.columns) for row in rows]
+
+    def target(self, metric: str) -> Target | None:
+        for target in self.targets:
+            if target.metric == metric:
+                return target
+        return None
+
+    @property
+    def phase(self) -> str:
+        return year_phase(self.year, self.as_of)
+
+
+def plain(row: Row, columns: list[str]) -> dict:
+    result = {}
+    for column in columns:
+        value = row.values.get(column)
+        if isinstance(value, datetime.date):
+            value = value.isoformat()
+        result[column] = value
+    return result
+
+
+def denominator(metric: str, values: dict) -> int:
+    if metric == Metric.REPORTS_ON_TIME:
+        return values["reports_received"] - values["reports_pending"]
+    names = TARGET_FIGURES.get(metric)
+    return values[names[2]] if names else 0
+
+
+# ---------------------------------------------------------------------------------------------
+# Public entry points
+
+
+def default_plan() -> Plan:
+    plan = Plan.objects.filter(is_default=True).prefetch_related("targets").first()
+    if plan is None:
+        plan = Plan.objects.prefetch_related("targets").first()
+    if plan is None:
+        raise Plan.DoesNotExist("No plan is loaded: run the migrations.")
+    return plan
+
+
+def default_year(plan: Plan, today: datetime.date | None = None) -> int:
+    """Today's year if the plan covers it, else the plan's nearest year."""
+    today = today or timezone.localdate()
+    return min(max(today.year, plan.first_year), plan.last_year)
+
+
+def compliance_table(
+    *, user, year: int, as_of=None, plan=None, level="province", locality=None
+) -> Table:
+    """The figures of every locality of a table, and their total. See the module docstring."""
+    return compliance_series(
+        user=user, years=[year], as_of=as_of, plan=plan, level=level, locality=locality
+    )[year]
+
+
+def compliance_series(
+    *, user, years, as_of=None, plan=None, level="province", locality=None
+) -> dict[int, Table]:
+    """The same table for several years, in as many queries as one table."""
+    as_of = as_of or timezone.localdate()
+    if plan is None:
+        plan = default_plan()
+    targets = list(plan.targets.all())
+    years = sorted(set(years))
+    rows_qs, total_locality, record_filter, keys = _frame(user, level, locality)
+    localities = list(rows_qs)
+    if locality is None and total_locality is None and not scope_is_national(user):
+        total_locality = _scope_locality(user, localities)
+
+    counts = _count(years, as_of, plan, keys, record_filter, user)
+
+    tables = {}
+    for year in years:
+        columns = LEADING + FIGURES + [f"status_{t.metric}" for t in targets]
+        rows = []
+        for place in localities:
+            values = _values(counts, year, place.pk)
+            rows.append(_row(place, level, year, as_of, plan, targets, values))
+        total_values = _values(counts, year, None)
+        total_level = total_locality.level if total_locality else "nation"
+        total = _row(total_locality, total_level, year, as_of, plan, targets, total_values)
+        tables[year] = Table(
+            columns=columns,
+            rows=rows,
+            total=total,
+            plan=plan,
+            targets=targets,
+            year=year,
+            as_of=as_of,
+            level=level,
+            locality=locality,
+        )
+    return tables
+
+
+def scope_is_national(user) -> bool:
+    return user is EVERYONE or scope_of(user).national
+
+
+# ---------------------------------------------------------------------------------------------
+# What the table is made of
+
+
+def _restricted(queryset, user):
+    return queryset if user is EVERYONE else queryset.restrict(user)
+
+
+def _frame(user, level, locality):
+    """The rows' localities, the total's locality, a filter on records, and the group keys."""
+    if level not in ("province", "commune"):
+        raise ValueError(f"level must be 'province' or 'commune', not {level!r}")
+    places = _restricted(Locality.objects.current(), user).select_related("province")
+    if locality is not None:
+        if not isinstance(locality, Locality):
+            raise OutOfScope(_("Unknown locality."))
+        if locality.scheme != "2025" or not places.filter(pk=locality.pk).exists():
+            raise OutOfScope(_("This locality is outside your area."))
+    scope = None if user is EVERYONE else scope_of(user)
+    if level == "province" and scope is not None and scope.commune_id:
+        # A province's row would hold figures of communes a commune officer may not see.
+        raise OutOfScope(_("Your area is one commune: open its own figures."))
+
+    if locality is None:
+        record_filter = {}
+        rows_qs = places.filter(level=level)
+        total_locality = None
+    elif locality.level == "province":
+        record_filter = {"province": locality.pk}
+        total_locality = locality
+        if level == "province":
+            rows_qs = places.filter(pk=locality.pk)
+        else:
+            rows_qs = places.filter(level="commune", province_id=locality.pk)
+    else:
+        if level == "province":
+            raise OutOfScope(_("A commune has no provincial table: ask for level “commune”."))
+        record_filter = {"commune": locality.pk}
+        rows_qs = places.filter(pk=locality.pk)
+        total_locality = locality
+    if level == "province":
+        keys = {"establishment": "province_id", "report": "province_id", "case": "province_id"}
+    else:
+        keys = {"establishment": "commune_id", "report": "locality_id", "case": "locality_id"}
+    return rows_qs.order_by("code"), total_locality, record_filter, keys
+
+
+def _scope_locality(user, localities):
+    """The locality of an officer's whole scope (the total of their table)."""
+    scope = scope_of(user)
+    wanted = scope.commune_id or scope.province_id
+    for place in localities:
+        if place.pk == wanted:
+            return place
+        if place.province_id == wanted and place.province is not None:
+            return place.province
+    return Locality.objects.filter(pk=wanted).first() if wanted else None
+
+
+def _place_filter(kind: str, record_filter: dict) -> dict:
+    if "province" in record_filter:
+        return {"province_id": record_filter["province"]}
+    if "commune" in record_filter:
+        field_name = "commune_id" if kind == "establishment" else "locality_id"
+        return {field_name: record_filter["commune"]}
+    return {}
+
+
+def _windows(years, as_of):
+    """(year, first day, E) for the years that have begun at A."""
+    return [(y, year_start(y), end_of(y, as_of)) for y in years if year_start(y) <= as_of]
+
+
+def _count(years, as_of, plan, keys, record_filter, user) -> dict:
+    """{(year, figure): {group key: count}} from three grouped queries."""
+    counts: dict = defaultdict(lambda: defaultdict(int))
+    windows = _windows(years, as_of)
+    if windows:
+        _count_establishments(counts, windows, plan, keys, record_filter, user)
+        _count_reports(counts, windows, as_of, keys, record_filter, user)
+    case_years = sorted(set(years) | {y - 1 for y in years})
+    case_windows = _windows(case_years, as_of)
+    if case_windows:
+        _count_cases(counts, case_windows, keys, record_filter, user)
+    return counts
+
+
+def _fold(counts, group_rows, key):
+    for group in group_rows:
+        place = group.pop(key)
+        for name, value in group.items():
+            year, figure = name.split("__", 1)
+            counts[(int(year.lstrip("y")), figure)][place] += value or 0
+
+
+def _count_establishments(counts, windows, plan, keys, record_filter, user):
+    key = keys["establishment"]
+    queryset = _restricted(Establishment.objects, user).filter(
+        in_scope=True, **_place_filter("establishment", record_filter)
+    )
+    aggregates = {}
+    for year, start, end in windows:
+        operating = (Q(opened_on__isnull=True) | Q(opened_on__lte=end)) & (
+            Q(closed_on__isnull=True) | Q(closed_on__gte=start)
+        )
+        open_at_end = (Q(opened_on__isnull=True) | Q(opened_on__lte=end)) & (
+            Q(closed_on__isnull=True) | Q(closed_on__gte=end)
+        )
+        inspected_in_year = Exists(
+            Inspection.objects.filter(
+                establishment=OuterRef("pk"), inspected_on__gte=start, inspected_on__lte=end
+            )
+        )
+        aggregates[f"y{year}__establishments_operating"] = Count("pk", filter=operating)
+        aggregates[f"y{year}__inspected_in_year"] = Count(
+            "pk", filter=operating & Q(inspected_in_year)
+        )
+        aggregates[f"y{year}__establishments_open_at_end"] = Count("pk", filter=open_at_end)
+        if plan.first_day <= end:
+            inspected_since = Exists(
+                Inspection.objects.filter(
+                    establishment=OuterRef("pk"),
+                    inspected_on__gte=plan.first_day,
+                    inspected_on__lte=end,
+                )
+            )
+            aggregates[f"y{year}__inspected_since_plan_start"] = Count(
+                "pk", filter=open_at_end & Q(inspected_since)
+            )
+    rows = queryset.order_by().values(key).annotate(**aggregates)
+    _fold(counts, rows, key)
+
+
+def _count_reports(counts, windows, as_of, keys, record_filter, user):
+    key = keys["report"]
+    first = min(start for _, start, _ in windows)
+    queryset = _restricted(Report.objects, user).filter(
+        received_on__gte=first, received_on__lte=as_of, **_place_filter("report", record_filter)
+    )
+    not_handled = Q(handled_on__isnull=True) | Q(handled_on__gt=as_of)
+    handled = Q(handled_on__lte=as_of)
+    aggregates = {}
+    for year, start, end in windows:
+        received = Q(received_on__gte=start, received_on__lte=end)
+        aggregates[f"y{year}__reports_received"] = Count("pk", filter=received)
+        aggregates[f"y{year}__reports_handled"] = Count("pk", filter=received & handled)
+        aggregates[f"y{year}__reports_handled_on_time"] = Count(
+            "pk", filter=received & handled & Q(handled_on__lte=F("deadline"))
+        )
+        aggregates[f"y{year}__reports_pending"] = Count(
+            "pk", filter=received & not_handled & Q(deadline__gte=as_of)
+        )
+        aggregates[f"y{year}__reports_overdue"] = Count(
+            "pk", filter=received & not_handled & Q(deadline__lt=as_of)
+        )
+    rows = queryset.order_by().values(key).annotate(**aggregates)
+    _fold(counts, rows, key)
+
+
+def _count_cases(counts, windows, keys, record_filter, user):
+    key = keys["case"]
+    first = min(start for _, start, _ in windows)
+    last = max(end for _, _, end in windows)
+    queryset = _restricted(Case.objects, user).filter(
+        handled_on__gte=first, handled_on__lte=last, **_place_filter("case", record_filter)
+    )
+    aggregates = {
+        f"y{year}__cases_handled": Count(
+            "pk", filter=Q(handled_on__gte=start, handled_on__lte=end)
+        )
+        for year, start, end in windows
+    }
+    rows = queryset.order_by().values(key).annotate(**aggregates)
+    _fold(counts, rows, key)
+
+
+# ---------------------------------------------------------------------------------------------
+# Folding counts into rows
+
+
+def _values(counts, year: int, place_pk) -> dict:
+    """The counts of one locality (place_pk) or of all groups together (None: the total)."""
+
+    def get(y, figure):
+        groups = counts.get((y, figure), {})
+        if place_pk is None:
+            return sum(groups.values())
+        return groups.get(place_pk, 0)
+
+    values = {figure: get(year, figure) for figure in COUNTS if figure != "cases_handled_prev_year"}
+    values["cases_handled_prev_year"] = get(year - 1, "cases_handled")
+    return values
+
+
+def _row(place, level, year, as_of, plan, targets, counts) -> Row:
+    values = {
+        "locality_code": place.code if place else "",
+        "locality_name": place.name if place else _("Whole country"),
+        "level": level,
+        "year": year,
+        "as_of": as_of,
+    }
+    values.update(counts)
+    values["inspected_in_year_pct"] = percentage(
+        counts["inspected_in_year"], counts["establishments_operating"]
+    )
+    values["coverage_pct"] = percentage(
+        counts["inspected_since_plan_start"], counts["establishments_open_at_end"]
+    )
+    values["reports_on_time_pct"] = percentage(
+        counts["reports_handled_on_time"], counts["reports_received"] - counts["reports_pending"]
+    )
+    values["cases_growth_pct"] = percentage(
+        counts["cases_handled"] - counts["cases_handled_prev_year"],
+        counts["cases_handled_prev_year"],
+    )
+    values = {name: values[name] for name in LEADING + FIGURES}
+    for target in targets:
+        status = target_status(
+            target.metric, target.threshold, values, year=year, as_of=as_of, plan=plan
+        )
+        values[f"status_{target.metric}"] = Status(status).value
+    return Row(locality=place, values=values, level=level)
+
+
+def target_status(metric, threshold, values, *, year, as_of, plan) -> str:
+    """met / not_met / not_applicable / on_track / behind: see the module docstring."""
+    phase = year_phase(year, as_of)
+    if phase == "future" or year not in plan.years or metric not in TARGET_FIGURES:
+        return Status.NOT_APPLICABLE
+    _pct, numerator_name, _den = TARGET_FIGURES[metric]
+    numerator = values[numerator_name]
+    den = denominator(metric, values)
+    if not den:
+        return Status.NOT_APPLICABLE
+    threshold = Fraction(threshold)
+    running = phase == "running"
+    good, bad = (Status.ON_TRACK, Status.BEHIND) if running else (Status.MET, Status.NOT_MET)
+
+    if metric == Metric.FULL_COVERAGE:
+        day = end_of(year, as_of)
+        if day < plan.first_day:
+            return Status.NOT_APPLICABLE
+        if day >= plan.last_day:
+            return Status.MET if numerator * 100 >= threshold * den else Status.NOT_MET
+        line = coverage_line(plan, threshold, day)
+        return Status.ON_TRACK if numerator * 100 >= line * den else Status.BEHIND
+
+    if metric == Metric.ANNUAL_INSPECTION:
+        goal = threshold * elapsed_share(year, as_of)
+        return good if numerator * 100 >= goal * den else bad
+
+    if metric == Metric.REPORTS_ON_TIME:
+        return good if numerator * 100 >= threshold * den else bad
+
+    # cases_growth: numerator = cases this year, den = cases the previous year.
+    if running:
+        goal = den * (1 + threshold / 100) * elapsed_share(year, as_of)
+        return Status.ON_TRACK if numerator >= goal else Status.BEHIND
+    return Status.MET if (numerator - den) * 100 >= threshold * den else Status.NOT_MET
+
+
+# ---------------------------------------------------------------------------------------------
+# What remains to be done: pace, work lists
+
+
+@dataclass
+class Pace:
+    """How many more establishments to inspect, and how many a month that is."""
+
+    target: Target
+    needed: int  # establishments still to inspect to reach the threshold
+    months_left: int  # calendar months left, the current one included
+    until: datetime.date
+    done: int
+    denominator: int
+
+    @property
+    def per_month(self) -> int:
+        if self.needed <= 0:
+            return 0
+        return math.ceil(self.needed / max(self.months_left, 1))
+
+
+def months_left(as_of: datetime.date, until: datetime.date) -> int:
+    """Calendar months from A's month through `until`'s month, both counted."""
+    if until < as_of:
+        return 0
+    return (until.year - as_of.year) * 12 + until.month - as_of.month + 1
+
+
+def still_needed(done: int, den: int, threshold) -> int:
+    """How many more of `den` must be done to reach threshold% (rounding up)."""
+    required = math.ceil(Fraction(threshold) * den / 100)
+    return max(required - done, 0)
+
+
+def pace(table: Table) -> dict:
+    """For the year containing A and for full coverage: what is still needed, for the total
+    of `table` (compute the table for year A.year). Keys: "annual_inspection", "full_coverage"
+    (a Pace, or absent when not applicable), and nothing else: reports due soon are counted by
+    `reports_due_soon`."""
+    result = {}
+    values = table.total.values
+    as_of = table.as_of
+    annual = table.target(Metric.ANNUAL_INSPECTION)
+    if annual and table.year == as_of.year and table.phase == "running":
+        if table.year in table.plan.years:
+            result["annual_inspection"] = Pace(
+                target=annual,
+                needed=still_needed(
+                    values["inspected_in_year"], values["establishments_operating"], annual.threshold
+                ),
+                months_left=months_left(as_of, year_end(table.year)),
+                until=year_end(table.year),
+                done=values["inspected_in_year"],
+                denominator=values["establishments_operating"],
+            )
+    coverage = table.target(Metric.FULL_COVERAGE)
+    if coverage and table.plan.first_day <= as_of < table.plan.last_day:
+        result["full_coverage"] = Pace(
+            target=coverage,
+            needed=still_needed(
+                values["inspected_since_plan_start"],
+                values["establishments_open_at_end"],
+                coverage.threshold,
+            ),
+            months_left=months_left(as_of, table.plan.last_day),
+            until=table.plan.last_day,
+            done=values["inspected_since_plan_start"],
+            denominator=values["establishments_open_at_end"],
+        )
+    return result
+
+
+DUE_SOON_WINDOW = 7
+
+
+def _records_of(model, user, locality: Locality | None, kind: str):
+    queryset = _restricted(model.objects, user)
+    if locality is None:
+        return queryset
+    if locality.level == "province":
+        return queryset.filter(province_id=locality.pk)
+    return queryset.filter(**_place_filter(kind, {"commune": locality.pk}))
+
+
+def never_inspected(*, user, locality, plan, as_of):
+    """In-scope establishments operating on A with no inspection since the plan's first day
+    (through A): oldest opening first, an unknown opening first of all (it counts as open
+    since always)."""
+    since_plan = Inspection.objects.filter(
+        establishment=OuterRef("pk"), inspected_on__gte=plan.first_day, inspected_on__lte=as_of
+    )
+    return (
+        _records_of(Establishment, user, locality, "establishment")
+        .filter(in_scope=True)
+        .filter(Q(opened_on__isnull=True) | Q(opened_on__lte=as_of))
+        .filter(Q(closed_on__isnull=True) | Q(closed_on__gte=as_of))
+        .filter(~Exists(since_plan))
+        .select_related("commune")
+        .order_by(F("opened_on").asc(nulls_first=True), "code")
+    )
+
+
+def reports_to_handle(*, user, locality, as_of):
+    """Reports received by A and not handled by A: overdue first, then nearest deadline."""
+    return (
+        _records_of(Report, user, locality, "report")
+        .filter(received_on__lte=as_of)
+        .filter(Q(handled_on__isnull=True) | Q(handled_on__gt=as_of))
+        .select_related("kind", "locality")
+        .order_by("deadline", "received_on", "pk")
+    )
+
+
+def reports_due_soon(*, user, locality, as_of, days: int = DUE_SOON_WINDOW):
+    """Not handled by A, deadline within the next `days` days (A through A + days)."""
+    return reports_to_handle(user=user, locality=locality, as_of=as_of).filter(
+        deadline__gte=as_of, deadline__lte=as_of + datetime.timedelta(days=days)
+    )
