@@ -105,8 +105,16 @@ LEADING = ["locality_code", "locality_name", "level", "year", "as_of"]
 
 # For each target: the percentage that measures it, its numerator and its denominator.
 TARGET_FIGURES = {
-    Metric.ANNUAL_INSPECTION: ("inspected_in_year_pct", "inspected_in_year", "establishments_operating"),
-    Metric.FULL_COVERAGE: ("coverage_pct", "inspected_since_plan_start", "establishments_open_at_end"),
+    Metric.ANNUAL_INSPECTION: (
+        "inspected_in_year_pct",
+        "inspected_in_year",
+        "establishments_operating",
+    ),
+    Metric.FULL_COVERAGE: (
+        "coverage_pct",
+        "inspected_since_plan_start",
+        "establishments_open_at_end",
+    ),
     Metric.REPORTS_ON_TIME: ("reports_on_time_pct", "reports_handled_on_time", "reports_due"),
     Metric.CASES_GROWTH: ("cases_growth_pct", "cases_handled", "cases_handled_prev_year"),
 }
@@ -149,7 +157,7 @@ def end_of(year: int, as_of: datetime.date) -> datetime.date:
 
 
 def year_phase(year: int, as_of: datetime.date) -> str:
-    """"future" (not begun at A), "running" (contains A and not over), or "past"."""
+    """ "future" (not begun at A), "running" (contains A and not over), or "past"."""
     if as_of < year_start(year):
         return "future"
     if as_of >= year_end(year):
@@ -495,9 +503,7 @@ def _count_cases(counts, windows, keys, record_filter, user):
         handled_on__gte=first, handled_on__lte=last, **_place_filter("case", record_filter)
     )
     aggregates = {
-        f"y{year}__cases_handled": Count(
-            "pk", filter=Q(handled_on__gte=start, handled_on__lte=end)
-        )
+        f"y{year}__cases_handled": Count("pk", filter=Q(handled_on__gte=start, handled_on__lte=end))
         for year, start, end in windows
     }
     rows = queryset.order_by().values(key).annotate(**aggregates)
@@ -639,7 +645,9 @@ def pace(table: Table) -> dict:
             result["annual_inspection"] = Pace(
                 target=annual,
                 needed=still_needed(
-                    values["inspected_in_year"], values["establishments_operating"], annual.threshold
+                    values["inspected_in_year"],
+                    values["establishments_operating"],
+                    annual.threshold,
                 ),
                 months_left=months_left(as_of, year_end(table.year)),
                 until=year_end(table.year),

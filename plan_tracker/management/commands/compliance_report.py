@@ -55,9 +55,7 @@ class Command(BaseCommand):
             except ValidationError as error:
                 raise CommandError(" ".join(error.messages)) from None
             if level == "province" and place.level != "province":
-                raise CommandError(
-                    f"{place} is a commune: use --level commune for its own row."
-                )
+                raise CommandError(f"{place} is a commune: use --level commune for its own row.")
         chosen_plan = None
         if plan is not None:
             chosen_plan = Plan.objects.filter(pk=plan).prefetch_related("targets").first()
