@@ -186,7 +186,9 @@ class Inspection(VersionedModel):
             models.UniqueConstraint(
                 fields=["establishment", "inspected_on"], name="inspection_one_per_day"
             ),
-            models.CheckConstraint(condition=Q(fine_vnd__gte=0), name="inspection_fine_not_negative"),
+            models.CheckConstraint(
+                condition=Q(fine_vnd__gte=0), name="inspection_fine_not_negative"
+            ),
         ]
         indexes = [models.Index(fields=["inspected_on", "establishment"])]
 

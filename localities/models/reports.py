@@ -39,7 +39,9 @@ class ReportKind(models.Model):
     legal_basis = models.CharField(_("legal basis"), max_length=200, blank=True)
     base_days = models.PositiveIntegerField(_("base time limit (days from receipt)"))
     # The legal maximum with every extension, from receipt: in days or in calendar months.
-    max_days = models.PositiveIntegerField(_("maximum with extensions (days)"), null=True, blank=True)
+    max_days = models.PositiveIntegerField(
+        _("maximum with extensions (days)"), null=True, blank=True
+    )
     max_months = models.PositiveIntegerField(
         _("maximum with extensions (months)"), null=True, blank=True
     )
@@ -146,8 +148,7 @@ class Report(LocatedRecord):
                 name="report_handled_after_received",
             ),
             models.CheckConstraint(
-                condition=Q(verified_on__isnull=True)
-                | Q(verified_on__gte=models.F("received_on")),
+                condition=Q(verified_on__isnull=True) | Q(verified_on__gte=models.F("received_on")),
                 name="report_verified_after_received",
             ),
             models.CheckConstraint(

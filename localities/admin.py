@@ -1,0 +1,213 @@
+"""Django admin, scoped like every other screen: a staff user sees and changes only the records
+of their area (restrict()), ministry staff only read, and the reporter's identity is absent."""
+
+from django.contrib import admin
+from django.db.models import Q
+from django.http import Http404
+from simple_history.admin import SimpleHistoryAdmin
+
+from localities.models import (
+    Assignment,
+    Case,
+    Establishment,
+    IdentityAccess,
+    Inspection,
+    Locality,
+    LocalityConversion,
+    Report,
+    ReportKind,
+)
+from localities.querysets import get_assignment, scope_of
+from localities.services import can_write, record_save
+
+
+def is_administrator(user) -> bool:
+    if not (user.is_active and user.is_staff):
+        return False
+    assignment = get_assignment(user)
+    return user.is_superuser or bool(assignment and assignment.is_administrator)
+
+
+class ScopedAdminMixin:
+    """Permissions from the assignment, not Django's per-model permissions: the roles of
+    plan-rules §8 are the only rights there are."""
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_staff and not scope_of(request.user).empty
+
+    def has_view_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
+    def has_add_permission(self, request):
+        return self.has_module_permission(request) and can_write(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return self.has_module_permission(request) and can_write(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return is_administrator(request.user)
+
+
+class ScopedRecordAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    """Records: restricted querysets, locality drop-downs restricted, saves through the
+    service (validation, version bump, scope re-check after the write)."""
+
+    history_list_display = ["history_type"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).restrict(request.user)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.related_model is Locality:
+            places = Locality.objects.restrict(request.user).current()
+            if db_field.name == "commune":
+                places = places.communes()
+            kwargs["queryset"] = places.order_by("-level", "code")
+        elif hasattr(db_field.related_model.objects, "restrict"):
+            kwargs["queryset"] = db_field.related_model.objects.restrict(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        # The version is bumped even here, so forms open on the site see the admin's change.
+        record_save(user=request.user, record=obj, expected_version=obj.version if change else None)
+
+    def revert_disabled(self, request, obj=None):
+        # A revert would skip validation and the version check: edit the record instead.
+        return True
+
+    def _in_scope_or_404(self, request, object_id):
+        if not self.get_queryset(request).filter(pk=object_id).exists():
+            raise Http404
+
+    def history_view(self, request, object_id, extra_context=None):
+        # SimpleHistoryAdmin falls back to the history rows when the object is not in the
+        # queryset: that would show another area's record. Refuse first.
+        self._in_scope_or_404(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        self._in_scope_or_404(request, object_id)
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+@admin.register(Establishment)
+class EstablishmentAdmin(ScopedRecordAdmin):
+    list_display = ["code", "name", "line", "commune", "opened_on", "closed_on", "in_scope"]
+    list_filter = ["line", "in_scope"]
+    search_fields = ["code", "name", "address"]
+    list_select_related = ["commune"]
+    readonly_fields = ["locality_code_given", "version"]
+
+
+@admin.register(Inspection)
+class InspectionAdmin(ScopedRecordAdmin):
+    list_display = ["inspected_on", "establishment", "team", "outcome", "fine_vnd"]
+    list_filter = ["outcome", "team"]
+    search_fields = ["establishment__code", "establishment__name"]
+    list_select_related = ["establishment"]
+    raw_id_fields = ["establishment"]
+    readonly_fields = ["version"]
+    date_hierarchy = "inspected_on"
+
+
+@admin.register(Report)
+class ReportAdmin(ScopedRecordAdmin):
+    list_display = ["reference", "kind", "locality", "received_on", "deadline", "handled_on"]
+    list_filter = ["kind", "outcome"]
+    search_fields = ["reference", "summary"]
+    list_select_related = ["kind", "locality"]
+    readonly_fields = ["deadline", "locality_code_given", "version"]
+    date_hierarchy = "received_on"
+
+
+@admin.register(Case)
+class CaseAdmin(ScopedRecordAdmin):
+    list_display = ["reference", "article", "locality", "opened_on", "handled_on"]
+    list_filter = ["article"]
+    search_fields = ["reference", "summary"]
+    list_select_related = ["locality"]
+    raw_id_fields = ["report"]
+    readonly_fields = ["locality_code_given", "version"]
+
+
+class AdministratorOnlyMixin(ScopedAdminMixin):
+    """Reference data and users' rights: everyone on the admin may look, administrators edit."""
+
+    def has_add_permission(self, request):
+        return is_administrator(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return is_administrator(request.user)
+
+
+@admin.register(Locality)
+class LocalityAdmin(AdministratorOnlyMixin, admin.ModelAdmin):
+    list_display = ["code", "name", "scheme", "level", "province", "successor"]
+    list_filter = ["scheme", "level"]
+    search_fields = ["code", "name"]
+    list_select_related = ["province", "successor"]
+    raw_id_fields = ["province", "successor"]
+
+    def get_queryset(self, request):
+        # The old scheme is shown too: it is public reference data, not a record.
+        qs = super().get_queryset(request)
+        if scope_of(request.user).national:
+            return qs
+        mine = Locality.objects.restrict(request.user).values("pk")
+        return qs.filter(Q(pk__in=mine) | Q(scheme="2004"))
+
+
+@admin.register(LocalityConversion)
+class LocalityConversionAdmin(AdministratorOnlyMixin, admin.ModelAdmin):
+    list_display = ["old", "new", "is_default"]
+    search_fields = ["old__code", "old__name", "new__code", "new__name"]
+    list_select_related = ["old", "new"]
+    raw_id_fields = ["old", "new"]
+
+
+@admin.register(ReportKind)
+class ReportKindAdmin(AdministratorOnlyMixin, admin.ModelAdmin):
+    list_display = ["code", "name", "name_en", "base_days", "max_days", "max_months", "position"]
+
+
+@admin.register(Assignment)
+class AssignmentAdmin(AdministratorOnlyMixin, admin.ModelAdmin):
+    list_display = ["user", "role", "locality"]
+    list_filter = ["role"]
+    search_fields = ["user__username", "locality__name", "locality__code"]
+    list_select_related = ["user", "locality"]
+    raw_id_fields = ["locality"]
+
+    def has_view_permission(self, request, obj=None):
+        return is_administrator(request.user)
+
+    def has_module_permission(self, request):
+        return is_administrator(request.user)
+
+
+@admin.register(IdentityAccess)
+class IdentityAccessAdmin(AdministratorOnlyMixin, admin.ModelAdmin):
+    """The log of looks at reporters' identities (who, which report, when): never the identity.
+    Read-only: a log that can be edited proves nothing."""
+
+    list_display = ["at", "user", "report", "action"]
+    list_filter = ["action"]
+    list_select_related = ["user", "report"]
+    date_hierarchy = "at"
+
+    def get_queryset(self, request):
+        return (
+            super().get_queryset(request).filter(report__in=Report.objects.restrict(request.user))
+        )
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+# ReporterIdentity is deliberately not registered: it is a state secret (plan-rules §5).

@@ -1,0 +1,249 @@
+"""List filters (django-filter). Every drop-down of localities offers only the user's area."""
+
+import datetime
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from localities.forms import BootstrapMixin, place_label
+from localities.models import (
+    Case,
+    CaseArticle,
+    Establishment,
+    Inspection,
+    InspectionOutcome,
+    InspectionTeam,
+    Line,
+    Locality,
+    Report,
+    ReportKind,
+    ReportStatus,
+)
+from localities.querysets import scope_of
+from localities.selectors import never_inspected_since, plan_first_day
+
+FIRST_YEAR = 2015
+
+
+def year_choices():
+    return [(y, str(y)) for y in range(timezone.localdate().year, FIRST_YEAR - 1, -1)]
+
+
+def year_range(year) -> tuple[datetime.date, datetime.date]:
+    year = int(year)
+    return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+
+
+class PlaceFilter(django_filters.ModelChoiceFilter):
+    field_class = forms.ModelChoiceField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("queryset", Locality.objects.none())
+        super().__init__(*args, **kwargs)
+
+
+class FilterForm(BootstrapMixin, forms.Form):
+    pass
+
+
+class YesNoSelect(forms.NullBooleanSelect):
+    """All / yes / no, where Django's default says "unknown" for "all"."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.choices = [("unknown", "---------"), ("true", _("Yes")), ("false", _("No"))]
+
+
+class ScopedFilterSet(django_filters.FilterSet):
+    """Restricts the locality drop-downs to the user's area.
+
+    `place_filter` names the locality filter; `communes_only` says whether provinces may be
+    chosen in it. National users also get a province filter; the locality list then narrows to
+    the chosen province (3,321 communes in one list would help nobody).
+    """
+
+    place_filter = "commune"
+    communes_only = True
+    province_path = "province"
+
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+    province = PlaceFilter(label=_("Province"), method="in_province")
+
+    search_fields: tuple = ()
+
+    class Meta:
+        form = FilterForm
+
+    def __init__(self, data=None, queryset=None, *, request=None, **kwargs):
+        super().__init__(data, queryset, request=request, **kwargs)
+        user = request.user
+        self.scope = scope_of(user)
+        places = Locality.objects.restrict(user).current()
+        provinces = places.provinces().order_by("code")
+        self.filters["province"].queryset = provinces
+        if not self.scope.national:
+            del self.filters["province"]
+        if self.scope.commune_id:
+            del self.filters[self.place_filter]
+            return
+        choices = places.communes() if self.communes_only else places
+        self.filters[self.place_filter].queryset = choices.select_related("province").order_by(
+            "-level", "province__code", "name"
+        )
+        self._narrowed = False
+        if self.scope.national:
+            chosen = (data or {}).get("province")
+            if chosen and str(chosen).isdigit():
+                self._narrowed = True
+                self.filters[self.place_filter].queryset = self.filters[
+                    self.place_filter
+                ].queryset.filter(province_id=int(chosen))
+
+    @property
+    def form(self):
+        if not hasattr(self, "_form"):
+            form = super().form
+            field = form.fields.get(self.place_filter)
+            if field is not None:
+                field.label_from_instance = place_label
+                if self.scope.national and not self._narrowed:
+                    # Valid values stay all communes (a link may carry one); the list waits for
+                    # a province.
+                    field.widget.choices = [("", _("— choose a province first —"))]
+            form.style_fields()
+        return self._form
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        condition = Q()
+        for field in self.search_fields:
+            condition |= Q(**{f"{field}__icontains": value})
+        return queryset.filter(condition)
+
+    def in_province(self, queryset, name, value):
+        return queryset.filter(**{f"{self.province_path}_id": value.pk})
+
+    def in_year(self, queryset, name, value):
+        first, last = year_range(value)
+        return queryset.filter(**{f"{name}__range": (first, last)})
+
+
+class EstablishmentFilter(ScopedFilterSet):
+    search_fields = ("code", "name", "address")
+
+    commune = PlaceFilter(label=_("Commune"), field_name="commune")
+    line = django_filters.ChoiceFilter(label=_("Business line"), choices=Line.choices)
+    in_scope = django_filters.BooleanFilter(label=_("In the plan's scope"), widget=YesNoSelect)
+    operating = django_filters.ChoiceFilter(
+        label=_("Operating status"),
+        choices=[("operating", _("Operating today")), ("closed", _("Closed"))],
+        method="by_operating",
+    )
+    never_inspected = django_filters.BooleanFilter(
+        label=_("Never inspected since the plan began"),
+        method="by_never_inspected",
+        widget=forms.CheckboxInput,
+    )
+
+    class Meta(ScopedFilterSet.Meta):
+        model = Establishment
+        fields: list = []
+
+    def by_operating(self, queryset, name, value):
+        today = timezone.localdate()
+        open_now = (Q(opened_on__isnull=True) | Q(opened_on__lte=today)) & (
+            Q(closed_on__isnull=True) | Q(closed_on__gte=today)
+        )
+        if value == "operating":
+            return queryset.filter(open_now)
+        if value == "closed":
+            return queryset.filter(closed_on__lt=today)
+        return queryset
+
+    def by_never_inspected(self, queryset, name, value):
+        if not value:
+            return queryset
+        return never_inspected_since(queryset, plan_first_day())
+
+
+class InspectionFilter(ScopedFilterSet):
+    search_fields = ("establishment__code", "establishment__name", "violations")
+    province_path = "establishment__province"
+
+    commune = PlaceFilter(label=_("Commune"), field_name="establishment__commune")
+    outcome = django_filters.ChoiceFilter(label=_("Outcome"), choices=InspectionOutcome.choices)
+    team = django_filters.ChoiceFilter(label=_("Team"), choices=InspectionTeam.choices)
+    year = django_filters.TypedChoiceFilter(
+        label=_("Year"),
+        choices=year_choices,
+        coerce=int,
+        field_name="inspected_on",
+        method="in_year",
+    )
+
+    class Meta(ScopedFilterSet.Meta):
+        model = Inspection
+        fields: list = []
+
+
+class ReportFilter(ScopedFilterSet):
+    place_filter = "locality"
+    communes_only = False
+    search_fields = ("reference", "summary")
+
+    locality = PlaceFilter(label=_("Locality"), field_name="locality")
+    kind = django_filters.ModelChoiceFilter(
+        label=_("Kind"), queryset=ReportKind.objects.all(), to_field_name="code"
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=ReportStatus.choices, field_name="status_code"
+    )
+    year = django_filters.TypedChoiceFilter(
+        label=_("Year received"),
+        choices=year_choices,
+        coerce=int,
+        field_name="received_on",
+        method="in_year",
+    )
+
+    class Meta(ScopedFilterSet.Meta):
+        model = Report
+        fields: list = []
+
+
+class CaseFilter(ScopedFilterSet):
+    place_filter = "locality"
+    communes_only = False
+    search_fields = ("reference", "summary")
+
+    locality = PlaceFilter(label=_("Locality"), field_name="locality")
+    article = django_filters.ChoiceFilter(label=_("Article"), choices=CaseArticle.choices)
+    handled = django_filters.BooleanFilter(
+        label=_("Handled"), method="by_handled", widget=YesNoSelect
+    )
+    year = django_filters.TypedChoiceFilter(
+        label=_("Year (opened or handled)"),
+        choices=year_choices,
+        coerce=int,
+        method="in_case_year",
+    )
+
+    class Meta(ScopedFilterSet.Meta):
+        model = Case
+        fields: list = []
+
+    def by_handled(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.filter(handled_on__isnull=not value)
+
+    def in_case_year(self, queryset, name, value):
+        first, last = year_range(value)
+        return queryset.filter(
+            Q(opened_on__range=(first, last)) | Q(handled_on__range=(first, last))
+        )

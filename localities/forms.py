@@ -1,0 +1,420 @@
+"""Data-entry forms. Every choice of a locality, an establishment or a report offers only the
+user's area; a locality may also be given by its code, old (2004:xxxxx) or new."""
+
+from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from localities.codes import resolve
+from localities.models import (
+    Case,
+    Establishment,
+    Inspection,
+    Locality,
+    Report,
+    ReporterIdentity,
+    ReportKind,
+    ReportOutcome,
+)
+from localities.querysets import scope_of
+
+DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
+BAD_DATE = _("Enter the date as dd/mm/yyyy, for example 31/12/2024.")
+
+
+class DateInput(forms.DateInput):
+    """A plain text box showing dd/mm/yyyy (the officers' habit); ISO dates are accepted too."""
+
+    def __init__(self, attrs=None):
+        defaults = {"placeholder": _("dd/mm/yyyy"), "autocomplete": "off", "class": "date"}
+        super().__init__(attrs={**defaults, **(attrs or {})}, format="%d/%m/%Y")
+
+
+class BootstrapMixin:
+    """Bootstrap classes on every widget; `is-invalid` on fields with errors."""
+
+    def style_fields(self):
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(field, forms.DateField):
+                field.input_formats = DATE_INPUT_FORMATS
+                field.error_messages["invalid"] = BAD_DATE
+                if not isinstance(widget, DateInput):
+                    field.widget = widget = DateInput()
+            if isinstance(widget, forms.HiddenInput):
+                continue
+            if isinstance(widget, forms.CheckboxInput):
+                css = "form-check-input"
+            elif isinstance(widget, forms.Select):
+                css = "form-select"
+            else:
+                css = "form-control"
+            classes = widget.attrs.get("class", "").split()
+            if css not in classes:
+                widget.attrs["class"] = " ".join([*classes, css])
+
+    def full_clean(self):
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                widget = self.fields[name].widget
+                widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
+
+
+class RecordForm(BootstrapMixin, forms.ModelForm):
+    """A record's form: knows its user, carries the version it was loaded at."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+        self.style_fields()
+
+    @property
+    def expected_version(self) -> int | None:
+        if not self.instance.pk:
+            return None
+        version = self.cleaned_data.get("version")
+        # An edit form posted without its version cannot prove it saw the latest data.
+        return version if version is not None else -1
+
+
+def place_label(locality: Locality) -> str:
+    if locality.is_province:
+        return str(locality)
+    return f"{locality.name} ({locality.code})"
+
+
+class PlaceChoiceField(forms.ModelChoiceField):
+    with_province = False  # national users see every commune: name its province too
+
+    def label_from_instance(self, obj):
+        label = place_label(obj)
+        if self.with_province and not obj.is_province and obj.province_id:
+            label = f"{label} — {obj.province.name}"
+        return label
+
+
+class PlaceMixin:
+    """One locality field (`place_field`) chosen from the user's area, or given by its code.
+
+    The code field accepts a 2025 code ("00004") or an old one ("2004:00001"), converted through
+    the official table and kept on the record as given. An old commune split in 2025 asks which
+    new commune: the user then chooses it in the list and keeps the code.
+    """
+
+    place_field = "commune"
+    communes_only = True
+
+    def setup_place(self):
+        scope = Locality.objects.restrict(self.user).current()
+        if self.communes_only:
+            scope = scope.communes()
+        self.place_scope = scope
+        old = self.fields[self.place_field]
+        field = PlaceChoiceField(
+            queryset=scope.select_related("province").order_by("-level", "province__code", "name"),
+            required=False,
+            label=old.label,
+            help_text=old.help_text,
+        )
+        field.with_province = scope_of(self.user).national
+        self.fields[self.place_field] = field
+        self.fields["locality_code"] = forms.CharField(
+            label=_("or its code"),
+            required=False,
+            max_length=12,
+            help_text=_(
+                "Optional. A 2025 code (e.g. 00004), or a code of the old scheme written "
+                "2004:xxxxx, which is converted to the current commune and kept on the record."
+            ),
+        )
+        self.fields["locality_code"].initial = self.instance.locality_code_given
+        # Keep the code field right after the list.
+        order = list(self.fields)
+        order.remove("locality_code")
+        order.insert(order.index(self.place_field) + 1, "locality_code")
+        self.order_fields(order)
+
+    def clean(self):
+        cleaned = super().clean()
+        chosen = cleaned.get(self.place_field)
+        code = (cleaned.get("locality_code") or "").strip()
+        if code:
+            try:
+                resolved = resolve(
+                    code,
+                    communes_only=self.communes_only,
+                    within=self.place_scope,
+                    choice=chosen.code if chosen and not chosen.is_province else "",
+                )
+            except ValidationError as error:
+                self.add_error("locality_code", error)
+                if error.code == "split_commune":
+                    self.add_error(
+                        self.place_field,
+                        gettext("Choose here the new commune it became, keep the code, and save."),
+                    )
+                return cleaned
+            if chosen and chosen.pk != resolved.locality.pk:
+                self.add_error(
+                    "locality_code",
+                    gettext(
+                        "The code %(code)s stands for %(place)s, but %(chosen)s is chosen in the "
+                        "list: clear the code or choose %(place)s."
+                    )
+                    % {"code": code, "place": resolved.locality, "chosen": chosen},
+                )
+                return cleaned
+            cleaned[self.place_field] = resolved.locality
+            self.instance.locality_code_given = resolved.given
+        elif chosen is None:
+            if self.place_field not in self._errors:
+                self.add_error(
+                    self.place_field,
+                    gettext("Choose the locality in the list, or give its code."),
+                )
+        else:
+            self.instance.locality_code_given = ""
+        return cleaned
+
+
+class EstablishmentForm(PlaceMixin, RecordForm):
+    place_field = "commune"
+    communes_only = True
+
+    class Meta:
+        model = Establishment
+        fields = [
+            "code",
+            "name",
+            "line",
+            "commune",
+            "address",
+            "permit_number",
+            "opened_on",
+            "closed_on",
+            "in_scope",
+        ]
+        error_messages = {
+            "code": {
+                "unique": _(
+                    "Another establishment already has this registry code: check the code, or "
+                    "open that establishment instead of registering it again."
+                )
+            }
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.setup_place()
+        self.style_fields()
+
+
+class EstablishmentByCodeField(forms.ModelChoiceField):
+    """An establishment of the user's area, typed as its registry code."""
+
+    default_error_messages = {
+        "invalid_choice": _(
+            "No establishment of your area has this registry code: check the code, or register "
+            "the establishment first."
+        ),
+    }
+
+    def __init__(self, queryset, **kwargs):
+        super().__init__(queryset, to_field_name="code", widget=forms.TextInput, **kwargs)
+
+
+class InspectionForm(RecordForm):
+    class Meta:
+        model = Inspection
+        fields = ["establishment", "inspected_on", "team", "outcome", "violations", "fine_vnd"]
+        fields += ["notes"]
+        widgets = {
+            "violations": forms.Textarea(attrs={"rows": 2}),
+            "notes": forms.Textarea(attrs={"rows": 2}),
+        }
+        error_messages = {
+            NON_FIELD_ERRORS: {
+                "unique_together": _(
+                    "This establishment already has an inspection on this date: open that "
+                    "inspection instead, or check the date."
+                )
+            },
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["establishment"] = EstablishmentByCodeField(
+            Establishment.objects.restrict(self.user),
+            label=_("Establishment (registry code)"),
+        )
+        fine = self.fields["fine_vnd"]
+        fine.error_messages["min_value"] = _(
+            "A fine cannot be negative: enter 0 or the amount in VND."
+        )
+        fine.widget.attrs["step"] = 1000
+        self.style_fields()
+
+
+class ReportForm(PlaceMixin, RecordForm):
+    """The full report, for corrections; new reports use ReportCreateForm."""
+
+    place_field = "locality"
+    communes_only = False
+
+    class Meta:
+        model = Report
+        fields = [
+            "reference",
+            "kind",
+            "locality",
+            "received_on",
+            "verified_on",
+            "classified_on",
+            "handled_on",
+            "outcome",
+            "extended_until",
+            "extension_reason",
+            "summary",
+        ]
+        widgets = {"summary": forms.Textarea(attrs={"rows": 3})}
+        error_messages = {
+            "reference": {
+                "unique": _(
+                    "Another report already has this reference: check the reference, or open "
+                    "that report instead of entering it again."
+                )
+            }
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].queryset = ReportKind.objects.all()
+        self.setup_place()
+        self.style_fields()
+
+
+class ReportCreateForm(ReportForm):
+    class Meta(ReportForm.Meta):
+        fields = ["reference", "kind", "locality", "received_on", "summary"]
+
+
+class ReportStageForm(BootstrapMixin, forms.Form):
+    """Record the next stage of a report (the middle two may come in either order)."""
+
+    stage = forms.ChoiceField(label=_("Stage"))
+    on = forms.DateField(label=_("Date"))
+    outcome = forms.ChoiceField(
+        label=_("Handling decision"),
+        choices=[("", "---------"), *ReportOutcome.choices],
+        required=False,
+        help_text=_("Only for the handling: the decision issued."),
+    )
+    extended_until = forms.DateField(
+        label=_("Extended until"),
+        required=False,
+        help_text=_("Only when an extension was decided for a complex matter."),
+    )
+    extension_reason = forms.CharField(
+        label=_("Reason for the extension"), required=False, max_length=300
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    STAGE_LABELS = {
+        "verified_on": _("Verified"),
+        "classified_on": _("Classified"),
+        "handled_on": _("Handled"),
+    }
+
+    def __init__(self, *args, report: Report, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.report = report
+        missing = [
+            s for s in ("verified_on", "classified_on", "handled_on") if not getattr(report, s)
+        ]
+        self.fields["stage"].choices = [(s, self.STAGE_LABELS[s]) for s in missing]
+        self.fields["stage"].initial = report.next_stage()
+        self.fields["version"].initial = report.version
+        self.fields["extended_until"].initial = report.extended_until
+        self.fields["extension_reason"].initial = report.extension_reason
+        self.style_fields()
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("stage") == "handled_on" and not cleaned.get("outcome"):
+            self.add_error(
+                "outcome",
+                gettext("A handled report needs its decision: choose the handling decision."),
+            )
+        if cleaned.get("stage") != "handled_on" and cleaned.get("outcome"):
+            self.add_error(
+                "outcome",
+                gettext(
+                    "A decision is recorded only with the handling: choose the stage "
+                    "“Handled”, or leave the decision empty."
+                ),
+            )
+        return cleaned
+
+    def add_model_errors(self, error: ValidationError):
+        """Show the model's errors next to this form's fields."""
+        stage = self.cleaned_data.get("stage")
+        mapping = {stage: "on", "outcome": "outcome", "extended_until": "extended_until"}
+        for field, messages in error.message_dict.items():
+            target = mapping.get(field)
+            if target not in self.fields:
+                target = None
+            for message in messages:
+                self.add_error(target, message)
+
+
+class CaseForm(PlaceMixin, RecordForm):
+    place_field = "locality"
+    communes_only = False
+
+    class Meta:
+        model = Case
+        fields = ["reference", "locality", "article", "opened_on", "handled_on", "report"]
+        fields += ["summary"]
+        widgets = {"summary": forms.Textarea(attrs={"rows": 3})}
+        error_messages = {
+            "reference": {
+                "unique": _(
+                    "Another case already has this reference: check the reference, or open "
+                    "that case instead of entering it again."
+                )
+            }
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["report"] = forms.ModelChoiceField(
+            Report.objects.restrict(self.user),
+            to_field_name="reference",
+            widget=forms.TextInput,
+            required=False,
+            label=_("Born from report (its reference)"),
+            error_messages={
+                "invalid_choice": _(
+                    "No report of your area has this reference: check it, or leave it empty."
+                )
+            },
+        )
+        self.setup_place()
+        self.style_fields()
+
+
+class ReporterIdentityForm(BootstrapMixin, forms.ModelForm):
+    class Meta:
+        model = ReporterIdentity
+        fields = ["full_name", "address", "contact", "handwriting"]
+        widgets = {"handwriting": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.style_fields()

@@ -1,0 +1,141 @@
+"""List tables (django-tables2): sortable, 25 a page. Never the reporter's identity."""
+
+import django_tables2 as tables
+from django.contrib.humanize.templatetags.humanize import intcomma
+from django.utils.formats import date_format
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from localities.models import Case, Establishment, Inspection, Report, ReportStatus
+
+TEMPLATE = "localities/table.html"
+
+
+def short_date(value):
+    return date_format(value, "SHORT_DATE_FORMAT") if value else "—"
+
+
+class DateColumn(tables.Column):
+    def render(self, value):
+        return short_date(value)
+
+
+class RecordTable(tables.Table):
+    class Meta:
+        template_name = TEMPLATE
+        per_page = 25
+        empty_text = _("Nothing here matches: widen the filters, or enter a new record.")
+        default = "—"
+        attrs = {"class": "table table-sm table-hover align-middle"}
+
+
+def place(record_place):
+    return record_place.name if record_place else "—"
+
+
+class EstablishmentTable(RecordTable):
+    code = tables.Column(verbose_name=_("Registry code"), linkify=True)
+    name = tables.Column(verbose_name=_("Name"), linkify=True)
+    line = tables.Column(verbose_name=_("Business line"))
+    commune = tables.Column(verbose_name=_("Commune"), order_by=("commune__name",))
+    opened_on = DateColumn(verbose_name=_("Opened"))
+    closed_on = DateColumn(verbose_name=_("Closed"))
+    in_scope = tables.BooleanColumn(verbose_name=_("In scope"))
+    last_inspected = DateColumn(verbose_name=_("Last inspected"))
+
+    class Meta(RecordTable.Meta):
+        model = Establishment
+        fields = ("code", "name", "line", "commune", "opened_on", "closed_on", "in_scope")
+        sequence = (*fields, "last_inspected")
+
+    def render_commune(self, value):
+        return place(value)
+
+    def render_line(self, record):
+        return record.get_line_display()
+
+
+class InspectionTable(RecordTable):
+    inspected_on = DateColumn(verbose_name=_("Date"), linkify=True)
+    establishment = tables.Column(
+        verbose_name=_("Establishment"), linkify=True, order_by=("establishment__name",)
+    )
+    commune = tables.Column(
+        verbose_name=_("Commune"),
+        accessor="establishment__commune",
+        order_by=("establishment__commune__name",),
+    )
+    team = tables.Column(verbose_name=_("Team"))
+    outcome = tables.Column(verbose_name=_("Outcome"))
+    fine_vnd = tables.Column(verbose_name=_("Fine (VND)"), attrs={"td": {"class": "text-end"}})
+
+    class Meta(RecordTable.Meta):
+        model = Inspection
+        fields = ("inspected_on", "establishment", "commune", "team", "outcome", "fine_vnd")
+
+    def render_establishment(self, value):
+        return f"{value.name} ({value.code})"
+
+    def render_commune(self, value):
+        return place(value)
+
+    def render_team(self, record):
+        return record.get_team_display()
+
+    def render_outcome(self, record):
+        css = "text-danger" if record.outcome == "violation" else "text-success"
+        return format_html('<span class="{}">{}</span>', css, record.get_outcome_display())
+
+    def render_fine_vnd(self, value):
+        return intcomma(value) if value else "0"
+
+
+def status_badge(code):
+    return format_html(
+        '<span class="badge badge-status text-bg-{}" data-status="{}">{}</span>',
+        ReportStatus.colour(code),
+        code,
+        ReportStatus(code).label,
+    )
+
+
+class ReportTable(RecordTable):
+    reference = tables.Column(verbose_name=_("Reference"), linkify=True)
+    kind = tables.Column(verbose_name=_("Kind"), order_by=("kind__position",))
+    locality = tables.Column(verbose_name=_("Locality"), order_by=("locality__name",))
+    received_on = DateColumn(verbose_name=_("Received"))
+    deadline = DateColumn(verbose_name=_("Deadline"))
+    handled_on = DateColumn(verbose_name=_("Handled"))
+    status_code = tables.Column(verbose_name=_("Status"))
+
+    class Meta(RecordTable.Meta):
+        model = Report
+        fields = ("reference", "kind", "locality", "received_on", "deadline", "handled_on")
+        sequence = (*fields, "status_code")
+
+    def render_locality(self, value):
+        return place(value)
+
+    def render_status_code(self, value):
+        return status_badge(value)
+
+
+class CaseTable(RecordTable):
+    reference = tables.Column(verbose_name=_("Reference"), linkify=True)
+    article = tables.Column(verbose_name=_("Article"))
+    locality = tables.Column(verbose_name=_("Locality"), order_by=("locality__name",))
+    opened_on = DateColumn(verbose_name=_("Opened"))
+    handled_on = DateColumn(verbose_name=_("Handled"))
+    report = tables.Column(
+        verbose_name=_("From report"), linkify=True, order_by=("report__reference",)
+    )
+
+    class Meta(RecordTable.Meta):
+        model = Case
+        fields = ("reference", "article", "locality", "opened_on", "handled_on", "report")
+
+    def render_article(self, record):
+        return record.get_article_display()
+
+    def render_locality(self, value):
+        return place(value)

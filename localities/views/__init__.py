@@ -1,0 +1,40 @@
+"""Record lists, pages and forms (the records issue)."""
+
+from localities.views.identity import ReportIdentityView
+from localities.views.lists import CaseList, EstablishmentList, InspectionList, ReportList
+from localities.views.pages import (
+    CaseCreate,
+    CaseDetail,
+    CaseEdit,
+    EstablishmentCreate,
+    EstablishmentDetail,
+    EstablishmentEdit,
+    InspectionCreate,
+    InspectionDetail,
+    InspectionEdit,
+    ReportCreate,
+    ReportDetail,
+    ReportEdit,
+    ReportStage,
+)
+
+__all__ = [
+    "CaseCreate",
+    "CaseDetail",
+    "CaseEdit",
+    "CaseList",
+    "EstablishmentCreate",
+    "EstablishmentDetail",
+    "EstablishmentEdit",
+    "EstablishmentList",
+    "InspectionCreate",
+    "InspectionDetail",
+    "InspectionEdit",
+    "InspectionList",
+    "ReportCreate",
+    "ReportDetail",
+    "ReportEdit",
+    "ReportIdentityView",
+    "ReportList",
+    "ReportStage",
+]

@@ -1,0 +1,59 @@
+"""The reporter's identity: a state secret, on its own page, for the officers of the report's
+area only; every look and every edit is logged (IdentityAccess), its content never."""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from django.views import View
+
+from localities.forms import ReporterIdentityForm
+from localities.models import IdentityAccess, Report
+from localities.services import (
+    can_see_identity,
+    reporter_identity_save,
+    reporter_identity_view,
+)
+
+
+class ReportIdentityView(LoginRequiredMixin, View):
+    template_name = "localities/report_identity.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.report = get_object_or_404(
+            Report.objects.restrict(request.user).select_related("kind", "locality"),
+            pk=kwargs["pk"],
+        )
+        if not can_see_identity(request.user):
+            raise PermissionDenied(_("Your role may not see reporters' identities."))
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request, pk):
+        identity = reporter_identity_view(user=request.user, report=self.report)
+        form = ReporterIdentityForm(instance=identity)
+        return self.render(form)
+
+    def post(self, request, pk):
+        form = ReporterIdentityForm(data=request.POST)
+        if form.is_valid():
+            reporter_identity_save(user=request.user, report=self.report, **form.cleaned_data)
+            messages.success(request, _("The reporter's identity was saved; your edit is logged."))
+            return HttpResponseRedirect(self.report.get_absolute_url())
+        return self.render(form)
+
+    def render(self, form):
+        accesses = (
+            IdentityAccess.objects.filter(report=self.report)
+            .select_related("user")
+            .order_by("-at")[:20]
+        )
+        return TemplateResponse(
+            self.request,
+            self.template_name,
+            {"report": self.report, "form": form, "accesses": accesses},
+        )

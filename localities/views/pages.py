@@ -1,0 +1,274 @@
+"""Each record's page and its create/edit forms."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from localities import forms
+from localities.models import (
+    Case,
+    ConcurrentEditError,
+    Establishment,
+    IdentityAccess,
+    Inspection,
+    Report,
+    ReportStatus,
+)
+from localities.services import can_see_identity, report_record_stage
+from localities.tables import InspectionTable, status_badge
+from localities.views.base import RecordDetail, RecordFormView
+
+# Establishments -------------------------------------------------------------------------------
+
+
+class EstablishmentDetail(RecordDetail):
+    model = Establishment
+    select_related = ("commune", "province")
+    template_name = "localities/establishment_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        inspections = self.object.inspections.select_related(
+            "establishment", "establishment__commune"
+        )
+        table = InspectionTable(inspections, exclude=("establishment", "commune"))
+        table.paginate(page=self.request.GET.get("page", 1), per_page=25)
+        context["inspections"] = table
+        context["operating_today"] = self.object.is_operating_on(timezone.localdate())
+        return context
+
+
+class EstablishmentCreate(RecordFormView):
+    model = Establishment
+    form_class = forms.EstablishmentForm
+    creating = True
+
+    def create_title(self):
+        return _("Register an establishment")
+
+    def list_url(self):
+        return reverse("establishment_list")
+
+
+class EstablishmentEdit(RecordFormView):
+    model = Establishment
+    form_class = forms.EstablishmentForm
+
+
+# Inspections ----------------------------------------------------------------------------------
+
+
+class InspectionDetail(RecordDetail):
+    model = Inspection
+    select_related = ("establishment", "establishment__commune")
+    template_name = "localities/inspection_detail.html"
+
+
+class InspectionCreate(RecordFormView):
+    model = Inspection
+    form_class = forms.InspectionForm
+    creating = True
+
+    def dispatch(self, request, *args, **kwargs):
+        self.establishment = None
+        wanted = request.GET.get("establishment")
+        if wanted and request.user.is_authenticated:
+            if not wanted.isdigit():
+                wanted = "0"
+            self.establishment = get_object_or_404(
+                Establishment.objects.restrict(request.user), pk=wanted
+            )
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_initial(self):
+        initial = {"inspected_on": timezone.localdate()}
+        if self.establishment:
+            initial["establishment"] = self.establishment
+        return initial
+
+    def create_title(self):
+        if self.establishment:
+            return _("Record an inspection of %(establishment)s") % {
+                "establishment": self.establishment
+            }
+        return _("Record an inspection")
+
+    def cancel_url(self):
+        if self.establishment:
+            return self.establishment.get_absolute_url()
+        return reverse("inspection_list")
+
+
+class InspectionEdit(RecordFormView):
+    model = Inspection
+    form_class = forms.InspectionForm
+    select_related = ("establishment",)
+
+
+# Reports --------------------------------------------------------------------------------------
+
+
+class ReportDetail(RecordDetail):
+    model = Report
+    select_related = ("kind", "locality", "province")
+    template_name = "localities/report_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(report_context(self.object))
+        user = self.request.user
+        context["can_see_identity"] = can_see_identity(user)
+        if context["can_see_identity"]:
+            context["identity_looks"] = IdentityAccess.objects.filter(report=self.object).count()
+        context["cases"] = self.object.cases.restrict(user).order_by("opened_on")
+        return context
+
+
+def report_context(report) -> dict:
+    """The report's clock: status, days left or overdue, and its stages as a timeline."""
+    today = timezone.localdate()
+    status = report.status(today)
+    stages = [
+        ("received_on", _("Received"), report.received_on),
+        ("verified_on", _("Verified"), report.verified_on),
+        ("classified_on", _("Classified"), report.classified_on),
+        ("handled_on", _("Handled"), report.handled_on),
+    ]
+    days_left = report.days_left(today)
+    return {
+        "status": status,
+        "status_label": ReportStatus(status).label,
+        "status_badge": status_badge(status),
+        "stages": stages,
+        "days_left": days_left,
+        "days_overdue": -days_left,
+        "is_handled": bool(report.handled_on),
+        "base_deadline": report.kind.base_deadline(report.received_on),
+        "legal_maximum": report.kind.legal_maximum(report.received_on),
+        "next_stage": report.next_stage(),
+        "handled_days_late": (report.handled_on - report.deadline).days
+        if report.handled_on
+        else None,
+    }
+
+
+class ReportCreate(RecordFormView):
+    model = Report
+    form_class = forms.ReportCreateForm
+    creating = True
+
+    def get_initial(self):
+        return {"received_on": timezone.localdate()}
+
+    def create_title(self):
+        return _("Receive a report")
+
+    def list_url(self):
+        return reverse("report_list")
+
+
+class ReportEdit(RecordFormView):
+    model = Report
+    form_class = forms.ReportForm
+    select_related = ("kind", "locality")
+
+
+class ReportStage(RecordFormView):
+    """Record the next stage of a report: verified, classified or handled (with its decision),
+    and an extension when one was decided."""
+
+    model = Report
+    select_related = ("kind", "locality")
+    template_name = "localities/report_stage.html"
+
+    def get_form(self, data=None):
+        return forms.ReportStageForm(data=data, report=self.object)
+
+    def get(self, request, *args, **kwargs):
+        if self.object.next_stage() is None:
+            messages.info(request, _("Every stage of this report is recorded already."))
+            return HttpResponseRedirect(self.object.get_absolute_url())
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        if self.object.next_stage() is None:
+            messages.info(request, _("Every stage of this report is recorded already."))
+            return HttpResponseRedirect(self.object.get_absolute_url())
+        form = self.get_form(data=request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                report_record_stage(
+                    user=request.user,
+                    report=self.object,
+                    stage=data["stage"],
+                    on=data["on"],
+                    outcome=data["outcome"],
+                    extended_until=data["extended_until"],
+                    extension_reason=data["extension_reason"],
+                    expected_version=data["version"],
+                )
+            except ConcurrentEditError as error:
+                form.add_error(None, error)
+            except ValidationError as error:
+                form.add_model_errors(error)
+            else:
+                messages.success(
+                    request,
+                    _("%(stage)s on %(date)s: recorded.")
+                    % {
+                        "stage": forms.ReportStageForm.STAGE_LABELS[data["stage"]],
+                        "date": date_format(data["on"], "SHORT_DATE_FORMAT"),
+                    },
+                )
+                return HttpResponseRedirect(self.object.get_absolute_url())
+            # The failed attempt changed the object in memory: show the report as saved.
+            self.object = self.get_queryset().get(pk=self.object.pk)
+        return self.render_to_response(self.get_context_data(form=form))
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["title"] = _("Next stage of %(report)s") % {"report": self.object}
+        context.update(report_context(self.object))
+        return context
+
+
+# Cases ----------------------------------------------------------------------------------------
+
+
+class CaseDetail(RecordDetail):
+    model = Case
+    select_related = ("locality", "report", "province")
+    template_name = "localities/case_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        report = self.object.report
+        # A case's report is shown only when the user may see that report too.
+        if report and not Report.objects.restrict(self.request.user).filter(pk=report.pk).exists():
+            report = None
+        context["report"] = report
+        return context
+
+
+class CaseCreate(RecordFormView):
+    model = Case
+    form_class = forms.CaseForm
+    creating = True
+
+    def create_title(self):
+        return _("Enter a case")
+
+    def list_url(self):
+        return reverse("case_list")
+
+
+class CaseEdit(RecordFormView):
+    model = Case
+    form_class = forms.CaseForm
+    select_related = ("locality", "report")
