@@ -1,0 +1,1 @@
+"""The national-scale benchmark (issue 5): `python bench/run.py --help`."""

@@ -1,0 +1,272 @@
+"""The floor of each benchmarked page: the same figures from one hand-written SQL statement,
+run directly through psycopg2 (no Django, no ORM, no template).
+
+A page can hardly be faster than its floor; the benchmark reports page time / floor time.
+Each function takes an open psycopg2 connection and returns what the statement produced (rows,
+or a byte count for the exports) so the benchmark can check the page against it.
+
+PostgreSQL only (COPY, FILTER, ROLLUP): on SQLite the floors are skipped.
+"""
+
+import datetime
+import io
+
+# One statement for a whole compliance table: establishments (with their inspections folded
+# per establishment once), reports and cases, each grouped by the table's key with a ROLLUP
+# row for the total, then joined to the table's localities. Percentages in SQL too.
+#
+# The inspection window: max(inspected_on) over [min(plan start, 1 Jan Y), E] per establishment
+# answers both "inspected in [1 Jan Y, E]" (max >= 1 Jan Y) and "inspected since the plan's
+# first day" (max >= plan start) with one aggregate.
+COMPLIANCE_SQL = """
+WITH insp AS (
+    SELECT establishment_id,
+           bool_or(inspected_on >= %(y0)s) AS in_year,
+           bool_or(inspected_on >= %(p0)s) AS since_plan
+    FROM localities_inspection
+    WHERE inspected_on BETWEEN LEAST(%(p0)s, %(y0)s) AND %(e)s
+    GROUP BY establishment_id
+), est AS (
+    SELECT {est_key} AS gid,
+           count(*) FILTER (WHERE op) AS operating,
+           count(*) FILTER (WHERE op AND i.in_year) AS inspected_in_year,
+           count(*) FILTER (WHERE oe) AS open_at_end,
+           count(*) FILTER (WHERE oe AND i.since_plan) AS inspected_since
+    FROM (
+        SELECT id, {est_key},
+               (opened_on IS NULL OR opened_on <= %(e)s)
+                 AND (closed_on IS NULL OR closed_on >= %(y0)s) AS op,
+               (opened_on IS NULL OR opened_on <= %(e)s)
+                 AND (closed_on IS NULL OR closed_on >= %(e)s) AS oe
+        FROM localities_establishment
+        WHERE in_scope {est_where}
+    ) e
+    LEFT JOIN insp i ON i.establishment_id = e.id
+    GROUP BY ROLLUP ({est_key})
+), rep AS (
+    SELECT {rec_key} AS gid,
+           count(*) AS received,
+           count(*) FILTER (WHERE handled_on <= %(a)s) AS handled,
+           count(*) FILTER (WHERE handled_on <= %(a)s AND handled_on <= deadline) AS on_time,
+           count(*) FILTER (WHERE (handled_on IS NULL OR handled_on > %(a)s)
+                            AND deadline >= %(a)s) AS pending,
+           count(*) FILTER (WHERE (handled_on IS NULL OR handled_on > %(a)s)
+                            AND deadline < %(a)s) AS overdue
+    FROM localities_report
+    WHERE received_on BETWEEN %(y0)s AND %(e)s {rec_where}
+    GROUP BY ROLLUP ({rec_key})
+), cas AS (
+    SELECT {rec_key} AS gid,
+           count(*) FILTER (WHERE handled_on >= %(y0)s) AS handled,
+           count(*) FILTER (WHERE handled_on <= %(pe)s) AS handled_prev
+    FROM localities_case
+    WHERE handled_on BETWEEN %(py0)s AND %(e)s {rec_where}
+    GROUP BY ROLLUP ({rec_key})
+), places AS (
+    SELECT id AS gid, code, name FROM localities_locality
+    WHERE scheme = '2025' AND level = %(level)s {place_where}
+    UNION ALL
+    SELECT NULL, '', 'total'
+)
+SELECT l.code, l.name,
+       coalesce(est.operating, 0), coalesce(est.inspected_in_year, 0),
+       round(100.0 * est.inspected_in_year / NULLIF(est.operating, 0), 1),
+       coalesce(est.open_at_end, 0), coalesce(est.inspected_since, 0),
+       round(100.0 * est.inspected_since / NULLIF(est.open_at_end, 0), 1),
+       coalesce(rep.received, 0), coalesce(rep.handled, 0), coalesce(rep.on_time, 0),
+       coalesce(rep.pending, 0), coalesce(rep.overdue, 0),
+       round(100.0 * rep.on_time / NULLIF(rep.received - rep.pending, 0), 1),
+       coalesce(cas.handled, 0), coalesce(cas.handled_prev, 0),
+       round(100.0 * (cas.handled - cas.handled_prev) / NULLIF(cas.handled_prev, 0), 1)
+FROM places l
+LEFT JOIN est ON coalesce(est.gid, 0) = coalesce(l.gid, 0)
+LEFT JOIN rep ON coalesce(rep.gid, 0) = coalesce(l.gid, 0)
+LEFT JOIN cas ON coalesce(cas.gid, 0) = coalesce(l.gid, 0)
+ORDER BY l.gid IS NULL, l.code
+"""
+
+FLOOR_COLUMNS = [
+    "locality_code",
+    "locality_name",
+    "establishments_operating",
+    "inspected_in_year",
+    "inspected_in_year_pct",
+    "establishments_open_at_end",
+    "inspected_since_plan_start",
+    "coverage_pct",
+    "reports_received",
+    "reports_handled",
+    "reports_handled_on_time",
+    "reports_pending",
+    "reports_overdue",
+    "reports_on_time_pct",
+    "cases_handled",
+    "cases_handled_prev_year",
+    "cases_growth_pct",
+]
+
+
+def compliance_params(year: int, as_of: datetime.date, plan_first_day: datetime.date) -> dict:
+    y0 = datetime.date(year, 1, 1)
+    e = min(as_of, datetime.date(year, 12, 31))
+    return {
+        "y0": y0,
+        "e": e,
+        "a": as_of,
+        "p0": plan_first_day,
+        "py0": datetime.date(year - 1, 1, 1),
+        "pe": min(as_of, datetime.date(year - 1, 12, 31)),
+    }
+
+
+def compliance_sql(level: str, province_id: int | None = None) -> str:
+    """The statement for a table of provinces (the nation) or of communes (of one province,
+    or of the whole nation when province_id is None)."""
+    if level == "province":
+        est_key = rec_key = "province_id"
+    else:
+        est_key, rec_key = "commune_id", "locality_id"
+    where = "" if province_id is None else f"AND province_id = {int(province_id)}"
+    return COMPLIANCE_SQL.format(
+        est_key=est_key,
+        rec_key=rec_key,
+        est_where=where,
+        rec_where=where,
+        place_where=where,
+    )
+
+
+def compliance(conn, *, year, as_of, plan_first_day, level="province", province_id=None):
+    """Rows (tuples in FLOOR_COLUMNS order), the total last (locality_code "")."""
+    params = compliance_params(year, as_of, plan_first_day) | {"level": level}
+    with conn.cursor() as cursor:
+        cursor.execute(compliance_sql(level, province_id), params)
+        return cursor.fetchall()
+
+
+def as_dicts(rows) -> list[dict]:
+    return [dict(zip(FLOOR_COLUMNS, row, strict=True)) for row in rows]
+
+
+WORK_LISTS_SQL = """
+(SELECT 'establishment' AS list, e.id, e.code, e.name, e.opened_on AS day
+   FROM localities_establishment e
+  WHERE e.commune_id = %(commune)s AND e.in_scope
+    AND (e.opened_on IS NULL OR e.opened_on <= %(a)s)
+    AND (e.closed_on IS NULL OR e.closed_on >= %(a)s)
+    AND NOT EXISTS (SELECT 1 FROM localities_inspection i
+                     WHERE i.establishment_id = e.id AND i.inspected_on BETWEEN %(p0)s AND %(a)s)
+  ORDER BY e.opened_on NULLS FIRST, e.code
+  LIMIT %(limit)s)
+UNION ALL
+(SELECT 'report', r.id, r.reference, r.kind, r.deadline
+   FROM localities_report r
+  WHERE r.locality_id = %(commune)s AND r.received_on <= %(a)s
+    AND (r.handled_on IS NULL OR r.handled_on > %(a)s)
+  ORDER BY r.deadline, r.received_on, r.id
+  LIMIT %(limit)s)
+"""
+
+
+def work_lists(conn, *, commune_id, as_of, plan_first_day, limit=50):
+    """A commune's two work lists: never inspected in the plan (oldest first), and reports
+    not handled (nearest deadline first), each cut at `limit` rows like a page."""
+    params = {"commune": commune_id, "a": as_of, "p0": plan_first_day, "limit": limit}
+    with conn.cursor() as cursor:
+        cursor.execute(WORK_LISTS_SQL, params)
+        return cursor.fetchall()
+
+
+ESTABLISHMENT_LIST_SQL = """
+SELECT e.id, e.code, e.name, e.line, c.name, e.opened_on, e.closed_on, count(*) OVER ()
+  FROM localities_establishment e
+  JOIN localities_locality c ON c.id = e.commune_id
+ WHERE e.province_id = %(province)s AND e.line = %(line)s
+ ORDER BY e.code
+ LIMIT %(limit)s
+"""
+
+
+def establishment_list(conn, *, province_id, line, limit=25):
+    """One page of the establishments list filtered by province and line, with the total."""
+    with conn.cursor() as cursor:
+        cursor.execute(
+            ESTABLISHMENT_LIST_SQL, {"province": province_id, "line": line, "limit": limit}
+        )
+        return cursor.fetchall()
+
+
+INSPECTIONS_EXPORT_SQL = """
+COPY (
+  SELECT i.id, e.code, e.name, c.code, p.code, i.inspected_on, i.team, i.outcome, i.fine_vnd,
+         i.violations, i.notes
+    FROM localities_inspection i
+    JOIN localities_establishment e ON e.id = i.establishment_id
+    JOIN localities_locality c ON c.id = e.commune_id
+    JOIN localities_locality p ON p.id = e.province_id
+   ORDER BY i.id
+) TO STDOUT WITH (FORMAT csv, HEADER)
+"""
+
+
+class _Counter(io.RawIOBase):
+    """A sink that only counts: the export's bytes are produced and thrown away."""
+
+    def __init__(self):
+        self.bytes = 0
+
+    def writable(self):
+        return True
+
+    def write(self, data):
+        self.bytes += len(data)
+        return len(data)
+
+
+def inspections_export(conn) -> int:
+    """Every inspection as CSV, streamed by the server (COPY TO STDOUT): the bytes written."""
+    sink = _Counter()
+    with conn.cursor() as cursor:
+        cursor.copy_expert(INSPECTIONS_EXPORT_SQL, sink)
+    return sink.bytes
+
+
+IMPORT_SQL = """
+INSERT INTO localities_inspection
+    (version, created_at, updated_at, inspected_on, team, outcome, violations, fine_vnd, notes,
+     establishment_id)
+SELECT 1, now(), now(), s.inspected_on, s.team, s.outcome, coalesce(s.violations, ''),
+       s.fine_vnd, coalesce(s.notes, ''), e.id
+  FROM bench_import s
+  JOIN localities_establishment e ON e.code = s.establishment_code
+ON CONFLICT (establishment_id, inspected_on) DO UPDATE
+   SET team = EXCLUDED.team, outcome = EXCLUDED.outcome, violations = EXCLUDED.violations,
+       fine_vnd = EXCLUDED.fine_vnd, notes = EXCLUDED.notes,
+       version = localities_inspection.version + 1, updated_at = now()
+"""
+
+
+def import_inspections(conn, csv_path) -> int:
+    """The import's floor: COPY the file into a temporary table, then one INSERT … SELECT
+    (resolving establishment codes, updating on the natural key); rolled back afterwards, in
+    a transaction of its own or, inside one (a test), to a savepoint. Returns rows written."""
+    autocommit = conn.autocommit
+    with conn.cursor() as cursor:
+        cursor.execute("BEGIN" if autocommit else "SAVEPOINT bench_floor_import")
+        try:
+            cursor.execute(
+                "CREATE TEMPORARY TABLE bench_import (establishment_code text, "
+                "inspected_on date, team text, outcome text, fine_vnd bigint, violations text, "
+                "notes text)"
+            )
+            cursor.execute("SET LOCAL datestyle = 'ISO, DMY'")
+            with open(csv_path, encoding="utf-8-sig") as handle:
+                cursor.copy_expert(
+                    "COPY bench_import (establishment_code, inspected_on, team, outcome, "
+                    "fine_vnd, violations, notes) FROM STDIN WITH (FORMAT csv, HEADER)",
+                    handle,
+                )
+            cursor.execute(IMPORT_SQL)
+            return cursor.rowcount
+        finally:
+            cursor.execute("ROLLBACK" if autocommit else "ROLLBACK TO SAVEPOINT bench_floor_import")
