@@ -1,0 +1,177 @@
+"""The read-only JSON API under /api/v1/ (plain Django views; the schema is in openapi.py).
+
+Authentication: the browser's session, or `Authorization: Bearer <token>` with a token the user
+created on the API tokens page. Every answer is restricted to the caller's area exactly like the
+pages: records outside it are absent from lists, and a locality outside it answers 404.
+"""
+
+import datetime
+import functools
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.http import JsonResponse
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+
+from exchange import exports
+from exchange.forms import FiguresForm
+from exchange.models import ApiToken
+from localities.querysets import scope_of
+from plan_tracker import metrics
+from plan_tracker.compliance_io import json_value
+
+DEFAULT_LIMIT = 100
+MAX_LIMIT = 1000
+
+
+def error(status: int, message: str, **extra) -> JsonResponse:
+    response = JsonResponse({"error": str(message), **extra}, status=status)
+    if status == 401:
+        response["WWW-Authenticate"] = 'Bearer realm="plan-tracker"'
+    return response
+
+
+def api_view(view):
+    """GET only; the caller is the token's user or the session's; no area, no data."""
+
+    @csrf_exempt
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.method not in ("GET", "HEAD"):
+            response = error(405, _("This API is read-only: use GET."))
+            response["Allow"] = "GET, HEAD"
+            return response
+        header = request.headers.get("Authorization", "")
+        if header:
+            scheme, _sep, raw = header.partition(" ")
+            user = ApiToken.authenticate(raw.strip()) if scheme.lower() == "bearer" else None
+            if user is None:
+                return error(401, _("The token is unknown or revoked."))
+            request.user = user
+        elif not request.user.is_authenticated:
+            return error(401, _("Log in, or send an API token: Authorization: Bearer <token>."))
+        if scope_of(request.user).empty:
+            return error(403, _("You have no area assigned: ask an administrator."))
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _plain(value):
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return float(value)
+    return value
+
+
+@api_view
+def compliance(request):
+    form = FiguresForm(request.GET, user=request.user)
+    if not form.is_valid():
+        locality_errors = form.errors.as_data().get("locality", [])
+        if any(e.code in ("out_of_scope", "unknown_code") for e in locality_errors):
+            return error(404, _("No locality with this code in your area."))
+        return error(400, _("Check the parameters."), fields=form.errors.get_json_data())
+    data = form.cleaned_data
+    plan = metrics.default_plan()
+    year = data.get("year") or metrics.default_year(plan)
+    locality = data.get("locality")
+    level = data.get("level") or (
+        "commune"
+        if scope_of(request.user).commune_id or (locality and locality.level == "commune")
+        else "province"
+    )
+    try:
+        table = metrics.compliance_table(
+            user=request.user,
+            year=year,
+            as_of=data["as_of"],
+            plan=plan,
+            level=level,
+            locality=locality,
+        )
+    except metrics.OutOfScope as problem:
+        return error(404, str(problem) or _("No locality with this code in your area."))
+    except ValidationError as problem:
+        return error(400, " ".join(problem.messages))
+    return JsonResponse(
+        {
+            "year": table.year,
+            "as_of": table.as_of.isoformat(),
+            "level": table.level,
+            "locality": locality.code if locality else None,
+            "plan": {
+                "id": plan.pk,
+                "name": str(plan),
+                "first_year": plan.first_year,
+                "last_year": plan.last_year,
+            },
+            "columns": table.columns,
+            "rows": [{c: json_value(v) for c, v in row.items()} for row in table.as_dicts()],
+            "total": {
+                c: json_value(v) for c, v in metrics.plain(table.total, table.columns).items()
+            },
+        },
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
+def _page_params(request):
+    try:
+        limit = int(request.GET.get("limit", DEFAULT_LIMIT))
+        offset = int(request.GET.get("offset", 0))
+    except ValueError:
+        raise ValidationError(_("limit and offset must be whole numbers.")) from None
+    if limit < 1 or limit > MAX_LIMIT or offset < 0:
+        raise ValidationError(
+            _("limit must be 1 to %(max)s and offset 0 or more.") % {"max": MAX_LIMIT}
+        )
+    return limit, offset
+
+
+def _link(request, limit, offset):
+    query = request.GET.copy()
+    query["limit"] = limit
+    query["offset"] = offset
+    return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
+
+
+def record_list(kind):
+    @api_view
+    def view(request):
+        try:
+            limit, offset = _page_params(request)
+        except ValidationError as problem:
+            return error(400, " ".join(problem.messages))
+        queryset, filterset = exports.filtered_records(kind, request)
+        if filterset.is_bound and not filterset.is_valid():
+            return error(400, _("Check the filters."), fields=filterset.errors.get_json_data())
+        count = queryset.count()
+        paths = ["pk"] + [path for _c, path in exports.RAW_COLUMNS[kind]]
+        names = ["id"] + [column for column, _p in exports.RAW_COLUMNS[kind]]
+        rows = queryset.order_by(*exports.RAW_ORDER[kind]).values_list(*paths)[
+            offset : offset + limit
+        ]
+        results = [{n: _plain(v) for n, v in zip(names, row, strict=True)} for row in rows]
+        return JsonResponse(
+            {
+                "count": count,
+                "limit": limit,
+                "offset": offset,
+                "next": _link(request, limit, offset + limit) if offset + limit < count else None,
+                "previous": _link(request, limit, max(offset - limit, 0)) if offset else None,
+                "results": results,
+            },
+            json_dumps_params={"ensure_ascii": False},
+        )
+
+    view.__name__ = f"api_{kind}"
+    return view
+
+
+establishments = record_list("establishments")
+inspections = record_list("inspections")
+reports = record_list("reports")
+cases = record_list("cases")

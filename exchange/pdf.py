@@ -1,0 +1,37 @@
+"""PDF of the printed report through WeasyPrint (PyPI), when it and its system libraries
+(Pango, from Debian) are there; otherwise the page is printed from the browser."""
+
+import functools
+
+
+@functools.cache
+def available() -> bool:
+    try:
+        import weasyprint  # noqa: F401
+    except (ImportError, OSError):
+        return False
+    return True
+
+
+def render(html: str, *, base_url: str) -> bytes:
+    import weasyprint
+    from django.contrib.staticfiles import finders
+
+    def fetch(url, *args, **kwargs):
+        # Static files are read from disk: the server never fetches a URL, not even its own.
+        path = url.split("/static/", 1)[-1] if "/static/" in url else None
+        found = finders.find(path) if path else None
+        if not found:
+            raise ValueError(f"not fetched: {url}")
+        with open(found, "rb") as handle:
+            return {"string": handle.read(), "mime_type": _mime(found)}
+
+    return weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetch).write_pdf()
+
+
+def _mime(path: str) -> str:
+    if path.endswith(".css"):
+        return "text/css"
+    if path.endswith(".js"):
+        return "application/javascript"
+    return "application/octet-stream"

@@ -1,0 +1,462 @@
+"""Pages of the exchange: import (upload → preview → confirm), exports, printed report, tokens."""
+
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpResponse,
+    JsonResponse,
+    StreamingHttpResponse,
+)
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from exchange import exports
+from exchange.forms import ApiTokenForm, FiguresForm, ImportUploadForm
+from exchange.imports import (
+    COLUMNS,
+    KIND_LABELS,
+    FileRefused,
+    can_import,
+    column_help,
+    import_file,
+    template_csv,
+    template_xlsx,
+)
+from exchange.models import ApiToken, ExportLog
+from localities.querysets import get_assignment, scope_of
+from plan_tracker import metrics
+
+SESSION_KEY = "exchange_import"
+UPLOAD_DIR = Path(tempfile.gettempdir()) / "plan_tracker_imports"
+UPLOAD_MAX_AGE = 24 * 3600
+LIST_URLS = {
+    "establishments": "establishment_list",
+    "inspections": "inspection_list",
+    "reports": "report_list",
+    "cases": "case_list",
+}
+
+
+def is_administrator(user) -> bool:
+    assignment = get_assignment(user)
+    if assignment is None:
+        return user.is_superuser
+    return assignment.is_administrator
+
+
+def _require_import(user):
+    if not can_import(user):
+        raise PermissionDenied(_("Your role may read records but not import them."))
+
+
+def _require_scope(user):
+    if scope_of(user).empty:
+        raise PermissionDenied(_("You have no area assigned: ask an administrator."))
+
+
+# -- imports -----------------------------------------------------------------------------------
+
+
+def _stored(request):
+    """The uploaded file kept for this session, or None."""
+    info = request.session.get(SESSION_KEY)
+    if not info:
+        return None, None
+    path = UPLOAD_DIR / f"{info['id']}.{info['fmt']}"
+    if not path.exists():
+        request.session.pop(SESSION_KEY, None)
+        return None, None
+    return info, path
+
+
+def _forget(request):
+    info, path = _stored(request)
+    if path is not None:
+        path.unlink(missing_ok=True)
+    request.session.pop(SESSION_KEY, None)
+
+
+def _purge_old_uploads():
+    if not UPLOAD_DIR.exists():
+        return
+    limit = time.time() - UPLOAD_MAX_AGE
+    for old in UPLOAD_DIR.iterdir():
+        try:
+            if old.stat().st_mtime < limit:
+                old.unlink()
+        except OSError:
+            pass
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_upload(request):
+    _require_import(request.user)
+    form = ImportUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        _forget(request)
+        _purge_old_uploads()
+        UPLOAD_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
+        upload = form.cleaned_data["file"]
+        fmt = "xlsx" if upload.name.lower().endswith(".xlsx") else "csv"
+        key = uuid.uuid4().hex
+        with open(UPLOAD_DIR / f"{key}.{fmt}", "wb") as handle:
+            for chunk in upload.chunks():
+                handle.write(chunk)
+        request.session[SESSION_KEY] = {
+            "id": key,
+            "fmt": fmt,
+            "kind": form.cleaned_data["kind"],
+            "name": upload.name,
+        }
+        if request.headers.get("X-Requested-With") == "XMLHttpRequest":
+            return JsonResponse({"next": reverse("import_preview")})
+        return redirect("import_preview")
+    kinds = [
+        {
+            "id": kind,
+            "label": KIND_LABELS[kind],
+            "columns": column_help(kind),
+        }
+        for kind in COLUMNS
+    ]
+    return render(request, "exchange/import_upload.html", {"form": form, "kinds": kinds})
+
+
+@login_required
+@require_GET
+def import_preview(request):
+    _require_import(request.user)
+    info, path = _stored(request)
+    if info is None:
+        messages.info(request, _("Upload a file first."))
+        return redirect("import_upload")
+    context = {"info": info, "kind_label": KIND_LABELS[info["kind"]]}
+    try:
+        context["result"] = import_file(
+            info["kind"], path, user=request.user, commit=False, filename=f"x.{info['fmt']}"
+        )
+    except FileRefused as error:
+        context["refused"] = str(error)
+    return render(request, "exchange/import_preview.html", context)
+
+
+@login_required
+@require_POST
+def import_confirm(request):
+    _require_import(request.user)
+    info, path = _stored(request)
+    if info is None:
+        messages.info(request, _("Upload a file first."))
+        return redirect("import_upload")
+    try:
+        # Checked again: the records may have changed since the preview.
+        result = import_file(
+            info["kind"], path, user=request.user, commit=True, filename=f"x.{info['fmt']}"
+        )
+    except FileRefused as error:
+        messages.error(request, str(error))
+        return redirect("import_preview")
+    if not result.ok:
+        messages.error(
+            request,
+            _("The file no longer passes the checks: nothing was imported. See the errors below."),
+        )
+        return redirect("import_preview")
+    _forget(request)
+    messages.success(
+        request,
+        _("Imported %(name)s: %(new)s new, %(changed)s changed, %(unchanged)s unchanged.")
+        % {
+            "name": info["name"],
+            "new": result.new,
+            "changed": result.changed,
+            "unchanged": result.unchanged,
+        },
+    )
+    try:
+        return redirect(reverse(LIST_URLS[info["kind"]]))
+    except NoReverseMatch:
+        return redirect("import_upload")
+
+
+@login_required
+@require_POST
+def import_cancel(request):
+    _forget(request)
+    messages.info(request, _("The uploaded file was discarded; nothing was imported."))
+    return redirect("import_upload")
+
+
+@login_required
+@require_GET
+def import_template(request, kind, fmt):
+    if kind not in COLUMNS or fmt not in ("csv", "xlsx"):
+        raise Http404
+    if fmt == "csv":
+        response = HttpResponse(template_csv(kind), content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(template_xlsx(kind), content_type=exports.XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="plan-tracker-{kind}.{fmt}"'
+    return response
+
+
+# -- exports -----------------------------------------------------------------------------------
+
+
+def _figures_params(request):
+    form = FiguresForm(request.GET or None, user=request.user)
+    if request.GET and not form.is_valid():
+        return form, None
+    data = form.cleaned_data if form.is_bound else {}
+    plan = metrics.default_plan()
+    params = {
+        "year": data.get("year") or metrics.default_year(plan),
+        "as_of": data.get("as_of") or timezone.localdate(),
+        "locality": data.get("locality"),
+        "plan": plan,
+    }
+    return form, params
+
+
+@login_required
+@require_GET
+def exports_page(request):
+    _require_scope(request.user)
+    form, _params = _figures_params(request)
+    context = {"form": form, "is_administrator": is_administrator(request.user)}
+    if context["is_administrator"]:
+        context["raw"] = []
+        for kind in exports.RAW_COLUMNS:
+            _qs, filterset = exports.filtered_records(kind, request, data={})
+            filterset.form.auto_id = f"raw-{kind}-%s"
+            context["raw"].append(
+                {"kind": kind, "label": KIND_LABELS[kind], "form": filterset.form}
+            )
+        context["log"] = ExportLog.objects.select_related("user")[:20]
+    return render(request, "exchange/exports.html", context)
+
+
+@login_required
+@require_GET
+def export_compliance(request, fmt):
+    _require_scope(request.user)
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    form, params = _figures_params(request)
+    if params is None:
+        return render(request, "exchange/exports.html", {"form": form}, status=400)
+    tables = exports.compliance_tables(
+        user=request.user,
+        year=params["year"],
+        as_of=params["as_of"],
+        plan=params["plan"],
+        locality=params["locality"],
+    )
+    filters = {
+        "year": params["year"],
+        "as_of": params["as_of"].isoformat(),
+        "locality": params["locality"].qualified_code if params["locality"] else None,
+    }
+    stamp = f"{params['year']}-{params['as_of']:%Y%m%d}"
+    if fmt == "csv":
+        level = request.GET.get("level") or ("province" if "province" in tables else "commune")
+        table = tables.get(level) or next(iter(tables.values()))
+        body = exports.compliance_csv(table)
+        rows = len(table.rows) + 1
+        content_type = "text/csv; charset=utf-8"
+        filters["level"] = table.level
+    else:
+        body = exports.compliance_xlsx(tables, user=request.user)
+        rows = sum(len(t.rows) + 1 for t in tables.values())
+        content_type = exports.XLSX_CONTENT_TYPE
+    exports.log_export(
+        user=request.user, what="compliance", file_format=fmt, filters=filters, row_count=rows
+    )
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="compliance-{stamp}.{fmt}"'
+    return response
+
+
+@login_required
+@require_GET
+def export_raw(request, kind, fmt):
+    if kind not in exports.RAW_COLUMNS or fmt not in ("csv", "xlsx"):
+        raise Http404
+    if not is_administrator(request.user):
+        raise PermissionDenied(_("Raw data exports are for administrators."))
+    queryset, filterset = exports.filtered_records(kind, request)
+    log = exports.log_export(
+        user=request.user, what=kind, file_format=fmt, filters=exports.used_filters(filterset)
+    )
+    rows = exports.raw_rows(kind, queryset)
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    if fmt == "csv":
+        response = StreamingHttpResponse(
+            exports.stream_csv(kind, rows, log), content_type="text/csv; charset=utf-8"
+        )
+    else:
+        handle = exports.write_xlsx(kind, rows, log)
+        response = FileResponse(handle, content_type=exports.XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{kind}-{stamp}.{fmt}"'
+    return response
+
+
+def _report_context(request, params):
+    """What the printed report shows, for a province or the nation (or an officer's area)."""
+    user = request.user
+    locality = params["locality"]
+    scope = scope_of(user)
+    if locality is None and not scope.national:
+        from localities.models import Locality
+
+        locality = Locality.objects.get(pk=scope.commune_id or scope.province_id)
+    level = "commune" if locality is not None else "province"
+    parts = metrics.compliance_table(
+        user=user,
+        year=params["year"],
+        as_of=params["as_of"],
+        plan=params["plan"],
+        level=level,
+        locality=locality,
+    )
+    focus = parts.total
+    targets = []
+    for target in parts.targets:
+        figure = metrics.TARGET_FIGURES.get(target.metric, (None,))[0]
+        status = focus.status(target.metric)
+        targets.append(
+            {
+                "target": target,
+                "figure": figure,
+                "value": focus.values.get(figure) if figure else None,
+                "status": status,
+                "status_info": metrics_status_info(status),
+            }
+        )
+    figures = [
+        {"id": f, "label": exports.column_label(f), "value": focus.values.get(f)}
+        for f in metrics.FIGURES
+    ]
+    threshold = parts.target("annual_inspection")
+    bars = [
+        {
+            "name": row.locality.name,
+            "code": row.locality.code,
+            "pct": row.values.get("inspected_in_year_pct"),
+            "coverage": row.values.get("coverage_pct"),
+            "status": row.status("annual_inspection"),
+        }
+        for row in parts.rows
+    ]
+    open_reports = metrics.reports_to_handle(user=user, locality=locality, as_of=params["as_of"])
+    never = metrics.never_inspected(
+        user=user, locality=locality, plan=params["plan"], as_of=params["as_of"]
+    )
+    return {
+        "table": parts,
+        "focus": focus,
+        "locality": locality,
+        "targets": targets,
+        "figures": figures,
+        "bars": bars,
+        "threshold": threshold.threshold if threshold else None,
+        "part_columns": [
+            "establishments_operating",
+            "inspected_in_year_pct",
+            "coverage_pct",
+            "reports_received",
+            "reports_overdue",
+            "reports_on_time_pct",
+            "cases_handled",
+            "cases_growth_pct",
+        ],
+        "open_reports": list(open_reports[:100]),
+        "open_reports_count": open_reports.count(),
+        "never_inspected": list(never[:100]),
+        "never_inspected_count": never.count(),
+        "params": params,
+        "made_at": timezone.localtime(),
+    }
+
+
+def metrics_status_info(value):
+    from plan_tracker.status import status_info
+
+    return status_info(value)
+
+
+@login_required
+@require_GET
+def export_report(request):
+    _require_scope(request.user)
+    form, params = _figures_params(request)
+    if params is None:
+        return render(request, "exchange/exports.html", {"form": form}, status=400)
+    if params["locality"] is not None and params["locality"].level != "province":
+        form.add_error("locality", _("The printed report is for a province or the nation."))
+        return render(request, "exchange/exports.html", {"form": form}, status=400)
+    if scope_of(request.user).commune_id:
+        raise PermissionDenied(_("The printed report is for a province or the nation."))
+    context = _report_context(request, params)
+    fmt = request.GET.get("format", "html")
+    filters = {
+        "year": params["year"],
+        "as_of": params["as_of"].isoformat(),
+        "locality": params["locality"].qualified_code if params["locality"] else None,
+    }
+    if fmt == "pdf":
+        from exchange import pdf
+
+        if not pdf.available():
+            raise Http404(_("PDF is not available on this server: print the page instead."))
+        html = render(request, "exchange/report_print.html", dict(context, pdf=True)).content
+        body = pdf.render(html.decode(), base_url=request.build_absolute_uri("/"))
+        exports.log_export(user=request.user, what="report", file_format="pdf", filters=filters)
+        response = HttpResponse(body, content_type="application/pdf")
+        response["Content-Disposition"] = (
+            f'attachment; filename="report-{params["year"]}-{params["as_of"]:%Y%m%d}.pdf"'
+        )
+        return response
+    exports.log_export(user=request.user, what="report", file_format="html", filters=filters)
+    from exchange import pdf
+
+    context["pdf_available"] = pdf.available()
+    return render(request, "exchange/report_print.html", context)
+
+
+# -- API tokens --------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def api_tokens(request):
+    form = ApiTokenForm(request.POST or None)
+    raw = None
+    if request.method == "POST" and form.is_valid():
+        _token, raw = ApiToken.issue(user=request.user, name=form.cleaned_data["name"])
+        form = ApiTokenForm()
+    tokens = ApiToken.objects.filter(user=request.user)
+    return render(
+        request, "exchange/api_tokens.html", {"form": form, "tokens": tokens, "raw_token": raw}
+    )
+
+
+@login_required
+@require_POST
+def api_token_revoke(request, pk):
+    token = get_object_or_404(ApiToken, pk=pk, user=request.user)
+    token.revoke()
+    messages.success(request, _("The token “%(name)s” is revoked.") % {"name": token.name})
+    return redirect("api_tokens")
