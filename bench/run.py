@@ -61,6 +61,8 @@ def setup_django():
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "plan_tracker.settings")
     os.environ.setdefault("DEBUG", "false")
     os.environ.setdefault("SECRET_KEY", "bench-secret-key-for-loopback-runs-only")
+    # Persistent connections, as a production server would run (and as gunicorn does below).
+    os.environ.setdefault("DB_CONN_MAX_AGE", "60")
     import django
 
     django.setup()
@@ -283,11 +285,11 @@ PAGES = [
     Page("province_dashboard", "A province's dashboard", "dashboard_locality"),
     Page("commune_work_lists", "A commune's work lists", "work_lists"),
     Page("establishment_list", "Establishments, 2 filters", "establishment_list"),
-    Page("compliance_csv", "Compliance CSV, all communes", "dashboard_csv", heavy=True),
+    Page("compliance_csv", "Compliance CSV, all communes", "export_compliance", heavy=True),
     Page(
         "inspections_export",
         "Inspections export (raw)",
-        "export_records",
+        "export_raw",
         user="admin",
         stream=True,
         heavy=True,
@@ -297,17 +299,12 @@ PAGES = [
 
 
 def _reverse_locality(name, locality):
-    """The URL of a page about one locality, whatever its pattern takes (code or pk)."""
+    """The URL of a page about one locality, whatever its pattern takes (pk or code)."""
     from django.urls import NoReverseMatch, reverse
 
-    for args, kwargs in (
-        ([locality.code], {}),
-        ([], {"code": locality.code}),
-        ([locality.pk], {}),
-        ([], {"pk": locality.pk}),
-    ):
+    for kwargs in ({"pk": locality.pk}, {"code": locality.code}, {"locality": locality.pk}):
         try:
-            return reverse(name, args=args, kwargs=kwargs)
+            return reverse(name, kwargs=kwargs)
         except NoReverseMatch:
             continue
     raise NoReverseMatch(name)
@@ -330,28 +327,15 @@ def page_url(page: Page, ctx: Context) -> str:
         url = reverse(page.url_name)
         query = {"province": ctx.province.pk, "line": ctx.line}
     elif page.name == "compliance_csv":
-        url = reverse(page.url_name)
+        url = reverse(page.url_name, kwargs={"fmt": "csv"})
         query = {"year": ctx.year, "level": "commune"}
     elif page.name == "inspections_export":
-        url = _export_url(page)
-        query = {"format": "csv"}
+        url = reverse(page.url_name, kwargs={"kind": "inspections", "fmt": "csv"})
     else:
         raise ValueError(page.name)
     if query:
         url += ("&" if "?" in url else "?") + urllib.parse.urlencode(query)
     return url
-
-
-def _export_url(page):
-    from django.urls import NoReverseMatch, reverse
-
-    for args in (["inspections"], []):
-        for name in (page.url_name, "export_inspections", "inspection_export"):
-            try:
-                return reverse(name, args=args)
-            except NoReverseMatch:
-                continue
-    raise NoReverseMatch(page.url_name)
 
 
 def fetch(client, url, *, stream):
@@ -562,7 +546,9 @@ def floor_call(name: str, ctx: Context, conn):
     raise ValueError(name)
 
 
-def measure_floor(result: Measure, ctx: Context, conn, *, warmup: int, repeat: int):
+def measure_floor(result: Measure, ctx: Context, *, warmup: int, repeat: int):
+    # Taken afresh: a request may have closed Django's connection (CONN_MAX_AGE).
+    conn = floor_connection()
     if conn is None:
         result.checks["floor"] = "skipped: the floors are PostgreSQL SQL (psycopg2)"
         return None
@@ -930,7 +916,6 @@ def run(
     from django.db import connection
 
     ctx = make_context(scale=scale, import_rows=import_rows, province_code=province_code)
-    conn = floor_connection() if floors else None
     echo(
         f"Scale {ctx.scale}, year {ctx.year}, as of {ctx.as_of:%d/%m/%Y}, province "
         f"{ctx.province.code} {ctx.province.name}, commune {ctx.commune.code} {ctx.commune.name}, "
@@ -951,7 +936,7 @@ def run(
             result = Measure(page.name, page.label, status="error", note=repr(error)[:300])
         if floors and result.status == "ok":
             output = measure_floor(
-                result, ctx, conn, warmup=warmup, repeat=heavy_repeat if page.heavy else repeat
+                result, ctx, warmup=warmup, repeat=heavy_repeat if page.heavy else repeat
             )
             if page.name == "national_dashboard" and output is not None:
                 result.checks["figures_equal_floor"] = check_national_against_floor(ctx, output)

@@ -1,0 +1,191 @@
+"""The benchmark's code paths at a tiny scale, so CI keeps them working (nothing is timed).
+
+The data must be committed for the load test's server to see it, hence transactional tests
+(serialized_rollback restores the plan and report kinds the migrations load).
+"""
+
+import datetime
+import json
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.db.models import F, Q
+
+from bench import run as bench
+from localities.models import Case, Establishment, Inspection, Line, Report
+
+SCALE = 0.002  # 300 establishments, 1,200 inspections, 120 reports, 16 cases
+on_postgres = pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="PostgreSQL only: COPY, the hand-written SQL floors and gunicorn (a separate process "
+    "cannot see an in-memory SQLite test database)",
+)
+transactional = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+def generate(seed=7):
+    call_command("generate_national_dataset", scale=SCALE, seed=seed, quiet=True)
+
+
+def snapshot():
+    return {
+        "establishments": list(
+            Establishment.objects.order_by("code").values_list(
+                "code", "line", "commune__code", "opened_on", "closed_on", "in_scope"
+            )
+        ),
+        "inspections": list(
+            Inspection.objects.order_by("establishment__code", "inspected_on").values_list(
+                "establishment__code", "inspected_on", "outcome", "fine_vnd"
+            )
+        ),
+        "reports": list(
+            Report.objects.order_by("reference").values_list(
+                "reference", "kind", "received_on", "handled_on", "deadline"
+            )
+        ),
+        "cases": list(
+            Case.objects.order_by("reference").values_list(
+                "reference", "opened_on", "handled_on", "report__reference"
+            )
+        ),
+    }
+
+
+@transactional
+def test_the_generator_makes_the_same_nation_again_and_keeps_the_rules(today):
+    generate()
+    first = snapshot()
+    generate()  # a rerun clears its own rows first: nothing doubles, nothing changes
+    assert snapshot() == first
+
+    # 150,000 × 0.002 = 300; 600,000 × 0.002 = 1,200; 60,000 × 0.002 = 120; 8,000 × 0.002 = 16
+    assert len(first["establishments"]) == 300
+    assert len(first["inspections"]) == 1200
+    assert len(first["reports"]) == 120
+    assert len(first["cases"]) == 16
+    assert {row[1] for row in first["establishments"]} == set(Line.values)
+
+    # The model's rules: not before opening, not after closing, not in the future, a fine only
+    # with a violation, the stored deadline as Report.compute_deadline gives it.
+    inspections = Inspection.objects.all()
+    assert not inspections.filter(inspected_on__lt=F("establishment__opened_on")).exists()
+    assert not inspections.filter(inspected_on__gt=F("establishment__closed_on")).exists()
+    assert not inspections.filter(inspected_on__gt=today).exists()
+    assert not inspections.filter(outcome="no_violation", fine_vnd__gt=0).exists()
+    for report in Report.objects.select_related("kind"):
+        assert report.deadline == report.compute_deadline()
+        if report.extended_until:
+            assert report.extended_until <= report.kind.legal_maximum(report.received_on)
+    # The denormalised province columns agree with the places.
+    assert not Establishment.objects.exclude(province_id=F("commune__province_id")).exists()
+    assert not Report.objects.exclude(
+        Q(province_id=F("locality__province_id")) | Q(province_id=F("locality_id"))
+    ).exists()
+    # Every state of a report occurs somewhere, even at this scale it is likely; at least
+    # handled and not handled both do.
+    assert Report.objects.filter(handled_on__isnull=True).exists()
+    assert Report.objects.filter(handled_on__isnull=False).exists()
+    assert Case.objects.filter(report__isnull=False).exists()
+
+
+@transactional
+def test_the_benchmark_measures_every_page_and_leaves_the_data_as_generated(tmp_path):
+    generate()
+    before = Inspection.objects.count()
+    report = bench.run(
+        warmup=0,
+        repeat=1,
+        heavy_repeat=1,
+        load=False,
+        floors=connection.vendor == "postgresql",
+        import_rows=40,
+        out_dir=tmp_path,
+        echo=lambda *args: None,
+    )
+    pages = {page["name"]: page for page in report["pages"]}
+    assert set(pages) == {page.name for page in bench.PAGES}
+    broken = {name: page["note"] for name, page in pages.items() if page["status"] == "error"}
+    assert broken == {}
+    for page in pages.values():
+        if page["status"] == "ok":
+            assert page["runs"] == 1
+            assert page["queries"] >= 1
+            assert page["tracemalloc_peak_mib"] is not None
+    assert pages["import_inspections"]["status"] == "ok"
+    assert pages["import_inspections"]["size"] == 40
+    # The import was rolled back: the data set is as generated.
+    assert Inspection.objects.count() == before
+    written = json.loads((tmp_path / f"results-{SCALE:g}.json").read_text())
+    assert written["scale"] == SCALE
+    assert "| page | median ms |" in bench.format_table(written)
+
+
+@on_postgres
+@transactional
+def test_the_floors_give_the_same_figures_as_the_page(tmp_path):
+    """The national dashboard's figures (plan_tracker.metrics) equal the hand-written SQL's."""
+    generate()
+    ctx = bench.make_context(import_rows=30, workdir=tmp_path)
+    conn = bench.floor_connection()
+    floor_rows = bench.floor_call("national_dashboard", ctx, conn)()
+    # 34 provinces and the nation's total.
+    assert len(floor_rows) == 35
+    check = bench.check_national_against_floor(ctx, floor_rows)
+    assert check["mismatches"] == []
+    total = floor_rows[-1]
+    end = min(ctx.as_of, datetime.date(ctx.year, 12, 31))
+    assert (
+        total[0] == ""
+        and total[2]
+        == Establishment.objects.filter(
+            Q(opened_on__isnull=True) | Q(opened_on__lte=end),
+            Q(closed_on__isnull=True) | Q(closed_on__gte=datetime.date(ctx.year, 1, 1)),
+            in_scope=True,
+        ).count()
+    )
+    # Every floor runs; the import floor writes the file's rows and rolls them back.
+    before = Inspection.objects.count()
+    ctx.import_file = bench.write_import_file(ctx, 30)
+    for page in bench.PAGES:
+        assert bench.floor_call(page.name, ctx, bench.floor_connection())() is not None
+    assert bench.floor_call("import_inspections", ctx, bench.floor_connection())() == 30
+    assert Inspection.objects.count() == before
+
+
+def _load_and_check(ctx, *, host, port):
+    result = bench.run_load(
+        ctx, host=host, port=port, clients=2, seconds=30, requests=6, run_id="test"
+    )
+    assert result.errors == 0, result.error_samples
+    assert result.recordings == 6
+    assert result.rows_found == 6 and result.lost_rows == 0
+    assert bench.clean_load_rows("test") == 6
+    assert not Inspection.objects.filter(notes__startswith=bench.LOAD_MARKER).exists()
+
+
+@on_postgres
+@transactional
+def test_writes_under_load_through_gunicorn_lose_no_row(tmp_path):
+    generate()
+    ctx = bench.make_context(import_rows=1, workdir=tmp_path)
+    settings = connection.settings_dict
+    url = "postgres://{user}{password}@{host}:{port}/{name}".format(
+        user=settings["USER"] or "postgres",
+        password=f":{settings['PASSWORD']}" if settings["PASSWORD"] else "",
+        host=settings["HOST"] or "127.0.0.1",
+        port=settings["PORT"] or 5432,
+        name=settings["NAME"],
+    )
+    with bench.Gunicorn(port=8107, workers=2, database_url=url):
+        _load_and_check(ctx, host="127.0.0.1", port=8107)
+
+
+@transactional
+def test_writes_under_load_through_the_live_server_lose_no_row(live_server, tmp_path):
+    """The same clients against Django's live server: runs on SQLite too."""
+    generate()
+    ctx = bench.make_context(import_rows=1, workdir=tmp_path)
+    host, port = live_server.url.removeprefix("http://").split(":")
+    _load_and_check(ctx, host=host, port=int(port))
