@@ -586,7 +586,10 @@ class Importer:
         return self.result
 
     def _handle(self, chunk: list[Row], commit: bool):
+        listed = len(self.result.errors)
         to_create, to_update = self.check_chunk(chunk)
+        # Errors are found in passes (cells, references, the model's checks): list them by line.
+        self.result.errors[listed:] = sorted(self.result.errors[listed:], key=lambda e: e.line)
         self.result.total += len(chunk)
         if commit and self.result.ok:
             self.write(to_create, to_update)

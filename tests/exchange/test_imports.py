@@ -1,0 +1,467 @@
+"""The import engine, kind by kind: clean file, errors, re-import, update, scope, codes, formats."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.utils import translation
+
+from exchange.imports import CHUNK, FileRefused, import_file
+from localities.models import Case, Establishment, Inspection, Report
+from tests.exchange.helpers import csv_bytes, establishment, report, write, xlsx_bytes
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english():
+    with translation.override("en"):
+        yield
+
+
+def setup_inspections(world, kinds):
+    establishment("E-1", world.ba_dinh)
+    establishment("E-2", world.hoan_kiem)
+    establishment("E-3", world.sai_gon)
+
+
+def setup_cases(world, kinds):
+    report("R-1", world.ba_dinh, kinds["crime_denunciation"])
+    report("R-9", world.sai_gon, kinds["crime_denunciation"])
+
+
+# For each kind: what must exist first, two clean rows (one with dd/mm/yyyy dates, one with
+# YYYY-MM-DD), an update of the first row, three bad rows with the column each one breaks, a
+# row outside Hà Nội, and how to read a record back.
+SPECS = {
+    "establishments": {
+        "model": Establishment,
+        "setup": None,
+        "rows": [
+            [
+                "E-1",
+                "Khách sạn Một",
+                "accommodation",
+                "00004",
+                "1 Phố",
+                "P-1",
+                "15/03/2019",
+                "",
+                "true",
+            ],
+            ["E-2", "Karaoke Hai", "karaoke", "00070", "", "", "2020-01-02", "", ""],
+        ],
+        "update": (0, 1, "Khách sạn Một Mới"),
+        "changed_field": ("name", "Khách sạn Một Mới"),
+        "bad": [
+            (["E-4", "A", "hotel", "00004", "", "", "", "", ""], "line"),
+            (["E-5", "B", "karaoke", "00004", "", "", "32/01/2020", "", ""], "opened_on"),
+            (["E-6", "C", "karaoke", "99999", "", "", "", "", ""], "commune_code"),
+        ],
+        "outside": ["E-7", "D", "karaoke", "26734", "", "", "", "", ""],
+        "outside_column": "commune_code",
+        "get": lambda: Establishment.objects.get(code="E-1"),
+        "first_date": ("opened_on", datetime.date(2019, 3, 15)),
+        "second": lambda: Establishment.objects.get(code="E-2").opened_on,
+        "second_date": datetime.date(2020, 1, 2),
+        "old_code": (3, "2004:00001", lambda: Establishment.objects.get(code="E-1"), "commune"),
+    },
+    "inspections": {
+        "model": Inspection,
+        "setup": setup_inspections,
+        "rows": [
+            ["E-1", "20/05/2024", "police", "no_violation", "", "", ""],
+            ["E-2", "2024-06-01", "interagency", "violation", "7.500.000", "Không đăng ký", ""],
+        ],
+        "update": (0, 6, "ghi chú mới"),
+        "changed_field": ("notes", "ghi chú mới"),
+        "bad": [
+            (["E-1", "21/05/2024", "army", "no_violation", "", "", ""], "team"),
+            (["E-1", "22/05/2024", "police", "no_violation", "5000", "", ""], "fine_vnd"),
+            (["E-9", "23/05/2024", "police", "no_violation", "", "", ""], "establishment_code"),
+        ],
+        "outside": ["E-3", "24/05/2024", "police", "no_violation", "", "", ""],
+        "outside_column": "establishment_code",
+        "get": lambda: Inspection.objects.get(establishment__code="E-1"),
+        "first_date": ("inspected_on", datetime.date(2024, 5, 20)),
+        "second": lambda: Inspection.objects.get(establishment__code="E-2").inspected_on,
+        "second_date": datetime.date(2024, 6, 1),
+        "old_code": None,
+    },
+    "reports": {
+        "model": Report,
+        "setup": None,
+        "rows": [
+            [
+                "R-1",
+                "crime_denunciation",
+                "00004",
+                "01/03/2024",
+                "05/03/2024",
+                "",
+                "15/03/2024",
+                "case_opened",
+                "",
+                "",
+            ],
+            ["R-2", "denunciation", "01", "2024-04-01", "", "", "", "", "", ""],
+        ],
+        "update": (0, 9, "Tin báo về hoạt động mua bán dâm"),
+        "changed_field": ("summary", "Tin báo về hoạt động mua bán dâm"),
+        "bad": [
+            (["R-4", "rumour", "00004", "01/03/2024", "", "", "", "", "", ""], "kind"),
+            (
+                [
+                    "R-5",
+                    "denunciation",
+                    "00004",
+                    "10/03/2024",
+                    "",
+                    "",
+                    "01/03/2024",
+                    "no_violation",
+                    "",
+                    "",
+                ],
+                "handled_on",
+            ),
+            (
+                ["R-6", "denunciation", "00004", "10/03/2024", "", "", "", "suspended", "", ""],
+                "handled_on",
+            ),
+        ],
+        "outside": ["R-7", "denunciation", "79", "01/03/2024", "", "", "", "", "", ""],
+        "outside_column": "locality_code",
+        "get": lambda: Report.objects.get(reference="R-1"),
+        "first_date": ("received_on", datetime.date(2024, 3, 1)),
+        "second": lambda: Report.objects.get(reference="R-2").received_on,
+        "second_date": datetime.date(2024, 4, 1),
+        "old_code": (2, "2004:00001", lambda: Report.objects.get(reference="R-1"), "locality"),
+    },
+    "cases": {
+        "model": Case,
+        "setup": setup_cases,
+        "rows": [
+            ["C-1", "00004", "327", "15/03/2024", "", "R-1"],
+            ["C-2", "01", "328", "2024-05-01", "2024-08-01", ""],
+        ],
+        "update": (0, 4, "30/06/2024"),
+        "changed_field": ("handled_on", datetime.date(2024, 6, 30)),
+        "bad": [
+            (["C-4", "00004", "999", "15/03/2024", "", ""], "article"),
+            (["C-5", "00004", "327", "15/03/2024", "01/03/2024", ""], "handled_on"),
+            (["C-6", "00004", "327", "15/03/2024", "", "R-404"], "report_reference"),
+        ],
+        "outside": ["C-7", "26734", "327", "15/03/2024", "", ""],
+        "outside_column": "locality_code",
+        "get": lambda: Case.objects.get(reference="C-1"),
+        "first_date": ("opened_on", datetime.date(2024, 3, 15)),
+        "second": lambda: Case.objects.get(reference="C-2").opened_on,
+        "second_date": datetime.date(2024, 5, 1),
+        "old_code": (1, "2004:00001", lambda: Case.objects.get(reference="C-1"), "locality"),
+    },
+}
+KINDS = list(SPECS)
+
+
+@pytest.fixture
+def spec(request, world, kinds):
+    kind = request.param
+    data = SPECS[kind]
+    if data["setup"]:
+        data["setup"](world, kinds)
+    return kind, data
+
+
+def run(tmp_path, kind, rows, user, *, commit=True, name="file.csv", content=None):
+    path = write(tmp_path, name, content if content is not None else csv_bytes(kind, rows))
+    return import_file(kind, path, user=user, commit=commit)
+
+
+def history_count(model):
+    return model.history.count()
+
+
+@pytest.mark.parametrize("spec", KINDS, indirect=True)
+def test_a_clean_file_imports_every_row_with_its_history(spec, personas, tmp_path):
+    kind, data = spec
+    model = data["model"]
+    before = model.objects.count()
+    result = run(tmp_path, kind, data["rows"], personas.hn_officer)
+    assert result.ok, result.errors
+    assert (result.total, result.new, result.changed, result.unchanged) == (2, 2, 0, 0)
+    assert model.objects.count() == before + 2
+    record = data["get"]()
+    # dd/mm/yyyy in the first row, YYYY-MM-DD in the second.
+    field, expected = data["first_date"]
+    assert getattr(record, field) == expected
+    assert data["second"]() == data["second_date"]
+    created = record.history.get()
+    assert created.history_type == "+"
+    assert created.history_user == personas.hn_officer
+    assert created.history_change_reason == "import"
+
+
+@pytest.mark.parametrize("spec", KINDS, indirect=True)
+def test_a_file_with_errors_in_several_rows_writes_nothing_and_lists_each(spec, personas, tmp_path):
+    kind, data = spec
+    model = data["model"]
+    before, history_before = model.objects.count(), history_count(model)
+    rows = data["rows"] + [row for row, _column in data["bad"]]
+    result = run(tmp_path, kind, rows, personas.hn_officer)
+    assert not result.ok
+    assert not result.written
+    # Line 1 is the header, the clean rows are lines 2-3, the bad ones 4, 5 and 6.
+    assert [(e.line, e.column) for e in result.errors] == [
+        (4, data["bad"][0][1]),
+        (5, data["bad"][1][1]),
+        (6, data["bad"][2][1]),
+    ]
+    assert all(e.message for e in result.errors)
+    assert model.objects.count() == before
+    assert history_count(model) == history_before
+
+
+@pytest.mark.parametrize("spec", KINDS, indirect=True)
+def test_reimporting_the_same_file_changes_nothing(spec, personas, tmp_path):
+    kind, data = spec
+    model = data["model"]
+    run(tmp_path, kind, data["rows"], personas.hn_officer)
+    stamps = list(model.objects.order_by("pk").values_list("pk", "updated_at", "version"))
+    history_before = history_count(model)
+    result = run(tmp_path, kind, data["rows"], personas.hn_officer)
+    assert result.ok, result.errors
+    assert (result.new, result.changed, result.unchanged) == (0, 0, 2)
+    assert list(model.objects.order_by("pk").values_list("pk", "updated_at", "version")) == stamps
+    assert history_count(model) == history_before
+
+
+@pytest.mark.parametrize("spec", KINDS, indirect=True)
+def test_a_changed_row_updates_its_record_and_shows_in_its_history(spec, personas, tmp_path):
+    kind, data = spec
+    run(tmp_path, kind, data["rows"], personas.hn_officer)
+    rows = [list(r) for r in data["rows"]]
+    index, column, value = data["update"]
+    rows[index][column] = value
+    result = run(tmp_path, kind, rows, personas.hn_officer)
+    assert result.ok, result.errors
+    assert (result.new, result.changed, result.unchanged) == (0, 1, 1)
+    record = data["get"]()
+    field, expected = data["changed_field"]
+    assert getattr(record, field) == expected
+    assert record.version == 2
+    latest, first = record.history.order_by("-history_id")[:2]
+    assert latest.history_type == "~"
+    assert getattr(latest, field) == expected
+    assert getattr(first, field) != expected
+    assert latest.history_user == personas.hn_officer
+    assert result.changes[0][0] == 2 + index
+    assert field in result.changes[0][2]
+
+
+@pytest.mark.parametrize("spec", KINDS, indirect=True)
+def test_a_row_outside_the_importers_area_is_an_error(spec, personas, tmp_path):
+    kind, data = spec
+    model = data["model"]
+    before = model.objects.count()
+    result = run(tmp_path, kind, data["rows"] + [data["outside"]], personas.hn_officer)
+    assert [(e.line, e.column) for e in result.errors] == [(4, data["outside_column"])]
+    assert model.objects.count() == before
+    # The administrator (the command without --user) may import it.
+    if kind != "inspections":
+        result = run(tmp_path, kind, data["rows"] + [data["outside"]], personas.admin)
+        assert result.ok, result.errors
+
+
+@pytest.mark.parametrize("spec", KINDS, indirect=True)
+def test_a_bom_csv_and_an_xlsx_import_like_plain_csv(spec, personas, tmp_path):
+    kind, data = spec
+    result = run(
+        tmp_path, kind, None, personas.hn_officer, content=csv_bytes(kind, data["rows"], bom=True)
+    )
+    assert result.ok, result.errors
+    assert result.new == 2
+    # The same rows from a workbook (written by openpyxl as text cells) are unchanged.
+    result = run(
+        tmp_path,
+        kind,
+        None,
+        personas.hn_officer,
+        name="file.xlsx",
+        content=xlsx_bytes(kind, data["rows"]),
+    )
+    assert result.ok, result.errors
+    assert (result.new, result.unchanged) == (0, 2)
+
+
+@pytest.mark.parametrize("spec", [k for k in KINDS if SPECS[k]["old_code"]], indirect=True)
+def test_an_old_scheme_code_is_converted_and_kept_as_given(spec, personas, world, tmp_path):
+    kind, data = spec
+    column, code, get, field = data["old_code"]
+    rows = [list(r) for r in data["rows"]]
+    rows[0][column] = code
+    result = run(tmp_path, kind, rows, personas.hn_officer)
+    assert result.ok, result.errors
+    record = get()
+    # Phúc Xá (2004:00001) went whole into Ba Đình (00004).
+    assert getattr(record, field) == world.ba_dinh
+    assert record.locality_code_given == "2004:00001"
+
+
+def test_a_split_old_commune_is_an_error_listing_the_candidates(personas, tmp_path):
+    rows = [["E-1", "A", "karaoke", "2004:00004", "", "", "", "", ""]]
+    result = run(tmp_path, "establishments", rows, personas.hn_officer)
+    assert len(result.errors) == 1
+    error = result.errors[0]
+    assert (error.line, error.column) == (2, "commune_code")
+    assert "00004 Phường Ba Đình" in error.message and "00070 Phường Hoàn Kiếm" in error.message
+
+
+def test_xlsx_dates_and_numbers_typed_as_cells_are_read(personas, world, tmp_path):
+    establishment("E-1", world.ba_dinh)
+    rows = [["E-1", datetime.date(2024, 5, 20), "police", "violation", 1500000, "", ""]]
+    content = xlsx_bytes("inspections", rows)
+    result = run(tmp_path, "inspections", None, personas.hn_officer, name="f.xlsx", content=content)
+    assert result.ok, result.errors
+    inspection = Inspection.objects.get()
+    assert (inspection.inspected_on, inspection.fine_vnd) == (datetime.date(2024, 5, 20), 1500000)
+
+
+def test_a_semicolon_csv_from_a_vietnamese_excel_is_read(personas, tmp_path):
+    rows = [["E-1", "Khách sạn", "accommodation", "00004", "", "", "", "", ""]]
+    content = csv_bytes("establishments", rows, delimiter=";", bom=True)
+    result = run(tmp_path, "establishments", None, personas.hn_officer, content=content)
+    assert result.ok, result.errors
+    assert Establishment.objects.get().name == "Khách sạn"
+
+
+@pytest.mark.parametrize(
+    ("header", "words"),
+    [
+        (["code", "name", "line", "commune_code"], ["missing columns", "address"]),
+        (
+            ["code", "name", "line", "commune_code", "address", "permit_number", "opened_on"]
+            + ["closed_on", "in_scope", "phone"],
+            ["unknown columns: phone"],
+        ),
+    ],
+)
+def test_a_header_with_missing_or_extra_columns_refuses_the_file(personas, tmp_path, header, words):
+    content = csv_bytes("establishments", [], header=header)
+    with pytest.raises(FileRefused) as refused:
+        run(tmp_path, "establishments", None, personas.hn_officer, content=content)
+    for word in words:
+        assert word in str(refused.value)
+    assert "code, name, line, commune_code, address" in str(refused.value)
+
+
+def test_a_file_that_is_not_utf8_is_refused_with_advice(personas, tmp_path):
+    content = "code,name\nE-1,Hà\n".encode("cp1252")
+    with pytest.raises(FileRefused, match="UTF-8"):
+        run(tmp_path, "establishments", None, personas.hn_officer, content=content)
+
+
+def test_the_same_record_twice_in_a_file_is_an_error(personas, tmp_path):
+    row = ["E-1", "A", "karaoke", "00004", "", "", "", "", ""]
+    result = run(tmp_path, "establishments", [row, row], personas.hn_officer)
+    assert [(e.line, e.column) for e in result.errors] == [(3, "code")]
+    assert "line 2" in result.errors[0].message
+
+
+def test_a_code_of_another_provinces_establishment_cannot_be_taken_over(personas, world, tmp_path):
+    establishment("E-1", world.sai_gon)
+    rows = [["E-1", "A", "karaoke", "00004", "", "", "", "", ""]]
+    result = run(tmp_path, "establishments", rows, personas.hn_officer)
+    assert [(e.line, e.column) for e in result.errors] == [(2, "code")]
+    assert Establishment.objects.get().commune == world.sai_gon
+
+
+def test_a_commune_officer_imports_only_their_commune(personas, tmp_path):
+    rows = [
+        ["E-1", "A", "karaoke", "00004", "", "", "", "", ""],
+        ["E-2", "B", "karaoke", "00070", "", "", "", "", ""],
+    ]
+    result = run(tmp_path, "establishments", rows, personas.commune_officer)
+    assert [(e.line, e.column) for e in result.errors] == [(3, "commune_code")]
+
+
+def test_ministry_staff_cannot_import(personas, tmp_path):
+    with pytest.raises(PermissionDenied):
+        run(tmp_path, "establishments", [], personas.ministry)
+
+
+def test_a_dry_run_writes_nothing_but_counts(personas, tmp_path):
+    result = run(
+        tmp_path,
+        "establishments",
+        SPECS["establishments"]["rows"],
+        personas.hn_officer,
+        commit=False,
+    )
+    assert (result.ok, result.new, result.written) == (True, 2, False)
+    assert Establishment.objects.count() == 0
+
+
+def test_errors_come_in_the_users_language(personas, tmp_path):
+    rows = [["E-1", "A", "karaoke", "00004", "", "", "31/02/2020", "", ""]]
+    with translation.override("vi"):
+        result = run(tmp_path, "establishments", rows, personas.hn_officer)
+    assert "không phải là ngày" in result.errors[0].message
+
+
+def test_a_future_date_is_refused_by_the_models_own_check(personas, world, tmp_path):
+    future = (datetime.date.today() + datetime.timedelta(days=30)).strftime("%d/%m/%Y")
+    rows = [["E-1", "A", "karaoke", "00004", "", "", future, "", ""]]
+    result = run(tmp_path, "establishments", rows, personas.hn_officer)
+    assert [(e.line, e.column) for e in result.errors] == [(2, "opened_on")]
+    assert "in the future" in result.errors[0].message
+
+
+def test_look_ups_do_not_grow_with_the_rows(personas, world, tmp_path):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for i in range(20):
+        establishment(f"E-{i}", world.ba_dinh if i % 2 else world.hoan_kiem)
+
+    def reads(first_day, n):
+        rows = [
+            [f"E-{i % 20}", (first_day + datetime.timedelta(days=i // 20)).isoformat(), "police"]
+            + ["no_violation", "", "", ""]
+            for i in range(n)
+        ]
+        with CaptureQueriesContext(connection) as queries:
+            result = run(tmp_path, "inspections", rows, personas.hn_officer)
+        assert result.new == n
+        return [q["sql"] for q in queries if q["sql"].startswith("SELECT")]
+
+    # One chunk: the establishments of the chunk and its existing inspections, one query each,
+    # for 40 rows as for 400 (inserts are batched; SQLite's batches are smaller than PG's).
+    few = reads(datetime.date(2023, 1, 1), 40)
+    many = reads(datetime.date(2024, 1, 1), 400)
+    assert len(few) == len(many) == 2
+
+
+def test_a_file_larger_than_a_chunk_is_all_or_nothing(personas, world, tmp_path):
+    establishment("E-1", world.ba_dinh)
+    day = datetime.date(2019, 1, 2)
+    rows = [
+        [
+            "E-1",
+            (day + datetime.timedelta(days=i)).isoformat(),
+            "police",
+            "no_violation",
+            "",
+            "",
+            "",
+        ]
+        for i in range(CHUNK + 10)
+    ]
+    rows[-1][2] = "army"  # the very last row is bad: the first chunk was valid
+    result = run(tmp_path, "inspections", rows, personas.hn_officer)
+    assert result.error_count == 1
+    assert result.errors[0].line == CHUNK + 10 + 1
+    assert Inspection.objects.count() == 0
+    rows[-1][2] = "police"
+    result = run(tmp_path, "inspections", rows, personas.hn_officer)
+    assert result.ok and Inspection.objects.count() == CHUNK + 10
