@@ -717,3 +717,27 @@ def reports_due_soon(*, user, locality, as_of, days: int = DUE_SOON_WINDOW):
     return reports_to_handle(user=user, locality=locality, as_of=as_of).filter(
         deadline__gte=as_of, deadline__lte=as_of + datetime.timedelta(days=days)
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# What a status is judged against (for progress bars and charts)
+
+
+def goal_now(metric: str, threshold, *, year: int, as_of: datetime.date, plan: Plan) -> Fraction:
+    """The level of the target's percentage the status of (year, as_of) compares with: the
+    threshold for a finished year, its pro-rated share in the running year, the straight line
+    for full coverage before the plan's end. For cases_growth, the growth that keeps pace
+    (in the running year a negative number: half-way through the year, 51.5% of last year's
+    cases, i.e. −48.5%, keeps pace with a 3% target)."""
+    threshold = Fraction(threshold)
+    if metric == Metric.FULL_COVERAGE:
+        day = end_of(year, as_of)
+        return threshold if day >= plan.last_day else coverage_line(plan, threshold, day)
+    if year_phase(year, as_of) != "running":
+        return threshold
+    share = elapsed_share(year, as_of)
+    if metric == Metric.ANNUAL_INSPECTION:
+        return threshold * share
+    if metric == Metric.CASES_GROWTH:
+        return ((1 + threshold / 100) * share - 1) * 100
+    return threshold

@@ -1,0 +1,55 @@
+"""Plans and their targets: data an administrator edits (plan-rules §1), nobody else."""
+
+from django.contrib import admin
+from django.db import transaction
+
+from localities.querysets import get_assignment
+from plan_tracker.models import Plan, Target
+
+
+def is_administrator(user) -> bool:
+    if not (user.is_active and user.is_staff):
+        return False
+    if user.is_superuser:
+        return True
+    assignment = get_assignment(user)
+    return bool(assignment and assignment.is_administrator)
+
+
+class AdministratorsOnly:
+    """Ministry staff and officers may read the figures, never change what they measure."""
+
+    def has_module_permission(self, request):
+        return is_administrator(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return is_administrator(request.user)
+
+    def has_add_permission(self, request, *args):
+        return is_administrator(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return is_administrator(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return is_administrator(request.user)
+
+
+class TargetInline(AdministratorsOnly, admin.TabularInline):
+    model = Target
+    extra = 0
+    fields = ("metric", "threshold", "description")
+
+
+@admin.register(Plan)
+class PlanAdmin(AdministratorsOnly, admin.ModelAdmin):
+    list_display = ("__str__", "first_year", "last_year", "is_default", "decision")
+    list_filter = ("is_default",)
+    inlines = [TargetInline]
+
+    def save_model(self, request, obj, form, change):
+        # One default plan: making this one the default unsets the previous one first.
+        with transaction.atomic():
+            if obj.is_default:
+                Plan.objects.filter(is_default=True).exclude(pk=obj.pk).update(is_default=False)
+            super().save_model(request, obj, form, change)
