@@ -7,6 +7,7 @@ import time
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
+from django.db import reset_queries
 from django.utils import translation
 from tqdm import tqdm
 
@@ -40,8 +41,15 @@ class Command(BaseCommand):
         try:
             total = count_rows(file, file_format(file))
             bar = tqdm(total=total, desc=kind, unit="row", disable=quiet, file=sys.stderr)
+
+            def progress(rows):
+                bar.update(rows)
+                # With DEBUG on, Django keeps every SQL statement (bulk inserts are large):
+                # forget them after each chunk so memory stays flat in development too.
+                reset_queries()
+
             result = import_file(
-                kind, file, user=importer_user, commit=not dry_run, progress=bar.update
+                kind, file, user=importer_user, commit=not dry_run, progress=progress
             )
             bar.close()
         except FileNotFoundError:
