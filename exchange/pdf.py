@@ -13,25 +13,29 @@ def available() -> bool:
     return True
 
 
-def render(html: str, *, base_url: str) -> bytes:
-    import weasyprint
-    from django.contrib.staticfiles import finders
-
-    def fetch(url, *args, **kwargs):
-        # Static files are read from disk: the server never fetches a URL, not even its own.
-        path = url.split("/static/", 1)[-1] if "/static/" in url else None
-        found = finders.find(path) if path else None
-        if not found:
-            raise ValueError(f"not fetched: {url}")
-        with open(found, "rb") as handle:
-            return {"string": handle.read(), "mime_type": _mime(found)}
-
-    return weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetch).write_pdf()
-
-
 def _mime(path: str) -> str:
     if path.endswith(".css"):
         return "text/css"
     if path.endswith(".js"):
         return "application/javascript"
     return "application/octet-stream"
+
+
+def render(html: str, *, base_url: str) -> bytes:
+    import weasyprint
+    from django.contrib.staticfiles import finders
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class StaticOnly(URLFetcher):
+        """Static files are read from disk: the server never fetches a URL, not even its own."""
+
+        def fetch(self, url, headers=None):
+            path = url.split("/static/", 1)[-1] if "/static/" in url else None
+            found = finders.find(path) if path else None
+            if not found:
+                raise ValueError(f"not fetched: {url}")
+            with open(found, "rb") as handle:
+                body = handle.read()
+            return URLFetcherResponse(url, body, {"Content-Type": _mime(found)})
+
+    return weasyprint.HTML(string=html, base_url=base_url, url_fetcher=StaticOnly()).write_pdf()

@@ -218,6 +218,10 @@ def import_template(request, kind, fmt):
 def _figures_params(request):
     form = FiguresForm(request.GET or None, user=request.user)
     if request.GET and not form.is_valid():
+        locality_errors = form.errors.as_data().get("locality", [])
+        if any(e.code in ("out_of_scope", "unknown_code") for e in locality_errors):
+            # A locality outside the user's area answers like one that does not exist.
+            raise Http404(_("No locality with this code in your area."))
         return form, None
     data = form.cleaned_data if form.is_bound else {}
     plan = metrics.default_plan()

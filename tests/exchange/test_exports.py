@@ -1,0 +1,266 @@
+"""Exports: the compliance table (CSV, XLSX) against compliance_table, the printed report,
+raw data (administrators only, never the reporter's identity), and the export log."""
+
+import csv
+import datetime
+import io
+
+import openpyxl
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from exchange.exports import column_label
+from exchange.models import ExportLog
+from localities.models import Inspection, ReporterIdentity
+from plan_tracker import metrics
+from plan_tracker.compliance_io import write_csv
+from tests.exchange.helpers import establishment, report
+
+pytestmark = pytest.mark.django_db
+
+AS_OF = datetime.date(2024, 12, 31)
+YEAR = 2024
+SECRET_NAME = "Nguyễn Văn Bí Mật"
+
+
+@pytest.fixture
+def records(world, kinds):
+    """Hà Nội: 3 establishments (2 inspected in 2024), 2 reports (one with a reporter's
+    identity); Hồ Chí Minh City: 1 establishment, inspected."""
+    e1 = establishment("HN-1", world.ba_dinh, line="karaoke")
+    e2 = establishment("HN-2", world.hoan_kiem)
+    establishment("HN-3", world.hoan_kiem)
+    e4 = establishment("HCM-1", world.sai_gon, line="karaoke")
+    for est, day in [(e1, datetime.date(2024, 3, 1)), (e2, datetime.date(2024, 4, 1))]:
+        Inspection(
+            establishment=est, inspected_on=day, team="police", outcome="no_violation"
+        ).save()
+    Inspection(
+        establishment=e4, inspected_on=datetime.date(2024, 5, 1), team="police", outcome="violation"
+    ).save()
+    r1 = report("HN-R1", world.ba_dinh, kinds["crime_denunciation"], summary="Tin báo")
+    ReporterIdentity.objects.create(report=r1, full_name=SECRET_NAME, contact="0900000000")
+    report("HN-R2", world.hn, kinds["denunciation"], received_on=datetime.date(2024, 11, 1))
+    return world
+
+
+def login(client, user):
+    client.force_login(user)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return client
+
+
+def params(**extra):
+    return {"year": YEAR, "as_of": AS_OF.isoformat(), **extra}
+
+
+def test_the_compliance_csv_is_the_figures_table_with_its_total(client, personas, records):
+    login(client, personas.admin)
+    response = client.get(reverse("export_compliance", args=["csv"]), params())
+    table = metrics.compliance_table(user=personas.admin, year=YEAR, as_of=AS_OF)
+    expected = io.StringIO()
+    write_csv(table, expected, total=True)
+    assert response.content.decode() == expected.getvalue()
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    hanoi = next(r for r in rows if r["locality_code"] == "01")
+    # Hà Nội: 3 operating, 2 inspected in 2024 -> 2 / 3 × 100 = 66.7
+    assert (hanoi["establishments_operating"], hanoi["inspected_in_year_pct"]) == ("3", "66.7")
+    assert rows[-1]["level"] == "nation"
+
+
+def test_the_compliance_csv_of_a_province_holds_its_communes(client, personas, records):
+    login(client, personas.hn_officer)
+    response = client.get(
+        reverse("export_compliance", args=["csv"]), params(locality="01", level="commune")
+    )
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert [r["locality_code"] for r in rows] == ["00004", "00070", "01"]
+
+
+def test_the_compliance_xlsx_has_a_sheet_per_level_and_one_about_it(client, personas, records):
+    login(client, personas.admin)
+    response = client.get(reverse("export_compliance", args=["xlsx"]), params())
+    workbook = openpyxl.load_workbook(io.BytesIO(response.content))
+    provinces, communes, about = workbook.worksheets
+    table = metrics.compliance_table(user=personas.admin, year=YEAR, as_of=AS_OF)
+    with translation.override("vi"):
+        headers = [column_label(c) for c in table.columns]
+        assert provinces.title == str(translation.gettext("Provinces"))
+    assert [c.value for c in provinces[1]] == headers
+    assert provinces.freeze_panes == "C2"
+    # One row per province (2) + the nation.
+    assert provinces.max_row == 1 + 2 + 1
+    by_code = {row[0].value: row for row in provinces.iter_rows(min_row=2)}
+    hanoi = by_code["01"]
+    column = {name: i for i, name in enumerate(table.columns)}
+    assert hanoi[column["establishments_operating"]].value == 3
+    assert hanoi[column["inspected_in_year_pct"]].value == pytest.approx(66.7)
+    assert hanoi[column["inspected_in_year_pct"]].number_format == "0.0"
+    assert hanoi[column["establishments_operating"]].number_format == "#,##0"
+    assert hanoi[column["as_of"]].value.date() == AS_OF
+    assert hanoi[column["as_of"]].number_format == "dd/mm/yyyy"
+    # The 4 communes of the two provinces, then the nation's total.
+    assert communes.max_row == 1 + 4 + 1
+    about_text = " ".join(str(c.value) for row in about.iter_rows() for c in row if c.value)
+    with translation.override("vi"):
+        assert str(table.plan) in about_text
+    assert about.cell(row=4, column=2).value.date() == AS_OF
+    with translation.override("vi"):
+        from exchange.exports import DEFINITIONS
+
+        assert str(DEFINITIONS["coverage_pct"]) in about_text
+
+
+def test_an_officers_xlsx_holds_only_their_province(client, personas, records):
+    login(client, personas.hn_officer)
+    response = client.get(reverse("export_compliance", args=["xlsx"]), params())
+    provinces, communes, _about = openpyxl.load_workbook(io.BytesIO(response.content)).worksheets
+    assert [r[0].value for r in provinces.iter_rows(min_row=2)] == ["01", "01"]
+    assert [r[0].value for r in communes.iter_rows(min_row=2)] == ["00004", "00070", "01"]
+
+
+def test_a_commune_officers_xlsx_holds_their_commune(client, personas, records):
+    login(client, personas.commune_officer)
+    response = client.get(reverse("export_compliance", args=["xlsx"]), params())
+    sheets = openpyxl.load_workbook(io.BytesIO(response.content)).worksheets
+    assert len(sheets) == 2
+    assert [r[0].value for r in sheets[0].iter_rows(min_row=2)] == ["00004", "00004"]
+
+
+def test_another_provinces_figures_answer_404(client, personas, records):
+    login(client, personas.hn_officer)
+    for name in ("export_compliance",):
+        response = client.get(reverse(name, args=["csv"]), params(locality="79"))
+        assert response.status_code == 404
+    assert client.get(reverse("export_report"), params(locality="79")).status_code == 404
+
+
+def test_the_printed_report_shows_the_targets_figures_and_open_work(client, personas, records):
+    login(client, personas.hn_officer)
+    response = client.get(reverse("export_report"), params(locality="01"))
+    assert response.status_code == 200
+    context = response.context
+    table = metrics.compliance_table(
+        user=personas.hn_officer, year=YEAR, as_of=AS_OF, level="commune", locality=records.hn
+    )
+    assert [t["status"] for t in context["targets"]] == [
+        table.total.status(t.metric) for t in table.targets
+    ]
+    figures = {f["id"]: f["value"] for f in context["figures"]}
+    assert figures == {f: table.total.values[f] for f in metrics.FIGURES}
+    html = response.content.decode()
+    # Open work: HN-R2 received 01/11/2024 is not handled; HN-R1 neither (both listed).
+    assert context["open_reports_count"] == 2
+    assert "HN-R2" in html and "HN-R1" in html
+    # HN-3 was never inspected.
+    assert context["never_inspected_count"] == 1 and "HN-3" in html
+    assert SECRET_NAME not in html
+    assert 'id="report-chart"' in html and "@page" in html
+    assert ExportLog.objects.get().what == "report"
+
+
+def test_the_national_report_lists_the_provinces(client, personas, records):
+    login(client, personas.ministry)
+    response = client.get(reverse("export_report"), params())
+    assert [row.locality.code for row in response.context["table"].rows] == ["01", "79"]
+
+
+def test_the_printed_report_as_pdf_when_weasyprint_is_there(client, personas, records):
+    from exchange import pdf
+
+    if not pdf.available():
+        pytest.skip("WeasyPrint is not installed")
+    login(client, personas.admin)
+    response = client.get(reverse("export_report"), params(format="pdf"))
+    assert response.status_code == 200
+    assert response.content.startswith(b"%PDF")
+    assert ExportLog.objects.get().file_format == "pdf"
+
+
+@pytest.mark.parametrize("user", ["hn_officer", "ministry", "commune_officer"])
+def test_raw_exports_are_for_administrators_only(client, personas, records, user):
+    login(client, getattr(personas, user))
+    assert client.get(reverse("export_raw", args=["establishments", "csv"])).status_code == 403
+    assert not ExportLog.objects.exists()
+
+
+def read_stream(response):
+    return b"".join(response.streaming_content).decode("utf-8-sig")
+
+
+def test_a_raw_csv_export_is_filtered_like_its_list(client, personas, records):
+    login(client, personas.admin)
+    response = client.get(
+        reverse("export_raw", args=["establishments", "csv"]), {"line": "karaoke"}
+    )
+    rows = list(csv.DictReader(io.StringIO(read_stream(response))))
+    assert [r["code"] for r in rows] == ["HCM-1", "HN-1"]
+    assert rows[1]["commune_code"] == "00004" and rows[1]["province_code"] == "01"
+    log = ExportLog.objects.get()
+    assert (log.user, log.what, log.file_format, log.filters, log.row_count) == (
+        personas.admin,
+        "establishments",
+        "csv",
+        {"line": "karaoke"},
+        2,
+    )
+
+
+def test_a_raw_export_of_reports_never_carries_the_reporters_identity(client, personas, records):
+    login(client, personas.admin)
+    text = read_stream(client.get(reverse("export_raw", args=["reports", "csv"])))
+    header = text.splitlines()[0].split(",")
+    assert header[:10] == [
+        "reference",
+        "kind",
+        "locality_code",
+        "received_on",
+        "verified_on",
+        "classified_on",
+        "handled_on",
+        "outcome",
+        "extended_until",
+        "summary",
+    ]
+    assert not {"full_name", "contact", "address", "handwriting", "reporter"} & set(header)
+    assert SECRET_NAME not in text and "0900000000" not in text
+    assert len(text.splitlines()) == 1 + 2
+
+
+@pytest.mark.parametrize("kind", ["establishments", "inspections", "reports", "cases"])
+def test_a_raw_xlsx_export_holds_the_same_rows_as_the_csv(client, personas, records, kind):
+    login(client, personas.admin)
+    csv_rows = list(
+        csv.reader(io.StringIO(read_stream(client.get(reverse("export_raw", args=[kind, "csv"])))))
+    )
+    response = client.get(reverse("export_raw", args=[kind, "xlsx"]))
+    content = b"".join(response.streaming_content)
+    sheet = openpyxl.load_workbook(io.BytesIO(content)).worksheets[0]
+    xlsx_rows = list(sheet.iter_rows(values_only=True))
+    assert list(xlsx_rows[0]) == csv_rows[0]
+    assert len(xlsx_rows) == len(csv_rows)
+    assert [r[0] for r in xlsx_rows[1:]] == [r[0] for r in csv_rows[1:]]
+    assert list(ExportLog.objects.order_by("pk").values_list("file_format", "row_count")) == [
+        ("csv", len(csv_rows) - 1),
+        ("xlsx", len(csv_rows) - 1),
+    ]
+
+
+def test_the_inspections_export_streams_in_constant_queries(
+    client, personas, records, django_assert_max_num_queries
+):
+    login(client, personas.admin)
+    with django_assert_max_num_queries(8):
+        text = read_stream(client.get(reverse("export_raw", args=["inspections", "csv"])))
+    assert len(text.splitlines()) == 1 + 3
+
+
+def test_the_exports_page_shows_the_forms_and_the_log(client, personas, records):
+    login(client, personas.admin)
+    client.get(reverse("export_compliance", args=["csv"]), params())
+    html = client.get(reverse("exports")).content.decode()
+    assert 'id="raw-inspections"' in html and 'id="export-log"' in html and "compliance" in html
+    login(client, personas.hn_officer)
+    html = client.get(reverse("exports")).content.decode()
+    assert 'id="raw-inspections"' not in html and 'id="export-xlsx"' in html
