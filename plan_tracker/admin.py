@@ -1,5 +1,6 @@
 """Plans and their targets: data an administrator edits (plan-rules §1), nobody else."""
 
+from django import forms
 from django.contrib import admin
 from django.db import transaction
 
@@ -41,8 +42,22 @@ class TargetInline(AdministratorsOnly, admin.TabularInline):
     fields = ("metric", "threshold", "description")
 
 
+class PlanForm(forms.ModelForm):
+    class Meta:
+        model = Plan
+        fields = ["name", "name_en", "decision", "first_year", "last_year", "is_default"]
+
+    def _get_validation_exclusions(self):
+        # "One default plan" is kept by save_model (the previous default is unset in the same
+        # transaction), so the form must not refuse a new default beforehand.
+        exclude = super()._get_validation_exclusions()
+        exclude.add("is_default")
+        return exclude
+
+
 @admin.register(Plan)
 class PlanAdmin(AdministratorsOnly, admin.ModelAdmin):
+    form = PlanForm
     list_display = ("__str__", "first_year", "last_year", "is_default", "decision")
     list_filter = ("is_default",)
     inlines = [TargetInline]

@@ -1,0 +1,501 @@
+"""Dashboards, work lists, charts and the CSV download: scope, contents, queries."""
+
+import csv
+import io
+import json
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from plan_tracker.metrics import FIGURES
+from tests.conftest import make_locality, make_user
+from tests.plan_tracker import scenario
+from tests.plan_tracker.scenario import establishment
+
+AS_OF = "31/03/2025"  # as in test_metrics: 2024 is over, R6 is still pending
+Q2024 = {"year": "2024", "as_of": AS_OF}
+
+
+@pytest.fixture
+def built(world, kinds):
+    scenario.build(world, kinds)
+    return world
+
+
+def login(client, user):
+    client.force_login(user)
+    return client
+
+
+def as_csv(response) -> list[dict]:
+    text = b"".join(response.streaming_content if response.streaming else [response.content])
+    return list(csv.DictReader(io.StringIO(text.decode("utf-8-sig"))))
+
+
+# --- who sees what ------------------------------------------------------------------------------
+
+
+def test_dashboards_need_a_login(client, built):
+    for url in (
+        reverse("dashboard_national"),
+        reverse("dashboard_locality", args=[built.hn.pk]),
+        reverse("work_lists", args=[built.ba_dinh.pk]),
+        reverse("dashboard_charts"),
+        reverse("dashboard_csv"),
+    ):
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("login"))
+
+
+def test_ministry_staff_land_on_the_national_table(client, built, personas):
+    response = login(client, personas.ministry).get(reverse("dashboard_national"), Q2024)
+    assert response.status_code == 200
+    figures = response.context["figures"]
+    assert [r.locality.code for r in figures.rows] == ["01", "79"]
+    body = response.content.decode()
+    # The page says which plan and which as-of date it measures against.
+    assert "31/03/2025" in body
+    assert "2021–2025" in body
+    # Hà Nội: 4 / 10 inspected in 2024 = 40,0% (Vietnamese decimal comma), met.
+    assert "40,0%" in body
+    assert "4 / 10" in body
+
+
+def test_a_provincial_officer_is_sent_to_their_province(client, built, personas):
+    response = login(client, personas.hn_officer).get(reverse("dashboard_national"), Q2024)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("dashboard_locality", args=[built.hn.pk]))
+    assert "year=2024" in response["Location"]
+
+
+def test_a_commune_officer_is_sent_to_their_communes_work_lists(client, built, personas):
+    response = login(client, personas.commune_officer).get(reverse("dashboard_national"))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("work_lists", args=[built.ba_dinh.pk])
+    # Their commune's "dashboard" is its work lists too.
+    response = client.get(reverse("dashboard_locality", args=[built.ba_dinh.pk]))
+    assert response["Location"] == reverse("work_lists", args=[built.ba_dinh.pk])
+
+
+def test_someone_without_an_area_gets_404(client, built, personas):
+    assert login(client, personas.outsider).get(reverse("dashboard_national")).status_code == 404
+    assert client.get(reverse("dashboard_csv")).status_code == 404
+
+
+def scoped_urls(world):
+    """(url name, args, query) of every dashboard URL aimed at one locality."""
+    return {
+        "hn": [
+            ("dashboard_locality", [world.hn.pk], {}),
+            ("work_lists", [world.hn.pk], {}),
+            ("dashboard_charts", [], {"locality": world.hn.pk}),
+            ("dashboard_csv", [], {"locality": world.hn.pk}),
+        ],
+        "hcm": [
+            ("dashboard_locality", [world.hcm.pk], {}),
+            ("work_lists", [world.hcm.pk], {}),
+            ("dashboard_charts", [], {"locality": world.hcm.pk}),
+            ("dashboard_csv", [], {"locality": world.hcm.pk}),
+        ],
+        "ba_dinh": [
+            ("work_lists", [world.ba_dinh.pk], {}),
+            ("dashboard_charts", [], {"locality": world.ba_dinh.pk}),
+            ("dashboard_csv", [], {"locality": world.ba_dinh.pk}),
+        ],
+        "hoan_kiem": [
+            ("work_lists", [world.hoan_kiem.pk], {}),
+            ("dashboard_charts", [], {"locality": world.hoan_kiem.pk}),
+            ("dashboard_csv", [], {"locality": world.hoan_kiem.pk}),
+        ],
+    }
+
+
+@pytest.mark.parametrize(
+    ("persona", "allowed", "refused"),
+    [
+        ("ministry", ["hn", "hcm", "ba_dinh", "hoan_kiem"], []),
+        ("admin", ["hn", "hcm", "ba_dinh", "hoan_kiem"], []),
+        ("hn_officer", ["hn", "ba_dinh", "hoan_kiem"], ["hcm"]),
+        ("hcm_officer", ["hcm"], ["hn", "ba_dinh", "hoan_kiem"]),
+        ("commune_officer", ["ba_dinh"], ["hn", "hcm", "hoan_kiem"]),
+        ("outsider", [], ["hn", "hcm", "ba_dinh", "hoan_kiem"]),
+    ],
+)
+def test_each_dashboard_url_answers_404_outside_the_users_area(
+    client, built, personas, persona, allowed, refused
+):
+    login(client, getattr(personas, persona))
+    urls = scoped_urls(built)
+    for key in allowed:
+        for name, args, query in urls[key]:
+            response = client.get(reverse(name, args=args), {**Q2024, **query})
+            assert response.status_code == 200, (persona, name, key)
+    for key in refused:
+        for name, args, query in urls[key]:
+            response = client.get(reverse(name, args=args), {**Q2024, **query})
+            assert response.status_code == 404, (persona, name, key)
+
+
+def test_an_old_scheme_locality_answers_404(client, built, personas):
+    login(client, personas.ministry)
+    assert client.get(reverse("dashboard_locality", args=[built.old_hn.pk])).status_code == 404
+    assert client.get(reverse("work_lists", args=[built.phuc_xa.pk])).status_code == 404
+
+
+# --- the province's table -----------------------------------------------------------------------
+
+
+def test_a_provinces_table_lists_its_communes_with_the_province_as_total(client, built, personas):
+    response = login(client, personas.hn_officer).get(
+        reverse("dashboard_locality", args=[built.hn.pk]), Q2024
+    )
+    figures = response.context["figures"]
+    assert [r.locality for r in figures.rows] == [built.ba_dinh, built.hoan_kiem]
+    assert figures.total.locality == built.hn
+    # Ba Đình 3/6 = 50,0%, Hoàn Kiếm 1/4 = 25,0%, Hà Nội 4/10 = 40,0%.
+    body = response.content.decode()
+    for text in ("50,0%", "25,0%", "40,0%"):
+        assert text in body
+    # The communes lead to their work lists.
+    assert reverse("work_lists", args=[built.ba_dinh.pk]) in body
+
+
+def test_communes_without_any_record_are_hidden_until_asked(client, world, personas):
+    establishment("X1", world.sai_gon)
+    login(client, personas.hcm_officer)
+    url = reverse("dashboard_locality", args=[world.hcm.pk])
+    response = client.get(url, Q2024)
+    # Bến Thành has nothing: hidden, and the page says so.
+    assert [r.locality for r in response.context["figures"].rows] == [world.sai_gon]
+    assert response.context["hidden"] == 1
+    response = client.get(url, {**Q2024, "all": "1"})
+    assert [r.locality for r in response.context["figures"].rows] == [
+        world.sai_gon,
+        world.ben_thanh,
+    ]
+
+
+def test_the_table_sorts_by_a_target_with_not_applicable_last(client, world, personas):
+    # Sài Gòn 1/2 = 50%, Bến Thành 1/4 = 25%; HN has nothing (n/a).
+    establishment("S1", world.sai_gon, inspected=[scenario.D(2024, 5, 1)])
+    establishment("S2", world.sai_gon)
+    establishment("B1", world.ben_thanh, inspected=[scenario.D(2024, 5, 1)])
+    for i in range(3):
+        establishment(f"B{i + 2}", world.ben_thanh)
+    make_locality("2025", "02", "Tỉnh Thử", "province")  # nothing either
+    login(client, personas.ministry)
+    url = reverse("dashboard_national")
+
+    def order(sort):
+        response = client.get(url, {**Q2024, "sort": sort})
+        return [r["code"] for r in response.context["table"].data]
+
+    # HCM (1+1)/(2+4) = 33,3%; Hà Nội and Tỉnh Thử n/a, after it both ways.
+    assert order("target_annual_inspection")[0] == "79"
+    assert order("-target_annual_inspection")[0] == "79"
+    # By name, tone marks aside: "Thanh pho Ha Noi", "Thanh pho Ho Chi Minh", "Tinh Thu".
+    assert order("locality") == ["01", "79", "02"]
+    assert order("-locality") == ["02", "79", "01"]
+    assert set(order("-target_annual_inspection")[1:]) == {"01", "02"}
+
+
+def test_the_selectors_refuse_a_bad_or_future_date_and_clamp_the_year(client, built, personas):
+    login(client, personas.ministry)
+    url = reverse("dashboard_national")
+    response = client.get(url, {"as_of": "31/02/2025"})
+    assert response.context["sel"].as_of == timezone.localdate()
+    assert "is not a date" in response.content.decode()
+    response = client.get(url, {"as_of": "01/01/2999"})
+    assert response.context["sel"].as_of == timezone.localdate()
+    response = client.get(url, {"year": "2031", "as_of": AS_OF})
+    assert response.context["sel"].year == 2025
+    response = client.get(url, {"year": "2023", "as_of": "2025-03-31"})  # ISO accepted too
+    assert response.context["sel"].as_of == scenario.D(2025, 3, 31)
+    assert response.context["figures"].year == 2023
+
+
+# --- work lists ---------------------------------------------------------------------------------
+
+
+def test_a_communes_work_lists(client, built, personas):
+    response = login(client, personas.commune_officer).get(
+        reverse("work_lists", args=[built.ba_dinh.pk]), {"as_of": "10/04/2025"}
+    )
+    assert response.status_code == 200
+    ctx = response.context
+    # Never inspected since 01/01/2021 among those open on 10/04/2025: E3 only.
+    assert [e.code for e in ctx["never_list"]] == ["E3"]
+    # Not handled: R5 (deadline 21/11/2024), R7 (30/01/2025), R6 (15/04/2025).
+    assert [r.reference for r in ctx["todo_list"]] == ["R5", "R7", "R6"]
+    assert ctx["overdue"] == 2
+    assert ctx["due_soon"] == 1  # R6: 15/04 is within 10/04 + 7 days
+    # 2025 on 10/04/2025: operating E2..E6 = 5, inspected E5 = 1; 20% of 5 = 1: nothing more.
+    assert ctx["pace"]["annual_inspection"].needed == 0
+    # Coverage: open 5, inspected since 2021 E2, E4, E5, E6 = 4; 1 more over April–December
+    # 2025 = 9 months -> 1 a month.
+    coverage = ctx["pace"]["full_coverage"]
+    assert (coverage.needed, coverage.months_left, coverage.per_month) == (1, 9, 1)
+    body = response.content.decode()
+    assert "R5" in body and "E3" in body.replace("Cơ sở E3", "E3")
+
+
+def test_work_lists_never_show_a_reporters_identity(client, built, personas):
+    from localities.models import Report, ReporterIdentity
+
+    ReporterIdentity.objects.create(
+        report=Report.objects.get(reference="R5"), full_name="Nguyễn Bí Mật", contact="0900000000"
+    )
+    response = login(client, personas.hn_officer).get(
+        reverse("work_lists", args=[built.hn.pk]), {"as_of": AS_OF}
+    )
+    body = response.content.decode()
+    assert "R5" in body
+    assert "Nguyễn Bí Mật" not in body and "0900000000" not in body
+
+
+# --- charts -------------------------------------------------------------------------------------
+
+
+def test_the_charts_page_ranks_and_marks_too_few_to_compare(client, built, personas):
+    login(client, personas.ministry)
+    response = client.get(reverse("dashboard_charts"), {**Q2024, "metric": "annual_inspection"})
+    assert response.status_code == 200
+    chart = response.context["chart"]
+    # Hà Nội has 10 establishments (>= 5): ranked; HCM has none: too few (n/a), not on top.
+    assert [e["code"] for e in chart["ranked"]] == ["01"]
+    assert [e["code"] for e in chart["too_few"]] == ["79"]
+    # Over the plan's years for the nation: 2024 = 40.0%.
+    annual = next(s for s in chart["over_years"] if s["metric"] == "annual_inspection")
+    assert [p["year"] for p in annual["points"]] == [2021, 2022, 2023, 2024, 2025]
+    assert annual["points"][3]["value"] == 40.0
+    # The map has a dot per province with coordinates (both have them in the test world).
+    assert {e["code"] for e in chart["map"]} == {"01", "79"}
+    body = response.content.decode()
+    assert 'id="chart-data"' in body
+    assert "vendor/chartjs/chart.umd.min.js" in body
+    assert "cdn" not in body.lower()
+
+
+def test_a_locality_with_a_small_denominator_is_marked_not_ranked_first(client, world, personas):
+    # Sài Gòn: 2 establishments, both inspected (100%); Bến Thành: 10, 3 inspected (30%).
+    for i in range(2):
+        establishment(f"S{i}", world.sai_gon, inspected=[scenario.D(2024, 5, 1)])
+    for i in range(10):
+        establishment(f"B{i}", world.ben_thanh, inspected=[scenario.D(2024, 5, 1)] if i < 3 else [])
+    login(client, personas.hcm_officer)
+    response = client.get(reverse("dashboard_charts"), {**Q2024, "locality": world.hcm.pk})
+    chart = response.context["chart"]
+    assert [e["code"] for e in chart["ranked"]] == ["26740"]  # Bến Thành 30%
+    assert [(e["code"], e["too_few"]) for e in chart["too_few"]] == [("26734", True)]
+
+
+# --- CSV ----------------------------------------------------------------------------------------
+
+
+def test_the_csv_download_is_the_table_with_its_total(client, built, personas):
+    response = login(client, personas.ministry).get(reverse("dashboard_csv"), Q2024)
+    assert response["Content-Type"].startswith("text/csv")
+    assert "as-of-2025-03-31" in response["Content-Disposition"]
+    assert "plan-2021-2025" in response["Content-Disposition"]
+    rows = as_csv(response)
+    assert list(rows[0])[:5] == ["locality_code", "locality_name", "level", "year", "as_of"]
+    assert list(rows[0])[5:20] == FIGURES
+    assert [r["locality_code"] for r in rows] == ["01", "79", ""]
+    hn, hcm, nation = rows
+    # Hà Nội: 4 of 10 inspected -> 40.0; reports 4 / (7 − 1) -> 66.7.
+    assert (hn["inspected_in_year"], hn["establishments_operating"]) == ("4", "10")
+    assert hn["inspected_in_year_pct"] == "40.0"
+    assert hn["reports_on_time_pct"] == "66.7"
+    assert hn["status_annual_inspection"] == "met"
+    assert hn["as_of"] == "2025-03-31"
+    # HCM: nothing -> percentages empty, statuses not_applicable.
+    assert hcm["inspected_in_year_pct"] == ""
+    assert hcm["status_reports_on_time"] == "not_applicable"
+    assert nation["level"] == "nation"
+    assert nation["establishments_operating"] == "10"
+
+
+def test_an_officers_csv_is_their_own_area(client, built, personas):
+    response = login(client, personas.hn_officer).get(reverse("dashboard_csv"), Q2024)
+    rows = as_csv(response)
+    # Hà Nội's communes, then Hà Nội as total (with its own report and case).
+    assert [r["locality_code"] for r in rows] == ["00004", "00070", "01"]
+    assert rows[-1]["reports_received"] == "7"
+    response = login(client, personas.commune_officer).get(reverse("dashboard_csv"), Q2024)
+    rows = as_csv(response)
+    assert [r["locality_code"] for r in rows] == ["00004", "00004"]
+    assert rows[0]["reports_received"] == "6"
+
+
+# --- queries ------------------------------------------------------------------------------------
+
+
+def grow_provinces(n):
+    for i in range(n):
+        province = make_locality("2025", f"{40 + i}", f"Tỉnh {i}", "province")
+        commune = make_locality("2025", f"{30000 + i}", f"Xã {i}", "commune", province)
+        establishment(f"P{i}", commune, inspected=[scenario.D(2024, 3, 3)])
+
+
+@pytest.mark.parametrize("provinces", [2, 10])
+def test_the_national_page_costs_the_same_queries_whatever_the_number_of_provinces(
+    client, world, personas, django_assert_num_queries, provinces
+):
+    grow_provinces(provinces)
+    login(client, personas.ministry)
+    # session, user, assignment, plans, targets, localities, establishments, reports, cases
+    with django_assert_num_queries(9):
+        response = client.get(reverse("dashboard_national"), Q2024)
+    assert len(response.context["figures"].rows) == 2 + provinces
+
+
+@pytest.mark.parametrize("provinces", [2, 10])
+def test_the_charts_cost_the_same_queries_for_every_year_and_province(
+    client, world, personas, django_assert_num_queries, provinces
+):
+    grow_provinces(provinces)
+    login(client, personas.ministry)
+    # session, user, assignment, plans, targets, localities, establishments, reports, cases
+    with django_assert_num_queries(9):
+        response = client.get(reverse("dashboard_charts"), Q2024)
+    assert len(response.context["chart"]["ranked"]) + len(response.context["chart"]["too_few"]) == (
+        2 + provinces
+    )
+
+
+@pytest.mark.parametrize("communes", [2, 10])
+def test_a_provinces_page_and_work_lists_cost_constant_queries(
+    client, world, personas, django_assert_num_queries, communes
+):
+    for i in range(communes):
+        commune = make_locality("2025", f"{30000 + i}", f"Xã {i}", "commune", world.hn)
+        establishment(f"C{i}", commune)
+    login(client, personas.hn_officer)
+    # session, user, assignment, locality, plans, targets, in-scope check, localities,
+    # establishments, reports, cases, and the officer's locality in the navigation bar
+    with django_assert_num_queries(12):
+        client.get(reverse("dashboard_locality", args=[world.hn.pk]), Q2024)
+    # + never inspected (list, count), reports to handle (list, count), due soon, overdue
+    with django_assert_num_queries(18):
+        response = client.get(reverse("work_lists", args=[world.hn.pk]), Q2024)
+    assert response.context["never_count"] == communes
+
+
+# --- the plan admin -----------------------------------------------------------------------------
+
+
+def test_only_administrators_edit_plans_and_targets(client, built, personas):
+    url = reverse("admin:plan_tracker_plan_changelist")
+    assert login(client, personas.admin).get(url).status_code == 200
+    staff_ministry = make_user("staff_ministry", "ministry", is_staff=True)
+    assert login(client, staff_ministry).get(url).status_code == 403
+    assert login(client, personas.ministry).get(url).status_code == 302  # not staff: to login
+
+
+def test_making_a_plan_the_default_unsets_the_previous_one(client, built, personas):
+    from plan_tracker.models import Plan
+
+    login(client, personas.admin)
+    response = client.post(
+        reverse("admin:plan_tracker_plan_add"),
+        {
+            "name": "Kế hoạch 2026–2030",
+            "name_en": "",
+            "decision": "",
+            "first_year": "2026",
+            "last_year": "2030",
+            "is_default": "on",
+            "targets-TOTAL_FORMS": "1",
+            "targets-INITIAL_FORMS": "0",
+            "targets-MIN_NUM_FORMS": "0",
+            "targets-MAX_NUM_FORMS": "1000",
+            "targets-0-metric": "annual_inspection",
+            "targets-0-threshold": "25",
+            "targets-0-description": "",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert list(Plan.objects.filter(is_default=True).values_list("first_year", flat=True)) == [2026]
+    new = Plan.objects.get(first_year=2026)
+    assert new.targets.get().threshold == Decimal("25")
+
+
+# --- the management command ---------------------------------------------------------------------
+
+
+def run_report(*args) -> str:
+    from django.core.management import call_command
+
+    out, err = io.StringIO(), io.StringIO()
+    call_command("compliance_report", *args, stdout=out, stderr=err)
+    assert "2021–2025" in err.getvalue()  # it states the plan (on stderr)
+    return out.getvalue()
+
+
+def test_the_command_prints_the_national_table_as_csv(built):
+    text = run_report("--year", "2024", "--as-of", "2025-03-31", "--format", "csv")
+    lines = text.splitlines()
+    assert lines[0] == ",".join(
+        ["locality_code", "locality_name", "level", "year", "as_of", *FIGURES]
+        + [
+            "status_reports_on_time",
+            "status_annual_inspection",
+            "status_full_coverage",
+            "status_cases_growth",
+        ]
+    )
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert [r["locality_code"] for r in rows] == ["01", "79"]
+    hn = rows[0]
+    # establishments 10 operating, 4 inspected (40.0); open 9, 4 inspected since 2021 (44.4);
+    # reports 7 received, 5 handled, 4 on time, 1 pending, 1 overdue (66.7);
+    # cases 4 vs 2 (100.0).
+    assert [hn[f] for f in FIGURES] == [
+        "10", "4", "40.0", "9", "4", "44.4", "7", "5", "4", "1", "1", "66.7", "4", "2", "100.0",
+    ]  # fmt: skip
+    assert (hn["status_annual_inspection"], hn["status_full_coverage"]) == ("met", "behind")
+    assert rows[1]["coverage_pct"] == ""
+
+
+def test_the_command_prints_a_provinces_communes_as_json(built):
+    text = run_report(
+        "--year", "2024", "--as-of", "2025-03-31", "--locality", "01", "--level", "commune",
+        "--format", "json",
+    )  # fmt: skip
+    rows = json.loads(text)
+    assert [r["locality_code"] for r in rows] == ["00004", "00070"]
+    ba_dinh = rows[0]
+    assert list(ba_dinh)[:5] == ["locality_code", "locality_name", "level", "year", "as_of"]
+    assert ba_dinh["level"] == "commune"
+    assert ba_dinh["establishments_operating"] == 6
+    assert ba_dinh["inspected_in_year_pct"] == 50.0
+    assert ba_dinh["reports_on_time_pct"] == 60.0
+    assert rows[1]["reports_on_time_pct"] is None  # Hoàn Kiếm: no report
+    assert ba_dinh["status_reports_on_time"] == "not_met"
+
+
+def test_the_command_gives_a_provinces_own_row_with_level_province(built):
+    rows = json.loads(run_report("--year", "2024", "--as-of", "2025-03-31", "--locality", "01",
+                                 "--format", "json"))  # fmt: skip
+    assert [(r["locality_code"], r["level"], r["reports_received"]) for r in rows] == [
+        ("01", "province", 7)
+    ]
+
+
+def test_the_command_reads_an_old_code_and_refuses_unknown_ones(built):
+    from django.core.management.base import CommandError
+
+    rows = json.loads(
+        run_report("--year", "2024", "--as-of", "2025-03-31", "--locality", "2004:01",
+                   "--format", "json")
+    )  # fmt: skip
+    assert rows[0]["locality_code"] == "01"  # old Hà Nội went whole into the new one
+    with pytest.raises(CommandError):
+        run_report("--year", "2024", "--locality", "77", "--format", "csv")
+    with pytest.raises(CommandError):
+        run_report("--year", "2024", "--locality", "00004", "--format", "csv")  # a commune
+    with pytest.raises(CommandError):
+        run_report("--year", "2024", "--as-of", "31/03/2025", "--format", "csv")
