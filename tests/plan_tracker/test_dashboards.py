@@ -207,7 +207,7 @@ def test_the_selectors_refuse_a_bad_or_future_date_and_clamp_the_year(client, bu
     url = reverse("dashboard_national")
     response = client.get(url, {"as_of": "31/02/2025"})
     assert response.context["sel"].as_of == timezone.localdate()
-    assert "is not a date" in response.content.decode()
+    assert "không phải là ngày" in response.content.decode()  # "is not a date"
     response = client.get(url, {"as_of": "01/01/2999"})
     assert response.context["sel"].as_of == timezone.localdate()
     response = client.get(url, {"year": "2031", "as_of": AS_OF})
