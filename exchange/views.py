@@ -350,10 +350,27 @@ def _report_context(request, params):
             }
         )
     figures = [
-        {"id": f, "label": exports.column_label(f), "value": focus.values.get(f)}
+        {
+            "id": f,
+            "label": exports.column_label(f),
+            "value": focus.values.get(f),
+            "pct": f in metrics.PERCENTAGES,
+        }
         for f in metrics.FIGURES
     ]
     threshold = parts.target("annual_inspection")
+    # Localities with nothing recorded (most communes of a large province) would fill pages
+    # with zeros: the table and the chart show the others, and say how many were left out.
+    active_rows = [
+        row
+        for row in parts.rows
+        if row.values["establishments_operating"]
+        or row.values["establishments_open_at_end"]
+        or row.values["reports_received"]
+        or row.values["reports_overdue"]
+        or row.values["cases_handled"]
+        or row.values["cases_handled_prev_year"]
+    ]
     bars = [
         {
             "name": row.locality.name,
@@ -362,7 +379,8 @@ def _report_context(request, params):
             "coverage": row.values.get("coverage_pct"),
             "status": row.status("annual_inspection"),
         }
-        for row in parts.rows
+        for row in active_rows
+        if row.values["establishments_operating"]
     ]
     open_reports = metrics.reports_to_handle(user=user, locality=locality, as_of=params["as_of"])
     never = metrics.never_inspected(
@@ -375,6 +393,8 @@ def _report_context(request, params):
         "targets": targets,
         "figures": figures,
         "bars": bars,
+        "active_rows": active_rows,
+        "quiet_count": len(parts.rows) - len(active_rows),
         "threshold": threshold.threshold if threshold else None,
         "part_columns": [
             "establishments_operating",
