@@ -68,6 +68,7 @@ class RecordForm(BootstrapMixin, forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, user, **kwargs):
+        self.initial_from_caller = dict(kwargs.get("initial") or {})
         super().__init__(*args, **kwargs)
         self.user = user
         if self.instance.pk:
@@ -253,6 +254,9 @@ class InspectionForm(RecordForm):
             Establishment.objects.restrict(self.user),
             label=_("Establishment (registry code)"),
         )
+        if self.instance.establishment_id and "establishment" not in self.initial_from_caller:
+            # model_to_dict gives the pk; the box shows the registry code.
+            self.initial["establishment"] = self.instance.establishment.code
         fine = self.fields["fine_vnd"]
         fine.error_messages["min_value"] = _(
             "A fine cannot be negative: enter 0 or the amount in VND."
@@ -405,6 +409,8 @@ class CaseForm(PlaceMixin, RecordForm):
                 )
             },
         )
+        if self.instance.report_id:
+            self.initial["report"] = self.instance.report.reference
         self.setup_place()
         self.style_fields()
 

@@ -82,8 +82,13 @@ def history_of(instance) -> list[Entry]:
     for record in records:
         changed = []
         if previous is not None and record.history_type == "~":
-            delta = record.diff_against(previous, included_fields=[f.name for f in fields])
-            changed = [(c.field, c.old, c.new) for c in delta.changes]
+            # Like simple_history's diff_against(), but also over the stored deadline, which
+            # is not editable (model_to_dict, which diff_against uses, skips such fields).
+            changed = [
+                (f.name, getattr(previous, f.attname), getattr(record, f.attname))
+                for f in fields
+                if getattr(previous, f.attname) != getattr(record, f.attname)
+            ]
         pairs.append((record, changed))
         previous = record
     by_name = {f.name: f for f in fields}

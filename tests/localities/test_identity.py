@@ -1,0 +1,130 @@
+"""The reporter's identity is a state secret (plan-rules §5): never in a list or on the report's
+page, shown on its own page only to the officers of the report's area, every look and edit
+logged, and its content never in a log line."""
+
+import logging
+
+import pytest
+from django.contrib import admin
+from django.urls import reverse
+
+from localities.models import IdentityAccess, ReporterIdentity
+from tests.localities.conftest import SECRET_NAME, VISIBLE
+
+PERSONAS = list(VISIBLE)
+SECRETS = [SECRET_NAME, "Số 7 ngõ Kín", "0900000007"]
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_the_identity_is_in_no_list_and_not_on_the_reports_page(client, login, records, persona):
+    login(persona)
+    report = records.report["BD"]
+    pages = [
+        reverse("report_list"),
+        reverse("report_list") + "?q=REP",
+        reverse("report_detail", args=[report.pk]),
+        reverse("report_edit", args=[report.pk]),
+        reverse("report_stage", args=[report.pk]),
+        reverse("case_list"),
+        reverse("home"),
+    ]
+    for url in pages:
+        html = client.get(url).content.decode()
+        for secret in SECRETS:
+            assert secret not in html, f"{secret!r} leaked on {url} for {persona}"
+    assert not IdentityAccess.objects.exists()  # nobody opened it
+
+
+def test_searching_a_list_for_the_reporters_name_finds_nothing(client, login, records):
+    login("hn_officer")
+    response = client.get(reverse("report_list"), {"q": SECRET_NAME})
+    assert response.context["table"].paginator.count == 0
+
+
+@pytest.mark.parametrize(
+    ("persona", "shown"),
+    [("hn_officer", True), ("commune_officer", True), ("ministry", False), ("admin", False)],
+)
+def test_the_report_page_offers_the_identity_only_to_those_who_may_see_it(
+    client, login, records, persona, shown
+):
+    login(persona)
+    report = records.report["BD"]
+    html = client.get(reverse("report_detail", args=[report.pk])).content.decode()
+    assert (reverse("report_identity", args=[report.pk]) in html) is shown
+
+
+def test_an_officer_sees_the_identity_and_the_look_is_logged(client, login, records, caplog):
+    user = login("commune_officer")
+    report = records.report["BD"]
+    with caplog.at_level(logging.DEBUG):
+        response = client.get(reverse("report_identity", args=[report.pk]))
+    assert response.status_code == 200
+    assert SECRET_NAME in response.content.decode()
+    access = IdentityAccess.objects.get()
+    assert (access.user, access.report, access.action) == (user, report, "view")
+    for secret in SECRETS:
+        assert secret not in caplog.text
+
+
+def test_every_look_is_logged_again(client, login, records):
+    login("hn_officer")
+    url = reverse("report_identity", args=[records.report["HN"].pk])
+    client.get(url)
+    client.get(url)
+    assert IdentityAccess.objects.filter(action="view").count() == 2
+
+
+def test_an_officer_edits_the_identity_and_the_edit_is_logged(client, login, records, caplog):
+    user = login("hn_officer")
+    report = records.report["HK"]
+    with caplog.at_level(logging.DEBUG):
+        response = client.post(
+            reverse("report_identity", args=[report.pk]),
+            {"full_name": "Lê Văn Mới", "address": "Ngõ Mới", "contact": "0911", "handwriting": ""},
+        )
+    assert response.status_code == 302
+    identity = ReporterIdentity.objects.get(report=report)
+    assert (identity.full_name, identity.contact) == ("Lê Văn Mới", "0911")
+    access = IdentityAccess.objects.get()
+    assert (access.user, access.action) == (user, "edit")
+    assert "Lê Văn Mới" not in caplog.text
+    # Nor does it end up in the report's history.
+    html = client.get(reverse("report_detail", args=[report.pk])).content.decode()
+    assert "Lê Văn Mới" not in html
+
+
+def test_an_identity_can_be_recorded_for_a_report_that_had_none(client, login, records):
+    login("hn_officer")
+    report = records.report["HK"]
+    ReporterIdentity.objects.filter(report=report).delete()
+    response = client.get(reverse("report_identity", args=[report.pk]))
+    assert response.status_code == 200
+    client.post(reverse("report_identity", args=[report.pk]), {"full_name": "Người Mới"})
+    assert ReporterIdentity.objects.get(report=report).full_name == "Người Mới"
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [("ministry", 403), ("admin", 403), ("hcm_officer", 404), ("outsider", 404)],
+)
+def test_no_one_else_opens_or_changes_it_and_nothing_is_logged_for_them(
+    client, login, records, persona, status
+):
+    login(persona)
+    url = reverse("report_identity", args=[records.report["BD"].pk])
+    get = client.get(url)
+    post = client.post(url, {"full_name": "Kẻ Lạ"})
+    assert (get.status_code, post.status_code) == (status, status)
+    assert SECRET_NAME not in get.content.decode()
+    assert not IdentityAccess.objects.exists()
+    assert ReporterIdentity.objects.get(report=records.report["BD"]).full_name == SECRET_NAME
+
+
+def test_the_identity_is_not_in_the_django_admin():
+    assert ReporterIdentity not in admin.site._registry
+
+
+def test_the_identity_str_never_carries_the_name(records):
+    identity = ReporterIdentity.objects.get(report=records.report["BD"])
+    assert SECRET_NAME not in str(identity)
