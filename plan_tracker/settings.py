@@ -83,7 +83,9 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
+# Ministry staff and administrators land on the national dashboard; officers are sent on to
+# their own province or commune from there.
+LOGIN_REDIRECT_URL = "dashboard_national"
 LOGOUT_REDIRECT_URL = "login"
 
 # Vietnamese first, English second.

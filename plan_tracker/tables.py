@@ -136,7 +136,8 @@ def target_cell(metric: str, row: metrics.Row, target, table: metrics.Table) -> 
             )
         )
     if value is None:
-        # Nothing to measure: no bar, so the figures that exist stand out.
+        # Nothing to measure: no bar, so the figures that exist stand out; the badge says n/a.
+        figure = "–"
         return format_html(
             '<div class="target-cell" data-status="{status}">'
             '<div class="d-flex justify-content-between align-items-baseline gap-2">'

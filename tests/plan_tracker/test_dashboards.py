@@ -499,3 +499,15 @@ def test_the_command_reads_an_old_code_and_refuses_unknown_ones(built):
         run_report("--year", "2024", "--locality", "00004", "--format", "csv")  # a commune
     with pytest.raises(CommandError):
         run_report("--year", "2024", "--as-of", "31/03/2025", "--format", "csv")
+
+
+def test_logging_in_lands_on_the_dashboards(client, built, personas):
+    from tests.conftest import PASSWORD
+
+    response = client.post(reverse("login"), {"username": "ministry", "password": PASSWORD})
+    assert response["Location"] == reverse("dashboard_national")
+    client.logout()
+    response = client.post(
+        reverse("login"), {"username": "hn_officer", "password": PASSWORD}, follow=True
+    )
+    assert response.redirect_chain[-1][0] == reverse("dashboard_locality", args=[built.hn.pk])
