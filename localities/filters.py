@@ -29,7 +29,8 @@ FIRST_YEAR = 2015
 
 
 def year_choices():
-    return [(y, str(y)) for y in range(timezone.localdate().year, FIRST_YEAR - 1, -1)]
+    years = [(y, str(y)) for y in range(timezone.localdate().year, FIRST_YEAR - 1, -1)]
+    return [("", "---------"), *years]
 
 
 def year_range(year) -> tuple[datetime.date, datetime.date]:

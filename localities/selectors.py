@@ -62,7 +62,7 @@ def establishments_for_list(user):
 def inspections_for_list(user):
     return (
         Inspection.objects.restrict(user)
-        .select_related("establishment", "establishment__commune")
+        .select_related("establishment", "establishment__commune", "establishment__province")
         .order_by("-inspected_on", "-pk")
     )
 
@@ -70,7 +70,7 @@ def inspections_for_list(user):
 def reports_for_list(user, *, as_of=None):
     return annotate_status(
         Report.objects.restrict(user)
-        .select_related("kind", "locality")
+        .select_related("kind", "locality", "province")
         .order_by("-received_on", "-pk"),
         as_of=as_of,
     )
@@ -79,7 +79,7 @@ def reports_for_list(user, *, as_of=None):
 def cases_for_list(user):
     return (
         CriminalCase.objects.restrict(user)
-        .select_related("locality", "report")
+        .select_related("locality", "report", "province")
         .order_by("-opened_on", "-pk")
     )
 

@@ -5,6 +5,7 @@ from django.contrib.humanize.templatetags.humanize import intcomma
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from localities.models import Case, Establishment, Inspection, Report, ReportStatus
 
@@ -21,6 +22,12 @@ class DateColumn(tables.Column):
 
 
 class RecordTable(tables.Table):
+    """`province` is shown to national users only (officers know their province)."""
+
+    province = tables.Column(
+        verbose_name=_("Province"), accessor="province__short_name", order_by=("province__code",)
+    )
+
     class Meta:
         template_name = TEMPLATE
         per_page = 25
@@ -46,7 +53,7 @@ class EstablishmentTable(RecordTable):
     class Meta(RecordTable.Meta):
         model = Establishment
         fields = ("code", "name", "line", "commune", "opened_on", "closed_on", "in_scope")
-        sequence = (*fields, "last_inspected")
+        sequence = (*fields, "province", "last_inspected")
 
     def render_commune(self, value):
         return place(value)
@@ -65,6 +72,11 @@ class InspectionTable(RecordTable):
         accessor="establishment__commune",
         order_by=("establishment__commune__name",),
     )
+    province = tables.Column(
+        verbose_name=_("Province"),
+        accessor="establishment__province__short_name",
+        order_by=("establishment__province__code",),
+    )
     team = tables.Column(verbose_name=_("Team"))
     outcome = tables.Column(verbose_name=_("Outcome"))
     fine_vnd = tables.Column(verbose_name=_("Fine (VND)"), attrs={"td": {"class": "text-end"}})
@@ -72,6 +84,7 @@ class InspectionTable(RecordTable):
     class Meta(RecordTable.Meta):
         model = Inspection
         fields = ("inspected_on", "establishment", "commune", "team", "outcome", "fine_vnd")
+        sequence = ("inspected_on", "establishment", "commune", "province", "...")
 
     def render_establishment(self, value):
         return f"{value.name} ({value.code})"
@@ -111,7 +124,7 @@ class ReportTable(RecordTable):
     class Meta(RecordTable.Meta):
         model = Report
         fields = ("reference", "kind", "locality", "received_on", "deadline", "handled_on")
-        sequence = (*fields, "status_code")
+        sequence = ("reference", "kind", "locality", "province", "...", "status_code")
 
     def render_locality(self, value):
         return place(value)
@@ -124,7 +137,7 @@ class CaseTable(RecordTable):
     reference = tables.Column(verbose_name=_("Reference"), linkify=True)
     article = tables.Column(verbose_name=_("Article"))
     locality = tables.Column(verbose_name=_("Locality"), order_by=("locality__name",))
-    opened_on = DateColumn(verbose_name=_("Opened"))
+    opened_on = DateColumn(verbose_name=pgettext_lazy("case", "Opened"))
     handled_on = DateColumn(verbose_name=_("Handled"))
     report = tables.Column(
         verbose_name=_("From report"), linkify=True, order_by=("report__reference",)
@@ -133,6 +146,7 @@ class CaseTable(RecordTable):
     class Meta(RecordTable.Meta):
         model = Case
         fields = ("reference", "article", "locality", "opened_on", "handled_on", "report")
+        sequence = ("reference", "article", "locality", "province", "...")
 
     def render_article(self, record):
         return record.get_article_display()

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from django.db import models
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from localities.models import Locality, ReportKind
 
@@ -28,7 +29,11 @@ class Entry:
 
     @property
     def action(self) -> str:
-        return {"+": _("created"), "~": _("changed"), "-": _("deleted")}[self.kind]
+        return {
+            "+": pgettext("history", "created"),
+            "~": pgettext("history", "changed"),
+            "-": pgettext("history", "deleted"),
+        }[self.kind]
 
 
 def _fields(model):

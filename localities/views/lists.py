@@ -4,10 +4,12 @@
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from localities import filters, selectors, tables
+from localities.querysets import scope_of
 from localities.services import can_write
 
 
@@ -22,6 +24,11 @@ class RecordList(LoginRequiredMixin, SingleTableMixin, FilterView):
     def get_queryset(self):
         return self.selector(self.request.user)
 
+    def get_table_kwargs(self):
+        if scope_of(self.request.user).national:
+            return {}
+        return {"exclude": ("province",)}
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["title"] = self.title
@@ -32,7 +39,7 @@ class RecordList(LoginRequiredMixin, SingleTableMixin, FilterView):
 
 
 class EstablishmentList(RecordList):
-    title = _("Establishments")
+    title = pgettext_lazy("list", "Establishments")
     selector = staticmethod(selectors.establishments_for_list)
     filterset_class = filters.EstablishmentFilter
     table_class = tables.EstablishmentTable
@@ -41,7 +48,7 @@ class EstablishmentList(RecordList):
 
 
 class InspectionList(RecordList):
-    title = _("Inspections")
+    title = pgettext_lazy("list", "Inspections")
     selector = staticmethod(selectors.inspections_for_list)
     filterset_class = filters.InspectionFilter
     table_class = tables.InspectionTable
@@ -50,7 +57,7 @@ class InspectionList(RecordList):
 
 
 class ReportList(RecordList):
-    title = _("Reports")
+    title = pgettext_lazy("list", "Reports")
     selector = staticmethod(selectors.reports_for_list)
     filterset_class = filters.ReportFilter
     table_class = tables.ReportTable
@@ -59,7 +66,7 @@ class ReportList(RecordList):
 
 
 class CaseList(RecordList):
-    title = _("Cases")
+    title = pgettext_lazy("list", "Cases")
     selector = staticmethod(selectors.cases_for_list)
     filterset_class = filters.CaseFilter
     table_class = tables.CaseTable
