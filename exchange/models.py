@@ -102,3 +102,7 @@ class ExportLog(models.Model):
 
     def __str__(self):
         return f"{self.user} {self.what} {self.file_format} {self.at:%d/%m/%Y %H:%M}"
+
+    @property
+    def filters_text(self) -> str:
+        return ", ".join(f"{k}={v}" for k, v in self.filters.items() if v not in (None, ""))

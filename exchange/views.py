@@ -244,7 +244,13 @@ def exports_page(request):
         context["raw"] = []
         for kind in exports.RAW_COLUMNS:
             _qs, filterset = exports.filtered_records(kind, request, data={})
-            filterset.form.auto_id = f"raw-{kind}-%s"
+            form = filterset.form
+            form.auto_id = f"raw-{kind}-%s"
+            year = form.fields.get("year")
+            if year is not None and "" not in dict(year.choices):
+                # An export may span every year: offer "all years" first.
+                year.choices = [("", _("All years")), *year.choices]
+                year.required = False
             context["raw"].append(
                 {"kind": kind, "label": KIND_LABELS[kind], "form": filterset.form}
             )
