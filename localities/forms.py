@@ -5,6 +5,7 @@ from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from localities.codes import resolve
 from localities.models import (
@@ -330,9 +331,9 @@ class ReportStageForm(BootstrapMixin, forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     STAGE_LABELS = {
-        "verified_on": _("Verified"),
-        "classified_on": _("Classified"),
-        "handled_on": _("Handled"),
+        "verified_on": pgettext_lazy("stage", "Verified"),
+        "classified_on": pgettext_lazy("stage", "Classified"),
+        "handled_on": pgettext_lazy("stage", "Handled"),
     }
 
     def __init__(self, *args, report: Report, **kwargs):

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from localities import forms
 from localities.models import (
@@ -36,7 +37,7 @@ class EstablishmentDetail(RecordDetail):
         inspections = self.object.inspections.select_related(
             "establishment", "establishment__commune"
         )
-        table = InspectionTable(inspections, exclude=("establishment", "commune"))
+        table = InspectionTable(inspections, exclude=("establishment", "commune", "province"))
         table.paginate(page=self.request.GET.get("page", 1), per_page=25)
         context["inspections"] = table
         context["operating_today"] = self.object.is_operating_on(timezone.localdate())
@@ -134,10 +135,10 @@ def report_context(report) -> dict:
     today = timezone.localdate()
     status = report.status(today)
     stages = [
-        ("received_on", _("Received"), report.received_on),
-        ("verified_on", _("Verified"), report.verified_on),
-        ("classified_on", _("Classified"), report.classified_on),
-        ("handled_on", _("Handled"), report.handled_on),
+        ("received_on", pgettext("stage", "Received"), report.received_on),
+        ("verified_on", pgettext("stage", "Verified"), report.verified_on),
+        ("classified_on", pgettext("stage", "Classified"), report.classified_on),
+        ("handled_on", pgettext("stage", "Handled"), report.handled_on),
     ]
     days_left = report.days_left(today)
     return {

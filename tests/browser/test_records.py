@@ -1,0 +1,166 @@
+"""In headless Chromium: a provincial officer registers an establishment, records an inspection
+and takes a report from receipt to handling; a commune officer cannot reach the other communes.
+
+Screenshots are saved under test-artifacts/screenshots/records_*.png."""
+
+import datetime
+import importlib
+
+import pytest
+from django.apps import apps
+from django.utils import timezone
+
+from localities.models import Establishment, Inspection, Report, ReportKind
+from tests.browser.conftest import login, shot
+from tests.conftest import PASSWORD
+
+
+# The live server needs a transactional database, flushed after each test: serialized rollback
+# brings back what the migrations load (the report kinds).
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _sync_orm_beside_playwright():
+    # Playwright's event loop starts with the session's `browser`, before the test database
+    # is set up: Django's async guard must be off for the whole session (as in
+    # test_dashboards.py).
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        yield
+
+
+@pytest.fixture
+def report_kinds(world):
+    # Should the flush have removed the rules the migration loads, load them again.
+    if not ReportKind.objects.exists():
+        importlib.import_module("localities.migrations.0002_report_kinds").load(apps, None)
+
+
+def d(day: datetime.date) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
+def submit(page):
+    page.click("#record-form button[type=submit]")
+    page.wait_for_load_state("networkidle")
+
+
+def test_a_provincial_officer_registers_inspects_and_handles_a_report(
+    page, world, personas, report_kinds
+):
+    today = timezone.localdate()
+    login(page, personas.hn_officer.username, PASSWORD)
+    base = page.base_url
+
+    # Register an establishment in Ba Đình.
+    page.goto(f"{base}/establishments/")
+    page.click("#create-record")
+    page.fill("#id_code", "HN-KS-0001")
+    page.fill("#id_name", "Khách sạn Hồ Tây")
+    page.select_option("#id_line", "accommodation")
+    # The officer has the old code of Trúc Bạch, split in 2025: the form asks which commune.
+    page.fill("#id_locality_code", "2004:00004")
+    page.fill("#id_address", "12 phố Quán Thánh")
+    page.fill("#id_permit_number", "123/GCN-ANTT")
+    page.fill("#id_opened_on", "10/01/2022")
+    shot(page, "records_01_establishment_form")
+    submit(page)
+    error = page.inner_text(".field-locality_code .invalid-feedback")
+    assert "00004 Phường Ba Đình" in error and "00070 Phường Hoàn Kiếm" in error
+    assert page.input_value("#id_name") == "Khách sạn Hồ Tây"  # nothing typed is lost
+    shot(page, "records_01b_establishment_split_commune")
+    page.select_option("#id_commune", str(world.ba_dinh.pk))
+    submit(page)
+    est = Establishment.objects.get(code="HN-KS-0001")
+    assert page.url.endswith(f"/establishments/{est.pk}/")
+    assert est.commune == world.ba_dinh and est.opened_on == datetime.date(2022, 1, 10)
+    assert est.locality_code_given == "2004:00004"
+    shot(page, "records_02_establishment_page")
+
+    # Record an inspection from its page: the establishment is filled in.
+    page.click("#record-inspection")
+    assert page.input_value("#id_establishment") == "HN-KS-0001"
+    inspected = today - datetime.timedelta(days=3)
+    page.fill("#id_inspected_on", d(inspected))
+    page.select_option("#id_team", "interagency")
+    page.select_option("#id_outcome", "violation")
+    page.fill("#id_violations", "Không có sổ quản lý lưu trú")
+    page.fill("#id_fine_vnd", "5000000")
+    shot(page, "records_03_inspection_form")
+    submit(page)
+    inspection = Inspection.objects.get(establishment=est)
+    assert (inspection.inspected_on, inspection.fine_vnd) == (inspected, 5_000_000)
+    page.goto(f"{base}/establishments/{est.pk}/")
+    assert d(inspected) in page.inner_text("main")
+    shot(page, "records_04_establishment_with_inspection")
+
+    # Receive a report ten days ago: 20 days to handle it, 10 left.
+    received = today - datetime.timedelta(days=10)
+    page.goto(f"{base}/reports/new/")
+    page.fill("#id_reference", "HN-TB-2025-001")
+    page.select_option("#id_kind", "crime_information")
+    page.select_option("#id_locality", str(world.ba_dinh.pk))
+    page.fill("#id_received_on", d(received))
+    page.fill("#id_summary", "Tin báo về hoạt động môi giới mại dâm tại cơ sở lưu trú")
+    submit(page)
+    report = Report.objects.get(reference="HN-TB-2025-001")
+    assert report.deadline == received + datetime.timedelta(days=20)
+    assert page.get_attribute("#report-clock .badge", "data-status") == "pending"
+    assert "10" in page.inner_text("#deadline-text")
+    shot(page, "records_05_report_received")
+
+    # Verification, classification, handling: one stage at a time.
+    stages = [
+        ("verified_on", received + datetime.timedelta(days=2), None),
+        ("classified_on", received + datetime.timedelta(days=4), None),
+        ("handled_on", received + datetime.timedelta(days=9), "administrative_penalty"),
+    ]
+    for number, (stage, day, outcome) in enumerate(stages, start=6):
+        page.click("#next-stage")
+        assert page.input_value("#id_stage") == stage
+        page.fill("#id_on", d(day))
+        if outcome:
+            page.select_option("#id_outcome", outcome)
+        shot(page, f"records_{number:02d}_stage_{stage}")
+        submit(page)
+        report.refresh_from_db()
+        assert getattr(report, stage) == day
+    assert report.outcome == "administrative_penalty"
+    assert page.get_attribute("#report-clock .badge", "data-status") == "handled_on_time"
+    assert page.locator("#next-stage").count() == 0
+    assert page.locator("#history li").count() == 4  # received, then three stages
+    shot(page, "records_09_report_handled")
+
+    # The list shows it handled on time.
+    page.goto(f"{base}/reports/?status=handled_on_time")
+    assert "HN-TB-2025-001" in page.inner_text("main")
+    shot(page, "records_10_report_list")
+
+
+def test_a_commune_officer_cannot_reach_the_other_communes(page, world, personas, report_kinds):
+    other = Establishment.objects.create(
+        code="HK-0001", name="Karaoke Hoàn Kiếm", line="karaoke", commune=world.hoan_kiem
+    )
+    mine = Establishment.objects.create(
+        code="BD-0001", name="Karaoke Ba Đình", line="karaoke", commune=world.ba_dinh
+    )
+    login(page, personas.commune_officer.username, PASSWORD)
+    base = page.base_url
+
+    page.goto(f"{base}/establishments/new/")
+    offered = page.eval_on_selector_all(
+        "#id_commune option", "options => options.map(o => o.value).filter(Boolean)"
+    )
+    assert offered == [str(world.ba_dinh.pk)]
+    shot(page, "records_11_commune_officer_form")
+
+    page.goto(f"{base}/establishments/")
+    listed = page.inner_text("main")
+    assert "BD-0001" in listed and "HK-0001" not in listed
+    shot(page, "records_12_commune_officer_list")
+
+    assert page.goto(f"{base}/establishments/{mine.pk}/").status == 200
+    assert page.goto(f"{base}/establishments/{other.pk}/").status == 404
+    assert page.goto(f"{base}/establishments/{other.pk}/edit/").status == 404
+    assert page.goto(f"{base}/inspections/new/?establishment={other.pk}").status == 404
