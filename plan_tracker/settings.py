@@ -75,6 +75,10 @@ DATABASES = {
         conn_max_age=int(env_str("DB_CONN_MAX_AGE", "0")),
     )
 }
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    # JIT compilation adds 200-350 ms to each dashboard aggregate and saves less than that at
+    # this size (bench/RESULTS.md): off for the app's own connections.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
