@@ -574,7 +574,8 @@ def chart_data(series, sel, targets, metric, place) -> dict:
         "min_comparable": metrics.MIN_COMPARABLE,
         "map": points,
         "rank_height": max(160, 26 * (len(ranked) + len(measured_too_few)) + 70),
-        "unmeasured": len(too_few) - len(measured_too_few),
+        "measured_too_few": measured_too_few,
+        "unmeasured": [e for e in too_few if e["denominator"] == 0],
         "shapes": [
             {
                 "id": status.value,

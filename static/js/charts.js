@@ -188,6 +188,7 @@
     var ratio = (maxLat - minLat) / ((maxLon - minLon) * Math.cos((minLat + maxLat) / 2 * Math.PI / 180));
     box.style.height = Math.min(Math.max(width * ratio, 320), 1100) + "px";
     var most = Math.max.apply(null, pts.map(function (e) { return e.establishments; }).concat([1]));
+    var biggest = pts.length > 40 ? 11 : 17;
     var byStatus = {};
     pts.forEach(function (e) {
       var id = e.status.id;
@@ -199,24 +200,41 @@
         label: s.label,
         data: list.map(function (e) { return { x: e.lon, y: e.lat, e: e }; }),
         pointStyle: s.style,
-        pointRadius: list.map(function (e) { return 5 + 17 * Math.sqrt(e.establishments / most); }),
-        pointHoverRadius: list.map(function (e) { return 7 + 17 * Math.sqrt(e.establishments / most); }),
+        pointRadius: list.map(function (e) {
+          return e.value === null ? 3 : 4 + biggest * Math.sqrt(e.establishments / most);
+        }),
+        pointHoverRadius: list.map(function (e) { return 6 + biggest * Math.sqrt(e.establishments / most); }),
         backgroundColor: COLOURS[s.id] + "cc", borderColor: "#212529", borderWidth: 1
       };
     });
+    /* Names beside the dots, the biggest first; a name that would cover one already written is
+       left out (the table gives every locality). */
     var names = {
       id: "names",
       afterDatasetsDraw: function (chart) {
-        var ctx = chart.ctx;
-        ctx.save(); ctx.font = "11px system-ui, sans-serif"; ctx.fillStyle = "#212529";
-        ctx.textBaseline = "middle"; ctx.textAlign = "left";
+        var ctx = chart.ctx, items = [], placed = [];
         chart.data.datasets.forEach(function (ds, di) {
           chart.getDatasetMeta(di).data.forEach(function (pt, i) {
-            var e = ds.data[i].e, r = ds.pointRadius[i];
-            var text = e.value === null ? e.name : e.name + " " + pct(e.value) + (e.too_few ? " *" : "");
-            ctx.fillStyle = e.value === null ? "#6c757d" : "#212529";
-            ctx.fillText(text, pt.x + r + 3, pt.y);
+            items.push({ e: ds.data[i].e, x: pt.x, y: pt.y, r: ds.pointRadius[i] });
           });
+        });
+        items.sort(function (a, b) { return b.e.establishments - a.e.establishments; });
+        ctx.save(); ctx.font = "11px system-ui, sans-serif"; ctx.textBaseline = "middle";
+        ctx.textAlign = "left";
+        items.forEach(function (it) {
+          var e = it.e;
+          if (e.value === null && pts.length > 40) { return; }
+          var text = e.value === null ? e.name : e.name + " " + pct(e.value) + (e.too_few ? " *" : "");
+          var box = { x: it.x + it.r + 3, y: it.y - 7, w: ctx.measureText(text).width, h: 14 };
+          var clash = placed.some(function (p) {
+            return box.x < p.x + p.w && p.x < box.x + box.w && box.y < p.y + p.h && p.y < box.y + box.h;
+          });
+          if (clash) { return; }
+          placed.push(box);
+          ctx.fillStyle = "rgba(255,255,255,0.8)";
+          ctx.fillRect(box.x - 1, box.y, box.w + 2, box.h);
+          ctx.fillStyle = e.value === null ? "#6c757d" : "#212529";
+          ctx.fillText(text, box.x, it.y);
         });
         ctx.restore();
       }
@@ -228,9 +246,9 @@
         responsive: true, maintainAspectRatio: false, animation: false,
         scales: {
           x: { min: minLon, max: maxLon, title: { display: true, text: L.longitude },
-               ticks: { callback: function (v) { return v.toFixed(1) + "°E"; } } },
+               ticks: { includeBounds: false, callback: function (v) { return v.toFixed(1) + "°E"; } } },
           y: { min: minLat, max: maxLat, title: { display: true, text: L.latitude },
-               ticks: { callback: function (v) { return v.toFixed(1) + "°N"; } } }
+               ticks: { includeBounds: false, callback: function (v) { return v.toFixed(1) + "°N"; } } }
         },
         plugins: {
           legend: { position: "top", labels: { usePointStyle: true } },
