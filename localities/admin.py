@@ -52,8 +52,6 @@ class ScopedRecordAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     """Records: restricted querysets, locality drop-downs restricted, saves through the
     service (validation, version bump, scope re-check after the write)."""
 
-    history_list_display = ["history_type"]
-
     def get_queryset(self, request):
         return super().get_queryset(request).restrict(request.user)
 

@@ -3,9 +3,8 @@ user's area; a locality may also be given by its code, old (2004:xxxxx) or new."
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from localities.codes import resolve
 from localities.models import (

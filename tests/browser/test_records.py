@@ -14,7 +14,6 @@ from localities.models import Establishment, Inspection, Report, ReportKind
 from tests.browser.conftest import login, shot
 from tests.conftest import PASSWORD
 
-
 # The live server needs a transactional database, flushed after each test: serialized rollback
 # brings back what the migrations load (the report kinds).
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)

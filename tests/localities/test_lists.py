@@ -136,6 +136,8 @@ def test_a_list_is_sortable_by_its_columns(client, hn, world):
         "EST-BD",
         "EST-AAA",
     ]
+    response = client.get(reverse("establishment_list"), {"sort": "-last_inspected"})
+    assert set(codes(response)) == {"EST-AAA", "EST-BD", "EST-HK"}
     response = client.get(reverse("report_list"), {"sort": "status_code"})
     assert response.status_code == 200
 
