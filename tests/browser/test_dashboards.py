@@ -19,16 +19,31 @@ def _sync_orm_beside_playwright():
     # The shared `browser` fixture starts Playwright's event loop (session scope) before the
     # test database exists, and the per-test permission in conftest ends before the live
     # server's database is flushed: both then trip Django's async guard. Allow it for the
-    # whole session, set before the session fixtures of these tests. (Tests list `page`
-    # before the data fixtures: with the database set up before the live server, the
-    # serialized rollback below did not restore the migrations' rows for the next test.)
+    # whole session, set before the session fixtures of these tests.
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
         yield
 
 
 @pytest.fixture
-def built(world, kinds, personas):
+def migration_data(page):
+    """What the migrations load (the default plan, the report kinds), loaded again: after
+    Playwright starts, the ORM runs in another context whose connection lacks the serialized
+    copy, so a flush by an earlier transactional test is not undone. The loaders are
+    idempotent."""
+    import importlib
+
+    from django.apps import apps
+
+    for module in (
+        "plan_tracker.migrations.0002_plan_2021_2025",
+        "localities.migrations.0002_report_kinds",
+    ):
+        importlib.import_module(module).load(apps, None)
+
+
+@pytest.fixture
+def built(migration_data, world, kinds, personas):
     scenario.build(world, kinds)
     return world
 
