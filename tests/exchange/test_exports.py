@@ -264,3 +264,33 @@ def test_the_exports_page_shows_the_forms_and_the_log(client, personas, records)
     login(client, personas.hn_officer)
     html = client.get(reverse("exports")).content.decode()
     assert 'id="raw-inspections"' not in html and 'id="export-xlsx"' in html
+
+
+def test_the_export_command_writes_the_same_file_and_logs_it(client, personas, records, tmp_path):
+    from django.core.management import call_command
+
+    login(client, personas.admin)
+    page = read_stream(
+        client.get(reverse("export_raw", args=["establishments", "csv"]), {"line": "karaoke"})
+    )
+    target = tmp_path / "e.csv"
+    call_command(
+        "export_records",
+        "establishments",
+        "--user",
+        "admin",
+        "--output",
+        str(target),
+        "--filter",
+        "line=karaoke",
+    )
+    assert target.read_text(encoding="utf-8-sig") == page
+    log = ExportLog.objects.order_by("-pk").first()
+    assert (log.what, log.filters, log.row_count) == ("establishments", {"line": "karaoke"}, 2)
+
+
+def test_the_export_command_refuses_non_administrators(personas, records):
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError, match="administrators"):
+        call_command("export_records", "cases", "--user", "hn_officer")
