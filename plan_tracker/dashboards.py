@@ -13,7 +13,6 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_tables2 import RequestConfig
@@ -119,13 +118,11 @@ def selection(request) -> Selection:
                 % {"first": plan.first_year, "last": plan.last_year, "year": year}
             )
         explicit["year"] = year
-    form = SelectionForm(data or None, plans=plans, plan=plan)
     as_of = today
     raw_as_of = data.get("as_of", "").strip()
     if raw_as_of:
-        field_ = form.fields["as_of"]
         try:
-            as_of = field_.clean(raw_as_of)
+            as_of = forms.DateField(input_formats=DATE_INPUT_FORMATS).clean(raw_as_of)
         except forms.ValidationError:
             notes.append(
                 _("“%(text)s” is not a date: write it as dd/mm/yyyy. Showing today.")
@@ -137,7 +134,7 @@ def selection(request) -> Selection:
                 notes.append(_("The as-of date cannot be in the future: showing today."))
                 as_of = today
             else:
-                explicit["as_of"] = date_format(as_of, "SHORT_DATE_FORMAT")
+                explicit["as_of"] = as_of.strftime("%d/%m/%Y")
     form = SelectionForm(
         initial={"plan": plan.pk, "year": year, "as_of": as_of}, plans=plans, plan=plan
     )
