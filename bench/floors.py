@@ -24,7 +24,7 @@ WITH insp AS (
            bool_or(inspected_on >= %(y0)s) AS in_year,
            bool_or(inspected_on >= %(p0)s) AS since_plan
     FROM localities_inspection
-    WHERE inspected_on BETWEEN LEAST(%(p0)s, %(y0)s) AND %(e)s
+    WHERE inspected_on BETWEEN LEAST(%(p0)s, %(y0)s) AND %(e)s {insp_where}
     GROUP BY establishment_id
 ), est AS (
     SELECT {est_key} AS gid,
@@ -119,6 +119,62 @@ def compliance_params(year: int, as_of: datetime.date, plan_first_day: datetime.
     }
 
 
+# The establishment part read from the prototype summary (bench/summary_prototype.sql): the
+# years with an inspection as bits of localities_establishment.inspected_years. Exact for an
+# as-of date on or after today or on or after 31 December of the year.
+SUMMARY_EST_CTE = """
+WITH est AS (
+    SELECT {est_key} AS gid,
+           count(*) FILTER (WHERE op) AS operating,
+           count(*) FILTER (WHERE op AND inspected_years & %(year_bit)s <> 0)
+             AS inspected_in_year,
+           count(*) FILTER (WHERE oe) AS open_at_end,
+           count(*) FILTER (WHERE oe AND inspected_years & %(plan_bits)s <> 0) AS inspected_since
+    FROM (
+        SELECT {est_key}, inspected_years,
+               (opened_on IS NULL OR opened_on <= %(e)s)
+                 AND (closed_on IS NULL OR closed_on >= %(y0)s) AS op,
+               (opened_on IS NULL OR opened_on <= %(e)s)
+                 AND (closed_on IS NULL OR closed_on >= %(e)s) AS oe
+        FROM localities_establishment
+        WHERE in_scope {est_where}
+    ) e
+    GROUP BY ROLLUP ({est_key})
+), rep AS ("""
+
+
+def has_summary(conn) -> bool:
+    """Whether the prototype summary column is there (bench/summary_prototype.sql applied)."""
+    with conn.cursor() as cursor:
+        cursor.execute(
+            "SELECT 1 FROM information_schema.columns WHERE table_name = "
+            "'localities_establishment' AND column_name = 'inspected_years'"
+        )
+        return cursor.fetchone() is not None
+
+
+def summary_params(year: int, as_of: datetime.date, plan_first_day: datetime.date) -> dict:
+    params = compliance_params(year, as_of, plan_first_day)
+    params["year_bit"] = 1 << (year - 2000)
+    params["plan_bits"] = (1 << (year - 2000 + 1)) - (1 << (plan_first_day.year - 2000))
+    return params
+
+
+def compliance_summary(conn, *, year, as_of, plan_first_day, level="province", province_id=None):
+    """The compliance table with the establishment figures from the prototype summary."""
+    if as_of < datetime.date.today() and as_of < datetime.date(year, 12, 31):
+        raise ValueError("the summary is exact only as of today or after the year's end")
+    sql = compliance_sql(level, province_id)
+    head, tail = sql.split("), rep AS (", 1)
+    est_key = "province_id" if level == "province" else "commune_id"
+    where = "" if province_id is None else f"AND province_id = {int(province_id)}"
+    sql = SUMMARY_EST_CTE.format(est_key=est_key, est_where=where) + tail
+    params = summary_params(year, as_of, plan_first_day) | {"level": level}
+    with conn.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
 def compliance_sql(level: str, province_id: int | None = None) -> str:
     """The statement for a table of provinces (the nation) or of communes (of one province,
     or of the whole nation when province_id is None)."""
@@ -127,7 +183,14 @@ def compliance_sql(level: str, province_id: int | None = None) -> str:
     else:
         est_key, rec_key = "commune_id", "locality_id"
     where = "" if province_id is None else f"AND province_id = {int(province_id)}"
+    insp_where = (
+        ""
+        if province_id is None
+        else "AND establishment_id IN (SELECT id FROM localities_establishment "
+        f"WHERE province_id = {int(province_id)})"
+    )
     return COMPLIANCE_SQL.format(
+        insp_where=insp_where,
         est_key=est_key,
         rec_key=rec_key,
         est_where=where,

@@ -476,6 +476,26 @@ def run_import(path: Path, user):
     return result.total
 
 
+def vacuum():
+    """After the rolled-back import or the load test's deleted rows: what autovacuum would do
+    soon anyway, so the next measurements see a steady table (a rolled-back import leaves
+    dead rows, stale statistics and a visibility map that stops index-only scans)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        return
+    history = _history_table()
+    with connection.cursor() as cursor:
+        for table in ("localities_inspection", history):
+            cursor.execute(f"VACUUM (ANALYZE) {table}")
+
+
+def _history_table():
+    from localities.models import Inspection
+
+    return Inspection.history.model._meta.db_table
+
+
 def measure_import(ctx: Context, *, warmup: int, repeat: int) -> Measure:
     page = next(p for p in PAGES if p.name == "import_inspections")
     result = Measure(page.name, f"Import {ctx.import_rows:,} inspections")
@@ -491,6 +511,7 @@ def measure_import(ctx: Context, *, warmup: int, repeat: int) -> Measure:
     times, queries, peak, rss, rows = measure(
         lambda: run_import(ctx.import_file, user), warmup=warmup, repeat=repeat
     )
+    vacuum()
     _fill(result, times, queries, peak, rss)
     result.size = rows
     result.note = f"exchange.imports.import_file on {ctx.import_file.name}, rolled back"
@@ -595,6 +616,24 @@ def first_code_on_page(page: Page, ctx: Context, floor_rows) -> bool:
     client.force_login(ctx.users[page.user])
     text = client.get(page_url(page, ctx)).content.decode()
     return floor_rows[0][1] in text
+
+
+def measure_summary_prototype(ctx: Context, *, warmup: int, repeat: int) -> dict | None:
+    """Where bench/summary_prototype.sql was applied: the national table from the summary,
+    timed, and checked against the floor over the inspections."""
+    from bench import floors
+
+    conn = floor_connection()
+    if conn is None or not floors.has_summary(conn):
+        return None
+    args = {"year": ctx.year, "as_of": ctx.as_of, "plan_first_day": ctx.plan.first_day}
+    times = time_runs(lambda: floors.compliance_summary(conn, **args), warmup=warmup, repeat=repeat)
+    equal = floors.compliance_summary(conn, **args) == floors.compliance(conn, **args)
+    return {
+        "median_ms": round(statistics.median(times), 1),
+        "p95_ms": round(percentile(times, 0.95), 1),
+        "equal_to_floor": equal,
+    }
 
 
 # ---------------------------------------------------------------------------------------------
@@ -940,9 +979,15 @@ def run(
             )
             if page.name == "national_dashboard" and output is not None:
                 result.checks["figures_equal_floor"] = check_national_against_floor(ctx, output)
+            if page.name == "import_inspections":
+                vacuum()
             if page.name == "establishment_list" and output:
                 result.checks["floor_first_code_on_page"] = first_code_on_page(page, ctx, output)
         results.append(result)
+
+    prototype = None
+    if floors and (not only or "national_dashboard" in only):
+        prototype = measure_summary_prototype(ctx, warmup=warmup, repeat=repeat)
 
     load_result = None
     if load:
@@ -967,6 +1012,7 @@ def run(
                 load_result.server = server.description
         finally:
             clean_load_rows(run_id)
+            vacuum()
 
     report = {
         "scale": ctx.scale,
@@ -986,6 +1032,7 @@ def run(
         ),
         "pages": [asdict(r) for r in results],
         "load": asdict(load_result) if load_result else None,
+        "summary_prototype": prototype,
     }
     echo(format_table(report))
     if out_dir is not None:
@@ -1052,6 +1099,13 @@ def format_table(report: dict) -> str:
         if check:
             verdict = "equal" if check["equal"] else f"DIFFER: {check['mismatches']}"
             lines.append(f"\nNational figures, page vs floor ({check['rows']} rows): {verdict}")
+    prototype = report.get("summary_prototype")
+    if prototype:
+        lines.append(
+            f"\nNational table from the prototype summary (bench/summary_prototype.sql): median "
+            f"{prototype['median_ms']} ms, p95 {prototype['p95_ms']} ms, same figures as the "
+            f"floor: {prototype['equal_to_floor']}"
+        )
     load = report.get("load")
     if load:
         lines += [
