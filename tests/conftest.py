@@ -6,6 +6,7 @@ communes and a split commune for the conversion rules.
 """
 
 import datetime
+import importlib
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -13,6 +14,45 @@ from django.contrib.auth import get_user_model
 from localities.models import Assignment, Locality, LocalityConversion, ReportKind, Role
 
 PASSWORD = "correct horse battery staple"
+MIGRATION_DATA = [
+    "localities.migrations.0002_report_kinds",
+    "plan_tracker.migrations.0002_plan_2021_2025",
+]
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    # The personas log in hundreds of times; a real hasher would cost ~0.3 s a user.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _migration_data(request):
+    """The rows the migrations load (report kinds, the default plan) are there for every test.
+
+    A transactional test (the browser tests' live server) ends with a flush that empties every
+    table, migration data included; the tests after it would otherwise run without them.
+    """
+    marker = request.node.get_closest_marker("django_db")
+    uses_db = marker is not None or {"db", "transactional_db"} & set(request.fixturenames)
+    if not uses_db:
+        return
+    request.getfixturevalue("transactional_db" if _is_transactional(marker) else "db")
+    from django.apps import apps
+
+    from localities.models import ReportKind
+    from plan_tracker.models import Plan
+
+    if ReportKind.objects.exists() and Plan.objects.exists():
+        return
+    for module in MIGRATION_DATA:
+        importlib.import_module(module).load(apps, None)
+
+
+def _is_transactional(marker) -> bool:
+    if marker is None:
+        return False
+    return bool(marker.kwargs.get("transaction") or (marker.args and marker.args[0]))
 
 
 def make_locality(scheme, code, name, level, province=None, **extra):

@@ -42,11 +42,10 @@ def page(browser, live_server):
     context.close()
 
 
-@pytest.fixture(autouse=True)
-def _allow_sync_orm_in_playwright(monkeypatch):
-    # Playwright's sync API runs an event loop in this thread; Django then refuses ORM calls
-    # from the test body unless told it is safe (it is: the loop is Playwright's, not ours).
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+# Playwright's sync API runs an event loop in this thread for the whole session; Django then
+# refuses ORM calls from the test body (and from the database flush after each test) unless told
+# it is safe. It is: the loop is Playwright's, and nothing of ours runs in it.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 def login(page, username, password):

@@ -91,7 +91,8 @@ class Command(BaseCommand):
             if created:
                 user.set_password(PASSWORD)
                 user.first_name = full_name
-                user.is_staff = role == Role.ADMINISTRATOR
+                # The administrator manages users, plans and targets in Django's admin.
+                user.is_staff = user.is_superuser = role == Role.ADMINISTRATOR
                 user.save()
             locality = None
             if place:
