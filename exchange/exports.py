@@ -1,16 +1,15 @@
 """Exports: the compliance table (CSV, XLSX), and raw records streamed for administrators.
 
 Raw exports keep memory flat whatever their size: rows come from `values_list(...)
-.iterator(chunk_size=2000)` (a server-side cursor on PostgreSQL), CSV is streamed to the client
-in blocks, XLSX is written by openpyxl's write-only mode into a temporary file that is then
-streamed. The reporter's identity (ReporterIdentity) is never among the columns: it is another
-table, and no path below reaches it.
+.iterator(chunk_size=2000)` (a server-side cursor on PostgreSQL), and both CSV and XLSX
+(exchange.xlsx_stream) are streamed to the client in blocks as the rows are read. The
+reporter's identity (ReporterIdentity) is never among the columns: it is another table, and no
+path below reaches it.
 """
 
 import csv
 import datetime
 import io
-import tempfile
 from decimal import Decimal
 
 from django.utils import timezone
@@ -409,41 +408,21 @@ def stream_csv(kind: str, rows, log: ExportLog):
     ExportLog.objects.filter(pk=log.pk).update(row_count=count)
 
 
-def write_xlsx(kind: str, rows, log: ExportLog):
-    """A temporary file holding the workbook (openpyxl write-only: rows go to disk as they
-    come), rewound and ready to stream."""
-    import openpyxl
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
+def stream_xlsx(kind: str, rows, log: ExportLog):
+    """The workbook in blocks as the rows come (see xlsx_stream); the log gets the row count
+    at the end."""
+    from exchange.xlsx_stream import stream_xlsx as workbook
 
-    workbook = openpyxl.Workbook(write_only=True)
-    sheet = workbook.create_sheet(kind)
-    sheet.freeze_panes = "A2"
-    columns = [column for column, _path in RAW_COLUMNS[kind]]
-    header = []
-    for column in columns:
-        cell = WriteOnlyCell(sheet, value=column)
-        cell.font = Font(bold=True)
-        header.append(cell)
-    sheet.append(header)
-    date_columns = {
-        i for i, c in enumerate(columns) if c.endswith("_on") or c in ("deadline", "extended_until")
-    }
     count = 0
-    for row in rows:
-        values = list(row)
-        for index in date_columns:
-            if values[index] is not None:
-                cell = WriteOnlyCell(sheet, value=values[index])
-                cell.number_format = "dd/mm/yyyy"
-                values[index] = cell
-        sheet.append(values)
-        count += 1
-    handle = tempfile.TemporaryFile()
-    workbook.save(handle)
-    handle.seek(0)
+
+    def counted():
+        nonlocal count
+        for row in rows:
+            count += 1
+            yield row
+
+    yield from workbook([column for column, _path in RAW_COLUMNS[kind]], counted(), sheet_name=kind)
     ExportLog.objects.filter(pk=log.pk).update(row_count=count)
-    return handle
 
 
 def log_export(*, user, what: str, file_format: str, filters: dict, row_count=None) -> ExportLog:

@@ -9,7 +9,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import (
-    FileResponse,
     Http404,
     HttpResponse,
     JsonResponse,
@@ -317,8 +316,9 @@ def export_raw(request, kind, fmt):
             exports.stream_csv(kind, rows, log), content_type="text/csv; charset=utf-8"
         )
     else:
-        handle = exports.write_xlsx(kind, rows, log)
-        response = FileResponse(handle, content_type=exports.XLSX_CONTENT_TYPE)
+        response = StreamingHttpResponse(
+            exports.stream_xlsx(kind, rows, log), content_type=exports.XLSX_CONTENT_TYPE
+        )
     response["Content-Disposition"] = f'attachment; filename="{kind}-{stamp}.{fmt}"'
     return response
 

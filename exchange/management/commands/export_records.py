@@ -67,11 +67,9 @@ class Command(BaseCommand):
                 if output:
                     handle.close()
         else:
-            temporary = exports.write_xlsx(kind, rows, log)
             with open(output, "wb") as handle:
-                while block := temporary.read(1 << 20):
+                for block in exports.stream_xlsx(kind, rows, log):
                     handle.write(block)
-            temporary.close()
         log.refresh_from_db()
         elapsed = time.perf_counter() - started
         peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
