@@ -47,7 +47,7 @@ def records(world, kinds):
 
 def login(client, user):
     client.force_login(user)
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    client.cookies["django_language"] = "en"
     return client
 
 

@@ -25,7 +25,7 @@ BAD = GOOD + [["E-3", "Ba", "hotel", "00004", "", "", "", "", ""]]
 @pytest.fixture
 def officer(client, personas):
     client.force_login(personas.hn_officer)
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    client.cookies["django_language"] = "en"
     return client
 
 

@@ -14,7 +14,7 @@ from localities.models import Case, Establishment, Report
 @pytest.fixture
 def officer(client, login, records):
     login("hn_officer")
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    client.cookies["django_language"] = "en"
     return records
 
 
@@ -117,7 +117,7 @@ def test_an_old_province_is_refused_where_a_commune_is_needed(client, officer):
 
 def test_a_code_outside_the_officers_area_is_refused(client, login, records, world):
     login("commune_officer")
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    client.cookies["django_language"] = "en"
     response = register(client, "00070")  # Hoàn Kiếm, not Ba Đình
     message = " ".join(response.context["form"].errors["locality_code"])
     assert "is outside your area" in message

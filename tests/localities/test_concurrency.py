@@ -8,6 +8,12 @@ from django.urls import reverse
 from localities.models import Case, Establishment, Inspection, Report
 
 
+def english_client():
+    client = Client()
+    client.cookies["django_language"] = "en"
+    return client
+
+
 def form_data(response):
     """What the browser would post back: every field's current value, the version included."""
     form = response.context["form"]
@@ -44,7 +50,7 @@ def test_the_second_of_two_concurrent_edits_is_refused(
 ):
     record = records.of(model)["BD"]
     url = reverse(f"{model}_edit", args=[record.pk])
-    first, second = Client(HTTP_ACCEPT_LANGUAGE="en"), Client(HTTP_ACCEPT_LANGUAGE="en")
+    first, second = english_client(), english_client()
     first.force_login(personas.hn_officer)
     second.force_login(personas.commune_officer)
 
@@ -71,7 +77,7 @@ def test_the_second_of_two_concurrent_edits_is_refused(
 def test_a_stale_form_stays_refused_until_the_record_is_opened_again(personas, records):
     est = records.establishment["BD"]
     url = reverse("establishment_edit", args=[est.pk])
-    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client = english_client()
     client.force_login(personas.hn_officer)
     stale = form_data(client.get(url))
     est.name = "Đổi bởi người khác"
@@ -90,7 +96,7 @@ def test_a_stale_form_stays_refused_until_the_record_is_opened_again(personas, r
 def test_recording_a_stage_on_a_stale_page_is_refused(personas, records):
     report = records.report["BD"]
     url = reverse("report_stage", args=[report.pk])
-    first, second = Client(HTTP_ACCEPT_LANGUAGE="en"), Client(HTTP_ACCEPT_LANGUAGE="en")
+    first, second = english_client(), english_client()
     first.force_login(personas.hn_officer)
     second.force_login(personas.commune_officer)
     first.get(url)
@@ -106,7 +112,7 @@ def test_recording_a_stage_on_a_stale_page_is_refused(personas, records):
 
 def test_an_edit_posted_without_its_version_is_refused(personas, records):
     est = records.establishment["BD"]
-    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client = english_client()
     client.force_login(personas.hn_officer)
     url = reverse("establishment_edit", args=[est.pk])
     data = form_data(client.get(url))

@@ -9,7 +9,7 @@ from tests.localities.test_concurrency import form_data
 @pytest.fixture
 def hn(client, login, records):
     user = login("hn_officer")
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    client.cookies["django_language"] = "en"
     return user
 
 

@@ -22,7 +22,7 @@ D = datetime.date
 @pytest.fixture
 def hn(client, login, records):
     login("hn_officer")
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    client.cookies["django_language"] = "en"
     return records
 
 

@@ -21,7 +21,7 @@ def errors_of(response, field):
 def hn(client, login, records):
     """Logged in as Hà Nội's officer, reading English (the source language of the messages)."""
     login("hn_officer")
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    client.cookies["django_language"] = "en"
     return records
 
 
@@ -75,10 +75,10 @@ def test_no_date_may_be_in_the_future(client, hn, world, today):
 
 
 def test_messages_come_in_vietnamese_by_default(client, hn, world):
+    del client.cookies["django_language"]  # no choice made: the default language
     response = client.post(
         reverse("establishment_create"),
         establishment_data(world, opened_on="10/01/2022", closed_on="09/01/2022"),
-        HTTP_ACCEPT_LANGUAGE="vi",
     )
     message = errors_of(response, "closed_on")
     assert "Ngày ngừng hoạt động (09/01/2022) sớm hơn ngày bắt đầu (10/01/2022)" in message
