@@ -954,6 +954,7 @@ def run(
 ) -> dict:
     from django.db import connection
 
+    load_before = os.getloadavg()
     ctx = make_context(scale=scale, import_rows=import_rows, province_code=province_code)
     echo(
         f"Scale {ctx.scale}, year {ctx.year}, as of {ctx.as_of:%d/%m/%Y}, province "
@@ -1018,6 +1019,8 @@ def run(
         "scale": ctx.scale,
         "date": ctx.as_of.isoformat(),
         "machine": machine(),
+        # Other work on the machine skews the timings: the 1-minute load average at both ends.
+        "load_average": [round(load_before[0], 2), round(os.getloadavg()[0], 2)],
         "database": connection.vendor,
         "year": ctx.year,
         "province": f"{ctx.province.code} {ctx.province.name}",
@@ -1072,7 +1075,8 @@ def format_table(report: dict) -> str:
         "| page/floor | size |"
     )
     lines = [
-        f"Scale {report['scale']} — {report['date']} — {report['machine']} — {report['database']}",
+        f"Scale {report['scale']} — {report['date']} — {report['machine']} — {report['database']}"
+        f" — load average {report.get('load_average')}",
         "",
         header,
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
