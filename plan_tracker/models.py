@@ -41,7 +41,8 @@ class Plan(models.Model):
         name = self.name
         if self.name_en and not (get_language() or "vi").startswith("vi"):
             name = self.name_en
-        return f"{name} ({self.first_year}–{self.last_year})"
+        period = f"{self.first_year}–{self.last_year}"
+        return name if period in name else f"{name} ({period})"
 
     @property
     def first_day(self) -> datetime.date:
