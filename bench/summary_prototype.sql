@@ -11,6 +11,9 @@
 -- (an earlier as-of date inside the year keeps today's exact query over the inspections).
 --
 -- Apply by hand to try it:  psql "$DATABASE_URL" -f bench/summary_prototype.sql
+--
+-- Each write rewrites its establishments' rows (once per statement): leave room for HOT updates
+-- (ALTER TABLE localities_establishment SET (fillfactor = 85)) and vacuum after a bulk import.
 
 ALTER TABLE localities_establishment
     ADD COLUMN IF NOT EXISTS inspected_years integer NOT NULL DEFAULT 0;
