@@ -1040,7 +1040,7 @@ def run(
     echo(format_table(report))
     if out_dir is not None:
         out_dir.mkdir(parents=True, exist_ok=True)
-        path = out_dir / f"results-{ctx.scale:g}.json"
+        path = out_dir / f"results-{float(ctx.scale)}.json"
         path.write_text(json.dumps(report, indent=2, ensure_ascii=False, default=str))
         echo(f"Wrote {path}")
     return report
