@@ -34,6 +34,7 @@ import http.client
 import json
 import os
 import random
+import shutil
 import statistics
 import subprocess
 import sys
@@ -926,6 +927,8 @@ class Gunicorn:
                 self.process.wait()
         if self.log:
             self.log.close()
+            if exc and exc[0] is None:
+                os.unlink(self.log.name)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1037,6 +1040,8 @@ def run(
         "load": asdict(load_result) if load_result else None,
         "summary_prototype": prototype,
     }
+    if ctx.workdir.name.startswith("pt-bench-"):
+        shutil.rmtree(ctx.workdir, ignore_errors=True)  # the generated import file
     echo(format_table(report))
     if out_dir is not None:
         out_dir.mkdir(parents=True, exist_ok=True)
