@@ -89,9 +89,7 @@ def _convert(old: Locality, choice: str) -> Locality:
             if part.new.code == choice.strip().zfill(5):
                 return part.new
     raise ValidationError(
-        _(
-            "%(old)s was split across several communes in 2025: say which one — %(options)s."
-        )
+        _("%(old)s was split across several communes in 2025: say which one — %(options)s.")
         % {
             "old": old,
             "options": ", ".join(f"{p.new.code} {p.new.name}" for p in parts),

@@ -106,7 +106,9 @@ def check() -> int:
         e.msgid
         for e in wanted
         if not (have.get((e.msgctxt or "", e.msgid)) and have[(e.msgctxt or "", e.msgid)].msgstr)
-        and not (have.get((e.msgctxt or "", e.msgid)) and have[(e.msgctxt or "", e.msgid)].msgstr_plural)
+        and not (
+            have.get((e.msgctxt or "", e.msgid)) and have[(e.msgctxt or "", e.msgid)].msgstr_plural
+        )
     ]
     for msgid in missing:
         print(f"untranslated: {msgid!r}")

@@ -51,7 +51,12 @@ def users_table():
     return [
         ("admin", Role.ADMINISTRATOR, None, "Quản trị viên"),
         ("ministry", Role.MINISTRY, None, "Cán bộ Bộ Công an"),
-        ("province_officer", Role.PROVINCIAL_OFFICER, ("province", "01"), "Cán bộ Công an TP Hà Nội"),
+        (
+            "province_officer",
+            Role.PROVINCIAL_OFFICER,
+            ("province", "01"),
+            "Cán bộ Công an TP Hà Nội",
+        ),
         (
             "commune_officer",
             Role.COMMUNE_OFFICER,
@@ -77,7 +82,7 @@ class Command(BaseCommand):
                 self.stdout.write("Demo records are already loaded: nothing added.")
             else:
                 self._records(random.Random(seed), timezone.localdate())
-        self.stdout.write(self.style.SUCCESS("Demo users (password: %s):" % PASSWORD))
+        self.stdout.write(self.style.SUCCESS(f"Demo users (password: {PASSWORD}):"))
         for username, role, place, _ in users_table():
             where = ""
             if place:
@@ -130,7 +135,9 @@ class Command(BaseCommand):
             closed = None
             if rng.random() < 0.1:
                 start = max(opened or FIRST_DAY, FIRST_DAY)
-                closed = start + datetime.timedelta(days=rng.randint(30, max(31, (today - start).days)))
+                closed = start + datetime.timedelta(
+                    days=rng.randint(30, max(31, (today - start).days))
+                )
                 closed = min(closed, today)
             commune = communes[i % len(communes)]
             est = Establishment(
@@ -166,7 +173,9 @@ class Command(BaseCommand):
                     establishment=est,
                     inspected_on=day,
                     team=rng.choice(list(InspectionTeam)),
-                    outcome=InspectionOutcome.VIOLATION if violation else InspectionOutcome.NO_VIOLATION,
+                    outcome=InspectionOutcome.VIOLATION
+                    if violation
+                    else InspectionOutcome.NO_VIOLATION,
                     violations="Không xuất trình được sổ quản lý lưu trú" if violation else "",
                     fine_vnd=rng.choice([2_000_000, 5_000_000, 10_000_000]) if violation else 0,
                 )
@@ -192,15 +201,21 @@ class Command(BaseCommand):
                 summary=f"Phản ánh hoạt động mại dâm tại cơ sở kinh doanh, {place.name}",
             )
             maximum = kind.legal_maximum(received)
-            if rng.random() < 0.2 and maximum > kind.base_deadline(received) + datetime.timedelta(days=1):
+            if rng.random() < 0.2 and maximum > kind.base_deadline(received) + datetime.timedelta(
+                days=1
+            ):
                 extra = rng.randint(1, (maximum - kind.base_deadline(received)).days)
-                report.extended_until = kind.base_deadline(received) + datetime.timedelta(days=extra)
+                report.extended_until = kind.base_deadline(received) + datetime.timedelta(
+                    days=extra
+                )
                 report.extension_reason = "Vụ việc phức tạp, cần xác minh thêm"
             deadline = report.compute_deadline()
             # Handled on time (most), late (some), or not yet handled.
             roll = rng.random()
             if roll < 0.7:
-                handled = received + datetime.timedelta(days=rng.randint(3, max(3, (deadline - received).days)))
+                handled = received + datetime.timedelta(
+                    days=rng.randint(3, max(3, (deadline - received).days))
+                )
             elif roll < 0.85:
                 handled = deadline + datetime.timedelta(days=rng.randint(1, 40))
             else:
@@ -210,7 +225,9 @@ class Command(BaseCommand):
             if handled:
                 report.handled_on = handled
                 report.outcome = rng.choice(outcomes)
-                report.verified_on = received + datetime.timedelta(days=rng.randint(0, (handled - received).days))
+                report.verified_on = received + datetime.timedelta(
+                    days=rng.randint(0, (handled - received).days)
+                )
                 report.classified_on = report.verified_on + datetime.timedelta(
                     days=rng.randint(0, (handled - report.verified_on).days)
                 )

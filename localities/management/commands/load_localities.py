@@ -93,9 +93,9 @@ class Command(BaseCommand):
             )
         }
         for new_key, old_keys in table.provinces.items():
-            Locality.objects.filter(
-                scheme="2004", level="province", key__in=old_keys
-            ).update(successor_id=by_key[("2025", new_key)])
+            Locality.objects.filter(scheme="2004", level="province", key__in=old_keys).update(
+                successor_id=by_key[("2025", new_key)]
+            )
 
     def _load_conversions(self, table):
         ids = {
@@ -125,11 +125,7 @@ class Command(BaseCommand):
             ],
             batch_size=1000,
         )
-        changed = [
-            pk
-            for pair, (pk, d) in existing.items()
-            if pair in wanted and wanted[pair] != d
-        ]
+        changed = [pk for pair, (pk, d) in existing.items() if pair in wanted and wanted[pair] != d]
         for pk in changed:
             conv = LocalityConversion.objects.get(pk=pk)
             conv.is_default = wanted[(conv.old_id, conv.new_id)]
