@@ -13,8 +13,12 @@ a constant number of queries, whatever the number of localities and records:
 
 1. the plan (skipped when a Plan is passed) and 2. its targets (skipped when prefetched),
 3. the localities of the rows,
-4. establishments grouped by province or commune, with conditional counts
-   (``Count("pk", filter=Q(...) & Q(Exists(inspection in the window)))``),
+4. establishments grouped by province or commune, with conditional counts; "inspected" is read
+   from the summary of inspected years (localities.models.InspectedYears, kept by database
+   triggers in the same transaction as every write) joined to the establishments, wherever that
+   is exact — always for a finished year, and for the running year when no inspection is dated
+   after A (then one more query, an index probe, says so). Otherwise (an as-of date inside a
+   year with inspections after it) ``Exists(inspection in the window)`` per establishment,
 5. reports grouped by province or locality, with conditional counts,
 6. cases grouped by province or locality, with conditional counts.
 
@@ -73,11 +77,13 @@ from fractions import Fraction
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models.lookups import GreaterThan
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from localities.models import Case, Establishment, Inspection, Locality, Report
+from localities.models.records import SUMMARY_FIRST_YEAR, SUMMARY_LAST_YEAR, year_bits
 from localities.querysets import scope_of
 from plan_tracker.models import Metric, Plan, Target
 from plan_tracker.status import Status
@@ -431,11 +437,42 @@ def _fold(counts, group_rows, key):
             counts[(int(year.lstrip("y")), figure)][place] += value or 0
 
 
+def _summary_is_exact(windows, as_of) -> bool:
+    """Whether the summary of inspected years gives the exact establishment figures.
+
+    localities.models.InspectedYears holds, per establishment, the years in which it has an
+    inspection (kept by the database on every write, so never older than the last commit). A
+    window [1/1/Y, E] covers the whole year Y unless A falls inside Y; then the summary is exact
+    only if no inspection is dated after A in Y (one index probe, made only in that case — an
+    inspection after A exists e.g. when the figures are asked as of an earlier date)."""
+    years = [year for year, _, _ in windows]
+    if min(years) < SUMMARY_FIRST_YEAR or max(years) > SUMMARY_LAST_YEAR:
+        return False
+    last_day = year_end(max(years))
+    if as_of >= last_day:
+        return True
+    later = Inspection.objects.filter(inspected_on__gt=as_of, inspected_on__lte=last_day)
+    return not later.exists()
+
+
+def _inspected(years_mask: int) -> Q:
+    """Has an inspection in one of the years of the mask, from the summary."""
+    return Q(GreaterThan(F("inspected_years__years").bitand(years_mask), 0))
+
+
 def _count_establishments(counts, windows, plan, keys, record_filter, user):
+    """Establishments grouped by the key, with the four establishment figures of each window.
+
+    From the summary of inspected years when it is exact (the dashboards' default: a finished
+    year, or the running year as of today): one scan of the establishments joined to the
+    summary. Otherwise, for an as-of date inside the year with inspections after it, an index
+    probe of the inspections in the window per establishment (``Exists``)."""
     key = keys["establishment"]
     queryset = _restricted(Establishment.objects, user).filter(
         in_scope=True, **_place_filter("establishment", record_filter)
     )
+    use_summary = _summary_is_exact(windows, as_of=max(end for _, _, end in windows))
+    plan_from_january = plan.first_day == year_start(plan.first_day.year)
     aggregates = {}
     for year, start, end in windows:
         operating = (Q(opened_on__isnull=True) | Q(opened_on__lte=end)) & (
@@ -444,26 +481,38 @@ def _count_establishments(counts, windows, plan, keys, record_filter, user):
         open_at_end = (Q(opened_on__isnull=True) | Q(opened_on__lte=end)) & (
             Q(closed_on__isnull=True) | Q(closed_on__gte=end)
         )
-        inspected_in_year = Exists(
-            Inspection.objects.filter(
-                establishment=OuterRef("pk"), inspected_on__gte=start, inspected_on__lte=end
+        if use_summary:
+            inspected_in_year = _inspected(year_bits(year, year))
+        else:
+            inspected_in_year = Q(
+                Exists(
+                    Inspection.objects.filter(
+                        establishment=OuterRef("pk"),
+                        inspected_on__gte=start,
+                        inspected_on__lte=end,
+                    )
+                )
             )
-        )
         aggregates[f"y{year}__establishments_operating"] = Count("pk", filter=operating)
         aggregates[f"y{year}__inspected_in_year"] = Count(
-            "pk", filter=operating & Q(inspected_in_year)
+            "pk", filter=operating & inspected_in_year
         )
         aggregates[f"y{year}__establishments_open_at_end"] = Count("pk", filter=open_at_end)
         if plan.first_day <= end:
-            inspected_since = Exists(
-                Inspection.objects.filter(
-                    establishment=OuterRef("pk"),
-                    inspected_on__gte=plan.first_day,
-                    inspected_on__lte=end,
+            if use_summary and plan_from_january and plan.first_day.year >= SUMMARY_FIRST_YEAR:
+                inspected_since = _inspected(year_bits(plan.first_day.year, year))
+            else:
+                inspected_since = Q(
+                    Exists(
+                        Inspection.objects.filter(
+                            establishment=OuterRef("pk"),
+                            inspected_on__gte=plan.first_day,
+                            inspected_on__lte=end,
+                        )
+                    )
                 )
-            )
             aggregates[f"y{year}__inspected_since_plan_start"] = Count(
-                "pk", filter=open_at_end & Q(inspected_since)
+                "pk", filter=open_at_end & inspected_since
             )
     rows = queryset.order_by().values(key).annotate(**aggregates)
     _fold(counts, rows, key)

@@ -306,3 +306,56 @@ class Case(LocatedRecord):
                 gettext("the report's receipt date"),
             )
         raise_if(errors)
+
+
+# The years a summary bit can stand for: bit (year - SUMMARY_FIRST_YEAR) of a signed 64-bit
+# integer, bit 63 left unused so that a mask is always positive.
+SUMMARY_FIRST_YEAR = 2000
+SUMMARY_LAST_YEAR = SUMMARY_FIRST_YEAR + 62
+
+
+def year_bits(first: int, last: int) -> int:
+    """The mask of the years first..last (both counted) in InspectedYears.years."""
+    if not SUMMARY_FIRST_YEAR <= first <= last <= SUMMARY_LAST_YEAR:
+        raise ValueError(f"years {first}..{last} are outside the summary's range")
+    return (1 << (last - SUMMARY_FIRST_YEAR + 1)) - (1 << (first - SUMMARY_FIRST_YEAR))
+
+
+class InspectedYears(models.Model):
+    """The years in which an establishment has at least one inspection, one bit a year.
+
+    A summary of localities_inspection kept by the database itself, in the same transaction as
+    every insert, update and delete of an inspection, whoever writes it (a form, an import, the
+    admin, a COPY): triggers of migration 0004. Nothing in the app writes it. It exists so that
+    "inspected in the year" and "inspected since the plan began" are one scan of the
+    establishments instead of an index probe into the inspections per establishment
+    (bench/RESULTS.md); plan_tracker.metrics uses it only where it is exact (see there).
+
+    Bit (Y - 2000) stands for year Y, from 2000 to 2062; an inspection outside those years sets
+    no bit. An establishment that never had an inspection has no row (or 0, once all its
+    inspections were deleted). `manage.py rebuild_inspected_years` recomputes it from the
+    inspections and says whether anything had drifted.
+    """
+
+    establishment = models.OneToOneField(
+        Establishment,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="inspected_years",
+        db_constraint=True,
+    )
+    years = models.BigIntegerField(default=0)
+
+    class Meta:
+        db_table = "localities_inspected_years"
+        default_permissions = ()
+
+    def __str__(self):
+        return f"{self.establishment_id}: {self.year_list()}"
+
+    def year_list(self) -> list[int]:
+        return [
+            SUMMARY_FIRST_YEAR + bit
+            for bit in range(SUMMARY_LAST_YEAR - SUMMARY_FIRST_YEAR + 1)
+            if self.years >> bit & 1
+        ]

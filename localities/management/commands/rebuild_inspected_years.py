@@ -1,0 +1,21 @@
+"""Recomputes the summary of inspected years from the inspections and says how many
+establishments had drifted (0 when the triggers did their job, e.g. after a restore that
+loaded rows without them)."""
+
+from django.core.management.base import BaseCommand
+from django.db import connection, transaction
+from django.utils.translation import gettext as _
+
+from localities import summary
+
+
+class Command(BaseCommand):
+    help = _("Recompute the summary of inspected years from the inspections.")
+
+    def handle(self, *args, **options):
+        with transaction.atomic():
+            changed = summary.rebuild(connection)
+        self.stdout.write(
+            _("Summary of inspected years rebuilt: %(count)d establishment(s) corrected.")
+            % {"count": changed}
+        )

@@ -1,0 +1,110 @@
+"""The establishment figures from the summary of inspected years: used exactly where it gives
+the same answer as the inspections themselves, and never older than the last write."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from localities.models import Establishment, Inspection
+from plan_tracker import metrics
+from plan_tracker.metrics import EVERYONE, compliance_series, compliance_table
+from tests.plan_tracker import scenario
+from tests.plan_tracker.scenario import D
+
+AS_OF_DATES = [
+    D(2024, 1, 1),
+    D(2024, 6, 30),
+    D(2024, 9, 1),
+    D(2024, 12, 30),
+    D(2024, 12, 31),
+    D(2025, 1, 1),
+    D(2025, 3, 31),
+    datetime.date.today(),
+]
+
+
+@pytest.fixture
+def built(world, kinds):
+    scenario.build(world, kinds)
+    return world
+
+
+def establishment_sql(captured) -> str:
+    return next(q["sql"] for q in captured if 'FROM "localities_establishment"' in q["sql"])
+
+
+def figures(table):
+    return [(row.locality and row.locality.code, row.values) for row in [*table.rows, table.total]]
+
+
+@pytest.mark.parametrize("as_of", AS_OF_DATES, ids=str)
+def test_the_summary_gives_the_same_figures_as_the_inspections(built, monkeypatch, as_of):
+    def tables():
+        return [
+            compliance_series(
+                user=EVERYONE, years=[2021, 2022, 2023, 2024, 2025], as_of=as_of, **where
+            )
+            for where in ({}, {"level": "commune", "locality": built.hn})
+        ]
+
+    fast = tables()
+    monkeypatch.setattr(metrics, "_summary_is_exact", lambda *args, **kwargs: False)
+    exact = tables()
+    for fast_series, exact_series in zip(fast, exact, strict=True):
+        assert fast_series.keys() == exact_series.keys()
+        for year in fast_series:
+            assert figures(fast_series[year]) == figures(exact_series[year])
+
+
+def test_a_finished_year_reads_the_summary_without_a_probe(built):
+    with CaptureQueriesContext(connection) as captured:
+        compliance_table(user=EVERYONE, year=2024, as_of=D(2025, 3, 31))
+    sql = establishment_sql(captured)
+    assert "localities_inspected_years" in sql and 'localities_inspection"' not in sql
+    assert len(captured) == 6  # plan, targets, localities, establishments, reports, cases
+
+
+def test_the_running_year_reads_the_summary_when_nothing_is_dated_after_the_as_of_date(built):
+    # The scenario's last inspection is E5's 01/01/2025: as of 31/03/2025, 2025 is running and
+    # nothing is dated after it, so one probe says the summary is exact.
+    with CaptureQueriesContext(connection) as captured:
+        table = compliance_table(user=EVERYONE, year=2025, as_of=D(2025, 3, 31))
+    assert len(captured) == 7
+    assert "localities_inspected_years" in establishment_sql(captured)
+    hn = next(row for row in table.rows if row.locality == built.hn)
+    # 2025 through 31/03: E5 (01/01/2025) = 1 of Hà Nội's 5 + 4 (Hoàn Kiếm) operating.
+    assert hn.values["inspected_in_year"] == 1
+    assert hn.values["establishments_operating"] == 9
+
+
+def test_an_earlier_as_of_date_with_later_inspections_counts_from_the_inspections(built):
+    # As of 01/09/2024, E2's 31/12/2024 and E4's 10/09/2024 lie after it in the same year: the
+    # summary (which has 2024 for both) would count them, so the inspections are read instead.
+    with CaptureQueriesContext(connection) as captured:
+        table = compliance_table(
+            user=EVERYONE, year=2024, as_of=D(2024, 9, 1), level="commune", locality=built.hn
+        )
+    sql = establishment_sql(captured)
+    assert "localities_inspected_years" not in sql and "localities_inspection" in sql
+    ba_dinh = next(row for row in table.rows if row.locality == built.ba_dinh)
+    assert ba_dinh.values["inspected_in_year"] == 2  # E1 (01/03), E4 (10/02)
+
+
+def test_figures_follow_the_last_write_at_once(built):
+    def inspected_2025():
+        table = compliance_table(user=EVERYONE, year=2025, level="commune", locality=built.hn)
+        return next(r for r in table.rows if r.locality == built.ba_dinh).values
+
+    before = inspected_2025()
+    assert before["inspected_in_year"] == 1  # E5 (01/01/2025)
+    e3 = Establishment.objects.get(code="E3")
+    visit = Inspection.objects.create(
+        establishment=e3, inspected_on=D(2025, 5, 5), team="police", outcome="no_violation"
+    )
+    after = inspected_2025()
+    assert after["inspected_in_year"] == 2
+    assert after["inspected_since_plan_start"] == before["inspected_since_plan_start"] + 1
+    visit.delete()
+    assert inspected_2025() == before
