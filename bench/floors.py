@@ -119,19 +119,20 @@ def compliance_params(year: int, as_of: datetime.date, plan_first_day: datetime.
     }
 
 
-# The establishment part read from the prototype summary (bench/summary_prototype.sql): the
-# years with an inspection as bits of localities_establishment.inspected_years. Exact for an
-# as-of date on or after today or on or after 31 December of the year.
+# The establishment part read from the summary of inspected years (localities_inspected_years,
+# kept by the triggers of localities migration 0004): the same schema the app reads, so this is
+# the floor of the page as it is built; the statement above, over the inspections, is the floor
+# of a schema without the summary. Exact for a finished year, or when no inspection is dated
+# after the as-of date in the year (as plan_tracker.metrics decides).
 SUMMARY_EST_CTE = """
 WITH est AS (
     SELECT {est_key} AS gid,
            count(*) FILTER (WHERE op) AS operating,
-           count(*) FILTER (WHERE op AND inspected_years & %(year_bit)s <> 0)
-             AS inspected_in_year,
+           count(*) FILTER (WHERE op AND s.years & %(year_bit)s > 0) AS inspected_in_year,
            count(*) FILTER (WHERE oe) AS open_at_end,
-           count(*) FILTER (WHERE oe AND inspected_years & %(plan_bits)s <> 0) AS inspected_since
+           count(*) FILTER (WHERE oe AND s.years & %(plan_bits)s > 0) AS inspected_since
     FROM (
-        SELECT {est_key}, inspected_years,
+        SELECT id, {est_key},
                (opened_on IS NULL OR opened_on <= %(e)s)
                  AND (closed_on IS NULL OR closed_on >= %(y0)s) AS op,
                (opened_on IS NULL OR opened_on <= %(e)s)
@@ -139,18 +140,9 @@ WITH est AS (
         FROM localities_establishment
         WHERE in_scope {est_where}
     ) e
+    LEFT JOIN localities_inspected_years s ON s.establishment_id = e.id
     GROUP BY ROLLUP ({est_key})
 ), rep AS ("""
-
-
-def has_summary(conn) -> bool:
-    """Whether the prototype summary column is there (bench/summary_prototype.sql applied)."""
-    with conn.cursor() as cursor:
-        cursor.execute(
-            "SELECT 1 FROM information_schema.columns WHERE table_name = "
-            "'localities_establishment' AND column_name = 'inspected_years'"
-        )
-        return cursor.fetchone() is not None
 
 
 def summary_params(year: int, as_of: datetime.date, plan_first_day: datetime.date) -> dict:
@@ -161,17 +153,24 @@ def summary_params(year: int, as_of: datetime.date, plan_first_day: datetime.dat
 
 
 def compliance_summary(conn, *, year, as_of, plan_first_day, level="province", province_id=None):
-    """The compliance table with the establishment figures from the prototype summary."""
-    if as_of < datetime.date.today() and as_of < datetime.date(year, 12, 31):
-        raise ValueError("the summary is exact only as of today or after the year's end")
-    sql = compliance_sql(level, province_id)
-    head, tail = sql.split("), rep AS (", 1)
-    est_key = "province_id" if level == "province" else "commune_id"
-    where = "" if province_id is None else f"AND province_id = {int(province_id)}"
-    sql = SUMMARY_EST_CTE.format(est_key=est_key, est_where=where) + tail
-    params = summary_params(year, as_of, plan_first_day) | {"level": level}
+    """The compliance table with the establishment figures from the summary of inspected
+    years (rows as compliance() gives them)."""
+    year_end = datetime.date(year, 12, 31)
     with conn.cursor() as cursor:
-        cursor.execute(sql, params)
+        if as_of < year_end:
+            cursor.execute(
+                "SELECT EXISTS (SELECT 1 FROM localities_inspection "
+                "WHERE inspected_on > %s AND inspected_on <= %s)",
+                [as_of, year_end],
+            )
+            if cursor.fetchone()[0]:
+                raise ValueError("inspections after the as-of date: the summary is not exact")
+        sql = compliance_sql(level, province_id)
+        tail = sql.split("), rep AS (", 1)[1]
+        est_key = "province_id" if level == "province" else "commune_id"
+        where = "" if province_id is None else f"AND province_id = {int(province_id)}"
+        sql = SUMMARY_EST_CTE.format(est_key=est_key, est_where=where) + tail
+        cursor.execute(sql, summary_params(year, as_of, plan_first_day) | {"level": level})
         return cursor.fetchall()
 
 

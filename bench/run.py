@@ -131,6 +131,10 @@ class Measure:
     floor_median_ms: float | None = None
     floor_p95_ms: float | None = None
     ratio: float | None = None
+    # The floor on the app's own schema: the establishment figures from the summary of
+    # inspected years (bench/floors.py, compliance_summary), for the three compliance pages.
+    summary_floor_median_ms: float | None = None
+    summary_ratio: float | None = None
     status: str = "ok"
     note: str = ""
     checks: dict = field(default_factory=dict)
@@ -568,6 +572,29 @@ def floor_call(name: str, ctx: Context, conn):
     raise ValueError(name)
 
 
+SUMMARY_FLOORS = {
+    "national_dashboard": {"level": "province"},
+    "province_dashboard": {"level": "commune", "province": True},
+    "compliance_csv": {"level": "commune"},
+}
+
+
+def summary_floor_call(name: str, ctx: Context, conn):
+    from bench import floors
+
+    spec = SUMMARY_FLOORS.get(name)
+    if spec is None:
+        return None
+    return lambda: floors.compliance_summary(
+        conn,
+        year=ctx.year,
+        as_of=ctx.as_of,
+        plan_first_day=ctx.plan.first_day,
+        level=spec["level"],
+        province_id=ctx.province.pk if spec.get("province") else None,
+    )
+
+
 def measure_floor(result: Measure, ctx: Context, *, warmup: int, repeat: int):
     # Taken afresh: a request may have closed Django's connection (CONN_MAX_AGE).
     conn = floor_connection()
@@ -583,6 +610,13 @@ def measure_floor(result: Measure, ctx: Context, *, warmup: int, repeat: int):
     result.floor_p95_ms = round(percentile(times, 0.95), 1)
     if result.median_ms and result.floor_median_ms:
         result.ratio = round(result.median_ms / result.floor_median_ms, 2)
+    summary_call = summary_floor_call(result.name, ctx, conn)
+    if summary_call is not None:
+        times = time_runs(summary_call, warmup=warmup, repeat=repeat)
+        result.summary_floor_median_ms = round(statistics.median(times), 1)
+        if result.median_ms and result.summary_floor_median_ms:
+            result.summary_ratio = round(result.median_ms / result.summary_floor_median_ms, 2)
+        result.checks["summary_floor_equals_floor"] = summary_call() == output
     return output
 
 
@@ -617,24 +651,6 @@ def first_code_on_page(page: Page, ctx: Context, floor_rows) -> bool:
     client.force_login(ctx.users[page.user])
     text = client.get(page_url(page, ctx)).content.decode()
     return floor_rows[0][1] in text
-
-
-def measure_summary_prototype(ctx: Context, *, warmup: int, repeat: int) -> dict | None:
-    """Where bench/summary_prototype.sql was applied: the national table from the summary,
-    timed, and checked against the floor over the inspections."""
-    from bench import floors
-
-    conn = floor_connection()
-    if conn is None or not floors.has_summary(conn):
-        return None
-    args = {"year": ctx.year, "as_of": ctx.as_of, "plan_first_day": ctx.plan.first_day}
-    times = time_runs(lambda: floors.compliance_summary(conn, **args), warmup=warmup, repeat=repeat)
-    equal = floors.compliance_summary(conn, **args) == floors.compliance(conn, **args)
-    return {
-        "median_ms": round(statistics.median(times), 1),
-        "p95_ms": round(percentile(times, 0.95), 1),
-        "equal_to_floor": equal,
-    }
 
 
 # ---------------------------------------------------------------------------------------------
@@ -989,10 +1005,6 @@ def run(
                 result.checks["floor_first_code_on_page"] = first_code_on_page(page, ctx, output)
         results.append(result)
 
-    prototype = None
-    if floors and (not only or "national_dashboard" in only):
-        prototype = measure_summary_prototype(ctx, warmup=warmup, repeat=repeat)
-
     load_result = None
     if load:
         run_id = datetime.datetime.now().strftime("%Y%m%d%H%M%S")
@@ -1038,7 +1050,6 @@ def run(
         ),
         "pages": [asdict(r) for r in results],
         "load": asdict(load_result) if load_result else None,
-        "summary_prototype": prototype,
     }
     if ctx.workdir.name.startswith("pt-bench-"):
         shutil.rmtree(ctx.workdir, ignore_errors=True)  # the generated import file
@@ -1077,21 +1088,22 @@ def _fmt(value, spec=""):
 def format_table(report: dict) -> str:
     header = (
         "| page | median ms | p95 ms | SQL | tracemalloc MiB | RSS Δ MiB | floor median ms "
-        "| page/floor | size |"
+        "| page/floor | summary floor ms | page/summary floor | size |"
     )
     lines = [
         f"Scale {report['scale']} — {report['date']} — {report['machine']} — {report['database']}"
         f" — load average {report.get('load_average')}",
         "",
         header,
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for page in report["pages"]:
         if page["status"] != "ok":
-            lines.append(f"| {page['label']} | {page['status']}: {page['note']} ||||||||")
+            lines.append(f"| {page['label']} | {page['status']}: {page['note']} ||||||||||")
             continue
         lines.append(
-            "| {label} | {med} | {p95} | {q} | {tm} | {rss} | {fl} | {ratio} | {size} |".format(
+            "| {label} | {med} | {p95} | {q} | {tm} | {rss} | {fl} | {ratio} | {sfl} | {sratio} "
+            "| {size} |".format(
                 label=page["label"],
                 med=_fmt(page["median_ms"]),
                 p95=_fmt(page["p95_ms"]),
@@ -1100,6 +1112,8 @@ def format_table(report: dict) -> str:
                 rss=_fmt(page["rss_peak_delta_mib"]),
                 fl=_fmt(page["floor_median_ms"]),
                 ratio=_fmt(page["ratio"]),
+                sfl=_fmt(page.get("summary_floor_median_ms")),
+                sratio=_fmt(page.get("summary_ratio")),
                 size=_fmt(page["size"], ","),
             )
         )
@@ -1108,13 +1122,12 @@ def format_table(report: dict) -> str:
         if check:
             verdict = "equal" if check["equal"] else f"DIFFER: {check['mismatches']}"
             lines.append(f"\nNational figures, page vs floor ({check['rows']} rows): {verdict}")
-    prototype = report.get("summary_prototype")
-    if prototype:
-        lines.append(
-            f"\nNational table from the prototype summary (bench/summary_prototype.sql): median "
-            f"{prototype['median_ms']} ms, p95 {prototype['p95_ms']} ms, same figures as the "
-            f"floor: {prototype['equal_to_floor']}"
-        )
+    for page in report["pages"]:
+        same = page.get("checks", {}).get("summary_floor_equals_floor")
+        if same is not None:
+            lines.append(
+                f"{page['label']}: figures from the summary = figures over the inspections: {same}"
+            )
     load = report.get("load")
     if load:
         lines += [

@@ -91,6 +91,7 @@ def rebuild(connection) -> int:
         if drift:
             cursor.execute("DELETE FROM localities_inspected_years")
             cursor.execute(
-                f"INSERT INTO localities_inspected_years (establishment_id, years) {recount}"
+                "INSERT INTO localities_inspected_years (establishment_id, years) "
+                f"SELECT establishment_id, years FROM ({recount}) r WHERE years <> 0"
             )
     return drift

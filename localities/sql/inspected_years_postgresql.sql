@@ -3,6 +3,8 @@
 --
 -- Inserts only ever add years: one statement-level upsert per INSERT statement, in establishment
 -- order, OR-ing the new years into the row (no write when the years were already there).
+-- A row exists only for an establishment with at least one year (an establishment without
+-- inspections can be deleted without touching the summary).
 -- Deletes and updates may remove a year: the rows of the establishments touched are created if
 -- missing, locked in id order, and then recounted from the inspections by a later statement, whose
 -- snapshot (READ COMMITTED takes one per statement) includes every concurrent writer of those
@@ -33,6 +35,9 @@ BEGIN
                                FROM localities_inspection i
                               WHERE i.establishment_id = s.establishment_id), 0)
      WHERE s.establishment_id = ANY (ids);
+    -- No row for an establishment without an inspection year (it can then be deleted).
+    DELETE FROM localities_inspected_years
+     WHERE establishment_id = ANY (ids) AND years = 0;
 END
 $$;
 
@@ -41,7 +46,9 @@ LANGUAGE plpgsql AS $$
 BEGIN
     INSERT INTO localities_inspected_years AS s (establishment_id, years)
     SELECT establishment_id, bit_or(localities_year_bit(inspected_on))
-      FROM new_rows GROUP BY establishment_id ORDER BY establishment_id
+      FROM new_rows GROUP BY establishment_id
+    HAVING bit_or(localities_year_bit(inspected_on)) <> 0
+     ORDER BY establishment_id
     ON CONFLICT (establishment_id) DO UPDATE SET years = s.years | EXCLUDED.years
      WHERE s.years | EXCLUDED.years <> s.years;
     RETURN NULL;
