@@ -30,6 +30,7 @@ from tqdm import tqdm
 from localities.models import (
     Case,
     Establishment,
+    InspectedYears,
     Inspection,
     Locality,
     Report,
@@ -679,7 +680,8 @@ class Command(BaseCommand):
     def analyze(self):
         """Fresh planner statistics (and, on PostgreSQL, the visibility map that index-only
         scans need): what autovacuum would do a little later anyway."""
-        tables = [m._meta.db_table for m in (Establishment, Inspection, Report, Case)]
+        models = (Establishment, Inspection, InspectedYears, Report, Case)
+        tables = [m._meta.db_table for m in models]
         if self.postgres:
             with connection.cursor() as cursor:
                 for table in tables:
