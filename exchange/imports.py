@@ -16,18 +16,22 @@ How a file goes in (the same path for the page and for `manage.py import_records
 5. Everything runs in one transaction; after the first error nothing more is written, the
    remaining rows are still checked so every error is listed, and the transaction is rolled
    back: one bad row and nothing is written. A dry run always rolls back.
+6. A record twice in the file is an error that names the line of its first occurrence. The
+   keys met so far are kept in a temporary table of the import's own transaction (SeenKeys),
+   not in Python, so that memory stays bounded by the chunk however long the file is.
 """
 
 import csv
 import datetime
 import io
 import re
+import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -362,6 +366,51 @@ def parse_choice(text: str, choices) -> str:
 # -- the kinds ---------------------------------------------------------------------------------
 
 
+class SeenKeys:
+    """The keys met so far in the file, each with the line of its first occurrence.
+
+    A temporary table (one per import, unique key) in the import's own transaction: a
+    rolled-back import takes it away with everything else, a finished one drops it. Each chunk
+    costs one INSERT ... ON CONFLICT DO NOTHING, and one SELECT more only when the chunk
+    repeats a key of an earlier chunk. Works on PostgreSQL and SQLite alike."""
+
+    def __init__(self):
+        self.table = f"exchange_import_keys_{uuid.uuid4().hex}"
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"CREATE TEMPORARY TABLE {self.table} (k text PRIMARY KEY, line integer NOT NULL)"
+            )
+
+    def earlier(self, firsts: dict[str, int]) -> dict[str, int]:
+        """Record the chunk's keys ({key: its first line in the chunk}); return {key: line} for
+        the keys an earlier chunk already had, with the line where the file first had them."""
+        if not firsts:
+            return {}
+        keys = list(firsts)
+        params = []
+        for key in keys:
+            params += [key, firsts[key]]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {self.table} (k, line) VALUES "
+                + ", ".join(["(%s, %s)"] * len(keys))
+                + " ON CONFLICT (k) DO NOTHING",
+                params,
+            )
+            if cursor.rowcount == len(keys):
+                return {}
+            cursor.execute(
+                f"SELECT k, line FROM {self.table} WHERE k IN ({', '.join(['%s'] * len(keys))})",
+                keys,
+            )
+            # A line is never on two rows: the key was there before if its line is another one.
+            return {key: line for key, line in cursor.fetchall() if line != firsts[key]}
+
+    def drop(self):
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE {self.table}")
+
+
 class Row:
     """One line of the file while it is checked."""
 
@@ -395,7 +444,7 @@ class Importer:
         self.user = user
         self.progress = progress
         self.result = ImportResult(kind=self.kind)
-        self.seen: dict = {}
+        self.seen: SeenKeys | None = None
         self._places: dict = {}
         self.within = Locality.objects.restrict(user) if user is not None else None
 
@@ -470,6 +519,10 @@ class Importer:
     def describe_key(self, row: Row) -> str:
         return str(row.key)
 
+    def key_text(self, key) -> str:
+        """The key as the text SeenKeys keeps."""
+        return str(key)
+
     # the common path
     def check_chunk(self, rows: list[Row]) -> tuple[list, list]:
         for row in rows:
@@ -483,19 +536,7 @@ class Importer:
                 )
             self.parse(row)
         self.resolve_refs(rows)
-        for row in rows:
-            if row.key is None:
-                continue
-            first = self.seen.get(row.key)
-            if first is not None:
-                self.error(
-                    row,
-                    self.key_column,
-                    _("%(key)s is already on line %(line)s of this file: each record once.")
-                    % {"key": self.describe_key(row), "line": first},
-                )
-            else:
-                self.seen[row.key] = row.line
+        self.check_repeats(rows)
         candidates = [row for row in rows if not row.failed]
         found = self.existing([row.key for row in candidates])
         allowed = self.in_scope_pks(list(found.values()))
@@ -543,6 +584,24 @@ class Importer:
                     )
         return to_create, to_update
 
+    def check_repeats(self, rows: list[Row]):
+        """A key already met, in this chunk or an earlier one, is an error naming its first
+        line (a failed row's key counts too: the file has it twice either way)."""
+        keyed = [(row, self.key_text(row.key)) for row in rows if row.key is not None]
+        firsts: dict[str, int] = {}
+        for row, text in keyed:
+            firsts.setdefault(text, row.line)
+        earlier = self.seen.earlier(firsts)
+        for row, text in keyed:
+            first = earlier.get(text, firsts[text])
+            if first != row.line:
+                self.error(
+                    row,
+                    self.key_column,
+                    _("%(key)s is already on line %(line)s of this file: each record once.")
+                    % {"key": self.describe_key(row), "line": first},
+                )
+
     def write(self, to_create: list, to_update: list):
         if to_create:
             bulk_create_with_history(
@@ -571,6 +630,8 @@ class Importer:
 
     def run(self, lines: Iterator[tuple[int, dict]], *, commit: bool) -> ImportResult:
         with transaction.atomic():
+            # On an exception the transaction's rollback takes the table away.
+            self.seen = SeenKeys()
             chunk: list[Row] = []
             for line, text in lines:
                 chunk.append(Row(line, text))
@@ -579,6 +640,7 @@ class Importer:
                     chunk = []
             if chunk:
                 self._handle(chunk, commit)
+            self.seen.drop()
             if commit and self.result.ok:
                 self.result.written = True
             else:
@@ -704,18 +766,28 @@ class InspectionImporter(Importer):
     def describe_key(self, row):
         return f"{row.refs.get('code')} {row.values['inspected_on']:%d/%m/%Y}"
 
+    def key_text(self, key):
+        establishment_id, inspected_on = key
+        return f"{establishment_id}:{inspected_on.isoformat()}"
+
     def existing(self, keys):
         if not keys:
             return {}
         wanted = set(keys)
-        objects = Inspection.objects.filter(
-            establishment_id__in={k[0] for k in keys}, inspected_on__in={k[1] for k in keys}
+        # The establishments × the dates is a cross product of the pairs wanted (~2.5 rows a
+        # key): read it as bare tuples, and whole records only for the pairs in the file.
+        pairs = (
+            Inspection.objects.filter(
+                establishment_id__in={k[0] for k in keys}, inspected_on__in={k[1] for k in keys}
+            )
+            .order_by()
+            .values_list("pk", "establishment_id", "inspected_on")
         )
-        return {
-            (o.establishment_id, o.inspected_on): o
-            for o in objects
-            if (o.establishment_id, o.inspected_on) in wanted
-        }
+        pks = [pk for pk, establishment_id, day in pairs if (establishment_id, day) in wanted]
+        if not pks:
+            return {}
+        objects = Inspection.objects.filter(pk__in=pks).order_by()
+        return {(o.establishment_id, o.inspected_on): o for o in objects}
 
     def in_scope_pks(self, objects):
         # The key holds the establishment, already found within the scope.

@@ -465,3 +465,121 @@ def test_a_file_larger_than_a_chunk_is_all_or_nothing(personas, world, tmp_path)
     rows[-1][2] = "police"
     result = run(tmp_path, "inspections", rows, personas.hn_officer)
     assert result.ok and Inspection.objects.count() == CHUNK + 10
+
+
+def temporary_tables():
+    """The temporary tables of this database session."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT name FROM sqlite_temp_master WHERE type = 'table'")
+        else:
+            cursor.execute(
+                "SELECT relname FROM pg_class WHERE relpersistence = 't' AND relkind = 'r' "
+                "AND pg_table_is_visible(oid)"
+            )
+        return [name for (name,) in cursor.fetchall()]
+
+
+def test_a_record_repeated_in_later_chunks_names_the_line_of_its_first_occurrence(
+    personas, tmp_path, monkeypatch
+):
+    # Chunks of 2 rows: lines 2-3, 4-5, 6-7, 8-9, 10-11, 12.
+    monkeypatch.setattr("exchange.imports.CHUNK", 2)
+    row = ["", "A", "karaoke", "00004", "", "", "", "", ""]
+    codes = ["E-1", "E-2", "E-3", "E-1", "E-3", "E-3", "E-2", "E-9", "E-9", "E-5", "E-5"]
+    rows = [[code, *row[1:]] for code in codes]
+    rows[9][2] = "hotel"  # line 11 fails, but its code is still taken
+    result = run(tmp_path, "establishments", rows, personas.hn_officer)
+    found = [(e.line, e.column, e.message) for e in result.errors]
+    assert [(line, column) for line, column, _message in found] == [
+        (5, "code"),
+        (6, "code"),
+        (7, "code"),
+        (8, "code"),
+        (10, "code"),
+        (11, "line"),
+        (12, "code"),
+    ]
+    firsts = [2, 4, 4, 3, 9, None, 11]
+    for (_line, _column, message), first in zip(found, firsts, strict=True):
+        if first is not None:
+            assert f"is already on line {first} of this file" in message
+    assert "E-1 is already on line 2" in found[0][2]
+    assert Establishment.objects.count() == 0
+
+
+def test_the_same_inspection_in_two_date_formats_and_two_chunks_is_a_repeat(
+    personas, world, tmp_path, monkeypatch
+):
+    monkeypatch.setattr("exchange.imports.CHUNK", 2)
+    establishment("E-1", world.ba_dinh)
+    establishment("E-2", world.hoan_kiem)
+    rows = [
+        ["E-1", "20/05/2024", "police", "no_violation", "", "", ""],
+        ["E-2", "20/05/2024", "police", "no_violation", "", "", ""],
+        ["E-2", "21/05/2024", "police", "no_violation", "", "", ""],
+        ["E-1", "2024-05-20", "police", "no_violation", "", "", ""],
+    ]
+    result = run(tmp_path, "inspections", rows, personas.hn_officer)
+    assert [(e.line, e.column) for e in result.errors] == [(5, "establishment_code")]
+    assert "E-1 20/05/2024 is already on line 2" in result.errors[0].message
+    assert Inspection.objects.count() == 0
+
+
+def test_an_existing_inspection_is_matched_by_its_exact_establishment_and_date(
+    personas, world, tmp_path
+):
+    one = establishment("E-1", world.ba_dinh)
+    two = establishment("E-2", world.hoan_kiem)
+    may_20, may_21 = datetime.date(2024, 5, 20), datetime.date(2024, 5, 21)
+    for record, day in [(one, may_21), (two, may_20), (two, may_21)]:
+        Inspection(
+            establishment=record, inspected_on=day, team="police", outcome="no_violation"
+        ).save()
+    # E-1 on the 20th is new although E-1 (on the 21st) and the 20th (for E-2) both exist.
+    rows = [
+        ["E-1", "20/05/2024", "police", "no_violation", "", "", ""],
+        ["E-2", "21/05/2024", "police", "no_violation", "", "", "seen again"],
+    ]
+    result = run(tmp_path, "inspections", rows, personas.hn_officer)
+    assert result.ok, result.errors
+    assert (result.new, result.changed, result.unchanged) == (1, 1, 0)
+    assert result.changes == [(3, "E-2 21/05/2024", ["notes"])]
+    assert sorted(
+        Inspection.objects.values_list("establishment__code", "inspected_on", "notes")
+    ) == [
+        ("E-1", may_20, ""),
+        ("E-1", may_21, ""),
+        ("E-2", may_20, ""),
+        ("E-2", may_21, "seen again"),
+    ]
+
+
+def test_the_imports_temporary_table_goes_away_whatever_the_end(
+    personas, world, tmp_path, monkeypatch
+):
+    establishment("E-1", world.ba_dinh)
+    rows = [["E-1", "20/05/2024", "police", "no_violation", "", "", ""]]
+    before = temporary_tables()
+    result = run(tmp_path, "inspections", rows, personas.hn_officer, commit=False)
+    assert result.ok and temporary_tables() == before
+    rows.append(["E-1", "21/05/2024", "army", "no_violation", "", "", ""])
+    result = run(tmp_path, "inspections", rows, personas.hn_officer)
+    assert not result.ok and temporary_tables() == before
+    # A file refused after chunks of it were read: a line that is not UTF-8 after 400 good ones
+    # (text is decoded 8 kB at a time).
+    monkeypatch.setattr("exchange.imports.CHUNK", 10)
+    good = [
+        ["E-1", (datetime.date(2020, 1, 1) + datetime.timedelta(days=i)).isoformat(), "police"]
+        + ["no_violation", "", "", ""]
+        for i in range(400)
+    ]
+    content = csv_bytes("inspections", good) + "E-1,2024-05-22,police,Hà\n".encode("cp1258")
+    with pytest.raises(FileRefused, match="is not UTF-8 text"):
+        run(tmp_path, "inspections", None, personas.hn_officer, content=content)
+    assert temporary_tables() == before
+    assert Inspection.objects.count() == 0
+    result = run(tmp_path, "inspections", rows[:1], personas.hn_officer)
+    assert result.ok and result.new == 1 and temporary_tables() == before
