@@ -4,6 +4,16 @@ import os
 
 from django.core.exceptions import ImproperlyConfigured
 
+# The embedded SQLite serves several officers at once (threads of one server): a write
+# transaction takes the write lock when it begins (IMMEDIATE) and waits up to 20 s for it,
+# instead of failing at once with "database is locked" when a reader turns writer; WAL lets
+# pages be read while someone writes. (tests/test_settings.py: two writers on a file.)
+SQLITE_OPTIONS = {
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 20,
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+}
+
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
 

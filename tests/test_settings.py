@@ -20,3 +20,81 @@ def test_env_bool_refuses_a_bad_value_loudly(monkeypatch):
 def test_env_list_splits_on_commas(monkeypatch):
     monkeypatch.setenv("X_HOSTS", "a.example, b.example,")
     assert env_list("X_HOSTS", []) == ["a.example", "b.example"]
+
+
+def _sqlite(path, options):
+    """A bare Django SQLite connection to a file, with these OPTIONS."""
+    from django.db.backends.sqlite3.base import DatabaseWrapper
+    from django.db.utils import ConnectionHandler
+
+    handler = ConnectionHandler(
+        {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": str(path)}}
+    )
+    settings = handler.settings["default"]
+    settings["OPTIONS"] = dict(options)
+    return DatabaseWrapper(settings, alias=f"file-{path.stem}")
+
+
+class _Atomic:
+    """What transaction.atomic() does on SQLite, on a bare connection: BEGIN (in the
+    connection's transaction mode) … COMMIT or ROLLBACK."""
+
+    def __init__(self, conn):
+        self.conn = conn
+
+    def __enter__(self):
+        self.conn.ensure_connection()
+        self.conn._start_transaction_under_autocommit()
+
+    def __exit__(self, kind, value, traceback):
+        self.conn.commit() if kind is None else self.conn.rollback()
+
+
+def _two_writers(path, options) -> list:
+    """Writer A holds a write transaction for a moment; meanwhile writer B begins its own,
+    reads, then writes. Returns the errors B met."""
+    import threading
+    import time
+
+    setup = _sqlite(path, options)
+    setup.cursor().execute("CREATE TABLE IF NOT EXISTS t (x integer)")
+    setup.close()
+    a_writes, errors = threading.Event(), []
+
+    def writer_a():
+        conn = _sqlite(path, options)
+        with _Atomic(conn):
+            conn.cursor().execute("INSERT INTO t VALUES (1)")
+            a_writes.set()
+            time.sleep(0.3)
+        conn.close()
+
+    def writer_b():
+        conn = _sqlite(path, options)
+        a_writes.wait(5)
+        try:
+            with _Atomic(conn):
+                conn.cursor().execute("SELECT count(*) FROM t").fetchone()
+                conn.cursor().execute("INSERT INTO t VALUES (2)")
+        except Exception as error:  # noqa: BLE001 - returned to the test
+            errors.append(error)
+        conn.close()
+
+    threads = [threading.Thread(target=writer_a), threading.Thread(target=writer_b)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    return errors
+
+
+def test_the_embedded_sqlite_makes_a_second_writer_wait_instead_of_failing(
+    tmp_path, django_db_blocker
+):
+    from plan_tracker.env import SQLITE_OPTIONS
+
+    with django_db_blocker.unblock():
+        assert _two_writers(tmp_path / "app.sqlite3", SQLITE_OPTIONS) == []
+        # Without them (a deferred BEGIN) the same two writers fail: the test can tell.
+        errors = _two_writers(tmp_path / "plain.sqlite3", {"timeout": 1})
+    assert errors and "locked" in str(errors[0])
