@@ -653,6 +653,33 @@ def first_code_on_page(page: Page, ctx: Context, floor_rows) -> bool:
     return floor_rows[0][1] in text
 
 
+def explain_national(ctx: Context) -> dict | None:
+    """EXPLAIN (ANALYZE, BUFFERS) of the national dashboard's main query — the establishment
+    figures, most of the page's SQL time at scale — as plan_tracker.metrics sends it."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from plan_tracker.metrics import EVERYONE, compliance_table
+
+    if connection.vendor != "postgresql":
+        return None
+    with CaptureQueriesContext(connection) as captured:
+        compliance_table(user=EVERYONE, year=ctx.year, as_of=ctx.as_of, plan=ctx.plan)
+    slowest = next(
+        query
+        for query in captured.captured_queries
+        if 'FROM "localities_establishment"' in query["sql"]
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + slowest["sql"])
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    return {
+        "statements": len(captured.captured_queries),
+        "sql": slowest["sql"],
+        "plan": plan,
+    }
+
+
 # ---------------------------------------------------------------------------------------------
 # Writes under load
 
@@ -1005,6 +1032,10 @@ def run(
                 result.checks["floor_first_code_on_page"] = first_code_on_page(page, ctx, output)
         results.append(result)
 
+    explain = None
+    if floors and (not only or "national_dashboard" in only):
+        explain = explain_national(ctx)
+
     load_result = None
     if load:
         run_id = datetime.datetime.now().strftime("%Y%m%d%H%M%S")
@@ -1050,6 +1081,7 @@ def run(
         ),
         "pages": [asdict(r) for r in results],
         "load": asdict(load_result) if load_result else None,
+        "national_main_query": explain,
     }
     if ctx.workdir.name.startswith("pt-bench-"):
         shutil.rmtree(ctx.workdir, ignore_errors=True)  # the generated import file
@@ -1142,6 +1174,14 @@ def format_table(report: dict) -> str:
         ]
         if load["error_samples"]:
             lines.append(f"  first errors: {load['error_samples']}")
+    explain = report.get("national_main_query")
+    if explain:
+        lines += [
+            "",
+            f"The national dashboard's main query ({explain['statements']} statements for its "
+            "table), EXPLAIN (ANALYZE, BUFFERS):",
+            explain["plan"],
+        ]
     return "\n".join(lines)
 
 

@@ -120,6 +120,17 @@ def test_the_benchmark_measures_every_page_and_leaves_the_data_as_generated(tmp_
     written = json.loads((tmp_path / f"results-{SCALE}.json").read_text())
     assert written["scale"] == SCALE
     assert "| page | median ms |" in bench.format_table(written)
+    if connection.vendor == "postgresql":
+        # The three compliance pages also have a floor on the summary, equal to the other.
+        for name in ("national_dashboard", "province_dashboard", "compliance_csv"):
+            assert pages[name]["checks"]["summary_floor_equals_floor"] is True
+            assert pages[name]["summary_floor_median_ms"] > 0
+        explain = written["national_main_query"]
+        assert "localities_inspected_years" in explain["sql"]
+        assert "Execution Time" in explain["plan"]
+        assert "EXPLAIN (ANALYZE, BUFFERS)" in bench.format_table(written)
+    else:
+        assert written["national_main_query"] is None
 
 
 @on_postgres
