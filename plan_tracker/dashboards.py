@@ -15,7 +15,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django_tables2 import RequestConfig
 
 from localities.models import Locality, ReportStatus
 from localities.querysets import scope_of
@@ -166,45 +165,81 @@ def locality_in_scope(user, pk) -> Locality:
 # Links from a row
 
 
+def _list_wanted(level: str) -> list[tuple[str, str, str]]:
+    """(url name, filter parameter, label) of the record lists a locality of `level` leads to
+    (the filter's value is the locality's pk)."""
+    if level == "province":
+        return [
+            ("establishment_list", "province", _("Establishments")),
+            ("report_list", "province", _("Reports")),
+        ]
+    return [
+        ("establishment_list", "commune", _("Establishments")),
+        ("inspection_list", "commune", _("Inspections")),
+        ("report_list", "locality", _("Reports")),
+        ("case_list", "locality", _("Cases")),
+    ]
+
+
 def list_links(place: Locality, sel: Selection) -> list[tuple[str, str]]:
     """(url, label) of the records lists (helper A's) filtered to `place`."""
-    if place.level == "province":
-        wanted = [
-            ("establishment_list", {"province": place.pk}, _("Establishments")),
-            ("report_list", {"province": place.pk}, _("Reports")),
-        ]
-    else:
-        wanted = [
-            ("establishment_list", {"commune": place.pk}, _("Establishments")),
-            ("inspection_list", {"commune": place.pk}, _("Inspections")),
-            ("report_list", {"locality": place.pk}, _("Reports")),
-            ("case_list", {"locality": place.pk}, _("Cases")),
-        ]
     links = []
-    for name, params, label in wanted:
-        url = record_link(name, **params)
+    for name, key, label in _list_wanted(place.level):
+        url = record_link(name, **{key: place.pk})
         if url:
             links.append((url, label))
     return links
 
 
-def row_links(place: Locality, sel: Selection) -> list[tuple[str, str]]:
-    links = [(sel.url("work_lists", place.pk), _("Work lists"))]
-    if place.level == "commune":
-        links += list_links(place, sel)
-    return links
+# A pk no locality has, to reverse a URL once and put each row's pk in its place.
+_PK_MARK = 987654321
+
+
+def _pk_url(name: str, query: str):
+    """pk -> reverse(name, args=[pk]) + query, reversing only once."""
+    url = reverse(name, args=[_PK_MARK])
+    head, mark, tail = url.partition(str(_PK_MARK))
+    if not mark or str(_PK_MARK) in tail:
+        return lambda pk: reverse(name, args=[pk]) + query
+    return lambda pk: f"{head}{pk}{tail}{query}"
+
+
+class RowLinks:
+    """Where each row of a table leads: its name to the province's table or the commune's work
+    lists (url_for), its "Next steps" to the work lists and, for a commune, its record lists
+    (links_for, the same URLs as list_links) — each URL reversed and each label translated once
+    for the whole table instead of five times a row."""
+
+    def __init__(self, sel: Selection):
+        query = f"?{urlencode(sel.explicit)}" if sel.explicit else ""
+        self.work_lists = _pk_url("work_lists", query)
+        self.dashboard = _pk_url("dashboard_locality", query)
+        self.work_label = _("Work lists")
+        # A commune's record lists: ("/establishments/?commune=", label), as list_links.
+        self.commune_lists = []
+        for name, key, label in _list_wanted("commune"):
+            base = record_link(name)
+            if base:
+                self.commune_lists.append((f"{base}?{key}=", label))
+
+    def url_for(self, place: Locality) -> str:
+        if place.level == "province":
+            return self.dashboard(place.pk)
+        return self.work_lists(place.pk)
+
+    def links_for(self, place: Locality) -> list[tuple[str, str]]:
+        links = [(self.work_lists(place.pk), self.work_label)]
+        if place.level == "commune":
+            links += [(f"{prefix}{place.pk}", label) for prefix, label in self.commune_lists]
+        return links
 
 
 def build_table(request, figures, sel):
-    def url_for(place):
-        if place.level == "province":
-            return sel.url("dashboard_locality", place.pk)
-        return sel.url("work_lists", place.pk)
-
-    records = records_for(figures, url_for, lambda place: row_links(place, sel))
-    table = ComplianceTable(figures, records, order_by=request.GET.get("sort") or None)
-    RequestConfig(request, paginate=False).configure(table)
-    return table
+    links = RowLinks(sel)
+    records = records_for(figures, links.url_for, links.links_for)
+    return ComplianceTable(
+        figures, records, order_by=request.GET.get("sort") or None, query=request.GET
+    )
 
 
 def crumbs(user, sel: Selection, place: Locality | None, current: str | None = None):

@@ -1,23 +1,34 @@
-"""The compliance table on a page (django-tables2): one row per locality, one column per
-target with its figure, a progress bar against the threshold and a status badge; the total
-(nation or province) in the footer. Sortable by name, establishments and each target's figure.
+"""The compliance table on a page: one row per locality, one column per target with its figure,
+a progress bar against the threshold and a status badge; the total (nation or province) in the
+footer. Sortable by name, establishments and each target's figure, n/a always last.
+
+Built for a province of ~170 communes (~1,200 cells) as much as for the nation's 34 provinces:
+what is the same on every row — each target's goal and markers, the badges, the translated
+words, the number format — is worked out once per table, and each row becomes one HTML string
+here, its text escaped as it goes in. The template (plan_tracker/_compliance_table.html) only
+loops over the rows: no bound column, per-cell template or format_html per cell.
 """
 
+import html
 import unicodedata
+from urllib.parse import urlencode
 
-import django_tables2 as tables
 from django.urls import NoReverseMatch, reverse
-from django.utils.formats import number_format
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import mark_safe
+from django.utils import numberformat
+from django.utils.formats import get_format
+from django.utils.functional import cached_property
+from django.utils.safestring import SafeString
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django_tables2.data import TableListData
-from django_tables2.utils import OrderBy
 
 from plan_tracker import metrics
 from plan_tracker.models import Metric
 from plan_tracker.status import Status, status_info
+
+
+def esc(value) -> str:
+    """What django.utils.html.escape gives, without its lazy-string wrapper (hot path)."""
+    return html.escape(str(value), quote=True)
 
 
 def sort_text(text: str) -> str:
@@ -36,28 +47,45 @@ def record_link(name: str, **params) -> str | None:
     return f"{url}?{query}" if query else url
 
 
+class Numbers:
+    """Django's number_format(value, 1) with the active language's separators looked up once
+    (number_format looks them up on every call)."""
+
+    def __init__(self):
+        lang = get_language()
+        self.decimal_sep = get_format("DECIMAL_SEPARATOR", lang, use_l10n=True)
+        self.grouping = get_format("NUMBER_GROUPING", lang, use_l10n=True)
+        self.thousand_sep = get_format("THOUSAND_SEPARATOR", lang, use_l10n=True)
+
+    def one(self, value) -> str:
+        return numberformat.format(
+            value, self.decimal_sep, 1, self.grouping, self.thousand_sep, use_l10n=True
+        )
+
+    def pct(self, value) -> str:
+        if value is None:
+            return _("n/a")
+        return self.one(value) + "%"
+
+    def signed_pct(self, value) -> str:
+        if value is None:
+            return _("n/a")
+        return ("+" if value > 0 else "") + self.one(value) + "%"
+
+
 def pct_text(value) -> str:
-    if value is None:
-        return _("n/a")
-    return number_format(value, 1) + "%"
+    return Numbers().pct(value)
 
 
 def signed_pct_text(value) -> str:
-    if value is None:
-        return _("n/a")
-    sign = "+" if value > 0 else ""
-    return sign + number_format(value, 1) + "%"
+    return Numbers().signed_pct(value)
 
 
 def badge(status: str) -> str:
     info = status_info(status)
-    return format_html(
-        '<span class="badge badge-status text-bg-{} status-{}">'
-        '<span aria-hidden="true">{}</span> {}</span>',
-        info["colour"],
-        info["id"],
-        info["symbol"],
-        info["label"],
+    return SafeString(
+        f'<span class="badge badge-status text-bg-{info["colour"]} status-{info["id"]}">'
+        f'<span aria-hidden="true">{info["symbol"]}</span> {esc(info["label"])}</span>'
     )
 
 
@@ -65,169 +93,108 @@ def clamp(value: float) -> float:
     return max(0.0, min(100.0, value))
 
 
-def progress(metric: str, row: metrics.Row, target, table: metrics.Table) -> dict:
-    """Where the bar is filled to, where its goal marker and its final threshold stand (0–100),
-    and what the bar says in words (for screen readers and the title)."""
-    values = row.values
-    goal = metrics.goal_now(
-        metric, target.threshold, year=table.year, as_of=table.as_of, plan=table.plan
-    )
-    threshold = float(target.threshold)
-    if metric == Metric.CASES_GROWTH:
+def markers_html(marker: float | None, final: float | None) -> str:
+    """The bar's goal marks: a solid line for what is expected by now, a dashed one for the
+    target when it differs (both explained once in the legend above the table)."""
+    parts = []
+    if marker is not None:
+        parts.append(f'<span class="marker" style="left:{marker:.1f}%"></span>')
+    if final is not None:
+        parts.append(f'<span class="marker marker-final" style="left:{final:.1f}%"></span>')
+    return "".join(parts)
+
+
+_STRIPED = {Status.BEHIND.value, Status.NOT_MET.value}
+
+
+class TargetCells:
+    """One target's cells in one table: the goal, markers, badges and words worked out once,
+    then `cell(row)` for each row and the total."""
+
+    def __init__(self, target, table: metrics.Table, numbers: Numbers | None = None):
+        self.metric = metric = target.metric
+        self.pct_name, self.num_name = metrics.TARGET_FIGURES[metric][:2]
+        self.numbers = numbers = numbers or Numbers()
+        self.growth = metric == Metric.CASES_GROWTH
+        goal = float(
+            metrics.goal_now(
+                metric, target.threshold, year=table.year, as_of=table.as_of, plan=table.plan
+            )
+        )
+        threshold = float(target.threshold)
+        self.badges = {s.value: badge(s) for s in Status}
+        self.colours = {s.value: Status.colour(s) for s in Status}
+        if self.growth:
+            # The bar's scale depends on each row's cases: see bar().
+            self.goal_factor = 1 + goal / 100
+            self.final_factor = 1 + threshold / 100
+            self.final_differs = self.goal_factor != self.final_factor
+            self.words = _("%(current)s cases handled; %(needed)s keep pace with the target")
+            self.counts_words = _("%(current)s vs %(previous)s last year")
+            self.not_applicable = _("not applicable")
+        else:
+            # The same marks on every row.
+            final = clamp(threshold) if abs(goal - threshold) > 1e-9 else None
+            self.markers = markers_html(clamp(goal), final)
+            self.goal_text = numbers.one(goal) + "%"
+            self.words = _("%(value)s against %(goal)s expected")
+
+    def bar(self, values, value) -> tuple[float, str, str]:
+        """(fill 0–100, markers, what the bar says in words)."""
+        if not self.growth:
+            fill = clamp(float(value)) if value is not None else 0.0
+            text = self.words % {"value": self.numbers.pct(value), "goal": self.goal_text}
+            return fill, self.markers, text
         current, previous = values["cases_handled"], values["cases_handled_prev_year"]
         if not previous:
-            return {"fill": 0.0, "marker": None, "final": None, "text": _("not applicable")}
-        needed_final = previous * (1 + threshold / 100)
-        needed_now = previous * (1 + float(goal) / 100)
+            return 0.0, "", self.not_applicable
+        needed_final = previous * self.final_factor
+        needed_now = previous * self.goal_factor
         scale = max(needed_final, current) or 1
-        return {
-            "fill": clamp(current / scale * 100),
-            "marker": clamp(needed_now / scale * 100),
-            "final": clamp(needed_final / scale * 100) if needed_now != needed_final else None,
-            "text": _("%(current)s cases handled; %(needed)s keep pace with the target")
-            % {"current": current, "needed": number_format(needed_now, 1)},
-        }
-    pct_name = metrics.TARGET_FIGURES[metric][0]
-    value = values[pct_name]
-    goal_value = float(goal)
-    return {
-        "fill": clamp(float(value)) if value is not None else 0.0,
-        "marker": clamp(goal_value),
-        "final": clamp(threshold) if abs(goal_value - threshold) > 1e-9 else None,
-        "text": _("%(value)s against %(goal)s expected")
-        % {"value": pct_text(value), "goal": number_format(goal_value, 1) + "%"},
-    }
+        marks = markers_html(
+            clamp(needed_now / scale * 100),
+            clamp(needed_final / scale * 100) if self.final_differs else None,
+        )
+        text = self.words % {"current": current, "needed": self.numbers.one(needed_now)}
+        return clamp(current / scale * 100), marks, text
 
+    def counts(self, values) -> str:
+        numerator = values[self.num_name]
+        denominator = metrics.denominator(self.metric, values)
+        if self.growth:
+            return esc(self.counts_words % {"current": numerator, "previous": denominator})
+        return f"{numerator} / {denominator}"
 
-def counts_text(metric: str, values: dict) -> str:
-    numerator = values[metrics.TARGET_FIGURES[metric][1]]
-    den = metrics.denominator(metric, values)
-    if metric == Metric.CASES_GROWTH:
-        return _("%(current)s vs %(previous)s last year") % {
-            "current": numerator,
-            "previous": den,
-        }
-    return f"{numerator} / {den}"
+    def cell(self, row: metrics.Row) -> str:
+        values = row.values
+        status = str(row.status(self.metric))
+        value = values[self.pct_name]
+        badge_html = self.badges.get(status) or badge(status)
+        counts = self.counts(values)
+        if value is None:
+            # Nothing to measure: no bar, so the figures that exist stand out; the badge says n/a.
+            return (
+                f'<div class="target-cell" data-status="{status}"><div class="tc-head">'
+                f'<span class="figure-num text-body-secondary">–</span>{badge_html}</div>'
+                f'<div class="tc-counts figure-num">{counts}</div></div>'
+            )
+        figure = self.numbers.signed_pct(value) if self.growth else self.numbers.pct(value)
+        fill, marks, text = self.bar(values, value)
+        text = esc(text)
+        striped = " progress-bar-striped" if status in _STRIPED else ""
+        return (
+            f'<div class="target-cell" data-status="{status}"><div class="tc-head">'
+            f'<span class="figure-num fw-semibold">{figure}</span>{badge_html}</div>'
+            f'<div class="progress target" role="img" aria-label="{text}" title="{text}">'
+            f'<div class="progress-bar bg-{self.colours.get(status, "secondary")}{striped}"'
+            f' style="width:{fill:.1f}%"></div>{marks}</div>'
+            f'<div class="tc-counts figure-num">{counts}</div></div>'
+        )
 
 
 def target_cell(metric: str, row: metrics.Row, target, table: metrics.Table) -> str:
-    values = row.values
-    status = row.status(metric)
-    pct_name = metrics.TARGET_FIGURES[metric][0]
-    value = values[pct_name]
-    figure = signed_pct_text(value) if metric == Metric.CASES_GROWTH else pct_text(value)
-    bar = progress(metric, row, target, table)
-    striped = status in (Status.BEHIND, Status.NOT_MET)
-    markers = []
-    if bar["marker"] is not None:
-        markers.append(
-            format_html(
-                '<span class="marker" style="left:{}%" title="{}"></span>',
-                f"{bar['marker']:.1f}",
-                _("expected by now"),
-            )
-        )
-    if bar["final"] is not None:
-        markers.append(
-            format_html(
-                '<span class="marker marker-final" style="left:{}%" title="{}"></span>',
-                f"{bar['final']:.1f}",
-                _("target"),
-            )
-        )
-    if value is None:
-        # Nothing to measure: no bar, so the figures that exist stand out; the badge says n/a.
-        figure = "–"
-        return format_html(
-            '<div class="target-cell" data-status="{status}">'
-            '<div class="d-flex justify-content-between align-items-baseline gap-2">'
-            '<span class="figure-num text-body-secondary">{figure}</span>{badge}</div>'
-            '<div class="small text-body-secondary figure-num">{counts}</div></div>',
-            status=status,
-            figure=figure,
-            badge=badge(status),
-            counts=counts_text(metric, values),
-        )
-    return format_html(
-        '<div class="target-cell" data-status="{status}">'
-        '<div class="d-flex justify-content-between align-items-baseline gap-2">'
-        '<span class="figure-num fw-semibold">{figure}</span>{badge}</div>'
-        '<div class="progress target mt-1" role="img" aria-label="{text}" title="{text}">'
-        '<div class="progress-bar bg-{colour}{striped}" style="width:{fill}%"></div>{markers}'
-        "</div>"
-        '<div class="small text-body-secondary figure-num">{counts}</div></div>',
-        status=status,
-        figure=figure,
-        badge=badge(status),
-        text=bar["text"],
-        colour=Status.colour(status),
-        striped=" progress-bar-striped" if striped else "",
-        fill=f"{bar['fill']:.1f}",
-        markers=mark_safe("".join(markers)),  # noqa: S308 - each marker is format_html'd
-        counts=counts_text(metric, values),
-    )
-
-
-class LocalityColumn(tables.Column):
-    def render(self, record):
-        url = record.get("url")
-        code = record["code"]
-        name = record["name"]
-        if url:
-            link = format_html('<a href="{}" class="fw-semibold">{}</a>', url, name)
-        else:
-            link = format_html('<span class="fw-semibold">{}</span>', name)
-        return format_html('{} <span class="text-body-secondary small">{}</span>', link, code)
-
-    def render_footer(self, table):
-        total = table.figures.total
-        return format_html('<span class="fw-bold">{}</span>', total_label(total))
-
-
-class CountColumn(tables.Column):
-    def render(self, value):
-        return format_html('<span class="figure-num">{}</span>', value)
-
-    def render_footer(self, table):
-        return format_html(
-            '<span class="figure-num fw-bold">{}</span>',
-            table.figures.total.values["establishments_operating"],
-        )
-
-
-class TargetColumn(tables.Column):
-    def __init__(self, target, **kwargs):
-        self.target = target
-        # Render n/a (None) too: its cell says "n/a" with its badge, never a bare dash.
-        kwargs.setdefault("empty_values", ())
-        super().__init__(**kwargs)
-
-    def render(self, record, table):
-        return target_cell(self.target.metric, record["row"], self.target, table.figures)
-
-    def render_footer(self, table):
-        return target_cell(self.target.metric, table.figures.total, self.target, table.figures)
-
-
-class LinksColumn(tables.Column):
-    empty_values = ()
-
-    def render(self, record):
-        links = record.get("links") or []
-        if not links:
-            return ""
-        (first_url, first_label), rest = links[0], links[1:]
-        more = format_html_join(" · ", '<a class="text-nowrap" href="{}">{}</a>', rest)
-        return format_html(
-            '<a class="btn btn-sm btn-outline-primary text-nowrap" href="{}">{}</a>'
-            '<div class="small mt-1 row-links">{}</div>',
-            first_url,
-            first_label,
-            more,
-        )
-
-    def render_footer(self, table):
-        return ""
+    """One target's cell on its own (the work lists' summary)."""
+    return SafeString(TargetCells(target, table).cell(row))
 
 
 def total_label(total: metrics.Row) -> str:
@@ -236,80 +203,173 @@ def total_label(total: metrics.Row) -> str:
     return _("Total: %(name)s") % {"name": total.locality.name}
 
 
-class FigureData(TableListData):
-    """List data sorted on one column, a not-applicable figure (None) last in both directions
-    (django-tables2 alone would put it first when ascending)."""
-
-    def order_by(self, aliases):
-        for alias in reversed(list(aliases)):
-            descending = str(alias).startswith("-")
-            bound_column = self.table.columns[OrderBy(alias).bare]
-            for accessor in reversed(list(bound_column.order_by)):
-                key = str(accessor).lstrip("-")
-                present = [r for r in self.data if r.get(key) is not None]
-                missing = [r for r in self.data if r.get(key) is None]
-                present.sort(key=lambda r, key=key: r[key], reverse=descending)
-                self.data = present + missing
+def bare(alias: str) -> str:
+    """A sort alias without its direction ("-locality" -> "locality")."""
+    return alias[1:] if alias.startswith("-") else alias
 
 
-class ComplianceTable(tables.Table):
-    locality = LocalityColumn(
-        verbose_name=gettext_lazy("Locality"), accessor="name", order_by=("sort_name",)
-    )
-    establishments = CountColumn(
-        verbose_name=gettext_lazy("Establishments"),
-        accessor="establishments",
-        attrs={"td": {"class": "text-end"}, "th": {"class": "text-end"}},
-    )
+class Column:
+    """A column's header: `name` is its sort alias (?sort=name or -name), `keys` the record
+    keys it sorts on (None: not sortable)."""
 
-    class Meta:
-        orderable = True
-        attrs = {
-            "class": "table table-sm align-middle compliance-table",
-            "thead": {"class": "table-light"},
-            "tfoot": {"class": "table-group-divider fw-semibold"},
-        }
-        row_attrs = {"data-code": lambda record: record["code"]}
+    def __init__(self, name, label, keys=None, th_class="", title=""):
+        self.name, self.label, self.keys = name, label, keys
+        self.th_class, self.title = th_class, title
 
-    def __init__(self, figures: metrics.Table, records: list[dict], **kwargs):
+
+class ComplianceTable:
+    """The rows of a compliance table (records_for), sorted as asked, rendered once each."""
+
+    def __init__(self, figures: metrics.Table, records: list[dict], *, order_by=None, query=None):
         self.figures = figures
-        extra = []
-        for target in figures.targets:
-            if target.metric not in metrics.TARGET_FIGURES:
-                continue
-            extra.append(
-                (
-                    f"target_{target.metric}",
-                    TargetColumn(
-                        target,
-                        verbose_name=target.get_metric_display(),
-                        accessor=f"sort_{target.metric}",
-                        attrs={"th": {"class": "target-col", "title": str(target)}},
-                    ),
+        self.query = query if query is not None else {}
+        self.numbers = Numbers()
+        self.targets = [t for t in figures.targets if t.metric in metrics.TARGET_FIGURES]
+        self.cells = [TargetCells(t, figures, self.numbers) for t in self.targets]
+        self.columns = [
+            Column("locality", _("Locality"), ("sort_name",)),
+            Column("establishments", _("Establishments"), ("establishments",), "text-end"),
+            *(
+                Column(
+                    f"target_{t.metric}",
+                    t.get_metric_display(),
+                    (f"sort_{t.metric}",),
+                    "target-col",
+                    str(t),
                 )
+                for t in self.targets
+            ),
+            Column("links", _("Next steps")),
+        ]
+        self.order_by = self._valid_order(order_by)
+        self.data = self._sorted(records)
+
+    # --- sorting (as django-tables2 did: ?sort=a or -a, several comma-separated; unknown
+    # names ignored), a figure that does not apply (None) last in both directions.
+
+    def _valid_order(self, order_by) -> list[str]:
+        if not order_by:
+            return []
+        aliases = order_by.split(",") if isinstance(order_by, str) else list(order_by)
+        sortable = {c.name for c in self.columns if c.keys}
+        return [alias for alias in aliases if bare(alias) in sortable]
+
+    def _sorted(self, records: list[dict]) -> list[dict]:
+        by_name = {c.name: c for c in self.columns}
+        data = list(records)
+        for alias in reversed(self.order_by):
+            descending = alias.startswith("-")
+            for key in reversed(by_name[bare(alias)].keys):
+                present = [r for r in data if r.get(key) is not None]
+                missing = [r for r in data if r.get(key) is None]
+                present.sort(key=lambda r, key=key: r[key], reverse=descending)
+                data = present + missing
+        return data
+
+    # --- what the template draws
+
+    @cached_property
+    def header(self) -> list[dict]:
+        """Each column's <th>: its classes, title, sort link and aria-sort."""
+        current = {
+            bare(alias): ("desc" if alias.startswith("-") else "asc") for alias in self.order_by
+        }
+        # The page's query string kept (every value of a repeated key), its sort replaced.
+        query = self.query
+        params = dict(query.lists()) if hasattr(query, "lists") else dict(query)
+        cells = []
+        for column in self.columns:
+            classes = set(column.th_class.split())
+            href = aria_sort = None
+            if column.keys:
+                classes.add("orderable")
+                direction = current.get(column.name)
+                if direction:
+                    classes.add(direction)
+                    aria_sort = "ascending" if direction == "asc" else "descending"
+                # Sorted ascending: the link sorts descending; otherwise ascending.
+                next_alias = f"-{column.name}" if direction == "asc" else column.name
+                href = "?" + urlencode({**params, "sort": next_alias}, doseq=True)
+            cells.append(
+                {
+                    "label": column.label,
+                    "class": " ".join(sorted(classes)),
+                    "title": column.title,
+                    "href": href,
+                    "aria_sort": aria_sort,
+                }
             )
-        extra.append(
-            ("links", LinksColumn(verbose_name=gettext_lazy("Next steps"), orderable=False))
+        return cells
+
+    @cached_property
+    def rows(self) -> list[tuple[str, str]]:
+        """(code, the row's cells as HTML) for each row, in order."""
+        return [(record["code"], SafeString(self._row(record))) for record in self.data]
+
+    def _row(self, record: dict) -> str:
+        row = record["row"]
+        url = record.get("url")
+        name = esc(record["name"])
+        if url:
+            link = f'<a href="{esc(url)}" class="fw-semibold">{name}</a>'
+        else:
+            link = f'<span class="fw-semibold">{name}</span>'
+        parts = [
+            f'<td>{link} <span class="text-body-secondary small">{esc(record["code"])}</span></td>'
+            f'<td class="text-end"><span class="figure-num">{record["establishments"]}</span></td>'
+        ]
+        for cells in self.cells:
+            parts.append(f"<td>{cells.cell(row)}</td>")
+        parts.append(f"<td>{self._links(record.get('links'))}</td>")
+        return "".join(parts)
+
+    @staticmethod
+    def _links(links) -> str:
+        if not links:
+            return ""
+        (first_url, first_label), rest = links[0], links[1:]
+        first = (
+            f'<a class="btn btn-sm btn-outline-primary text-nowrap" href="{esc(first_url)}">'
+            f"{esc(first_label)}</a>"
         )
-        super().__init__(FigureData(records), extra_columns=extra, **kwargs)
+        if not rest:
+            return first
+        more = " · ".join(
+            f'<a class="text-nowrap" href="{esc(url)}">{esc(label)}</a>' for url, label in rest
+        )
+        return f'{first}<div class="small mt-1 row-links">{more}</div>'
+
+    @cached_property
+    def footer(self) -> str:
+        total = self.figures.total
+        parts = [
+            f'<td><span class="fw-bold">{esc(total_label(total))}</span></td>'
+            f'<td class="text-end"><span class="figure-num fw-bold">'
+            f"{total.values['establishments_operating']}</span></td>"
+        ]
+        for cells in self.cells:
+            parts.append(f"<td>{cells.cell(total)}</td>")
+        parts.append("<td></td>")
+        return SafeString("".join(parts))
 
 
 def records_for(figures: metrics.Table, url_for, links_for) -> list[dict]:
     """The rows of a metrics.Table as dicts for ComplianceTable (with sort keys)."""
     records = []
+    sort_keys = [(f"sort_{metric}", names[0]) for metric, names in metrics.TARGET_FIGURES.items()]
     for row in figures.rows:
         place = row.locality
+        values = row.values
         record = {
             "row": row,
             "name": place.name,
             "code": place.code,
             "sort_name": sort_text(place.short_name or place.name),
-            "establishments": row.values["establishments_operating"],
+            "establishments": values["establishments_operating"],
             "url": url_for(place),
             "links": links_for(place),
         }
-        for metric, names in metrics.TARGET_FIGURES.items():
-            value = row.values[names[0]]
-            record[f"sort_{metric}"] = value  # None (n/a) sorts last: see FigureData
+        for key, name in sort_keys:
+            record[key] = values[name]  # None (n/a) sorts last: see ComplianceTable._sorted
         records.append(record)
     return records
