@@ -583,3 +583,80 @@ def test_the_imports_temporary_table_goes_away_whatever_the_end(
     assert Inspection.objects.count() == 0
     result = run(tmp_path, "inspections", rows[:1], personas.hn_officer)
     assert result.ok and result.new == 1 and temporary_tables() == before
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_the_fields_full_clean_skips_are_ones_the_importer_validates_exactly(kind):
+    """validated_here skips a field's own checks in full_clean: only for a date, a bool, or a
+    choice (parse_choice takes exactly the field's choices) with no validator beyond the length
+    every choice fits in. A validator added to such a field later fails here."""
+    from django.core.validators import MaxLengthValidator
+    from django.db import models
+
+    from exchange.imports import IMPORTERS
+
+    importer = IMPORTERS[kind]
+    assert importer.validated_here
+    for name in importer.validated_here:
+        field = importer.model._meta.get_field(name)
+        if isinstance(field, models.DateField | models.BooleanField):
+            assert not field.validators and not field.choices, name
+            assert not isinstance(field, models.DateTimeField), name
+        else:
+            assert isinstance(field, models.CharField) and field.choices, name
+            longest = max(len(str(value)) for value, _label in field.choices)
+            for validator in field.validators:
+                assert isinstance(validator, MaxLengthValidator), name
+                assert validator.limit_value >= longest, name
+
+
+def _history_rows(model):
+    """The history rows in order, without their own number and date, the record's id replaced
+    by its rank (ids differ from one run to the next)."""
+    rows = list(model.history.order_by("history_id").values())
+    ranks = {pk: rank for rank, pk in enumerate(sorted({row["id"] for row in rows}))}
+    return [
+        {**row, "id": ranks[row["id"]]}
+        for row in (
+            {k: v for k, v in r.items() if k not in ("history_id", "history_date")} for r in rows
+        )
+    ]
+
+
+@pytest.mark.parametrize("spec", KINDS, indirect=True)
+@pytest.mark.parametrize("who", ["hn_officer", None])
+def test_history_rows_are_those_simple_historys_bulk_helpers_write(
+    spec, who, personas, tmp_path, monkeypatch
+):
+    from django.db import transaction
+    from django.utils import timezone
+
+    from exchange import imports
+
+    kind, data = spec
+    model = data["model"]
+    user = getattr(personas, who) if who else None
+    changed = [list(r) for r in data["rows"]]
+    index, column, value = data["update"]
+    changed[index][column] = value
+
+    def both_imports():
+        started = timezone.now()
+        assert run(tmp_path, kind, data["rows"], user).new == 2
+        assert run(tmp_path, kind, changed, user).changed == 1
+        dates = list(model.history.values_list("history_date", flat=True))
+        assert all(started <= d <= timezone.now() for d in dates)
+        return _history_rows(model)
+
+    assert imports._history_by_copy(model)
+    with transaction.atomic():
+        copied = both_imports()
+        transaction.set_rollback(True)
+    monkeypatch.setattr(imports, "_history_by_copy", lambda model: False)
+    with transaction.atomic():
+        helpers = both_imports()
+        transaction.set_rollback(True)
+    assert [row["history_type"] for row in copied] == ["+", "+", "~"]
+    assert {row["history_change_reason"] for row in copied} == {"import"}
+    assert {row["history_user_id"] for row in copied} == {user.pk if user else None}
+    assert copied == helpers
