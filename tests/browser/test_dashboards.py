@@ -70,6 +70,13 @@ def test_ministry_staff_drill_down_from_the_nation_to_a_communes_work_lists(page
         "rows => rows.map(r => r.dataset.code)"
     )
     assert codes == ["01", "79"]
+    assert page.locator("th.target-col").nth(1).get_attribute("aria-sort") == "descending"
+    # A figure and its badge share a line (the cell's own CSS); TP Hồ Chí Minh has nothing to
+    # measure: n/a badges, no bars.
+    head = table.locator("tr[data-code='01'] .target-cell > div").first
+    assert head.evaluate("e => getComputedStyle(e).display") == "flex"
+    assert table.locator("tr[data-code='79'] .progress").count() == 0
+    assert table.locator("tr[data-code='79'] [data-status='not_applicable']").count() == 4
 
     # Drill down: Hà Nội's communes (Ba Đình 3/6 = 50,0%, Hoàn Kiếm 1/4 = 25,0%).
     hn_row = page.locator("table.compliance-table tr[data-code='01']")

@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+import re
 from decimal import Decimal
 
 import pytest
@@ -200,6 +201,137 @@ def test_the_table_sorts_by_a_target_with_not_applicable_last(client, world, per
     assert order("locality") == ["01", "79", "02"]
     assert order("-locality") == ["02", "79", "01"]
     assert set(order("-target_annual_inspection")[1:]) == {"01", "02"}
+
+
+def row_cells(body: str, code: str) -> list[str]:
+    """What each <td> of the table's row for `code` holds, in column order."""
+    row = re.search(rf'<tr data-code="{code}">(.*?)</tr>', body, re.S)
+    assert row, code
+    return re.findall(r"<td[^>]*>(.*?)</td>", row.group(1), re.S)
+
+
+def header_cells(body: str) -> dict[str, tuple[str, str]]:
+    """Each header's text -> (its <th> attributes, what it holds)."""
+    found = re.findall(r"<th\b([^>]*)>(.*?)</th>", body, re.S)
+    return {re.sub(r"<[^>]+>", "", inner).strip(): (attrs, inner) for attrs, inner in found}
+
+
+def test_a_row_draws_each_target_with_its_figure_badge_bar_and_counts(client, built, personas):
+    response = login(client, personas.hn_officer).get(
+        reverse("dashboard_locality", args=[built.hn.pk]), Q2024
+    )
+    body = response.content.decode()
+    name, count, reports, annual, coverage, growth, links = row_cells(body, "00004")
+    work = reverse("work_lists", args=[built.ba_dinh.pk]) + "?year=2024&amp;as_of=31%2F03%2F2025"
+    assert f'<a href="{work}" class="fw-semibold">Phường Ba Đình</a>' in name
+    assert "00004" in name
+    assert '<span class="figure-num">6</span>' == count  # E1..E6 operated in 2024
+    # Reports on time, 2024 is over: 3 on time of 6 received − 1 pending = 60,0% < 100%: not met,
+    # a striped red bar filled to 60%, the goal mark at 100%.
+    assert 'data-status="not_met"' in reports
+    assert "60,0%" in reports and "✘" in reports and "Không đạt" in reports
+    assert "bg-danger progress-bar-striped" in reports and "width:60.0%" in reports
+    assert 'aria-label="Đạt 60,0% so với mức cần đạt 100,0%"' in reports
+    assert "3 / 5" in reports
+    # Annual inspection: 3 / 6 = 50,0% >= 20%: met, plain green bar, goal mark at 20%, and no
+    # dashed mark (the goal is the target itself in a finished year).
+    assert 'data-status="met"' in annual and "✔ Đạt" in re.sub("<[^>]+>", "", annual)
+    assert 'bg-success"' in annual and "width:50.0%" in annual and "left:20.0%" in annual
+    assert "marker-final" not in annual
+    assert 'title="Đạt 50,0% so với mức cần đạt 20,0%"' in annual
+    assert "3 / 6" in annual
+    # Full coverage, judged against the straight line: on 31/12/2024, 1,460 of the plan's 1,825
+    # days -> 80,0% expected; 3 of the 5 open then were inspected since 2021 (E2, E4, E6) =
+    # 60,0%: behind, a dashed mark at the target (100%).
+    assert 'data-status="behind"' in coverage and "bg-warning progress-bar-striped" in coverage
+    assert "60,0%" in coverage and "left:80.0%" in coverage
+    assert '<span class="marker marker-final" style="left:100.0%">' in coverage
+    assert "3 / 5" in coverage
+    # Cases: 3 handled in 2024 (C3, C4, C7) vs 2 in 2023 (C1, C2) = +50,0% >= 3%: met; the bar's
+    # scale is max(2 × 1.03, 3) = 3 cases, full, the goal mark at 2.06 / 3 = 68,7%.
+    assert 'data-status="met"' in growth and "+50,0%" in growth
+    assert "width:100.0%" in growth and "left:68.7%" in growth
+    assert "3 so với 2 năm trước" in growth
+    # Next steps: the work lists, then the commune's record lists.
+    pk = built.ba_dinh.pk
+    assert re.findall(r'href="([^"]+)">([^<]+)</a>', links) == [
+        (work, "Việc cần làm"),
+        (f"{reverse('establishment_list')}?commune={pk}", "Cơ sở kinh doanh"),
+        (f"{reverse('inspection_list')}?commune={pk}", "Kiểm tra"),
+        (f"{reverse('report_list')}?locality={pk}", "Tin báo, tố giác"),
+        (f"{reverse('case_list')}?locality={pk}", "Vụ án"),
+    ]
+    # Hoàn Kiếm has no report and no case: n/a cells with no bar, the counts still shown.
+    _name, _count, reports, annual, _coverage, growth, _links = row_cells(body, "00070")
+    for cell in (reports, growth):
+        assert 'data-status="not_applicable"' in cell and "progress" not in cell
+        assert "Không áp dụng" in cell
+    assert "0 / 0" in reports and "0 so với 0 năm trước" in growth
+    assert "25,0%" in annual and "1 / 4" in annual
+    # The footer: Hà Nội's total, its establishments under the column.
+    footer = re.search(r"<tfoot[^>]*>(.*?)</tfoot>", body, re.S).group(1)
+    assert "Tổng: Thành phố Hà Nội" in footer and '<td class="text-end">' in footer
+    assert "40,0%" in footer and "4 / 10" in footer
+
+
+def test_the_table_speaks_english_when_asked(client, built, personas):
+    client.cookies["django_language"] = "en"
+    response = login(client, personas.hn_officer).get(
+        reverse("dashboard_locality", args=[built.hn.pk]), Q2024
+    )
+    body = response.content.decode()
+    _name, _count, reports, annual, _coverage, growth, links = row_cells(body, "00004")
+    assert "Not met" in reports and "Met" in annual
+    assert 'aria-label="50,0% against 20,0% expected"' in annual  # dd/mm/yyyy, decimal comma
+    assert "3 vs 2 last year" in growth
+    assert ">Work lists</a>" in links and ">Establishments</a>" in links
+    assert "Total: Thành phố Hà Nội" in body
+    assert "Locality" in header_cells(body)
+
+
+def test_the_headers_sort_keep_the_query_and_say_which_way(client, built, personas):
+    login(client, personas.ministry)
+    response = client.get(
+        reverse("dashboard_national"), {**Q2024, "sort": "-target_annual_inspection"}
+    )
+    headers = header_cells(response.content.decode())
+    query = "?year=2024&amp;as_of=31%2F03%2F2025&amp;sort="
+    attrs, inner = headers["Cơ sở được kiểm tra trong năm"]
+    assert 'class="desc orderable target-col"' in attrs and 'aria-sort="descending"' in attrs
+    assert 'title="Cơ sở được kiểm tra trong năm ≥ 20.00%"' in attrs
+    assert f'href="{query}target_annual_inspection"' in inner  # next: ascending
+    attrs, inner = headers["Địa bàn"]
+    assert 'class="orderable"' in attrs and "aria-sort" not in attrs
+    assert f'href="{query}locality"' in inner
+    attrs, inner = headers["Cơ sở kinh doanh"]
+    assert 'class="orderable text-end"' in attrs and f'href="{query}establishments"' in inner
+    assert "href" not in headers["Việc tiếp theo"][1]  # not sortable
+    # Sorted by name ascending: the name's link sorts descending; an unknown column is ignored.
+    response = client.get(reverse("dashboard_national"), {**Q2024, "sort": "bogus,locality"})
+    attrs, inner = header_cells(response.content.decode())["Địa bàn"]
+    assert 'class="asc orderable"' in attrs and 'aria-sort="ascending"' in attrs
+    assert f'href="{query}-locality"' in inner
+    assert [r["code"] for r in response.context["table"].data] == ["01", "79"]
+
+
+def test_names_are_escaped_in_the_table(client, world, personas):
+    odd = make_locality("2025", "00099", 'Xã <b>"Thử" & Nghiệm</b>', "commune", world.hn)
+    establishment("X1", odd)
+    response = login(client, personas.hn_officer).get(
+        reverse("dashboard_locality", args=[world.hn.pk]), Q2024
+    )
+    body = response.content.decode()
+    assert "Xã &lt;b&gt;&quot;Thử&quot; &amp; Nghiệm&lt;/b&gt;" in body
+    assert "<b>" not in body
+
+
+def test_the_work_lists_summary_draws_the_same_cells(client, built, personas):
+    response = login(client, personas.commune_officer).get(
+        reverse("work_lists", args=[built.ba_dinh.pk]), Q2024
+    )
+    summary = re.search(r'id="summary"(.*?)<h2', response.content.decode(), re.S).group(1)
+    assert 'aria-label="Đạt 50,0% so với mức cần đạt 20,0%"' in summary
+    assert 'data-status="behind"' in summary and "left:80.0%" in summary
 
 
 def test_the_selectors_refuse_a_bad_or_future_date_and_clamp_the_year(client, built, personas):
