@@ -105,25 +105,29 @@ def column_label(column: str) -> str:
     return str(COLUMN_LABELS.get(column, column))
 
 
-def compliance_tables(*, user, year, as_of=None, plan=None, locality=None) -> dict:
+def compliance_tables(*, user, year, as_of=None, plan=None, locality=None, level=None) -> dict:
     """The tables an export holds, by level: the provinces (with the nation's or the scope's
-    total) and the communes. A commune officer gets only the commune level."""
+    total) and the communes. A commune officer gets only the commune level.
+
+    With `level` (a CSV holds one table), only that level's table is computed: "commune", or
+    else the provinces — the communes where there is no province level (a commune, a commune
+    officer)."""
+
+    def table(of):
+        return metrics.compliance_table(
+            user=user, year=year, as_of=as_of, plan=plan, level=of, locality=locality
+        )
+
+    if level == "commune" or (locality is not None and locality.level == "commune"):
+        return {"commune": table("commune")}
     tables = {}
-    if locality is not None and locality.level == "commune":
-        tables["commune"] = metrics.compliance_table(
-            user=user, year=year, as_of=as_of, plan=plan, level="commune", locality=locality
-        )
-        return tables
     try:
-        tables["province"] = metrics.compliance_table(
-            user=user, year=year, as_of=as_of, plan=plan, level="province", locality=locality
-        )
+        tables["province"] = table("province")
     except metrics.OutOfScope:
         if locality is not None:
             raise
-    tables["commune"] = metrics.compliance_table(
-        user=user, year=year, as_of=as_of, plan=plan, level="commune", locality=locality
-    )
+    if level is None or not tables:
+        tables["commune"] = table("commune")
     return tables
 
 

@@ -272,6 +272,8 @@ def export_compliance(request, fmt):
         as_of=params["as_of"],
         plan=params["plan"],
         locality=params["locality"],
+        # A CSV holds one level: only its table is computed.
+        level=(request.GET.get("level") or "province") if fmt == "csv" else None,
     )
     filters = {
         "year": params["year"],
@@ -280,8 +282,7 @@ def export_compliance(request, fmt):
     }
     stamp = f"{params['year']}-{params['as_of']:%Y%m%d}"
     if fmt == "csv":
-        level = request.GET.get("level") or ("province" if "province" in tables else "commune")
-        table = tables.get(level) or next(iter(tables.values()))
+        table = next(iter(tables.values()))
         body = exports.compliance_csv(table)
         rows = len(table.rows) + 1
         content_type = "text/csv; charset=utf-8"

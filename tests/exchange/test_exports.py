@@ -78,6 +78,40 @@ def test_the_compliance_csv_of_a_province_holds_its_communes(client, personas, r
     assert [r["locality_code"] for r in rows] == ["00004", "00070", "01"]
 
 
+@pytest.mark.parametrize(
+    ("user", "fmt", "extra", "computed", "first_codes"),
+    [
+        ("admin", "csv", {}, ["province"], ["01", "79"]),
+        ("admin", "csv", {"level": "province"}, ["province"], ["01", "79"]),
+        ("admin", "csv", {"level": "commune"}, ["commune"], ["00004", "00070", "26734", "26740"]),
+        ("admin", "csv", {"level": "commune", "locality": "01"}, ["commune"], ["00004", "00070"]),
+        ("admin", "xlsx", {}, ["province", "commune"], None),
+        # A commune officer has no province table: their commune's, computed once.
+        ("commune_officer", "csv", {}, ["province", "commune"], ["00004"]),
+        ("commune_officer", "csv", {"level": "commune"}, ["commune"], ["00004"]),
+    ],
+)
+def test_a_compliance_csv_computes_only_the_level_it_holds(
+    client, personas, records, monkeypatch, user, fmt, extra, computed, first_codes
+):
+    levels = []
+    compliance_table = metrics.compliance_table
+
+    def recorded(**kwargs):
+        levels.append(kwargs["level"])
+        return compliance_table(**kwargs)
+
+    monkeypatch.setattr(metrics, "compliance_table", recorded)
+    login(client, getattr(personas, user))
+    response = client.get(reverse("export_compliance", args=[fmt]), params(**extra))
+    assert response.status_code == 200
+    assert levels == computed
+    if first_codes is not None:
+        rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+        assert [r["locality_code"] for r in rows[:-1]] == first_codes
+        assert ExportLog.objects.get().filters["level"] == rows[0]["level"]
+
+
 def test_the_compliance_xlsx_has_a_sheet_per_level_and_one_about_it(client, personas, records):
     login(client, personas.admin)
     response = client.get(reverse("export_compliance", args=["xlsx"]), params())
