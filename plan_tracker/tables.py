@@ -11,7 +11,8 @@ loops over the rows: no bound column, per-cell template or format_html per cell.
 
 import html
 import unicodedata
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -61,7 +62,11 @@ class Numbers:
         self.grouped = settings.USE_THOUSAND_SEPARATOR and self.grouping != 0
 
     def one(self, value) -> str:
-        if type(value) is Decimal and not self.grouped:
+        """One decimal, rounded half up (numberformat alone would cut 163.77 to 163.7)."""
+        if type(value) is not Decimal:
+            value = _decimal(value)
+        value = value.quantize(ONE_DECIMAL, rounding=ROUND_HALF_UP)
+        if not self.grouped:
             # The figures' percentages come rounded to one decimal: "30.5" -> "30,5", what
             # numberformat gives (which also writes -0.0 as 0,0), ten times faster.
             text = f"{value:f}"
@@ -82,6 +87,15 @@ class Numbers:
         if value is None:
             return _("n/a")
         return ("+" if value > 0 else "") + self.one(value) + "%"
+
+
+ONE_DECIMAL = Decimal("0.1")
+
+
+def _decimal(value) -> Decimal:
+    if isinstance(value, Fraction):
+        return Decimal(value.numerator) / Decimal(value.denominator)
+    return Decimal(str(value))
 
 
 def pct_text(value) -> str:

@@ -646,3 +646,22 @@ def test_logging_in_lands_on_the_dashboards(client, built, personas):
         reverse("login"), {"username": "hn_officer", "password": PASSWORD}, follow=True
     )
     assert response.redirect_chain[-1][0] == reverse("dashboard_locality", args=[built.hn.pk])
+
+
+def test_one_decimal_figures_are_rounded_half_up_not_cut():
+    from fractions import Fraction
+
+    from django.utils import translation
+
+    from plan_tracker.tables import Numbers
+
+    with translation.override("vi"):
+        numbers = Numbers()
+        # 163.77 cases needed to keep pace: 163,8 (numberformat alone cut it to 163,7).
+        assert numbers.one(163.77) == "163,8"
+        assert numbers.one(Fraction(491, 3)) == "163,7"  # 163.666…
+        assert numbers.one(Decimal("30.5")) == "30,5"
+        assert numbers.one(Decimal("-0.04")) == "0,0"
+        assert numbers.one(2) == "2,0"
+    with translation.override("en"):
+        assert Numbers().one(0.25) == "0,3"  # the English pages keep the Vietnamese separators
