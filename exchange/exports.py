@@ -7,11 +7,17 @@ reporter's identity (ReporterIdentity) is never among the columns: it is another
 path below reaches it.
 """
 
+import codecs
 import csv
 import datetime
+import functools
 import io
+import itertools
+import tempfile
 from decimal import Decimal
 
+from django.db import connection, models
+from django.db.models.functions import NullIf
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -378,37 +384,189 @@ def used_filters(filterset, *, ignore=("format", "page", "sort", "limit", "offse
     return result
 
 
-def raw_rows(kind: str, queryset):
-    """Tuples in RAW_COLUMNS order, streamed in chunks (constant memory)."""
-    paths = [path for _column, path in RAW_COLUMNS[kind]]
-    return queryset.order_by(*RAW_ORDER[kind]).values_list(*paths).iterator(chunk_size=STREAM_CHUNK)
+class RawRows:
+    """The rows of a raw export: tuples in RAW_COLUMNS order when iterated, streamed in chunks
+    (constant memory); and the ordered queryset they come from, so that on PostgreSQL the
+    database itself can write the CSV (stream_csv)."""
+
+    def __init__(self, kind: str, queryset):
+        self.kind = kind
+        self.queryset = queryset.order_by(*RAW_ORDER[kind])
+
+    def __iter__(self):
+        paths = [path for _column, path in RAW_COLUMNS[self.kind]]
+        return self.queryset.values_list(*paths).iterator(chunk_size=STREAM_CHUNK)
 
 
-def _csv_cell(value):
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return value
+def raw_rows(kind: str, queryset) -> RawRows:
+    return RawRows(kind, queryset)
+
+
+def _column_field(model, path: str):
+    """The model field a values_list path ends on (a foreign key: the field it points to)."""
+    *relations, name = path.split("__")
+    for relation in relations:
+        model = model._meta.get_field(relation).related_model
+    field = model._meta.get_field(name)
+    return field.target_field if field.is_relation else field
+
+
+def _csv_bool(value):
+    return "" if value is None else ("true" if value else "false")
+
+
+def _csv_datetime(value):
+    return "" if value is None else value.isoformat()
+
+
+def _csv_converters(kind: str, model) -> list[tuple[int, object]]:
+    """(column index, function) for the columns csv.writer would not write as the export does:
+    booleans as true/false, date-times in ISO form (None is written empty, a date and a
+    number as str() writes them, which is already their export form)."""
+    converters = []
+    for index, (_column, path) in enumerate(RAW_COLUMNS[kind]):
+        field = _column_field(model, path)
+        if isinstance(field, models.BooleanField):
+            converters.append((index, _csv_bool))
+        elif isinstance(field, models.DateTimeField):
+            converters.append((index, _csv_datetime))
+    return converters
+
+
+def _csv_header(kind: str) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerow(
+        [column for column, _path in RAW_COLUMNS[kind]]
+    )
+    return "\ufeff" + buffer.getvalue()  # the BOM, so Excel reads UTF-8
+
+
+def _python_csv(rows, converters):
+    """(text block, rows in it) for blocks of STREAM_CHUNK rows, written by csv.writer."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    rows = iter(rows)
+    while chunk := list(itertools.islice(rows, STREAM_CHUNK)):
+        if converters:
+            chunk = [list(row) for row in chunk]
+            for row in chunk:
+                for index, convert in converters:
+                    row[index] = convert(row[index])
+        writer.writerows(chunk)
+        yield buffer.getvalue(), len(chunk)
+        buffer.seek(0)
+        buffer.truncate()
+
+
+# COPY writes a CSV cell as csv.writer does (quoted when it holds a comma, a quote or a line
+# break, quotes doubled, NULL empty) but for: an empty text (quoted by COPY: sent as NULL), a
+# boolean (t/f: sent as true/false), a date (in the session's DateStyle: sent as to_char's
+# YYYY-MM-DD), and a text with a carriage return but no line feed, which COPY quotes and
+# csv.writer does not (see _lone_carriage_return). Columns of any other type keep the export
+# in Python.
+#
+# No larger work_mem for the sort: EXPLAIN shows an external merge sort (72 MB on disk at
+# 600,000 rows), but with work_mem 64-256 MB PostgreSQL sorts in one process in memory instead
+# of three on disk, and the COPY takes 1.3-2.0 s instead of 1.2 s (scale 1.0 data set).
+COPY_BLOCK = 1 << 18
+
+
+def _copy_columns(kind: str, model) -> list | None:
+    columns = []
+    for _column, path in RAW_COLUMNS[kind]:
+        field = _column_field(model, path)
+        if isinstance(field, models.CharField | models.TextField):
+            columns.append(NullIf(path, models.Value(""), output_field=models.TextField()))
+        elif isinstance(field, models.BooleanField):
+            columns.append(
+                models.Case(
+                    models.When(**{path: True}, then=models.Value("true")),
+                    models.When(**{path: False}, then=models.Value("false")),
+                    output_field=models.CharField(),
+                )
+            )
+        elif isinstance(field, models.DateField) and not isinstance(field, models.DateTimeField):
+            # date.isoformat()'s form whatever the session's DateStyle.
+            columns.append(
+                models.Func(
+                    path,
+                    models.Value("YYYY-MM-DD"),
+                    function="to_char",
+                    output_field=models.TextField(),
+                )
+            )
+        elif isinstance(field, models.IntegerField):
+            columns.append(models.F(path))
+        else:
+            return None
+    return columns
+
+
+def _lone_carriage_return(spool) -> bool:
+    """Whether the file holds a carriage return not followed by a line feed: a cell COPY may
+    have quoted where csv.writer does not (a cell with a line feed is quoted by both)."""
+    spool.seek(0)
+    previous = b""
+    while block := spool.read(COPY_BLOCK):
+        block = previous + block
+        # A carriage return at the end of a block is judged with the next block's first byte.
+        previous = b"\r" if block.endswith(b"\r") else b""
+        body = block[:-1] if previous else block
+        if body.count(b"\r") != body.count(b"\r\n"):
+            return True
+    return bool(previous)
+
+
+def _copy_csv(kind: str, queryset, spool) -> int | None:
+    """The rows written into `spool` as CSV by PostgreSQL's COPY, the way csv.writer writes
+    them; their count, or None where COPY cannot write exactly the same bytes."""
+    columns = _copy_columns(kind, queryset.model)
+    if columns is None:
+        return None
+    sql, params = queryset.values_list(*columns).query.sql_with_params()
+    with connection.cursor() as cursor:
+        copy = (
+            "COPY ("
+            + cursor.mogrify(sql, params).decode()
+            + ") TO STDOUT WITH (FORMAT csv, ENCODING 'UTF8')"
+        )
+
+        def execute(sql, params, many, context):
+            cursor.copy_expert(sql, spool)
+            return cursor.rowcount
+
+        # Through the connection's execute wrappers, so that anything counting or timing the
+        # statements sees this one too.
+        for wrapper in reversed(connection.execute_wrappers):
+            execute = functools.partial(wrapper, execute)
+        count = execute(copy, None, False, {"connection": connection, "cursor": cursor})
+    if _lone_carriage_return(spool):
+        return None
+    return count
 
 
 def stream_csv(kind: str, rows, log: ExportLog):
-    """The CSV in blocks of STREAM_CHUNK rows; the log gets the row count at the end."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    buffer.write("\ufeff")  # so Excel reads UTF-8
-    writer.writerow([column for column, _path in RAW_COLUMNS[kind]])
-    count = 0
-    for row in rows:
-        writer.writerow([_csv_cell(v) for v in row])
-        count += 1
-        if count % STREAM_CHUNK == 0:
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue()
+    """The CSV in blocks; the log gets the row count at the end. On PostgreSQL the database
+    writes the rows itself (COPY, into a temporary file, then streamed from it), byte for byte
+    as csv.writer would; elsewhere, or when it could not, csv.writer in blocks of STREAM_CHUNK
+    rows."""
+    yield _csv_header(kind)
+    count = None
+    queryset = getattr(rows, "queryset", None)
+    if queryset is not None and connection.vendor == "postgresql":
+        with tempfile.TemporaryFile() as spool:
+            count = _copy_csv(kind, queryset, spool)
+            if count is not None:
+                spool.seek(0)
+                decoder = codecs.getincrementaldecoder("utf-8")()
+                while block := spool.read(COPY_BLOCK):
+                    yield decoder.decode(block)
+                yield decoder.decode(b"", final=True)
+    if count is None:
+        count = 0
+        for block, rows_in_block in _python_csv(rows, _csv_converters(kind, RAW_MODELS[kind])):
+            count += rows_in_block
+            yield block
     ExportLog.objects.filter(pk=log.pk).update(row_count=count)
 
 

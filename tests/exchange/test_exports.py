@@ -328,3 +328,145 @@ def test_the_export_command_refuses_non_administrators(personas, records):
 
     with pytest.raises(CommandError, match="administrators"):
         call_command("export_records", "cases", "--user", "hn_officer")
+
+
+@pytest.fixture
+def awkward(world):
+    """Cells that test a CSV writer: quotes, commas, line breaks, spaces, empty and missing
+    values, booleans both ways."""
+    e1 = establishment(
+        "E-1",
+        world.ba_dinh,
+        name='Karaoke "Sao", Hà Nội',
+        line="karaoke",
+        address="12 Phố\r\nĐội Cấn",
+        closed_on=datetime.date(2024, 12, 31),
+    )
+    e2 = establishment(
+        "E-2",
+        world.hoan_kiem,
+        name=" Nhà nghỉ  An ",
+        permit_number="P-2",
+        opened_on=None,
+        in_scope=False,
+        locality_code_given="2004:00001",
+    )
+    Inspection(
+        establishment=e1,
+        inspected_on=datetime.date(2024, 3, 1),
+        team="police",
+        outcome="violation",
+        fine_vnd=7_500_000,
+        violations='Không đăng ký, "lưu trú"',
+    ).save()
+    Inspection(
+        establishment=e2,
+        inspected_on=datetime.date(2024, 3, 2),
+        team="interagency",
+        outcome="no_violation",
+        notes="dòng 1\ndòng 2",
+    ).save()
+    return world
+
+
+def raw_csv(client, kind):
+    response = client.get(reverse("export_raw", args=[kind, "csv"]))
+    return b"".join(response.streaming_content).decode("utf-8")
+
+
+@pytest.fixture
+def copies(monkeypatch):
+    """What each export's COPY gave: a row count, or None when the rows went through Python
+    (always so off PostgreSQL)."""
+    from exchange import exports
+
+    results = []
+    copy_csv = exports._copy_csv
+
+    def spy(*args):
+        results.append(copy_csv(*args))
+        return results[-1]
+
+    monkeypatch.setattr(exports, "_copy_csv", spy)
+    return results
+
+
+def test_the_raw_csv_is_byte_for_byte_what_it_always_was(client, personas, awkward, copies):
+    from django.db import connection
+
+    login(client, personas.admin)
+    assert raw_csv(client, "establishments") == (
+        "\ufeffcode,name,line,commune_code,address,permit_number,opened_on,closed_on,in_scope,"
+        "commune_name,province_code,province_name,locality_code_given\n"
+        'E-1,"Karaoke ""Sao"", Hà Nội",karaoke,00004,"12 Phố\r\nĐội Cấn",,2019-01-01,2024-12-31,'
+        "true,Phường Ba Đình,01,Thành phố Hà Nội,\n"
+        "E-2, Nhà nghỉ  An ,accommodation,00070,,P-2,,,false,Phường Hoàn Kiếm,01,"
+        "Thành phố Hà Nội,2004:00001\n"
+    )
+    expected = (
+        "\ufeffestablishment_code,inspected_on,team,outcome,fine_vnd,violations,notes,"
+        "establishment_name,commune_code,province_code\n"
+        'E-1,2024-03-01,police,violation,7500000,"Không đăng ký, ""lưu trú""",,'
+        '"Karaoke ""Sao"", Hà Nội",00004,01\n'
+        'E-2,2024-03-02,interagency,no_violation,0,,"dòng 1\ndòng 2", Nhà nghỉ  An ,00070,01\n'
+    )
+    assert raw_csv(client, "inspections") == expected
+    # A carriage return without a line feed: csv.writer leaves the cell unquoted, COPY would
+    # quote it, so this export goes through Python.
+    Inspection.objects.filter(notes__startswith="dòng").update(notes="dòng 1\rdòng 2")
+    assert raw_csv(client, "inspections") == expected.replace('"dòng 1\ndòng 2"', "dòng 1\rdòng 2")
+    on_postgresql = connection.vendor == "postgresql"
+    assert copies == ([2, 2, None] if on_postgresql else [])
+    assert list(ExportLog.objects.order_by("pk").values_list("row_count", flat=True)) == [2, 2, 2]
+
+
+@pytest.mark.parametrize("kind", ["establishments", "inspections", "reports", "cases"])
+def test_the_database_writes_the_csv_python_would(
+    client, personas, records, kind, monkeypatch, copies
+):
+    from django.db import connection
+
+    from exchange import exports
+    from localities.models import Case, Report
+
+    Case(
+        reference="VA-1",
+        locality=records.ba_dinh,
+        article="327",
+        opened_on=datetime.date(2024, 3, 10),
+        handled_on=datetime.date(2024, 6, 1),
+        report=Report.objects.get(reference="HN-R1"),
+        summary='Chứa mại dâm, "nhà nghỉ"',
+    ).save()
+    Case(
+        reference="VA-2", locality=records.hn, article="328", opened_on=datetime.date(2024, 4, 1)
+    ).save()
+    login(client, personas.admin)
+    copied = raw_csv(client, kind)
+    monkeypatch.setattr(exports, "_copy_csv", lambda *args: None)
+    assert raw_csv(client, kind) == copied
+    rows = ExportLog.objects.order_by("pk").first().row_count
+    assert rows >= 2
+    assert copies == ([rows] if connection.vendor == "postgresql" else [])
+
+
+@pytest.mark.parametrize(
+    ("content", "lone"),
+    [
+        (b"a,b\r\nc\n", False),
+        (b"abc\r\ndef\n", False),  # the \r ends the first block of 4 bytes, its \n starts the next
+        (b'x,"a\r\nb\rc"\n', True),
+        (b"abc\rdef\n", True),
+        (b"abc\r", True),
+        (b"", False),
+    ],
+)
+def test_a_carriage_return_without_line_feed_is_found_across_blocks(
+    content, lone, monkeypatch, tmp_path
+):
+    from exchange import exports
+
+    monkeypatch.setattr(exports, "COPY_BLOCK", 4)
+    with open(tmp_path / "spool", "w+b") as spool:
+        spool.write(content)
+        assert exports._lone_carriage_return(spool) is lone
