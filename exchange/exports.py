@@ -2,9 +2,11 @@
 
 Raw exports keep memory flat whatever their size: rows come from `values_list(...)
 .iterator(chunk_size=2000)` (a server-side cursor on PostgreSQL), and both CSV and XLSX
-(exchange.xlsx_stream) are streamed to the client in blocks as the rows are read. The
-reporter's identity (ReporterIdentity) is never among the columns: it is another table, and no
-path below reaches it.
+(exchange.xlsx_stream) are streamed to the client in blocks as the rows are read. On
+PostgreSQL the CSV is written by the database itself (COPY of the same query into a temporary
+file, streamed from there), byte for byte as csv.writer writes it. The reporter's identity
+(ReporterIdentity) is never among the columns: it is another table, and no path below reaches
+it.
 """
 
 import codecs
