@@ -491,7 +491,8 @@ def vacuum():
         return
     history = _history_table()
     with connection.cursor() as cursor:
-        for table in ("localities_inspection", history):
+        # The summary of inspected years too: a rolled-back import leaves its dead row versions.
+        for table in ("localities_inspection", history, "localities_inspected_years"):
             cursor.execute(f"VACUUM (ANALYZE) {table}")
 
 

@@ -295,7 +295,7 @@ RAW_COLUMNS = {
     ],
     "reports": [
         ("reference", "reference"),
-        ("kind", "kind_id"),
+        ("kind", "kind__code"),
         ("locality_code", "locality__code"),
         ("received_on", "received_on"),
         ("verified_on", "verified_on"),

@@ -105,6 +105,16 @@ COLUMNS = {
         "report_reference",
     ],
 }
+
+# The columns a raw export adds after the template's, for reading (names, the province, the
+# deadline the app computes): a file exported, edited and imported again may keep them; they
+# are ignored, never written (exchange.exports.RAW_COLUMNS; a test keeps the two in step).
+EXPORT_ONLY_COLUMNS = {
+    "establishments": ["commune_name", "province_code", "province_name", "locality_code_given"],
+    "inspections": ["establishment_name", "commune_code", "province_code"],
+    "reports": ["deadline", "extension_reason", "locality_name", "province_code"],
+    "cases": ["summary", "locality_name", "province_code"],
+}
 KIND_LABELS = {
     "establishments": gettext_lazy("Establishments"),
     "inspections": gettext_lazy("Inspections"),
@@ -251,7 +261,8 @@ def read_table(path: Path, fmt: str, kind: str) -> tuple[list[str], Iterator[tup
         header.pop()
     expected = COLUMNS[kind]
     missing = [c for c in expected if c not in header]
-    unknown = [c for c in header if c not in expected]
+    ignored = EXPORT_ONLY_COLUMNS[kind]
+    unknown = [c for c in header if c not in expected and c not in ignored]
     repeated = sorted({c for c in header if header.count(c) > 1})
     problems = []
     if missing:
@@ -267,12 +278,14 @@ def read_table(path: Path, fmt: str, kind: str) -> tuple[list[str], Iterator[tup
         raise FileRefused(
             _(
                 "The header row does not match the %(kind)s template (%(problems)s). The columns "
-                "must be exactly: %(expected)s."
+                "must be exactly: %(expected)s (a file exported from here may also keep the "
+                "columns the export adds, which are ignored: %(ignored)s)."
             )
             % {
                 "kind": KIND_LABELS[kind],
                 "problems": "; ".join(problems),
                 "expected": ", ".join(expected),
+                "ignored": ", ".join(ignored),
             }
         )
 
@@ -283,7 +296,11 @@ def read_table(path: Path, fmt: str, kind: str) -> tuple[list[str], Iterator[tup
                 line += 1
                 if not any(row):
                     continue
-                values = dict(zip(header, row, strict=False))
+                values = {
+                    column: cell
+                    for column, cell in zip(header, row, strict=False)
+                    if column not in ignored
+                }
                 extra = [cell for cell in row[len(header) :] if cell]
                 if extra:
                     values["__extra__"] = extra

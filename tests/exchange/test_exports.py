@@ -470,3 +470,36 @@ def test_a_carriage_return_without_line_feed_is_found_across_blocks(
     with open(tmp_path / "spool", "w+b") as spool:
         spool.write(content)
         assert exports._lone_carriage_return(spool) is lone
+
+
+@pytest.mark.parametrize("kind", ["establishments", "inspections", "reports", "cases"])
+def test_a_raw_export_imports_back_unchanged(client, personas, records, kind, tmp_path):
+    """What an administrator exports can be imported again as it is: every row is found
+    unchanged (the report kind is written as its code, which the import reads)."""
+    from exchange.imports import import_file
+    from localities.models import Case
+
+    Case.objects.create(
+        reference="HN-C1",
+        locality=records.ba_dinh,
+        article="327",
+        opened_on=datetime.date(2024, 6, 1),
+        handled_on=datetime.date(2024, 9, 1),
+        summary="Chứa mại dâm, xử lý xong",
+    )
+    login(client, personas.admin)
+    path = tmp_path / f"{kind}.csv"
+    path.write_text(read_stream(client.get(reverse("export_raw", args=[kind, "csv"]))))
+    rows = len(path.read_text().splitlines()) - 1
+    assert rows >= 1
+    result = import_file(kind, path, user=personas.admin, commit=False)
+    assert [(e.line, e.column, e.message) for e in result.errors] == []
+    assert (result.new, result.changed, result.unchanged) == (0, 0, rows)
+
+
+def test_the_columns_an_import_ignores_are_the_ones_an_export_adds():
+    from exchange.exports import RAW_COLUMNS
+    from exchange.imports import COLUMNS, EXPORT_ONLY_COLUMNS
+
+    for kind, columns in RAW_COLUMNS.items():
+        assert [name for name, _path in columns] == COLUMNS[kind] + EXPORT_ONLY_COLUMNS[kind]
