@@ -136,15 +136,15 @@ class Establishment(LocatedRecord):
     def clean(self):
         errors: dict = {}
         self._check_place(errors, "commune", commune_only=True)
-        not_in_future(errors, "opened_on", self.opened_on, gettext("The opening date"))
-        not_in_future(errors, "closed_on", self.closed_on, gettext("The closing date"))
+        not_in_future(errors, "opened_on", self.opened_on, _("The opening date"))
+        not_in_future(errors, "closed_on", self.closed_on, _("The closing date"))
         not_before(
             errors,
             "closed_on",
             self.closed_on,
             self.opened_on,
-            gettext("The closing date"),
-            gettext("the opening date"),
+            _("The closing date"),
+            _("the opening date"),
         )
         raise_if(errors)
 
@@ -200,15 +200,15 @@ class Inspection(VersionedModel):
 
     def clean(self):
         errors: dict = {}
-        not_in_future(errors, "inspected_on", self.inspected_on, gettext("The inspection date"))
+        not_in_future(errors, "inspected_on", self.inspected_on, _("The inspection date"))
         if self.establishment_id:
             not_before(
                 errors,
                 "inspected_on",
                 self.inspected_on,
                 self.establishment.opened_on,
-                gettext("The inspection date"),
-                gettext("the establishment's opening date"),
+                _("The inspection date"),
+                _("the establishment's opening date"),
             )
         if self.outcome == InspectionOutcome.NO_VIOLATION and self.fine_vnd:
             errors.setdefault("fine_vnd", []).append(
@@ -286,15 +286,15 @@ class Case(LocatedRecord):
     def clean(self):
         errors: dict = {}
         self._check_place(errors, "locality", commune_only=False)
-        not_in_future(errors, "opened_on", self.opened_on, gettext("The opening date"))
-        not_in_future(errors, "handled_on", self.handled_on, gettext("The handling date"))
+        not_in_future(errors, "opened_on", self.opened_on, _("The opening date"))
+        not_in_future(errors, "handled_on", self.handled_on, _("The handling date"))
         not_before(
             errors,
             "handled_on",
             self.handled_on,
             self.opened_on,
-            gettext("The handling date"),
-            gettext("the opening date"),
+            _("The handling date"),
+            _("the opening date"),
         )
         if self.report_id and self.report.received_on and self.opened_on:
             not_before(
@@ -302,8 +302,8 @@ class Case(LocatedRecord):
                 "opened_on",
                 self.opened_on,
                 self.report.received_on,
-                gettext("The opening date"),
-                gettext("the report's receipt date"),
+                _("The opening date"),
+                _("the report's receipt date"),
             )
         raise_if(errors)
 

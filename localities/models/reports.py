@@ -218,10 +218,10 @@ class Report(LocatedRecord):
         errors: dict = {}
         self._check_place(errors, "locality", commune_only=False)
         labels = {
-            "received_on": gettext("The receipt date"),
-            "verified_on": gettext("The verification date"),
-            "classified_on": gettext("The classification date"),
-            "handled_on": gettext("The handling date"),
+            "received_on": _("The receipt date"),
+            "verified_on": _("The verification date"),
+            "classified_on": _("The classification date"),
+            "handled_on": _("The handling date"),
         }
         for field, label in labels.items():
             not_in_future(errors, field, getattr(self, field), label)
@@ -232,7 +232,7 @@ class Report(LocatedRecord):
                 getattr(self, field),
                 self.received_on,
                 labels[field],
-                gettext("the receipt date"),
+                _("the receipt date"),
             )
         for field in ("verified_on", "classified_on"):
             value = getattr(self, field)
