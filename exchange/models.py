@@ -106,3 +106,77 @@ class ExportLog(models.Model):
     @property
     def filters_text(self) -> str:
         return ", ".join(f"{k}={v}" for k, v in self.filters.items() if v not in (None, ""))
+
+
+class ImportJob(models.Model):
+    """A large file's check and import, run in the background (exchange/jobs.py).
+
+    Files up to settings.IMPORT_INLINE_MAX_ROWS rows are checked and imported inside the
+    request and have no job. A job belongs to the officer who uploaded it: nobody else sees it.
+    Its progress and heartbeat are written while it runs; a running job whose heartbeat stops
+    (the server restarted) is shown as interrupted and can be run again — the import is one
+    transaction, so nothing half-imported exists.
+    """
+
+    class State(models.TextChoices):
+        WAITING = "waiting", _("waiting")
+        CHECKING = "checking", _("checking")
+        CHECKED = "checked", _("checked")
+        IMPORTING = "importing", _("importing")
+        IMPORTED = "imported", _("imported")
+        FAILED = "failed", _("failed")
+        CANCELLED = "cancelled", _("cancelled")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="import_jobs"
+    )
+    kind = models.CharField(_("what the file holds"), max_length=20)
+    file_format = models.CharField(_("format"), max_length=4)
+    file_name = models.CharField(_("file"), max_length=255)
+    # The stored upload is UPLOAD_DIR/<file_key>.<file_format> (exchange/jobs.py).
+    file_key = models.CharField(max_length=32, unique=True, editable=False)
+    # The uploader's language when the job was made: the errors are written in it.
+    language = models.CharField(max_length=10, blank=True)
+    state = models.CharField(_("state"), max_length=10, choices=State, default=State.WAITING)
+    # Each run (check, import, run again) gets its own number; a run that is no longer the
+    # job's current one writes nothing.
+    attempt = models.PositiveIntegerField(default=1, editable=False)
+    rows_total = models.PositiveIntegerField(_("rows in the file"), null=True, blank=True)
+    rows_done = models.PositiveIntegerField(_("rows done"), default=0)
+    # The result of the last check (or of the import), as the preview shows it.
+    total = models.PositiveIntegerField(_("rows read"), default=0)
+    new_count = models.PositiveIntegerField(_("new"), default=0)
+    changed_count = models.PositiveIntegerField(_("changed"), default=0)
+    unchanged_count = models.PositiveIntegerField(_("unchanged"), default=0)
+    error_count = models.PositiveIntegerField(_("errors"), default=0)
+    # [[line, column, message], ...]: the first MAX_ERRORS_LISTED errors, like ImportResult;
+    # error_count - len(errors) more are not listed.
+    errors = models.JSONField(default=list, blank=True)
+    # [[line, record, [columns]], ...]: the records an import will change (capped likewise).
+    changes = models.JSONField(default=list, blank=True)
+    # The whole file was refused (header, format, encoding): failure says why.
+    refused = models.BooleanField(default=False)
+    # The check made at confirm found errors the preview had not: nothing was imported.
+    recheck_failed = models.BooleanField(default=False)
+    failure = models.TextField(_("failure"), blank=True)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    started_at = models.DateTimeField(_("check started"), null=True, blank=True)
+    checked_at = models.DateTimeField(_("checked"), null=True, blank=True)
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    heartbeat = models.DateTimeField(_("last sign of work"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("import job")
+        verbose_name_plural = _("import jobs")
+        ordering = ["-created", "-pk"]
+        indexes = [models.Index(fields=["user", "created"])]
+
+    def __str__(self):
+        return f"{self.file_name} ({self.kind}, {self.state})"
+
+    RUNNING = (State.WAITING, State.CHECKING, State.IMPORTING)
+
+    @property
+    def running(self) -> bool:
+        return self.state in self.RUNNING

@@ -1,12 +1,11 @@
 """Pages of the exchange: import (upload → preview → confirm), exports, printed report, tokens."""
 
-import tempfile
 import time
 import uuid
-from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.exceptions import PermissionDenied
 from django.http import (
     Http404,
@@ -20,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from exchange import exports
+from exchange import exports, jobs
 from exchange.forms import ApiTokenForm, FiguresForm, ImportUploadForm
 from exchange.imports import (
     COLUMNS,
@@ -28,16 +27,17 @@ from exchange.imports import (
     FileRefused,
     can_import,
     column_help,
+    count_rows,
     import_file,
     template_csv,
     template_xlsx,
 )
-from exchange.models import ApiToken, ExportLog
+from exchange.jobs import UPLOAD_DIR
+from exchange.models import ApiToken, ExportLog, ImportJob
 from localities.querysets import get_assignment, scope_of
 from plan_tracker import metrics
 
 SESSION_KEY = "exchange_import"
-UPLOAD_DIR = Path(tempfile.gettempdir()) / "plan_tracker_imports"
 UPLOAD_MAX_AGE = 24 * 3600
 LIST_URLS = {
     "establishments": "establishment_list",
@@ -45,6 +45,8 @@ LIST_URLS = {
     "reports": "report_list",
     "cases": "case_list",
 }
+# How often the job page asks for news while a job runs (milliseconds).
+POLL_MS = 1500
 
 
 def is_administrator(user) -> bool:
@@ -65,6 +67,11 @@ def _require_scope(user):
 
 
 # -- imports -----------------------------------------------------------------------------------
+#
+# upload → preview → confirm. A file of up to settings.IMPORT_INLINE_MAX_ROWS rows is checked in
+# the preview's request and imported in the confirm's, as always; a larger one gets an ImportJob
+# (exchange/jobs.py) whose check and import run in the background while its page shows the
+# progress, then the same preview.
 
 
 def _stored(request):
@@ -73,17 +80,34 @@ def _stored(request):
     if not info:
         return None, None
     path = UPLOAD_DIR / f"{info['id']}.{info['fmt']}"
-    if not path.exists():
+    if not path.exists() and not info.get("job"):
         request.session.pop(SESSION_KEY, None)
         return None, None
     return info, path
 
 
+def _session_job(request, info):
+    if not info or not info.get("job"):
+        return None
+    return ImportJob.objects.filter(pk=info["job"], user=request.user).first()
+
+
 def _forget(request):
+    """Discard the session's upload: its file, and its job unless that is importing."""
     info, path = _stored(request)
-    if path is not None:
+    job = _session_job(request, info)
+    if job is not None:
+        if jobs.can_cancel(job):
+            jobs.cancel(job)
+    elif path is not None:
         path.unlink(missing_ok=True)
     request.session.pop(SESSION_KEY, None)
+
+
+def _forget_job(request, job):
+    info = request.session.get(SESSION_KEY)
+    if info and info.get("job") == job.pk:
+        request.session.pop(SESSION_KEY, None)
 
 
 def _purge_old_uploads():
@@ -110,18 +134,34 @@ def import_upload(request):
         upload = form.cleaned_data["file"]
         fmt = "xlsx" if upload.name.lower().endswith(".xlsx") else "csv"
         key = uuid.uuid4().hex
-        with open(UPLOAD_DIR / f"{key}.{fmt}", "wb") as handle:
+        path = UPLOAD_DIR / f"{key}.{fmt}"
+        with open(path, "wb") as handle:
             for chunk in upload.chunks():
                 handle.write(chunk)
-        request.session[SESSION_KEY] = {
+        info = {
             "id": key,
             "fmt": fmt,
             "kind": form.cleaned_data["kind"],
             "name": upload.name,
         }
+        rows = count_rows(path, fmt)
+        if jobs.runs_inline(rows, path, fmt):
+            following = reverse("import_preview")
+        else:
+            job = jobs.create(
+                user=request.user,
+                kind=info["kind"],
+                fmt=fmt,
+                name=upload.name,
+                key=key,
+                rows=jobs.known_rows(rows, path, fmt),
+            )
+            info["job"] = job.pk
+            following = reverse("import_job", args=[job.pk])
+        request.session[SESSION_KEY] = info
         if request.headers.get("X-Requested-With") == "XMLHttpRequest":
-            return JsonResponse({"next": reverse("import_preview")})
-        return redirect("import_preview")
+            return JsonResponse({"next": following})
+        return redirect(following)
     kinds = [
         {
             "id": kind,
@@ -130,7 +170,15 @@ def import_upload(request):
         }
         for kind in COLUMNS
     ]
-    return render(request, "exchange/import_upload.html", {"form": form, "kinds": kinds})
+    recent = list(ImportJob.objects.filter(user=request.user)[:5])
+    for job in recent:
+        job.kind_label = KIND_LABELS.get(job.kind, job.kind)
+        job.interrupted = jobs.interrupted(job)
+    return render(
+        request,
+        "exchange/import_upload.html",
+        {"form": form, "kinds": kinds, "recent_jobs": recent},
+    )
 
 
 @login_required
@@ -141,6 +189,8 @@ def import_preview(request):
     if info is None:
         messages.info(request, _("Upload a file first."))
         return redirect("import_upload")
+    if info.get("job"):
+        return redirect("import_job", info["job"])
     context = {"info": info, "kind_label": KIND_LABELS[info["kind"]]}
     try:
         context["result"] = import_file(
@@ -159,6 +209,8 @@ def import_confirm(request):
     if info is None:
         messages.info(request, _("Upload a file first."))
         return redirect("import_upload")
+    if info.get("job"):
+        return redirect("import_job", info["job"])
     try:
         # Checked again: the records may have changed since the preview.
         result = import_file(
@@ -174,28 +226,155 @@ def import_confirm(request):
         )
         return redirect("import_preview")
     _forget(request)
-    messages.success(
-        request,
-        _("Imported %(name)s: %(new)s new, %(changed)s changed, %(unchanged)s unchanged.")
-        % {
-            "name": info["name"],
-            "new": result.new,
-            "changed": result.changed,
-            "unchanged": result.unchanged,
-        },
-    )
+    messages.success(request, _imported_message(info["name"], result))
+    return redirect(_list_url(info["kind"]))
+
+
+def _imported_message(name, result) -> str:
+    return _("Imported %(name)s: %(new)s new, %(changed)s changed, %(unchanged)s unchanged.") % {
+        "name": name,
+        "new": result.new,
+        "changed": result.changed,
+        "unchanged": result.unchanged,
+    }
+
+
+def _list_url(kind) -> str:
     try:
-        return redirect(reverse(LIST_URLS[info["kind"]]))
-    except NoReverseMatch:
-        return redirect("import_upload")
+        return reverse(LIST_URLS[kind])
+    except (KeyError, NoReverseMatch):
+        return reverse("import_upload")
 
 
 @login_required
 @require_POST
 def import_cancel(request):
+    info, _path = _stored(request)
+    job = _session_job(request, info)
+    if job is not None and not jobs.can_cancel(job) and job.state == ImportJob.State.IMPORTING:
+        messages.error(request, _("The import is under way and can no longer be stopped."))
+        return redirect("import_job", job.pk)
     _forget(request)
     messages.info(request, _("The uploaded file was discarded; nothing was imported."))
     return redirect("import_upload")
+
+
+# -- import jobs (large files) -----------------------------------------------------------------
+
+
+def _own_job(request, pk) -> ImportJob:
+    # Another user's job answers like one that does not exist, as out-of-scope records do.
+    job = get_object_or_404(ImportJob.objects.select_related("user"), pk=pk, user=request.user)
+    _require_import(request.user)
+    return job
+
+
+def _job_status(job) -> dict:
+    done, total = jobs.progress(job)
+    state = job.state
+    interrupted = jobs.interrupted(job)
+    values = {"done": intcomma(done), "total": intcomma(total)}
+    if state == ImportJob.State.WAITING:
+        text = _("Waiting to start…")
+    elif state == ImportJob.State.CHECKING:
+        text = (
+            _("Checked %(done)s of %(total)s rows") % values
+            if total is not None
+            else _("Checked %(done)s rows") % values
+        )
+    elif state == ImportJob.State.IMPORTING:
+        text = (
+            _("Imported %(done)s of %(total)s rows") % values
+            if total is not None
+            else _("Imported %(done)s rows") % values
+        )
+    else:
+        text = ""
+    return {
+        "state": state,
+        "interrupted": interrupted,
+        "rows_done": done,
+        "rows_total": total,
+        "percent": min(100, done * 100 // total) if total else None,
+        "text": text,
+    }
+
+
+@login_required
+@require_GET
+def import_job(request, pk):
+    job = _own_job(request, pk)
+    State = ImportJob.State
+    if job.state in (State.IMPORTED, State.CANCELLED):
+        _forget_job(request, job)
+    status = _job_status(job)
+    context = {
+        "job": job,
+        "info": {"name": job.file_name},
+        "kind_label": KIND_LABELS.get(job.kind, job.kind),
+        "status": status,
+        "interrupted": status["interrupted"],
+        "can_cancel": jobs.can_cancel(job),
+        "can_run_again": jobs.can_run_again(job),
+        "poll_ms": POLL_MS,
+        "list_url": _list_url(job.kind),
+        "confirm_url": reverse("import_job_confirm", args=[job.pk]),
+        "cancel_url": reverse("import_job_cancel", args=[job.pk]),
+    }
+    if job.state == State.CHECKED:
+        context["result"] = jobs.result(job)
+    elif job.state == State.IMPORTED:
+        context["imported_message"] = _imported_message(job.file_name, jobs.result(job))
+    elif job.state == State.FAILED and job.refused:
+        context["refused"] = job.failure
+    return render(request, "exchange/import_job.html", context)
+
+
+@login_required
+@require_GET
+def import_job_status(request, pk):
+    job = _own_job(request, pk)
+    response = JsonResponse(_job_status(job))
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_POST
+def import_job_confirm(request, pk):
+    job = _own_job(request, pk)
+    if job.state == ImportJob.State.CHECKED and not jobs.job_path(job).exists():
+        messages.error(
+            request,
+            _(
+                "The uploaded file is no longer on the server (uploads are kept for a day): "
+                "upload it again."
+            ),
+        )
+    elif not jobs.confirm(job):
+        messages.error(request, _("This file cannot be imported as it stands: see below."))
+    return redirect("import_job", job.pk)
+
+
+@login_required
+@require_POST
+def import_job_cancel(request, pk):
+    job = _own_job(request, pk)
+    if not jobs.cancel(job):
+        messages.error(request, _("The import is under way and can no longer be stopped."))
+        return redirect("import_job", job.pk)
+    _forget_job(request, job)
+    messages.info(request, _("The uploaded file was discarded; nothing was imported."))
+    return redirect("import_upload")
+
+
+@login_required
+@require_POST
+def import_job_retry(request, pk):
+    job = _own_job(request, pk)
+    if not jobs.run_again(job):
+        messages.error(request, _("This file is not stopped: there is nothing to run again."))
+    return redirect("import_job", job.pk)
 
 
 @login_required

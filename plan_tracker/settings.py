@@ -117,6 +117,10 @@ STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
 
+# Import files of up to this many rows are checked and imported inside the request; larger ones
+# run in a background thread while the page shows their progress (exchange/jobs.py).
+IMPORT_INLINE_MAX_ROWS = int(env_str("IMPORT_INLINE_MAX_ROWS", "5000"))
+
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
 DJANGO_TABLES2_TABLE_ATTRS = {"class": "table table-sm table-hover align-middle"}
 

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from exchange import views
 from exchange.imports import COLUMNS
+from exchange.models import ImportJob
 from localities.models import Establishment
 from tests.exchange.helpers import csv_bytes, write, xlsx_bytes
 
@@ -49,9 +50,23 @@ def test_upload_preview_confirm_imports_the_file(officer):
     done = officer.post(reverse("import_confirm"))
     assert done.status_code == 302 and done["Location"] == reverse("establishment_list")
     assert set(Establishment.objects.values_list("code", flat=True)) == {"E-1", "E-2"}
+    # A file this small runs in the requests, without a background job.
+    assert not ImportJob.objects.exists()
     # The stored file is gone with the session's key.
     assert views.SESSION_KEY not in officer.session
     assert not (views.UPLOAD_DIR / f"{stored['id']}.csv").exists()
+
+
+def test_a_file_at_the_threshold_runs_inline_and_one_row_more_as_a_job(officer, settings):
+    settings.IMPORT_INLINE_MAX_ROWS = 2
+    upload(officer, GOOD)
+    assert officer.get(reverse("import_preview")).context["result"].new == 2
+    assert not ImportJob.objects.exists()
+    response = upload(officer, BAD)
+    job = ImportJob.objects.get()
+    assert response["Location"] == reverse("import_job", args=[job.pk])
+    # The upload before it was discarded with its file.
+    assert officer.session[views.SESSION_KEY]["job"] == job.pk
 
 
 def test_the_preview_lists_errors_and_offers_no_confirm(officer):

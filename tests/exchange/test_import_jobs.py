@@ -1,0 +1,513 @@
+"""Large imports as background jobs (exchange/jobs.py): upload → job page with progress → the
+preview → confirm → the import's progress → done; interrupted jobs; owners only.
+
+Most tests run a job's steps in the test's own thread (jobs.run_job, the thread's body), which
+works in the test's transaction on every database; the last ones start the real thread and
+poll the job's page as the browser does.
+"""
+
+import datetime
+import time
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from exchange import imports, jobs, views
+from exchange.models import ImportJob
+from localities.models import Establishment
+from tests.exchange.helpers import csv_bytes
+
+State = ImportJob.State
+
+GOOD = [
+    ["E-1", "Khách sạn Một", "accommodation", "00004", "", "", "15/03/2019", "", ""],
+    ["E-2", "Karaoke Hai", "karaoke", "00070", "", "", "", "", ""],
+    ["E-3", "Massage Ba", "massage", "00070", "", "", "", "", ""],
+]
+# Line 3 (the second data row) has a line of business that does not exist.
+BAD = [GOOD[0], ["E-2", "Karaoke Hai", "hotel", "00070", "", "", "", "", ""], GOOD[2]]
+# Sài Gòn is in Hồ Chí Minh City: outside a Hà Nội officer's area.
+OUTSIDE = [GOOD[0], ["E-9", "Karaoke Chín", "karaoke", "26734", "", "", "", "", ""]]
+
+
+@pytest.fixture
+def small_threshold(settings):
+    # Files of more than 2 rows run as jobs.
+    settings.IMPORT_INLINE_MAX_ROWS = 2
+
+
+@pytest.fixture
+def officer(client, personas, small_threshold):
+    client.force_login(personas.hn_officer)
+    client.cookies["django_language"] = "en"
+    return client
+
+
+def upload(client, rows, *, kind="establishments", name="big.csv", **headers):
+    return client.post(
+        reverse("import_upload"),
+        {"kind": kind, "file": SimpleUploadedFile(name, csv_bytes(kind, rows))},
+        **headers,
+    )
+
+
+def the_job(client) -> ImportJob:
+    return ImportJob.objects.get(pk=client.session[views.SESSION_KEY]["job"])
+
+
+def run(job) -> ImportJob:
+    """The job's current run, in this thread (what the background thread does)."""
+    job.refresh_from_db()
+    jobs.run_job(job.pk, job.attempt)
+    job.refresh_from_db()
+    return job
+
+
+def page(client, job):
+    response = client.get(reverse("import_job", args=[job.pk]))
+    assert response.status_code == 200
+    return response, response.content.decode()
+
+
+# -- inline or job -----------------------------------------------------------------------------
+
+
+def test_a_file_above_the_threshold_becomes_a_job_and_one_at_it_stays_inline(officer):
+    response = upload(officer, GOOD[:2])
+    assert response["Location"] == reverse("import_preview")
+    assert "job" not in officer.session[views.SESSION_KEY]
+    assert not ImportJob.objects.exists()
+
+    response = upload(officer, GOOD)
+    job = ImportJob.objects.get()
+    assert response["Location"] == reverse("import_job", args=[job.pk])
+    assert (job.user.username, job.kind, job.file_format, job.file_name) == (
+        "hn_officer",
+        "establishments",
+        "csv",
+        "big.csv",
+    )
+    assert (job.state, job.rows_total, job.rows_done, job.language) == (State.WAITING, 3, 0, "en")
+    assert jobs.job_path(job).exists()
+    # The session's upload is the job; the inline preview sends to it.
+    assert officer.get(reverse("import_preview"))["Location"] == reverse(
+        "import_job", args=[job.pk]
+    )
+    assert officer.post(reverse("import_confirm"))["Location"] == reverse(
+        "import_job", args=[job.pk]
+    )
+
+
+def test_the_xhr_upload_is_sent_to_the_job(officer):
+    response = upload(officer, GOOD, HTTP_X_REQUESTED_WITH="XMLHttpRequest")
+    job = ImportJob.objects.get()
+    assert response.json() == {"next": reverse("import_job", args=[job.pk])}
+
+
+def test_the_default_threshold_is_5000_rows(client, personas, settings, tmp_path):
+    del settings.IMPORT_INLINE_MAX_ROWS
+    path = tmp_path / "f.csv"
+    path.write_bytes(b"header\n" + b"row\n" * 5000)
+    assert jobs.runs_inline(5000, path, "csv")
+    assert not jobs.runs_inline(5001, path, "csv")
+
+
+def test_a_workbook_without_its_dimension_counts_as_large(tmp_path, settings):
+    settings.IMPORT_INLINE_MAX_ROWS = 5000
+    big = tmp_path / "big.xlsx"
+    big.write_bytes(b"x" * (jobs.XLSX_EMPTY_MAX_BYTES + 1))
+    small = tmp_path / "small.xlsx"
+    small.write_bytes(b"x" * 6000)
+    assert jobs.known_rows(0, big, "xlsx") is None
+    assert not jobs.runs_inline(0, big, "xlsx")
+    assert jobs.runs_inline(0, small, "xlsx")
+    # Unreadable (count_rows answers None): checked inline, where it is refused at once.
+    assert jobs.runs_inline(None, small, "xlsx")
+
+
+# -- the job's steps ---------------------------------------------------------------------------
+
+
+def test_a_job_is_checked_then_imported(officer):
+    upload(officer, GOOD)
+    job = the_job(officer)
+    response, html = page(officer, job)
+    assert 'id="import-job"' in html and 'data-state="waiting"' in html
+    assert '<meta http-equiv="refresh"' in html  # inside <noscript>
+    assert "js/import_job.js" in html
+
+    job = run(job)
+    assert job.state == State.CHECKED
+    assert (job.total, job.new_count, job.changed_count, job.unchanged_count) == (3, 3, 0, 0)
+    assert (job.error_count, job.errors, job.rows_done) == (0, [], 3)
+    assert job.started_at and job.checked_at and job.finished_at is None
+    assert Establishment.objects.count() == 0  # the check writes nothing
+    response, html = page(officer, job)
+    assert response.context["result"].new == 3
+    assert 'id="confirm-button"' in html and "Import: 3 new, 0 changed" in html
+    assert reverse("import_job_confirm", args=[job.pk]) in html
+    assert "js/import_job.js" not in html and "refresh" not in html
+
+    response = officer.post(reverse("import_job_confirm", args=[job.pk]))
+    assert response["Location"] == reverse("import_job", args=[job.pk])
+    job.refresh_from_db()
+    assert (job.state, job.attempt, job.rows_done) == (State.IMPORTING, 2, 0)
+    assert job.confirmed_at is not None
+    response, html = page(officer, job)
+    assert 'data-state="importing"' in html and "Importing the file" in html
+    # An import under way is not stopped.
+    assert 'id="cancel-button"' not in html
+    officer.post(reverse("import_job_cancel", args=[job.pk]))
+    job.refresh_from_db()
+    assert job.state == State.IMPORTING
+
+    job = run(job)
+    assert job.state == State.IMPORTED
+    assert (job.new_count, job.changed_count, job.unchanged_count, job.rows_done) == (3, 0, 0, 3)
+    assert set(Establishment.objects.values_list("code", flat=True)) == {"E-1", "E-2", "E-3"}
+    assert not jobs.job_path(job).exists()
+    response, html = page(officer, job)
+    assert "Imported big.csv: 3 new, 0 changed, 0 unchanged." in html
+    assert f'href="{reverse("establishment_list")}" id="job-list-link"' in html
+    # Done: the session's upload is forgotten.
+    assert views.SESSION_KEY not in officer.session
+    # Confirming again does nothing.
+    officer.post(reverse("import_job_confirm", args=[job.pk]))
+    job.refresh_from_db()
+    assert (job.state, job.attempt) == (State.IMPORTED, 2)
+
+
+def test_the_check_lists_errors_row_by_row_and_offers_no_confirm(officer):
+    upload(officer, BAD)
+    job = run(the_job(officer))
+    assert job.state == State.CHECKED
+    assert job.error_count == 1
+    [[line, column, message]] = job.errors
+    assert (line, column) == (3, "line")
+    assert "hotel" in message
+    response, html = page(officer, job)
+    assert response.context["result"].errors_not_listed == 0
+    assert 'id="import-errors"' in html and "<code>line</code>" in html
+    assert 'id="confirm-button"' not in html
+    assert "There is 1 error" in html
+    # Posting confirm anyway starts nothing.
+    officer.post(reverse("import_job_confirm", args=[job.pk]))
+    job.refresh_from_db()
+    assert (job.state, job.attempt) == (State.CHECKED, 1)
+    assert Establishment.objects.count() == 0
+
+
+def test_errors_beyond_the_listed_ones_are_counted(officer, monkeypatch):
+    monkeypatch.setattr(imports, "MAX_ERRORS_LISTED", 2)
+    rows = [[f"E-{n}", "X", "hotel", "00004", "", "", "", "", ""] for n in range(5)]
+    upload(officer, rows)
+    job = run(the_job(officer))
+    assert (job.error_count, len(job.errors)) == (5, 2)
+    assert [e[0] for e in job.errors] == [2, 3]
+    response, html = page(officer, job)
+    assert response.context["result"].errors_not_listed == 3
+    assert "… and 3 more errors not listed." in html
+
+
+def test_a_record_outside_the_area_is_refused(officer):
+    upload(officer, OUTSIDE)
+    # Two rows: inline at this threshold; a third makes it a job.
+    upload(officer, OUTSIDE + [GOOD[1]])
+    job = run(the_job(officer))
+    assert job.error_count == 1 and job.errors[0][:2] == [3, "commune_code"]
+    assert Establishment.objects.count() == 0
+
+
+def test_the_import_checks_again_and_writes_nothing_if_a_row_fails(officer, world, monkeypatch):
+    # One row a chunk: E-1 is written before E-2 fails, and still nothing is imported.
+    monkeypatch.setattr(imports, "CHUNK", 1)
+    upload(officer, GOOD)
+    job = run(the_job(officer))
+    assert job.state == State.CHECKED and job.error_count == 0
+    officer.post(reverse("import_job_confirm", args=[job.pk]))
+    # Between the check and the import someone registers E-2 in Hồ Chí Minh City.
+    Establishment(code="E-2", name="X", line="karaoke", commune=world.sai_gon).save()
+    job = run(job)
+    assert job.state == State.CHECKED and job.recheck_failed
+    assert job.error_count == 1 and job.errors[0][0] == 3
+    assert list(Establishment.objects.values_list("code", flat=True)) == ["E-2"]
+    assert jobs.job_path(job).exists()
+    response, html = page(officer, job)
+    assert "The file no longer passes the checks: nothing was imported." in html
+    assert 'id="confirm-button"' not in html
+
+
+def test_a_refused_header_is_shown(officer):
+    officer.post(
+        reverse("import_upload"),
+        {
+            "kind": "establishments",
+            "file": SimpleUploadedFile("h.csv", b"code,name\n1,A\n2,B\n3,C\n"),
+        },
+    )
+    job = run(the_job(officer))
+    assert (job.state, job.refused) == (State.FAILED, True)
+    response, html = page(officer, job)
+    assert 'id="import-refused"' in html and "missing columns" in html
+    assert 'id="retry-button"' not in html  # the same file would be refused again
+
+
+def test_a_job_whose_file_is_gone_fails_and_says_so(officer):
+    upload(officer, GOOD)
+    job = the_job(officer)
+    jobs.job_path(job).unlink()
+    job = run(job)
+    assert job.state == State.FAILED and "upload it again" in job.failure
+
+
+def test_cancel_discards_the_job_and_its_file(officer):
+    upload(officer, GOOD)
+    job = the_job(officer)
+    response = officer.post(reverse("import_job_cancel", args=[job.pk]))
+    assert response["Location"] == reverse("import_upload")
+    job.refresh_from_db()
+    assert job.state == State.CANCELLED and job.finished_at is not None
+    assert not jobs.job_path(job).exists()
+    assert views.SESSION_KEY not in officer.session
+    assert jobs.run_job(job.pk, job.attempt) is None  # a thread started late does nothing
+    job.refresh_from_db()
+    assert job.state == State.CANCELLED
+
+
+def test_the_session_cancel_and_a_new_upload_cancel_the_job(officer):
+    upload(officer, GOOD)
+    first = the_job(officer)
+    upload(officer, GOOD)
+    second = the_job(officer)
+    first.refresh_from_db()
+    assert first.state == State.CANCELLED and second.state == State.WAITING
+    officer.post(reverse("import_cancel"))
+    second.refresh_from_db()
+    assert second.state == State.CANCELLED
+
+
+def test_a_cancelled_run_stops_at_its_next_chunk(officer, monkeypatch):
+    monkeypatch.setattr(imports, "CHUNK", 1)
+    upload(officer, GOOD)
+    job = the_job(officer)
+    seen = []
+
+    def progress_then_cancel(self, rows):
+        seen.append(rows)
+        # The officer presses "Stop" while the first chunk is being checked.
+        self.run.stop.set()
+        return original(self, rows)
+
+    original = jobs._Progress.__call__
+    monkeypatch.setattr(jobs._Progress, "__call__", progress_then_cancel)
+    assert jobs.run_job(job.pk, job.attempt) is None
+    assert seen == [1]
+    job.refresh_from_db()
+    assert job.state == State.CHECKING  # the cancel view writes "cancelled"
+
+
+# -- interrupted jobs --------------------------------------------------------------------------
+
+
+def _silent_for(job, minutes):
+    ImportJob.objects.filter(pk=job.pk).update(
+        heartbeat=timezone.now() - datetime.timedelta(minutes=minutes)
+    )
+    job.refresh_from_db()
+    return job
+
+
+def test_a_silent_check_is_interrupted_and_can_be_run_again(officer):
+    upload(officer, GOOD)
+    job = the_job(officer)
+    ImportJob.objects.filter(pk=job.pk).update(state=State.CHECKING, rows_done=2)
+    job = _silent_for(job, 1)
+    assert not jobs.interrupted(job)  # still within STALE_AFTER
+    job = _silent_for(job, 10)
+    assert jobs.interrupted(job)
+    status = officer.get(reverse("import_job_status", args=[job.pk])).json()
+    assert status["interrupted"] is True and status["state"] == "checking"
+    response, html = page(officer, job)
+    assert 'id="job-interrupted"' in html and "Nothing was imported" in html
+    assert 'id="retry-button"' in html and "Run the check again" in html
+    assert "js/import_job.js" not in html
+
+    officer.post(reverse("import_job_retry", args=[job.pk]))
+    job.refresh_from_db()
+    assert (job.state, job.attempt, job.rows_done) == (State.WAITING, 2, 0)
+    assert not jobs.interrupted(job)
+    # The old run, were it still alive somewhere, writes nothing any more.
+    assert jobs.run_job(job.pk, 1) is None
+    job = run(job)
+    assert job.state == State.CHECKED and job.new_count == 3
+
+
+def test_an_interrupted_import_runs_again_and_imports_once(officer):
+    upload(officer, GOOD)
+    job = run(the_job(officer))
+    officer.post(reverse("import_job_confirm", args=[job.pk]))
+    job = _silent_for(job, 10)
+    assert job.state == State.IMPORTING and jobs.interrupted(job)
+    response, html = page(officer, job)
+    assert "Nothing of it was written" in html and "Run the import again" in html
+    assert Establishment.objects.count() == 0
+    officer.post(reverse("import_job_retry", args=[job.pk]))
+    job.refresh_from_db()
+    assert (job.state, job.attempt) == (State.IMPORTING, 3)
+    job = run(job)
+    assert job.state == State.IMPORTED and Establishment.objects.count() == 3
+
+
+def test_run_again_is_refused_for_a_job_that_is_not_stopped(officer):
+    upload(officer, GOOD)
+    job = the_job(officer)
+    officer.post(reverse("import_job_retry", args=[job.pk]))
+    job.refresh_from_db()
+    assert (job.state, job.attempt) == (State.WAITING, 1)
+
+
+# -- the page's progress -----------------------------------------------------------------------
+
+
+def test_the_status_says_how_far_the_check_is(officer, personas):
+    upload(officer, GOOD)
+    job = the_job(officer)
+    ImportJob.objects.filter(pk=job.pk).update(
+        state=State.CHECKING, rows_done=40000, rows_total=100000, heartbeat=timezone.now()
+    )
+    url = reverse("import_job_status", args=[job.pk])
+    assert officer.get(url).json() == {
+        "state": "checking",
+        "interrupted": False,
+        "rows_done": 40000,
+        "rows_total": 100000,
+        "percent": 40,
+        # The app groups thousands with a dot in both languages (plan_tracker/formats).
+        "text": "Checked 40.000 of 100.000 rows",
+    }
+    officer.cookies["django_language"] = "vi"
+    assert officer.get(url).json()["text"] == "Đã kiểm tra 40.000 / 100.000 dòng"
+    response, html = page(officer, job)
+    assert 'aria-valuenow="40"' in html and "width: 40%" in html
+    assert "Đã kiểm tra 40.000 / 100.000 dòng" in html
+    # An estimate below the rows read never shows more than 100%.
+    ImportJob.objects.filter(pk=job.pk).update(state=State.IMPORTING, rows_done=100002)
+    status = officer.get(url).json()
+    assert (status["percent"], status["rows_total"]) == (100, 100002)
+
+
+def test_the_upload_page_lists_the_officers_jobs(officer, personas):
+    upload(officer, GOOD)
+    job = the_job(officer)
+    html = officer.get(reverse("import_upload")).content.decode()
+    assert 'id="recent-jobs"' in html and reverse("import_job", args=[job.pk]) in html
+    ImportJob.objects.create(
+        user=personas.hcm_officer, kind="establishments", file_format="csv",
+        file_name="theirs.csv", file_key="k" * 32,
+    )  # fmt: skip
+    assert "theirs.csv" not in officer.get(reverse("import_upload")).content.decode()
+
+
+# -- owners only -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("who", ["hcm_officer", "admin", "ministry"])
+def test_another_users_job_answers_404(officer, client, personas, who):
+    upload(officer, GOOD)
+    job = the_job(officer)
+    client.force_login(getattr(personas, who))
+    for name in ["import_job", "import_job_status"]:
+        assert client.get(reverse(name, args=[job.pk])).status_code == 404
+    for name in ["import_job_confirm", "import_job_cancel", "import_job_retry"]:
+        assert client.post(reverse(name, args=[job.pk])).status_code == 404
+    job.refresh_from_db()
+    assert job.state == State.WAITING
+
+
+def test_job_pages_need_a_login(client, db):
+    response = client.get(reverse("import_job", args=[1]))
+    assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+# -- the real thread ---------------------------------------------------------------------------
+
+background = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+def poll_until(client, job, states, *, limit=600):
+    """Ask the status as the page's script does until the job reaches one of `states`
+    (reads only: the test's thread writes nothing while the job's thread runs)."""
+    url = reverse("import_job_status", args=[job.pk])
+    seen = []
+    for _ in range(limit):
+        status = client.get(url).json()
+        seen.append((status["state"], status["rows_done"]))
+        if status["state"] in states:
+            return status, seen
+        time.sleep(0.05)
+    raise AssertionError(f"the job did not reach {states}: {seen[-5:]}")
+
+
+@background
+def test_a_large_file_is_checked_and_imported_in_the_background(officer, monkeypatch):
+    monkeypatch.setattr(imports, "CHUNK", 2)  # progress written after every 2 rows
+    rows = [
+        [f"E-{n}", f"Cơ sở {n}", "karaoke", "00070" if n % 2 else "00004", "", "", "", "", ""]
+        for n in range(1, 31)
+    ]
+    upload(officer, rows)
+    job = the_job(officer)
+    status, seen = poll_until(officer, job, {"checked", "failed"})
+    assert status["state"] == "checked", seen
+    assert (status["rows_done"], status["rows_total"], status["interrupted"]) == (30, 30, False)
+    assert all(done <= 30 for _state, done in seen)
+    assert jobs.wait(job, 30)
+    job.refresh_from_db()
+    assert (job.new_count, job.error_count) == (30, 0)
+    response, html = page(officer, job)
+    assert 'id="confirm-button"' in html and "Import: 30 new, 0 changed" in html
+
+    officer.post(reverse("import_job_confirm", args=[job.pk]))
+    status, seen = poll_until(officer, job, {"imported", "checked", "failed"})
+    assert status["state"] == "imported", seen
+    assert jobs.wait(job, 30)
+    assert Establishment.objects.count() == 30
+    response, html = page(officer, job)
+    assert "Imported big.csv: 30 new, 0 changed, 0 unchanged." in html
+
+
+@background
+def test_a_large_file_with_one_bad_row_imports_nothing_in_the_background(officer):
+    upload(officer, BAD)
+    job = the_job(officer)
+    status, seen = poll_until(officer, job, {"checked", "failed"})
+    assert status["state"] == "checked", seen
+    assert jobs.wait(job, 30)
+    response, html = page(officer, job)
+    assert response.context["result"].error_count == 1
+    assert 'id="import-errors"' in html and 'id="confirm-button"' not in html
+    assert Establishment.objects.count() == 0
+
+
+@background
+def test_the_progress_is_written_from_a_second_connection(personas):
+    """What the job's thread does while its import's transaction is open: the job's row is
+    updated in autocommit, and a cancelled job stops the run."""
+    job = ImportJob.objects.create(
+        user=personas.hn_officer, kind="establishments", file_format="csv",
+        file_name="f.csv", file_key="a" * 32, state=State.CHECKING, rows_total=10,
+    )  # fmt: skip
+    writer = jobs._SideWriter()
+    try:
+        assert writer.progress(job.pk, job.attempt, State.CHECKING, 4)
+        job.refresh_from_db()
+        assert job.rows_done == 4 and job.heartbeat is not None
+        assert not writer.progress(job.pk, job.attempt + 1, State.CHECKING, 6)  # a newer run
+        ImportJob.objects.filter(pk=job.pk).update(state=State.CANCELLED)
+        assert not writer.progress(job.pk, job.attempt, State.CHECKING, 6)
+        job.refresh_from_db()
+        assert job.rows_done == 4
+    finally:
+        writer.close()
