@@ -46,7 +46,7 @@ LIST_URLS = {
     "cases": "case_list",
 }
 # How often the job page asks for news while a job runs (milliseconds).
-POLL_MS = 1500
+POLL_MS = 1000
 
 
 def is_administrator(user) -> bool:
@@ -233,9 +233,9 @@ def import_confirm(request):
 def _imported_message(name, result) -> str:
     return _("Imported %(name)s: %(new)s new, %(changed)s changed, %(unchanged)s unchanged.") % {
         "name": name,
-        "new": result.new,
-        "changed": result.changed,
-        "unchanged": result.unchanged,
+        "new": intcomma(result.new),
+        "changed": intcomma(result.changed),
+        "unchanged": intcomma(result.unchanged),
     }
 
 
