@@ -405,6 +405,7 @@ def _run(job_id: int, attempt: int, run: Live) -> ImportJob | None:
                 job,
                 mine,
                 state=State.FAILED,
+                refused=True,  # running it again cannot help
                 failure=_(
                     "The uploaded file is no longer on the server (uploads are kept for a day): "
                     "upload it again."

@@ -10,6 +10,7 @@ import datetime
 import time
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
@@ -106,8 +107,8 @@ def test_the_xhr_upload_is_sent_to_the_job(officer):
     assert response.json() == {"next": reverse("import_job", args=[job.pk])}
 
 
-def test_the_default_threshold_is_5000_rows(client, personas, settings, tmp_path):
-    del settings.IMPORT_INLINE_MAX_ROWS
+def test_the_default_threshold_is_5000_rows(tmp_path):
+    assert settings.IMPORT_INLINE_MAX_ROWS == 5000
     path = tmp_path / "f.csv"
     path.write_bytes(b"header\n" + b"row\n" * 5000)
     assert jobs.runs_inline(5000, path, "csv")
@@ -260,6 +261,8 @@ def test_a_job_whose_file_is_gone_fails_and_says_so(officer):
     jobs.job_path(job).unlink()
     job = run(job)
     assert job.state == State.FAILED and "upload it again" in job.failure
+    response, html = page(officer, job)
+    assert 'id="import-refused"' in html and 'id="retry-button"' not in html
 
 
 def test_cancel_discards_the_job_and_its_file(officer):
