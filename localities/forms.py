@@ -123,7 +123,13 @@ class PlaceMixin:
             label=old.label,
             help_text=old.help_text,
         )
-        field.with_province = scope_of(self.user).national
+        scope_info = scope_of(self.user)
+        field.with_province = scope_info.national
+        if not scope_info.commune_id:
+            # A province's or the nation's places: a search box narrows the long list
+            # (static/js/select-filter.js).
+            field.widget.attrs["data-filter"] = gettext("Type to search: name or code")
+            field.widget.attrs["data-filter-count"] = gettext("%s places match")
         self.fields[self.place_field] = field
         self.fields["locality_code"] = forms.CharField(
             label=_("or its code"),

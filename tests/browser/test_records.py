@@ -163,3 +163,47 @@ def test_a_commune_officer_cannot_reach_the_other_communes(page, world, personas
     assert page.goto(f"{base}/establishments/{other.pk}/").status == 404
     assert page.goto(f"{base}/establishments/{other.pk}/edit/").status == 404
     assert page.goto(f"{base}/inspections/new/?establishment={other.pk}").status == 404
+
+
+def test_a_national_user_finds_a_commune_by_typing_without_accents(page, world, personas):
+    login(page, personas.admin.username, PASSWORD)
+    page.goto(f"{page.base_url}/establishments/new/")
+    box = page.locator("input[type=search][aria-controls=id_commune]")
+    box.fill("hoan kiem")
+    visible = page.eval_on_selector(
+        "#id_commune",
+        "s => Array.from(s.options).filter(o => !o.hidden && o.value).map(o => o.text)",
+    )
+    # The world's four communes: only Hoàn Kiếm matches, and being the only one it is chosen.
+    assert visible == ["Phường Hoàn Kiếm (00070) — Thành phố Hà Nội"]
+    assert page.locator("#id_commune option:checked").inner_text().startswith("Phường Hoàn Kiếm")
+    box.fill("26")  # codes too: Sài Gòn 26734 and Bến Thành 26740
+    visible = page.eval_on_selector(
+        "#id_commune",
+        "s => Array.from(s.options).filter(o => !o.hidden && o.value).map(o => o.text)",
+    )
+    # In the list's order: province code, then name.
+    assert visible == [
+        "Phường Bến Thành (26740) — Thành phố Hồ Chí Minh",
+        "Phường Sài Gòn (26734) — Thành phố Hồ Chí Minh",
+    ]
+    # Hoàn Kiếm, ruled out now, is no longer the choice shown: the first match is.
+    assert page.locator("#id_commune option:checked").inner_text() == visible[0]
+    box.fill("xyz")
+    assert page.eval_on_selector("#id_commune", "s => s.value") == ""
+    shot(page, "records_commune_search")
+    page.fill("#id_code", "HN-KS-0099")
+    page.fill("#id_name", "Khách sạn Phố Cổ")
+    page.select_option("#id_line", "accommodation")
+    box.fill("hoàn kiếm")
+    box.press("Enter")  # must not submit the half-filled form
+    assert page.url.endswith("/establishments/new/")
+    submit(page)
+    assert Establishment.objects.get(code="HN-KS-0099").commune == world.hoan_kiem
+
+
+def test_a_commune_officer_has_no_search_box_for_one_commune(page, world, personas):
+    login(page, personas.commune_officer.username, PASSWORD)
+    page.goto(f"{page.base_url}/establishments/new/")
+    assert page.locator("#id_commune").count() == 1
+    assert page.locator("input[type=search][aria-controls=id_commune]").count() == 0
