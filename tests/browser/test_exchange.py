@@ -148,3 +148,35 @@ def test_an_administrator_downloads_the_national_table_as_xlsx(
     assert rows["79"][pct] is None
     about = workbook.worksheets[2]
     assert about["B4"].value.date() == datetime.date(2024, 12, 31)
+
+
+def test_a_large_file_is_checked_and_imported_as_a_job_the_page_follows(
+    page, migration_data, world, kinds, personas, tmp_path, settings
+):
+    """Above IMPORT_INLINE_MAX_ROWS the check and the import run in the server's background;
+    the page's script follows them (no reload by hand) to the preview and to the end."""
+    settings.IMPORT_INLINE_MAX_ROWS = 50
+    login(page, personas.hn_officer.username, PASSWORD)
+    page.goto(f"{page.base_url}/imports/")
+    with page.expect_download() as download:
+        page.click("#template-establishments-csv")
+    template = open(download.value.path(), encoding="utf-8").read()
+    good = tmp_path / "co-so-lon.csv"
+    good.write_text(fill(template, bad=False), encoding="utf-8")
+    page.select_option("#id_kind", "establishments")
+    page.set_input_files("#id_file", str(good))
+    page.click("#upload-button")
+    page.wait_for_url("**/imports/jobs/*/")
+    # The preview arrives by itself once the check is done.
+    page.wait_for_selector("#count-new", timeout=30_000)
+    assert page.locator("#count-new").inner_text() == "200"
+    assert page.locator("#count-errors").inner_text() == "0"
+    shot(page, "exchange_job_preview")
+    assert Establishment.objects.count() == 0  # checked, nothing written yet
+    page.click("#confirm-button")
+    page.wait_for_selector("#job-imported", timeout=30_000)
+    assert "200" in page.locator("#job-imported").inner_text()
+    shot(page, "exchange_job_imported")
+    assert Establishment.objects.filter(code__startswith="HN-IMP-").count() == 200
+    page.click("#job-list-link")
+    page.wait_for_url("**/establishments/**")
