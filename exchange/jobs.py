@@ -45,6 +45,9 @@ UPLOAD_DIR = Path(tempfile.gettempdir()) / "plan_tracker_imports"
 # every chunk of rows (a fraction of a second to a few seconds), so three minutes is far off.
 STALE_AFTER = datetime.timedelta(minutes=3)
 XLSX_EMPTY_MAX_BYTES = 64 * 1024
+# A job no longer running is kept this long for its owner's list of recent imports, then
+# deleted with what it holds (the file's errors, the records it changed).
+JOB_KEEP_DAYS = 30
 
 
 def inline_max_rows() -> int:
@@ -475,3 +478,11 @@ def _finish(job: ImportJob, queryset, *, state, **values) -> ImportJob | None:
     if not _update(queryset, state=state, heartbeat=now, **values):
         return None
     return ImportJob.objects.get(pk=job.pk)
+
+
+def purge_old_jobs() -> int:
+    """Delete the jobs older than JOB_KEEP_DAYS that are not running; how many went."""
+    limit = timezone.now() - datetime.timedelta(days=JOB_KEEP_DAYS)
+    old = ImportJob.objects.filter(created__lt=limit).exclude(state__in=ImportJob.RUNNING)
+    deleted, _by_model = old.delete()
+    return deleted

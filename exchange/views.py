@@ -111,6 +111,7 @@ def _forget_job(request, job):
 
 
 def _purge_old_uploads():
+    jobs.purge_old_jobs()
     if not UPLOAD_DIR.exists():
         return
     limit = time.time() - UPLOAD_MAX_AGE

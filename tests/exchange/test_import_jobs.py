@@ -514,3 +514,26 @@ def test_the_progress_is_written_from_a_second_connection(personas):
         assert job.rows_done == 4
     finally:
         writer.close()
+
+
+def test_old_jobs_that_no_longer_run_are_purged_at_the_next_upload(officer, personas):
+    def job(state, days_ago):
+        made = ImportJob.objects.create(
+            user=personas.hn_officer,
+            kind="establishments",
+            file_format="csv",
+            file_name=f"{state}-{days_ago}.csv",
+            file_key=f"k{state}{days_ago}",
+            state=state,
+        )
+        ImportJob.objects.filter(pk=made.pk).update(
+            created=timezone.now() - datetime.timedelta(days=days_ago)
+        )
+        return made.pk
+
+    gone = [job(State.IMPORTED, 31), job(State.FAILED, 40), job(State.CANCELLED, 31)]
+    kept = [job(State.IMPORTED, 29), job(State.CHECKED, 2), job(State.CHECKING, 45)]
+    upload(officer, GOOD[:1])  # inline (one row): the purge runs all the same
+    assert not ImportJob.objects.filter(pk__in=gone).exists()
+    # Recent ones stay, and a running one whatever its age (it shows as interrupted).
+    assert set(ImportJob.objects.filter(pk__in=kept).values_list("pk", flat=True)) == set(kept)
