@@ -14,24 +14,13 @@ import io
 # One statement for a whole compliance table: establishments (with their inspections folded
 # per establishment once), reports and cases, each grouped by the table's key with a ROLLUP
 # row for the total, then joined to the table's localities. Percentages in SQL too.
-#
-# The inspection window: max(inspected_on) over [min(plan start, 1 Jan Y), E] per establishment
-# answers both "inspected in [1 Jan Y, E]" (max >= 1 Jan Y) and "inspected since the plan's
-# first day" (max >= plan start) with one aggregate.
 COMPLIANCE_SQL = """
-WITH insp AS (
-    SELECT establishment_id,
-           bool_or(inspected_on >= %(y0)s) AS in_year,
-           bool_or(inspected_on >= %(p0)s) AS since_plan
-    FROM localities_inspection
-    WHERE inspected_on BETWEEN LEAST(%(p0)s, %(y0)s) AND %(e)s {insp_where}
-    GROUP BY establishment_id
-), est AS (
+WITH {inspected_cte} est AS (
     SELECT {est_key} AS gid,
            count(*) FILTER (WHERE op) AS operating,
-           count(*) FILTER (WHERE op AND i.in_year) AS inspected_in_year,
+           count(*) FILTER (WHERE op AND {in_year}) AS inspected_in_year,
            count(*) FILTER (WHERE oe) AS open_at_end,
-           count(*) FILTER (WHERE oe AND i.since_plan) AS inspected_since
+           count(*) FILTER (WHERE oe AND {since_plan}) AS inspected_since
     FROM (
         SELECT id, {est_key},
                (opened_on IS NULL OR opened_on <= %(e)s)
@@ -41,7 +30,7 @@ WITH insp AS (
         FROM localities_establishment
         WHERE in_scope {est_where}
     ) e
-    LEFT JOIN insp i ON i.establishment_id = e.id
+    LEFT JOIN {inspected_join}
     GROUP BY ROLLUP ({est_key})
 ), rep AS (
     SELECT {rec_key} AS gid,
@@ -85,6 +74,32 @@ LEFT JOIN cas ON coalesce(cas.gid, 0) = coalesce(l.gid, 0)
 ORDER BY l.gid IS NULL, l.code
 """
 
+# Where "inspected" comes from. Over the base tables: the inspections of
+# [min(plan start, 1 Jan Y), E] folded per establishment once, two bool_or answering "inspected
+# in the year" and "inspected since the plan's first day". On the app's own schema: the summary of inspected years
+# (localities_inspected_years, kept by the triggers of localities migration 0004), exact for a
+# finished year, or when no inspection is dated after the as-of date in the year (as
+# plan_tracker.metrics decides) — the floor of the page as it is built.
+INSPECTIONS = {
+    "inspected_cte": """insp AS (
+    SELECT establishment_id,
+           bool_or(inspected_on >= %(y0)s) AS in_year,
+           bool_or(inspected_on >= %(p0)s) AS since_plan
+    FROM localities_inspection
+    WHERE inspected_on BETWEEN LEAST(%(p0)s, %(y0)s) AND %(e)s {insp_where}
+    GROUP BY establishment_id
+),""",
+    "inspected_join": "insp i ON i.establishment_id = e.id",
+    "in_year": "i.in_year",
+    "since_plan": "i.since_plan",
+}
+SUMMARY = {
+    "inspected_cte": "",
+    "inspected_join": "localities_inspected_years s ON s.establishment_id = e.id",
+    "in_year": "s.years & %(year_bit)s > 0",
+    "since_plan": "s.years & %(plan_bits)s > 0",
+}
+
 FLOOR_COLUMNS = [
     "locality_code",
     "locality_name",
@@ -119,32 +134,6 @@ def compliance_params(year: int, as_of: datetime.date, plan_first_day: datetime.
     }
 
 
-# The establishment part read from the summary of inspected years (localities_inspected_years,
-# kept by the triggers of localities migration 0004): the same schema the app reads, so this is
-# the floor of the page as it is built; the statement above, over the inspections, is the floor
-# of a schema without the summary. Exact for a finished year, or when no inspection is dated
-# after the as-of date in the year (as plan_tracker.metrics decides).
-SUMMARY_EST_CTE = """
-WITH est AS (
-    SELECT {est_key} AS gid,
-           count(*) FILTER (WHERE op) AS operating,
-           count(*) FILTER (WHERE op AND s.years & %(year_bit)s > 0) AS inspected_in_year,
-           count(*) FILTER (WHERE oe) AS open_at_end,
-           count(*) FILTER (WHERE oe AND s.years & %(plan_bits)s > 0) AS inspected_since
-    FROM (
-        SELECT id, {est_key},
-               (opened_on IS NULL OR opened_on <= %(e)s)
-                 AND (closed_on IS NULL OR closed_on >= %(y0)s) AS op,
-               (opened_on IS NULL OR opened_on <= %(e)s)
-                 AND (closed_on IS NULL OR closed_on >= %(e)s) AS oe
-        FROM localities_establishment
-        WHERE in_scope {est_where}
-    ) e
-    LEFT JOIN localities_inspected_years s ON s.establishment_id = e.id
-    GROUP BY ROLLUP ({est_key})
-), rep AS ("""
-
-
 def summary_params(year: int, as_of: datetime.date, plan_first_day: datetime.date) -> dict:
     params = compliance_params(year, as_of, plan_first_day)
     params["year_bit"] = 1 << (year - 2000)
@@ -165,18 +154,14 @@ def compliance_summary(conn, *, year, as_of, plan_first_day, level="province", p
             )
             if cursor.fetchone()[0]:
                 raise ValueError("inspections after the as-of date: the summary is not exact")
-        sql = compliance_sql(level, province_id)
-        tail = sql.split("), rep AS (", 1)[1]
-        est_key = "province_id" if level == "province" else "commune_id"
-        where = "" if province_id is None else f"AND province_id = {int(province_id)}"
-        sql = SUMMARY_EST_CTE.format(est_key=est_key, est_where=where) + tail
+        sql = compliance_sql(level, province_id, source=SUMMARY)
         cursor.execute(sql, summary_params(year, as_of, plan_first_day) | {"level": level})
         return cursor.fetchall()
 
 
-def compliance_sql(level: str, province_id: int | None = None) -> str:
+def compliance_sql(level: str, province_id: int | None = None, source=INSPECTIONS) -> str:
     """The statement for a table of provinces (the nation) or of communes (of one province,
-    or of the whole nation when province_id is None)."""
+    or of the whole nation when province_id is None), "inspected" taken from `source`."""
     if level == "province":
         est_key = rec_key = "province_id"
     else:
@@ -189,7 +174,10 @@ def compliance_sql(level: str, province_id: int | None = None) -> str:
         f"WHERE province_id = {int(province_id)})"
     )
     return COMPLIANCE_SQL.format(
-        insp_where=insp_where,
+        inspected_cte=source["inspected_cte"].format(insp_where=insp_where),
+        inspected_join=source["inspected_join"],
+        in_year=source["in_year"],
+        since_plan=source["since_plan"],
         est_key=est_key,
         rec_key=rec_key,
         est_where=where,
