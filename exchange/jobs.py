@@ -34,7 +34,7 @@ from django.dispatch import receiver
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from exchange.imports import FileRefused, ImportResult, RowError, count_rows, import_file
+from exchange.imports import FileRefused, ImportResult, RowError, import_file
 from exchange.models import ImportJob
 
 logger = logging.getLogger(__name__)
@@ -414,9 +414,6 @@ def _run(job_id: int, attempt: int, run: Live) -> ImportJob | None:
                     "upload it again."
                 ),
             )
-        if job.rows_total is None:
-            job.rows_total = count_rows(path, job.file_format)
-            _update(mine, rows_total=job.rows_total)
         # A second connection sees only committed rows: in a test's transaction it would not
         # see the job, so there the progress stays in this process.
         writer = (

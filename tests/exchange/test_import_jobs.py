@@ -7,7 +7,10 @@ poll the job's page as the browser does.
 """
 
 import datetime
+import io
+import re
 import time
+import zipfile
 
 import pytest
 from django.conf import settings
@@ -18,7 +21,7 @@ from django.utils import timezone
 from exchange import imports, jobs, views
 from exchange.models import ImportJob
 from localities.models import Establishment
-from tests.exchange.helpers import csv_bytes
+from tests.exchange.helpers import csv_bytes, xlsx_bytes
 
 State = ImportJob.State
 
@@ -126,6 +129,36 @@ def test_a_workbook_without_its_dimension_counts_as_large(tmp_path, settings):
     assert jobs.runs_inline(0, small, "xlsx")
     # Unreadable (count_rows answers None): checked inline, where it is refused at once.
     assert jobs.runs_inline(None, small, "xlsx")
+
+
+def without_dimension(content: bytes) -> bytes:
+    """The workbook as some writers save it: its sheet does not say how many rows it has."""
+    source, out = zipfile.ZipFile(io.BytesIO(content)), io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename.startswith("xl/worksheets/"):
+                data = re.sub(rb"<dimension [^>]*/>", b"", data)
+            target.writestr(item, data)
+    return out.getvalue()
+
+
+def test_a_workbook_without_its_dimension_is_checked_with_its_row_count_unknown(
+    officer, monkeypatch
+):
+    monkeypatch.setattr(jobs, "XLSX_EMPTY_MAX_BYTES", 0)  # any such workbook may be large
+    content = without_dimension(xlsx_bytes("establishments", GOOD))
+    officer.post(
+        reverse("import_upload"),
+        {"kind": "establishments", "file": SimpleUploadedFile("big.xlsx", content)},
+    )
+    job = the_job(officer)
+    assert (job.file_format, job.rows_total) == ("xlsx", None)
+    job = run(job)
+    # Not "3 of 0" made into "3 of 3": the count stays unknown, the check is complete.
+    assert (job.state, job.rows_total, job.rows_done, job.new_count) == (State.CHECKED, None, 3, 3)
+    status = views._job_status(job)
+    assert (status["rows_total"], status["percent"]) == (None, None)
 
 
 # -- the job's steps ---------------------------------------------------------------------------
