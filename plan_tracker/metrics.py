@@ -420,7 +420,7 @@ def _count(years, as_of, plan, keys, record_filter, user) -> dict:
     counts: dict = defaultdict(lambda: defaultdict(int))
     windows = _windows(years, as_of)
     if windows:
-        _count_establishments(counts, windows, plan, keys, record_filter, user)
+        _count_establishments(counts, windows, as_of, plan, keys, record_filter, user)
         _count_reports(counts, windows, as_of, keys, record_filter, user)
     case_years = sorted(set(years) | {y - 1 for y in years})
     case_windows = _windows(case_years, as_of)
@@ -455,24 +455,31 @@ def _summary_is_exact(windows, as_of) -> bool:
     return not later.exists()
 
 
-def _inspected(years_mask: int) -> Q:
-    """Has an inspection in one of the years of the mask, from the summary."""
-    return Q(GreaterThan(F("inspected_years__years").bitand(years_mask), 0))
+def _inspected(first: datetime.date, last: datetime.date, use_summary: bool) -> Q:
+    """The establishment has an inspection in [first, last]: from the summary of inspected
+    years when it is exact and the window is whole years from 1 January, else an index probe
+    of the inspections (``Exists``)."""
+    if use_summary and first == year_start(first.year) and first.year >= SUMMARY_FIRST_YEAR:
+        mask = year_bits(first.year, last.year)
+        return Q(GreaterThan(F("inspected_years__years").bitand(mask), 0))
+    window = Inspection.objects.filter(
+        establishment=OuterRef("pk"), inspected_on__gte=first, inspected_on__lte=last
+    )
+    return Q(Exists(window))
 
 
-def _count_establishments(counts, windows, plan, keys, record_filter, user):
+def _count_establishments(counts, windows, as_of, plan, keys, record_filter, user):
     """Establishments grouped by the key, with the four establishment figures of each window.
 
     From the summary of inspected years when it is exact (the dashboards' default: a finished
     year, or the running year as of today): one scan of the establishments joined to the
     summary. Otherwise, for an as-of date inside the year with inspections after it, an index
-    probe of the inspections in the window per establishment (``Exists``)."""
+    probe of the inspections in the window per establishment."""
     key = keys["establishment"]
     queryset = _restricted(Establishment.objects, user).filter(
         in_scope=True, **_place_filter("establishment", record_filter)
     )
-    use_summary = _summary_is_exact(windows, as_of=max(end for _, _, end in windows))
-    plan_from_january = plan.first_day == year_start(plan.first_day.year)
+    use_summary = _summary_is_exact(windows, as_of)
     aggregates = {}
     for year, start, end in windows:
         operating = (Q(opened_on__isnull=True) | Q(opened_on__lte=end)) & (
@@ -481,38 +488,14 @@ def _count_establishments(counts, windows, plan, keys, record_filter, user):
         open_at_end = (Q(opened_on__isnull=True) | Q(opened_on__lte=end)) & (
             Q(closed_on__isnull=True) | Q(closed_on__gte=end)
         )
-        if use_summary:
-            inspected_in_year = _inspected(year_bits(year, year))
-        else:
-            inspected_in_year = Q(
-                Exists(
-                    Inspection.objects.filter(
-                        establishment=OuterRef("pk"),
-                        inspected_on__gte=start,
-                        inspected_on__lte=end,
-                    )
-                )
-            )
         aggregates[f"y{year}__establishments_operating"] = Count("pk", filter=operating)
         aggregates[f"y{year}__inspected_in_year"] = Count(
-            "pk", filter=operating & inspected_in_year
+            "pk", filter=operating & _inspected(start, end, use_summary)
         )
         aggregates[f"y{year}__establishments_open_at_end"] = Count("pk", filter=open_at_end)
         if plan.first_day <= end:
-            if use_summary and plan_from_january and plan.first_day.year >= SUMMARY_FIRST_YEAR:
-                inspected_since = _inspected(year_bits(plan.first_day.year, year))
-            else:
-                inspected_since = Q(
-                    Exists(
-                        Inspection.objects.filter(
-                            establishment=OuterRef("pk"),
-                            inspected_on__gte=plan.first_day,
-                            inspected_on__lte=end,
-                        )
-                    )
-                )
             aggregates[f"y{year}__inspected_since_plan_start"] = Count(
-                "pk", filter=open_at_end & inspected_since
+                "pk", filter=open_at_end & _inspected(plan.first_day, end, use_summary)
             )
     rows = queryset.order_by().values(key).annotate(**aggregates)
     _fold(counts, rows, key)

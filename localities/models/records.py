@@ -332,8 +332,8 @@ class InspectedYears(models.Model):
     (bench/RESULTS.md); plan_tracker.metrics uses it only where it is exact (see there).
 
     Bit (Y - 2000) stands for year Y, from 2000 to 2062; an inspection outside those years sets
-    no bit. An establishment that never had an inspection has no row (or 0, once all its
-    inspections were deleted). `manage.py rebuild_inspected_years` recomputes it from the
+    no bit. An establishment without an inspection year has no row (so it can be deleted
+    without touching the summary). `manage.py rebuild_inspected_years` recomputes it from the
     inspections and says whether anything had drifted.
     """
 
@@ -342,7 +342,6 @@ class InspectedYears(models.Model):
         on_delete=models.CASCADE,
         primary_key=True,
         related_name="inspected_years",
-        db_constraint=True,
     )
     years = models.BigIntegerField(default=0)
 
