@@ -22,6 +22,17 @@ FUNCTIONS = (
     "localities_year_bit(date)",
 )
 
+# SQLite: the bit of a date's year (dates are stored as YYYY-MM-DD), and an establishment's
+# years recounted from its inspections; PostgreSQL has the function localities_year_bit.
+_SQLITE_BIT = (
+    "CASE WHEN CAST(substr({day}, 1, 4) AS integer) BETWEEN 2000 AND 2062 "
+    "THEN 1 << (CAST(substr({day}, 1, 4) AS integer) - 2000) ELSE 0 END"
+)
+_SQLITE_YEARS_OF = (
+    "(SELECT coalesce(sum(DISTINCT {bit}), 0) FROM localities_inspection i "
+    "WHERE i.establishment_id = {row}.establishment_id)"
+)
+
 # The bits of every establishment, recomputed from the inspections, per vendor.
 _RECOUNT = {
     "postgresql": (
@@ -29,18 +40,26 @@ _RECOUNT = {
         "FROM localities_inspection GROUP BY establishment_id"
     ),
     "sqlite": (
-        "SELECT establishment_id, sum(DISTINCT CASE "
-        "WHEN CAST(substr(inspected_on, 1, 4) AS integer) BETWEEN 2000 AND 2062 "
-        "THEN 1 << (CAST(substr(inspected_on, 1, 4) AS integer) - 2000) ELSE 0 END) AS years "
-        "FROM localities_inspection GROUP BY establishment_id"
+        f"SELECT establishment_id, sum(DISTINCT {_SQLITE_BIT.format(day='inspected_on')}) "
+        "AS years FROM localities_inspection GROUP BY establishment_id"
     ),
 }
+
+
+def _sqlite_placeholders() -> dict:
+    bit_of_i = _SQLITE_BIT.format(day="i.inspected_on")
+    return {
+        "bit_new": _SQLITE_BIT.format(day="NEW.inspected_on"),
+        "years_of_old": _SQLITE_YEARS_OF.format(bit=bit_of_i, row="OLD"),
+        "years_of_new": _SQLITE_YEARS_OF.format(bit=bit_of_i, row="NEW"),
+    }
 
 
 def _statements(vendor: str) -> list[str]:
     text = (SQL_DIR / f"inspected_years_{vendor}.sql").read_text(encoding="utf-8")
     if vendor == "postgresql":
         return [text]
+    text = text.format(**_sqlite_placeholders())
     statements, current = [], ""
     for line in text.splitlines(keepends=True):
         if not current and (not line.strip() or line.lstrip().startswith("--")):
