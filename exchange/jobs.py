@@ -225,24 +225,34 @@ def _request_finished(**kwargs):
         launch()
 
 
-def confirm(job: ImportJob, *, in_request=True) -> bool:
-    """Start the import of a checked job whose file passed; False if it cannot be."""
-    if job.state != State.CHECKED or job.error_count or not (job.new_count or job.changed_count):
-        return False
-    now = timezone.now()
-    moved = ImportJob.objects.filter(pk=job.pk, attempt=job.attempt, state=State.CHECKED).update(
-        state=State.IMPORTING,
-        attempt=F("attempt") + 1,
-        confirmed_at=now,
-        heartbeat=now,
-        rows_done=0,
-        recheck_failed=False,
+def _move(job: ImportJob, **values) -> bool:
+    """Move the job on from the state and run it was read in; False if it moved meanwhile
+    (another request, or its run ending)."""
+    return bool(
+        _update(ImportJob.objects.filter(pk=job.pk, attempt=job.attempt, state=job.state), **values)
     )
-    if not moved:
+
+
+def _start_new_run(job: ImportJob, *, in_request: bool, **values) -> bool:
+    """Move the job on to a new run (a new attempt, from no rows done) and start it."""
+    if not _move(job, attempt=F("attempt") + 1, rows_done=0, heartbeat=timezone.now(), **values):
         return False
     job.refresh_from_db()
     start(job, in_request=in_request)
     return True
+
+
+def confirm(job: ImportJob, *, in_request=True) -> bool:
+    """Start the import of a checked job whose file passed; False if it cannot be."""
+    if job.state != State.CHECKED or job.error_count or not (job.new_count or job.changed_count):
+        return False
+    return _start_new_run(
+        job,
+        in_request=in_request,
+        state=State.IMPORTING,
+        confirmed_at=timezone.now(),
+        recheck_failed=False,
+    )
 
 
 def can_cancel(job: ImportJob) -> bool:
@@ -260,14 +270,10 @@ def cancel(job: ImportJob) -> bool:
     if run is not None:
         # Seen by this process's thread at its next chunk (the only way on SQLite).
         run.stop.set()
-    moved = _update(
-        ImportJob.objects.filter(pk=job.pk, attempt=job.attempt, state=job.state),
-        state=State.CANCELLED,
-        finished_at=timezone.now(),
-    )
-    if moved:
-        job_path(job).unlink(missing_ok=True)
-    return bool(moved)
+    if not _move(job, state=State.CANCELLED, finished_at=timezone.now()):
+        return False
+    job_path(job).unlink(missing_ok=True)
+    return True
 
 
 def can_run_again(job: ImportJob) -> bool:
@@ -278,21 +284,13 @@ def run_again(job: ImportJob, *, in_request=True) -> bool:
     """Run an interrupted (or failed) job again from the step it was at."""
     if not can_run_again(job):
         return False
-    importing = job.confirmed_at is not None
-    now = timezone.now()
-    moved = ImportJob.objects.filter(pk=job.pk, attempt=job.attempt, state=job.state).update(
-        state=State.IMPORTING if importing else State.WAITING,
-        attempt=F("attempt") + 1,
-        rows_done=0,
-        heartbeat=now,
+    return _start_new_run(
+        job,
+        in_request=in_request,
+        state=State.IMPORTING if job.confirmed_at is not None else State.WAITING,
         failure="",
         finished_at=None,
     )
-    if not moved:
-        return False
-    job.refresh_from_db()
-    start(job, in_request=in_request)
-    return True
 
 
 # -- the run -----------------------------------------------------------------------------------
