@@ -5,7 +5,7 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
-from plan_tracker.env import SQLITE_OPTIONS, env_bool, env_list, env_str
+from plan_tracker.env import SQLITE_OPTIONS, env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -119,7 +119,7 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 
 # Import files of up to this many rows are checked and imported inside the request; larger ones
 # run in a background thread while the page shows their progress (exchange/jobs.py).
-IMPORT_INLINE_MAX_ROWS = int(env_str("IMPORT_INLINE_MAX_ROWS", "5000"))
+IMPORT_INLINE_MAX_ROWS = env_int("IMPORT_INLINE_MAX_ROWS", 5000)
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
 DJANGO_TABLES2_TABLE_ATTRS = {"class": "table table-sm table-hover align-middle"}

@@ -1,7 +1,7 @@
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from plan_tracker.env import env_bool, env_list
+from plan_tracker.env import env_bool, env_int, env_list
 
 
 def test_env_bool_reads_the_usual_spellings(monkeypatch):
@@ -15,6 +15,15 @@ def test_env_bool_refuses_a_bad_value_loudly(monkeypatch):
     monkeypatch.setenv("X_FLAG", "maybe")
     with pytest.raises(ImproperlyConfigured, match="X_FLAG"):
         env_bool("X_FLAG", False)
+
+
+def test_env_int_reads_a_number_and_refuses_anything_else_loudly(monkeypatch):
+    assert env_int("X_ROWS", 5000) == 5000
+    monkeypatch.setenv("X_ROWS", " 20000 ")
+    assert env_int("X_ROWS", 5000) == 20000
+    monkeypatch.setenv("X_ROWS", "20k")
+    with pytest.raises(ImproperlyConfigured, match="X_ROWS"):
+        env_int("X_ROWS", 5000)
 
 
 def test_env_list_splits_on_commas(monkeypatch):

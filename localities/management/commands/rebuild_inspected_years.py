@@ -5,12 +5,13 @@ loaded rows without them)."""
 from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from localities import summary
 
 
 class Command(BaseCommand):
-    help = _("Recompute the summary of inspected years from the inspections.")
+    help = gettext_lazy("Recompute the summary of inspected years from the inspections.")
 
     def handle(self, *args, **options):
         with transaction.atomic():
