@@ -415,7 +415,7 @@ def work_lists(request, pk):
 
 def summary_cells(figures):
     return [
-        (t, target_cell(t.metric, figures.total, t, figures))
+        (t, target_cell(t, figures.total, figures))
         for t in figures.targets
         if t.metric in metrics.TARGET_FIGURES
     ]

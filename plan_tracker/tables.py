@@ -98,14 +98,6 @@ def _decimal(value) -> Decimal:
     return Decimal(str(value))
 
 
-def pct_text(value) -> str:
-    return Numbers().pct(value)
-
-
-def signed_pct_text(value) -> str:
-    return Numbers().signed_pct(value)
-
-
 def badge(status: str) -> str:
     info = status_info(status)
     return SafeString(
@@ -217,7 +209,7 @@ class TargetCells:
         )
 
 
-def target_cell(metric: str, row: metrics.Row, target, table: metrics.Table) -> str:
+def target_cell(target, row: metrics.Row, table: metrics.Table) -> str:
     """One target's cell on its own (the work lists' summary)."""
     return SafeString(TargetCells(target, table).cell(row))
 
