@@ -41,6 +41,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from exchange.exports import RAW_COLUMNS
 from localities.codes import resolve
 from localities.models import (
     Case,
@@ -108,12 +109,10 @@ COLUMNS = {
 
 # The columns a raw export adds after the template's, for reading (names, the province, the
 # deadline the app computes): a file exported, edited and imported again may keep them; they
-# are ignored, never written (exchange.exports.RAW_COLUMNS; a test keeps the two in step).
+# are ignored, never written.
 EXPORT_ONLY_COLUMNS = {
-    "establishments": ["commune_name", "province_code", "province_name", "locality_code_given"],
-    "inspections": ["establishment_name", "commune_code", "province_code"],
-    "reports": ["deadline", "extension_reason", "locality_name", "province_code"],
-    "cases": ["summary", "locality_name", "province_code"],
+    kind: [column for column, _path in RAW_COLUMNS[kind] if column not in columns]
+    for kind, columns in COLUMNS.items()
 }
 KIND_LABELS = {
     "establishments": gettext_lazy("Establishments"),
