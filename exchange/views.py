@@ -344,15 +344,8 @@ def import_job_status(request, pk):
 @require_POST
 def import_job_confirm(request, pk):
     job = _own_job(request, pk)
-    if job.state == ImportJob.State.CHECKED and not jobs.job_path(job).exists():
-        messages.error(
-            request,
-            _(
-                "The uploaded file is no longer on the server (uploads are kept for a day): "
-                "upload it again."
-            ),
-        )
-    elif not jobs.confirm(job):
+    # A file gone meanwhile is the run's to report, as it is for the check.
+    if not jobs.confirm(job):
         messages.error(request, _("This file cannot be imported as it stands: see below."))
     return redirect("import_job", job.pk)
 

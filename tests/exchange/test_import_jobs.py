@@ -298,6 +298,21 @@ def test_a_job_whose_file_is_gone_fails_and_says_so(officer):
     assert 'id="import-refused"' in html and 'id="retry-button"' not in html
 
 
+def test_a_checked_job_whose_file_is_gone_fails_at_confirm_and_imports_nothing(officer):
+    upload(officer, GOOD)
+    job = run(the_job(officer))
+    assert job.state == State.CHECKED
+    jobs.job_path(job).unlink()  # the day's uploads were purged meanwhile
+    officer.post(reverse("import_job_confirm", args=[job.pk]))
+    job = run(job)
+    assert (job.state, job.refused) == (State.FAILED, True)
+    assert "upload it again" in job.failure
+    response, html = page(officer, job)
+    assert 'id="import-refused"' in html and "upload it again" in html
+    assert 'id="retry-button"' not in html and 'id="confirm-button"' not in html
+    assert Establishment.objects.count() == 0
+
+
 def test_cancel_discards_the_job_and_its_file(officer):
     upload(officer, GOOD)
     job = the_job(officer)
