@@ -79,7 +79,7 @@ def _stored(request):
     info = request.session.get(SESSION_KEY)
     if not info:
         return None, None
-    path = UPLOAD_DIR / f"{info['id']}.{info['fmt']}"
+    path = jobs.upload_path(info["id"], info["fmt"])
     if not path.exists() and not info.get("job"):
         request.session.pop(SESSION_KEY, None)
         return None, None
@@ -97,8 +97,7 @@ def _forget(request):
     info, path = _stored(request)
     job = _session_job(request, info)
     if job is not None:
-        if jobs.can_cancel(job):
-            jobs.cancel(job)
+        jobs.cancel(job)  # unless it is importing
     elif path is not None:
         path.unlink(missing_ok=True)
     request.session.pop(SESSION_KEY, None)
@@ -135,7 +134,7 @@ def import_upload(request):
         upload = form.cleaned_data["file"]
         fmt = "xlsx" if upload.name.lower().endswith(".xlsx") else "csv"
         key = uuid.uuid4().hex
-        path = UPLOAD_DIR / f"{key}.{fmt}"
+        path = jobs.upload_path(key, fmt)
         with open(path, "wb") as handle:
             for chunk in upload.chunks():
                 handle.write(chunk)
