@@ -17,35 +17,41 @@ class Status(models.TextChoices):
     @classmethod
     def colour(cls, value) -> str:
         """Bootstrap colour name of the badge."""
-        return {
-            cls.MET: "success",
-            cls.ON_TRACK: "info",
-            cls.BEHIND: "warning",
-            cls.NOT_MET: "danger",
-            cls.NOT_APPLICABLE: "secondary",
-        }.get(value, "secondary")
+        return _COLOURS.get(value, "secondary")
 
     @classmethod
     def symbol(cls, value) -> str:
         """A shape beside the word, readable in black and white."""
-        return {
-            cls.MET: "✔",
-            cls.ON_TRACK: "▲",
-            cls.BEHIND: "▼",
-            cls.NOT_MET: "✘",
-            cls.NOT_APPLICABLE: "–",
-        }.get(value, "–")
+        return _SYMBOLS.get(value, "–")
 
     @classmethod
     def rank(cls, value) -> int:
         """Worst first when sorting by status: not met, behind, on track, met, n/a."""
-        return {
-            cls.NOT_MET: 0,
-            cls.BEHIND: 1,
-            cls.ON_TRACK: 2,
-            cls.MET: 3,
-            cls.NOT_APPLICABLE: 4,
-        }.get(value, 4)
+        return _RANKS.get(value, 4)
+
+
+# Looked up once per cell of a compliance table (plan_tracker.tables), so built once here.
+_COLOURS = {
+    Status.MET: "success",
+    Status.ON_TRACK: "info",
+    Status.BEHIND: "warning",
+    Status.NOT_MET: "danger",
+    Status.NOT_APPLICABLE: "secondary",
+}
+_SYMBOLS = {
+    Status.MET: "✔",
+    Status.ON_TRACK: "▲",
+    Status.BEHIND: "▼",
+    Status.NOT_MET: "✘",
+    Status.NOT_APPLICABLE: "–",
+}
+_RANKS = {
+    Status.NOT_MET: 0,
+    Status.BEHIND: 1,
+    Status.ON_TRACK: 2,
+    Status.MET: 3,
+    Status.NOT_APPLICABLE: 4,
+}
 
 
 def status_info(value) -> dict:

@@ -140,7 +140,6 @@ class TargetCells:
         )
         threshold = float(target.threshold)
         self.badges = {s.value: badge(s) for s in Status}
-        self.colours = {s.value: Status.colour(s) for s in Status}
         if self.growth:
             # The bar's scale depends on each row's cases: see bar().
             self.goal_factor = 1 + goal / 100
@@ -186,7 +185,7 @@ class TargetCells:
         values = row.values
         status = str(row.status(self.metric))
         value = values[self.pct_name]
-        badge_html = self.badges.get(status) or badge(status)
+        badge_html = self.badges[status]
         counts = self.counts(values)
         if value is None:
             # Nothing to measure: no bar, so the figures that exist stand out; the badge says n/a.
@@ -203,7 +202,7 @@ class TargetCells:
             f'<div class="target-cell" data-status="{status}"><div class="tc-head">'
             f'<span class="figure-num fw-semibold">{figure}</span>{badge_html}</div>'
             f'<div class="progress target" role="img" aria-label="{text}" title="{text}">'
-            f'<div class="progress-bar bg-{self.colours.get(status, "secondary")}{striped}"'
+            f'<div class="progress-bar bg-{Status.colour(status)}{striped}"'
             f' style="width:{fill:.1f}%"></div>{marks}</div>'
             f'<div class="tc-counts figure-num">{counts}</div></div>'
         )
