@@ -76,10 +76,10 @@ ORDER BY l.gid IS NULL, l.code
 
 # Where "inspected" comes from. Over the base tables: the inspections of
 # [min(plan start, 1 Jan Y), E] folded per establishment once, two bool_or answering "inspected
-# in the year" and "inspected since the plan's first day". On the app's own schema: the summary of inspected years
-# (localities_inspected_years, kept by the triggers of localities migration 0004), exact for a
-# finished year, or when no inspection is dated after the as-of date in the year (as
-# plan_tracker.metrics decides) — the floor of the page as it is built.
+# in the year" and "inspected since the plan's first day". On the app's own schema: the
+# summary of inspected years (localities_inspected_years, kept by the triggers of localities
+# migration 0004), exact for a finished year, or when no inspection is dated after the as-of
+# date in the year (as plan_tracker.metrics decides) — the floor of the page as it is built.
 INSPECTIONS = {
     "inspected_cte": """insp AS (
     SELECT establishment_id,
@@ -122,41 +122,18 @@ FLOOR_COLUMNS = [
 
 
 def compliance_params(year: int, as_of: datetime.date, plan_first_day: datetime.date) -> dict:
-    y0 = datetime.date(year, 1, 1)
-    e = min(as_of, datetime.date(year, 12, 31))
+    """The statement's parameters; year_bit and plan_bits are the summary's masks (bit Y - 2000,
+    as localities.models.records.year_bits)."""
     return {
-        "y0": y0,
-        "e": e,
+        "y0": datetime.date(year, 1, 1),
+        "e": min(as_of, datetime.date(year, 12, 31)),
         "a": as_of,
         "p0": plan_first_day,
         "py0": datetime.date(year - 1, 1, 1),
         "pe": min(as_of, datetime.date(year - 1, 12, 31)),
+        "year_bit": 1 << (year - 2000),
+        "plan_bits": (1 << (year - 2000 + 1)) - (1 << (plan_first_day.year - 2000)),
     }
-
-
-def summary_params(year: int, as_of: datetime.date, plan_first_day: datetime.date) -> dict:
-    params = compliance_params(year, as_of, plan_first_day)
-    params["year_bit"] = 1 << (year - 2000)
-    params["plan_bits"] = (1 << (year - 2000 + 1)) - (1 << (plan_first_day.year - 2000))
-    return params
-
-
-def compliance_summary(conn, *, year, as_of, plan_first_day, level="province", province_id=None):
-    """The compliance table with the establishment figures from the summary of inspected
-    years (rows as compliance() gives them)."""
-    year_end = datetime.date(year, 12, 31)
-    with conn.cursor() as cursor:
-        if as_of < year_end:
-            cursor.execute(
-                "SELECT EXISTS (SELECT 1 FROM localities_inspection "
-                "WHERE inspected_on > %s AND inspected_on <= %s)",
-                [as_of, year_end],
-            )
-            if cursor.fetchone()[0]:
-                raise ValueError("inspections after the as-of date: the summary is not exact")
-        sql = compliance_sql(level, province_id, source=SUMMARY)
-        cursor.execute(sql, summary_params(year, as_of, plan_first_day) | {"level": level})
-        return cursor.fetchall()
 
 
 def compliance_sql(level: str, province_id: int | None = None, source=INSPECTIONS) -> str:
@@ -186,11 +163,25 @@ def compliance_sql(level: str, province_id: int | None = None, source=INSPECTION
     )
 
 
-def compliance(conn, *, year, as_of, plan_first_day, level="province", province_id=None):
-    """Rows (tuples in FLOOR_COLUMNS order), the total last (locality_code "")."""
-    params = compliance_params(year, as_of, plan_first_day) | {"level": level}
+def compliance(
+    conn, *, year, as_of, plan_first_day, level="province", province_id=None, summary=False
+):
+    """Rows (tuples in FLOOR_COLUMNS order), the total last (locality_code ""); with
+    summary=True "inspected" comes from the summary of inspected years, which must then be
+    exact (ValueError otherwise)."""
+    year_end = datetime.date(year, 12, 31)
     with conn.cursor() as cursor:
-        cursor.execute(compliance_sql(level, province_id), params)
+        if summary and as_of < year_end:
+            cursor.execute(
+                "SELECT EXISTS (SELECT 1 FROM localities_inspection "
+                "WHERE inspected_on > %s AND inspected_on <= %s)",
+                [as_of, year_end],
+            )
+            if cursor.fetchone()[0]:
+                raise ValueError("inspections after the as-of date: the summary is not exact")
+        source = SUMMARY if summary else INSPECTIONS
+        params = compliance_params(year, as_of, plan_first_day) | {"level": level}
+        cursor.execute(compliance_sql(level, province_id, source=source), params)
         return cursor.fetchall()
 
 

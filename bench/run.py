@@ -132,7 +132,7 @@ class Measure:
     floor_p95_ms: float | None = None
     ratio: float | None = None
     # The floor on the app's own schema: the establishment figures from the summary of
-    # inspected years (bench/floors.py, compliance_summary), for the three compliance pages.
+    # inspected years (bench/floors.py, compliance(summary=True)), for the compliance pages.
     summary_floor_median_ms: float | None = None
     summary_ratio: float | None = None
     status: str = "ok"
@@ -539,22 +539,30 @@ def floor_connection():
     return connection.connection
 
 
-def floor_call(name: str, ctx: Context, conn):
+# The compliance pages: the level of their table, and whether it is one province's communes.
+COMPLIANCE_PAGES = {
+    "national_dashboard": ("province", False),
+    "province_dashboard": ("commune", True),
+    "compliance_csv": ("commune", False),
+}
+
+
+def floor_call(name: str, ctx: Context, conn, *, summary: bool = False):
+    """The floor of a page; for a compliance page, with summary=True, the floor on the app's
+    own schema (the summary of inspected years)."""
     from bench import floors
 
     first_day = ctx.plan.first_day
-    if name == "national_dashboard":
-        return lambda: floors.compliance(
-            conn, year=ctx.year, as_of=ctx.as_of, plan_first_day=first_day, level="province"
-        )
-    if name == "province_dashboard":
+    if name in COMPLIANCE_PAGES:
+        level, of_province = COMPLIANCE_PAGES[name]
         return lambda: floors.compliance(
             conn,
             year=ctx.year,
             as_of=ctx.as_of,
             plan_first_day=first_day,
-            level="commune",
-            province_id=ctx.province.pk,
+            level=level,
+            province_id=ctx.province.pk if of_province else None,
+            summary=summary,
         )
     if name == "commune_work_lists":
         return lambda: floors.work_lists(
@@ -562,38 +570,11 @@ def floor_call(name: str, ctx: Context, conn):
         )
     if name == "establishment_list":
         return lambda: floors.establishment_list(conn, province_id=ctx.province.pk, line=ctx.line)
-    if name == "compliance_csv":
-        return lambda: floors.compliance(
-            conn, year=ctx.year, as_of=ctx.as_of, plan_first_day=first_day, level="commune"
-        )
     if name == "inspections_export":
         return lambda: floors.inspections_export(conn)
     if name == "import_inspections":
         return lambda: floors.import_inspections(conn, ctx.import_file)
     raise ValueError(name)
-
-
-SUMMARY_FLOORS = {
-    "national_dashboard": {"level": "province"},
-    "province_dashboard": {"level": "commune", "province": True},
-    "compliance_csv": {"level": "commune"},
-}
-
-
-def summary_floor_call(name: str, ctx: Context, conn):
-    from bench import floors
-
-    spec = SUMMARY_FLOORS.get(name)
-    if spec is None:
-        return None
-    return lambda: floors.compliance_summary(
-        conn,
-        year=ctx.year,
-        as_of=ctx.as_of,
-        plan_first_day=ctx.plan.first_day,
-        level=spec["level"],
-        province_id=ctx.province.pk if spec.get("province") else None,
-    )
 
 
 def measure_floor(result: Measure, ctx: Context, *, warmup: int, repeat: int):
@@ -611,8 +592,8 @@ def measure_floor(result: Measure, ctx: Context, *, warmup: int, repeat: int):
     result.floor_p95_ms = round(percentile(times, 0.95), 1)
     if result.median_ms and result.floor_median_ms:
         result.ratio = round(result.median_ms / result.floor_median_ms, 2)
-    summary_call = summary_floor_call(result.name, ctx, conn)
-    if summary_call is not None:
+    if result.name in COMPLIANCE_PAGES:
+        summary_call = floor_call(result.name, ctx, conn, summary=True)
         times = time_runs(summary_call, warmup=warmup, repeat=repeat)
         result.summary_floor_median_ms = round(statistics.median(times), 1)
         if result.median_ms and result.summary_floor_median_ms:
