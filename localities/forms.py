@@ -129,7 +129,7 @@ class PlaceMixin:
             # A province's or the nation's places: a search box narrows the long list
             # (static/js/select-filter.js).
             field.widget.attrs["data-filter"] = gettext("Type to search: name or code")
-            field.widget.attrs["data-filter-count"] = gettext("%s places match")
+            field.widget.attrs["data-filter-count"] = gettext("Matching places: %s")
         self.fields[self.place_field] = field
         self.fields["locality_code"] = forms.CharField(
             label=_("or its code"),
