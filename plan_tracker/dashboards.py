@@ -165,30 +165,32 @@ def locality_in_scope(user, pk) -> Locality:
 # Links from a row
 
 
-def _list_wanted(level: str) -> list[tuple[str, str, str]]:
-    """(url name, filter parameter, label) of the record lists a locality of `level` leads to
-    (the filter's value is the locality's pk)."""
+def _list_prefixes(level: str) -> list[tuple[str, str]]:
+    """("/establishments/?commune=", label) of the record lists (helper A's) that exist, for a
+    locality of `level`: its pk goes at the end."""
     if level == "province":
-        return [
+        wanted = [
             ("establishment_list", "province", _("Establishments")),
             ("report_list", "province", _("Reports")),
         ]
-    return [
-        ("establishment_list", "commune", _("Establishments")),
-        ("inspection_list", "commune", _("Inspections")),
-        ("report_list", "locality", _("Reports")),
-        ("case_list", "locality", _("Cases")),
-    ]
+    else:
+        wanted = [
+            ("establishment_list", "commune", _("Establishments")),
+            ("inspection_list", "commune", _("Inspections")),
+            ("report_list", "locality", _("Reports")),
+            ("case_list", "locality", _("Cases")),
+        ]
+    prefixes = []
+    for name, key, label in wanted:
+        base = record_link(name)
+        if base:
+            prefixes.append((f"{base}?{key}=", label))
+    return prefixes
 
 
-def list_links(place: Locality, sel: Selection) -> list[tuple[str, str]]:
+def list_links(place: Locality) -> list[tuple[str, str]]:
     """(url, label) of the records lists (helper A's) filtered to `place`."""
-    links = []
-    for name, key, label in _list_wanted(place.level):
-        url = record_link(name, **{key: place.pk})
-        if url:
-            links.append((url, label))
-    return links
+    return [(f"{prefix}{place.pk}", label) for prefix, label in _list_prefixes(place.level)]
 
 
 # A pk no locality has, to reverse a URL once and put each row's pk in its place.
@@ -215,12 +217,7 @@ class RowLinks:
         self.work_lists = _pk_url("work_lists", query)
         self.dashboard = _pk_url("dashboard_locality", query)
         self.work_label = _("Work lists")
-        # A commune's record lists: ("/establishments/?commune=", label), as list_links.
-        self.commune_lists = []
-        for name, key, label in _list_wanted("commune"):
-            base = record_link(name)
-            if base:
-                self.commune_lists.append((f"{base}?{key}=", label))
+        self.commune_lists = _list_prefixes("commune")
 
     def url_for(self, place: Locality) -> str:
         if place.level == "province":
@@ -344,7 +341,7 @@ def dashboard_locality(request, pk):
             work_url=sel.url("work_lists", place.pk),
             csv_url=sel.url("dashboard_csv", locality=place.pk),
             charts_url=sel.url("dashboard_charts", locality=place.pk),
-            record_links=list_links(place, sel),
+            record_links=list_links(place),
         ),
     )
 
@@ -407,7 +404,7 @@ def work_lists(request, pk):
             ),
             csv_url=sel.url("dashboard_csv", locality=place.pk),
             charts_url=sel.url("dashboard_charts", locality=place.pk),
-            record_links=list_links(place, sel),
+            record_links=list_links(place),
             summary_cells=summary_cells(figures),
         ),
     )

@@ -46,8 +46,7 @@ def record_link(name: str, **params) -> str | None:
         url = reverse(name)
     except NoReverseMatch:
         return None
-    query = "&".join(f"{key}={value}" for key, value in params.items())
-    return f"{url}?{query}" if query else url
+    return f"{url}?{urlencode(params)}" if params else url
 
 
 class Numbers:
