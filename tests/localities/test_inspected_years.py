@@ -3,6 +3,7 @@ triggers through every kind of write, rebuilt on demand, and exact under concurr
 
 import datetime
 import threading
+import time
 
 import pytest
 from django.core.management import call_command
@@ -198,7 +199,7 @@ def _blocked(conn) -> bool:
             row = cursor.fetchone()
             if row and row[0] == "Lock":
                 return True
-            threading.Event().wait(0.02)
+            time.sleep(0.02)
     return False
 
 
