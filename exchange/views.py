@@ -400,6 +400,7 @@ def _figures_params(request):
         "year": data.get("year") or metrics.default_year(plan),
         "as_of": data.get("as_of") or timezone.localdate(),
         "locality": data.get("locality"),
+        "level": data.get("level") or None,
         "plan": plan,
     }
     return form, params
@@ -445,7 +446,7 @@ def export_compliance(request, fmt):
         plan=params["plan"],
         locality=params["locality"],
         # A CSV holds one level: only its table is computed.
-        level=(request.GET.get("level") or "province") if fmt == "csv" else None,
+        level=(params["level"] or "province") if fmt == "csv" else None,
     )
     filters = {
         "year": params["year"],
