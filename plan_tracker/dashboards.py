@@ -121,7 +121,7 @@ def selection(request) -> Selection:
     raw_as_of = data.get("as_of", "").strip()
     if raw_as_of:
         try:
-            as_of = forms.DateField(input_formats=DATE_INPUT_FORMATS).clean(raw_as_of)
+            as_of = SelectionForm.base_fields["as_of"].clean(raw_as_of)
         except forms.ValidationError:
             notes.append(
                 _("“%(text)s” is not a date: write it as dd/mm/yyyy. Showing today.")
