@@ -547,17 +547,16 @@ def _copy_csv(kind: str, queryset, spool) -> int | None:
     return count
 
 
-def stream_csv(kind: str, rows, log: ExportLog):
+def stream_csv(kind: str, rows: RawRows, log: ExportLog):
     """The CSV in blocks; the log gets the row count at the end. On PostgreSQL the database
     writes the rows itself (COPY, into a temporary file, then streamed from it), byte for byte
     as csv.writer would; elsewhere, or when it could not, csv.writer in blocks of STREAM_CHUNK
     rows."""
     yield _csv_header(kind)
     count = None
-    queryset = getattr(rows, "queryset", None)
-    if queryset is not None and connection.vendor == "postgresql":
+    if connection.vendor == "postgresql":
         with tempfile.TemporaryFile() as spool:
-            count = _copy_csv(kind, queryset, spool)
+            count = _copy_csv(kind, rows.queryset, spool)
             if count is not None:
                 spool.seek(0)
                 decoder = codecs.getincrementaldecoder("utf-8")()
