@@ -50,10 +50,6 @@ XLSX_EMPTY_MAX_BYTES = 64 * 1024
 JOB_KEEP_DAYS = 30
 
 
-def inline_max_rows() -> int:
-    return getattr(settings, "IMPORT_INLINE_MAX_ROWS", 5000)
-
-
 def upload_path(key: str, fmt: str) -> Path:
     return UPLOAD_DIR / f"{key}.{fmt}"
 
@@ -76,7 +72,7 @@ def runs_inline(rows: int | None, path: Path, fmt: str) -> bool:
         # Not readable as a workbook: the check refuses it at once.
         return True
     rows = known_rows(rows, path, fmt)
-    return rows is not None and rows <= inline_max_rows()
+    return rows is not None and rows <= settings.IMPORT_INLINE_MAX_ROWS
 
 
 # -- what this process runs --------------------------------------------------------------------
