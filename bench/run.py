@@ -605,9 +605,10 @@ def measure_floor(result: Measure, ctx: Context, *, warmup: int, repeat: int):
 def check_national_against_floor(ctx: Context, floor_rows) -> dict:
     """The page's figures (plan_tracker.metrics) must equal the floor's, row by row."""
     from bench import floors
-    from plan_tracker.metrics import EVERYONE, compliance_table
+    from localities.selectors import Frame
+    from plan_tracker.metrics import compliance_table
 
-    table = compliance_table(user=EVERYONE, year=ctx.year, as_of=ctx.as_of, plan=ctx.plan)
+    table = compliance_table(frame=Frame.nation(), year=ctx.year, as_of=ctx.as_of, plan=ctx.plan)
     page = {row.values["locality_code"]: row.values for row in table.rows}
     page[""] = table.total.values
     mismatches = []
@@ -641,12 +642,13 @@ def explain_national(ctx: Context) -> dict | None:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from plan_tracker.metrics import EVERYONE, compliance_table
+    from localities.selectors import Frame
+    from plan_tracker.metrics import compliance_table
 
     if connection.vendor != "postgresql":
         return None
     with CaptureQueriesContext(connection) as captured:
-        compliance_table(user=EVERYONE, year=ctx.year, as_of=ctx.as_of, plan=ctx.plan)
+        compliance_table(frame=Frame.nation(), year=ctx.year, as_of=ctx.as_of, plan=ctx.plan)
     slowest = next(
         query
         for query in captured.captured_queries

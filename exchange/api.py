@@ -18,6 +18,7 @@ from exchange import exports
 from exchange.forms import FiguresForm
 from exchange.models import ApiToken
 from localities.querysets import scope_of
+from localities.selectors import Frame
 from plan_tracker import metrics
 from plan_tracker.compliance_io import json_value
 
@@ -85,7 +86,7 @@ def compliance(request):
     )
     try:
         table = metrics.compliance_table(
-            user=request.user,
+            Frame.of(request.user),
             year=year,
             as_of=data["as_of"],
             plan=plan,

@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy, override
 
 from exchange.models import ExportLog
 from localities.models import Case, Establishment, Inspection, Report
+from localities.selectors import Frame
 from plan_tracker import metrics
 from plan_tracker.compliance_io import write_csv
 from plan_tracker.models import Metric
@@ -123,7 +124,7 @@ def compliance_tables(*, user, year, as_of=None, plan=None, locality=None, level
 
     def table(of):
         return metrics.compliance_table(
-            user=user, year=year, as_of=as_of, plan=plan, level=of, locality=locality
+            Frame.of(user), year=year, as_of=as_of, plan=plan, level=of, locality=locality
         )
 
     if level == "commune" or (locality is not None and locality.level == "commune"):

@@ -56,7 +56,7 @@ from localities.models import (
     ReportKind,
     ReportOutcome,
 )
-from localities.querysets import get_assignment, scope_of
+from localities.permissions import can_import
 
 CHUNK = 2000
 BATCH = 1000
@@ -157,18 +157,6 @@ class ImportResult:
     @property
     def errors_not_listed(self) -> int:
         return self.error_count - len(self.errors)
-
-
-def can_import(user) -> bool:
-    """Officers (in their scope) and administrators; ministry staff only read."""
-    if user is None:
-        return True
-    if not user.is_authenticated or not user.is_active:
-        return False
-    assignment = get_assignment(user)
-    if assignment is None:
-        return user.is_superuser
-    return assignment.can_write and not scope_of(user).empty
 
 
 # -- reading files -----------------------------------------------------------------------------

@@ -25,7 +25,6 @@ from exchange.imports import (
     COLUMNS,
     KIND_LABELS,
     FileRefused,
-    can_import,
     column_help,
     count_rows,
     import_file,
@@ -34,7 +33,8 @@ from exchange.imports import (
 )
 from exchange.jobs import UPLOAD_DIR
 from exchange.models import ApiToken, ExportLog, ImportJob
-from localities.querysets import get_assignment, scope_of
+from localities.permissions import can_import, is_administrator, scope_of
+from localities.selectors import Frame
 from plan_tracker import metrics
 
 SESSION_KEY = "exchange_import"
@@ -47,13 +47,6 @@ LIST_URLS = {
 }
 # How often the job page asks for news while a job runs (milliseconds).
 POLL_MS = 1000
-
-
-def is_administrator(user) -> bool:
-    assignment = get_assignment(user)
-    if assignment is None:
-        return user.is_superuser
-    return assignment.is_administrator
 
 
 def _require_import(user):
@@ -508,7 +501,7 @@ def _report_context(request, params):
         locality = Locality.objects.get(pk=scope.commune_id or scope.province_id)
     level = "commune" if locality is not None else "province"
     parts = metrics.compliance_table(
-        user=user,
+        Frame.of(user),
         year=params["year"],
         as_of=params["as_of"],
         plan=params["plan"],
@@ -562,9 +555,11 @@ def _report_context(request, params):
         for row in active_rows
         if row.values["establishments_operating"]
     ]
-    open_reports = metrics.reports_to_handle(user=user, locality=locality, as_of=params["as_of"])
+    open_reports = metrics.reports_to_handle(
+        Frame.of(user), locality=locality, as_of=params["as_of"]
+    )
     never = metrics.never_inspected(
-        user=user, locality=locality, plan=params["plan"], as_of=params["as_of"]
+        Frame.of(user), locality=locality, plan=params["plan"], as_of=params["as_of"]
     )
     return {
         "table": parts,

@@ -17,15 +17,8 @@ from localities.models import (
     Report,
     ReportKind,
 )
-from localities.querysets import get_assignment, scope_of
-from localities.services import can_write, record_save
-
-
-def is_administrator(user) -> bool:
-    if not (user.is_active and user.is_staff):
-        return False
-    assignment = get_assignment(user)
-    return user.is_superuser or bool(assignment and assignment.is_administrator)
+from localities.permissions import can_write, is_administrator, scope_of
+from localities.services import record_save
 
 
 class ScopedAdminMixin:

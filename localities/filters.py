@@ -22,8 +22,7 @@ from localities.models import (
     ReportKind,
     ReportStatus,
 )
-from localities.querysets import scope_of
-from localities.selectors import never_inspected_since, plan_first_day
+from localities.permissions import scope_of
 
 FIRST_YEAR = 2015
 
@@ -140,36 +139,45 @@ class EstablishmentFilter(ScopedFilterSet):
     commune = PlaceFilter(label=_("Commune"), field_name="commune")
     line = django_filters.ChoiceFilter(label=_("Business line"), choices=Line.choices)
     in_scope = django_filters.BooleanFilter(label=_("In the plan's scope"), widget=YesNoSelect)
+    as_of = django_filters.DateFilter(
+        label=_("As of (default: today)"),
+        method="keep",
+        widget=forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"}),
+    )
     operating = django_filters.ChoiceFilter(
         label=_("Operating status"),
-        choices=[("operating", _("Operating today")), ("closed", _("Closed"))],
+        choices=[("operating", _("Operating")), ("closed", _("Closed"))],
         method="by_operating",
     )
-    never_inspected = django_filters.BooleanFilter(
-        label=_("Never inspected since the plan began"),
-        method="by_never_inspected",
-        widget=forms.CheckboxInput,
+    not_inspected_since = django_filters.DateFilter(
+        label=_("In the plan's scope, operating, not inspected since"),
+        method="by_not_inspected_since",
+        widget=forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"}),
     )
 
     class Meta(ScopedFilterSet.Meta):
         model = Establishment
         fields: list = []
 
-    def by_operating(self, queryset, name, value):
-        today = timezone.localdate()
-        open_now = (Q(opened_on__isnull=True) | Q(opened_on__lte=today)) & (
-            Q(closed_on__isnull=True) | Q(closed_on__gte=today)
-        )
-        if value == "operating":
-            return queryset.filter(open_now)
-        if value == "closed":
-            return queryset.filter(closed_on__lt=today)
+    def as_of_day(self):
+        """The day the operating and inspection filters are judged on (default today)."""
+        data = getattr(self.form, "cleaned_data", {})
+        return data.get("as_of") or timezone.localdate()
+
+    def keep(self, queryset, name, value):
         return queryset
 
-    def by_never_inspected(self, queryset, name, value):
-        if not value:
-            return queryset
-        return never_inspected_since(queryset, plan_first_day())
+    def by_operating(self, queryset, name, value):
+        day = self.as_of_day()
+        if value == "operating":
+            return queryset.operating_on(day)
+        if value == "closed":
+            return queryset.filter(closed_on__lt=day)
+        return queryset
+
+    def by_not_inspected_since(self, queryset, name, value):
+        """The establishments the work lists count as never inspected since `value`."""
+        return queryset.never_inspected(value, self.as_of_day())
 
 
 class InspectionFilter(ScopedFilterSet):

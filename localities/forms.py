@@ -17,7 +17,7 @@ from localities.models import (
     ReportKind,
     ReportOutcome,
 )
-from localities.querysets import scope_of
+from localities.permissions import scope_of
 
 DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
 BAD_DATE = _("Enter the date as dd/mm/yyyy, for example 31/12/2024.")

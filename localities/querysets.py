@@ -1,88 +1,59 @@
-"""Every queryset that reaches a user goes through restrict(user) (the NetBox habit).
+"""Every queryset that reaches a user goes through restrict(user, action) (the NetBox habit).
 
-A user's scope comes from their assignment: the nation (ministry staff, administrators), one
-province and its communes (provincial officers), or one commune (commune officers). A user
-with no assignment sees nothing.
+``restrict`` keeps the rows of the user's scope on which their role allows the action (see
+localities.permissions): out of scope, or an action the role does not have, and nothing is
+left. Records placed in a locality say where through ``scope_commune_field`` (the path to their
+commune or locality) and ``scope_province_field`` (the path to their province, default
+``province``).
 """
-
-from dataclasses import dataclass
 
 from django.db import models
 
-
-@dataclass(frozen=True)
-class Scope:
-    national: bool = False
-    province_id: int | None = None
-    commune_id: int | None = None
-
-    @property
-    def empty(self) -> bool:
-        return not (self.national or self.province_id or self.commune_id)
-
-
-def scope_of(user) -> Scope:
-    if user is None or not user.is_authenticated or not user.is_active:
-        return Scope()
-    cached = getattr(user, "_plan_tracker_scope", None)
-    if cached is not None:
-        return cached
-    assignment = get_assignment(user)
-    if assignment is None:
-        scope = Scope(national=user.is_superuser)
-    elif assignment.is_national:
-        scope = Scope(national=True)
-    elif assignment.role == "provincial_officer":
-        scope = Scope(province_id=assignment.locality_id)
-    else:
-        locality = assignment.locality
-        scope = Scope(province_id=locality.province_id, commune_id=locality.pk)
-    user._plan_tracker_scope = scope
-    return scope
-
-
-def get_assignment(user):
-    from localities.models import Assignment
-
-    try:
-        return user.assignment
-    except (Assignment.DoesNotExist, AttributeError):
-        return None
+from localities.permissions import VIEW, get_assignment, may, scope_of  # noqa: F401 (moved)
 
 
 class ScopedQuerySet(models.QuerySet):
-    """For records placed in a locality: `scope_commune_field` names the path to it, and
-    `scope_province_field` (default "province") the path to its province."""
-
-    def restrict(self, user):
-        scope = scope_of(user)
-        if scope.national:
-            return self
-        if scope.empty:
-            return self.none()
+    def _place_lookups(self) -> tuple[str, str]:
+        """The lookups of (the record's commune or locality, the record's province)."""
         model = self.model
-        if scope.commune_id:
-            return self.filter(**{f"{model.scope_commune_field}_id": scope.commune_id})
         province_field = getattr(model, "scope_province_field", "province")
-        return self.filter(**{f"{province_field}_id": scope.province_id})
+        return f"{model.scope_commune_field}_id", f"{province_field}_id"
 
-
-class LocalityQuerySet(models.QuerySet):
-    def restrict(self, user):
+    def restrict(self, user, action: str = VIEW):
+        if not may(user, action):
+            return self.none()
         scope = scope_of(user)
         if scope.national:
             return self
-        if scope.empty:
-            return self.none()
+        commune_lookup, province_lookup = self._place_lookups()
         if scope.commune_id:
-            return self.filter(pk=scope.commune_id)
-        return self.filter(province_id=scope.province_id)
+            return self.filter(**{commune_lookup: scope.commune_id})
+        return self.filter(**{province_lookup: scope.province_id})
+
+    def in_locality(self, locality):
+        """The records of one locality: a province's own and its communes', or a commune's."""
+        from localities.models.places import Level
+
+        commune_lookup, province_lookup = self._place_lookups()
+        lookup = province_lookup if locality.level == Level.PROVINCE else commune_lookup
+        return self.filter(**{lookup: locality.pk})
+
+
+class LocalityQuerySet(ScopedQuerySet):
+    def _place_lookups(self) -> tuple[str, str]:
+        return "pk", "province_id"
 
     def current(self):
-        return self.filter(scheme="2025")
+        from localities.models.places import Scheme
+
+        return self.filter(scheme=Scheme.NEW)
 
     def provinces(self):
-        return self.filter(level="province")
+        from localities.models.places import Level
+
+        return self.filter(level=Level.PROVINCE)
 
     def communes(self):
-        return self.filter(level="commune")
+        from localities.models.places import Level
+
+        return self.filter(level=Level.COMMUNE)

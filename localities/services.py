@@ -18,30 +18,18 @@ from localities.models import (
     Report,
     ReporterIdentity,
 )
-from localities.querysets import get_assignment, scope_of
+from localities.permissions import (
+    CHANGE,
+    IDENTITY,
+    OutOfScope,
+    can_see_identity,
+    can_write,
+    scope_of,
+)
 
 logger = logging.getLogger(__name__)
 
 STAGES = ("verified_on", "classified_on", "handled_on")
-
-
-class OutOfScopeError(PermissionDenied):
-    """A write would leave the record outside the writer's area: the transaction is undone."""
-
-
-def can_write(user) -> bool:
-    """Officers and administrators write; ministry staff and users with no role only read."""
-    if user is None or not user.is_authenticated or not user.is_active:
-        return False
-    assignment = get_assignment(user)
-    if assignment is None:
-        return user.is_superuser
-    return assignment.can_write
-
-
-def can_see_identity(user) -> bool:
-    assignment = get_assignment(user)
-    return bool(assignment and assignment.can_see_identity and user.is_active)
 
 
 def _require_writer(user):
@@ -53,8 +41,8 @@ def _ensure_in_scope(user, record):
     """After the write, inside the transaction: the record must still be the user's."""
     if scope_of(user).national:
         return
-    if not type(record).objects.restrict(user).filter(pk=record.pk).exists():
-        raise OutOfScopeError(_("This record would be outside your area: nothing was saved."))
+    if not type(record).objects.restrict(user, CHANGE).filter(pk=record.pk).exists():
+        raise OutOfScope(_("This record would be outside your area: nothing was saved."))
 
 
 def record_save(*, user, record, expected_version: int | None = None):
@@ -90,8 +78,8 @@ def inspection_record(
     notes: str = "",
 ) -> Inspection:
     """Record a new inspection of an establishment of the user's area."""
-    if not Establishment.objects.restrict(user).filter(pk=establishment.pk).exists():
-        raise OutOfScopeError(_("This establishment is outside your area."))
+    if not Establishment.objects.restrict(user, CHANGE).filter(pk=establishment.pk).exists():
+        raise OutOfScope(_("This establishment is outside your area."))
     inspection = Inspection(
         establishment=establishment,
         inspected_on=inspected_on,
@@ -170,5 +158,5 @@ def reporter_identity_save(
 def _require_identity_right(user, report):
     if not can_see_identity(user):
         raise PermissionDenied(_("Your role may not see reporters' identities."))
-    if not Report.objects.restrict(user).filter(pk=report.pk).exists():
-        raise OutOfScopeError(_("This report is outside your area."))
+    if not Report.objects.restrict(user, IDENTITY).filter(pk=report.pk).exists():
+        raise OutOfScope(_("This report is outside your area."))

@@ -4,17 +4,8 @@ from django import forms
 from django.contrib import admin
 from django.db import transaction
 
-from localities.querysets import get_assignment
+from localities.permissions import is_administrator
 from plan_tracker.models import Plan, Target
-
-
-def is_administrator(user) -> bool:
-    if not (user.is_active and user.is_staff):
-        return False
-    if user.is_superuser:
-        return True
-    assignment = get_assignment(user)
-    return bool(assignment and assignment.is_administrator)
 
 
 class AdministratorsOnly:

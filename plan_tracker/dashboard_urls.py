@@ -1,8 +1,8 @@
-"""Dashboards, charts, compliance downloads (the figures issue)."""
+"""Dashboards, work lists and charts."""
 
 from django.urls import path
 
-from plan_tracker import dashboards
+from plan_tracker.dashboards import views as dashboards
 
 urlpatterns = [
     path("dashboards/", dashboards.dashboard_national, name="dashboard_national"),
@@ -13,5 +13,4 @@ urlpatterns = [
     ),
     path("dashboards/locality/<int:pk>/work/", dashboards.work_lists, name="work_lists"),
     path("dashboards/charts/", dashboards.dashboard_charts, name="dashboard_charts"),
-    path("dashboards/compliance.csv", dashboards.dashboard_csv, name="dashboard_csv"),
 ]

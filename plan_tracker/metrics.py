@@ -75,16 +75,21 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
-from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models import Count, F, Q
 from django.db.models.lookups import GreaterThan
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from localities.models import Case, Establishment, Inspection, Locality, Report
-from localities.models.records import SUMMARY_FIRST_YEAR, SUMMARY_LAST_YEAR, year_bits
-from localities.querysets import scope_of
+from localities.models import Inspection, Level, Locality
+from localities.models.records import (
+    SUMMARY_FIRST_YEAR,
+    SUMMARY_LAST_YEAR,
+    EstablishmentQuerySet,
+    year_bits,
+)
+from localities.models.reports import ReportQuerySet
+from localities.permissions import OutOfScope
+from localities.selectors import Frame
 from plan_tracker.models import Metric, Plan, Target
 from plan_tracker.status import Status
 
@@ -108,6 +113,8 @@ FIGURES = [
 PERCENTAGES = {"inspected_in_year_pct", "coverage_pct", "reports_on_time_pct", "cases_growth_pct"}
 COUNTS = [f for f in FIGURES if f not in PERCENTAGES]
 LEADING = ["locality_code", "locality_name", "level", "year", "as_of"]
+# The level of the nation's total row (localities are provinces or communes).
+NATION_LEVEL = "nation"
 
 # For each target: the percentage that measures it, its numerator and its denominator.
 TARGET_FIGURES = {
@@ -127,22 +134,6 @@ TARGET_FIGURES = {
 # Below this denominator a locality is "too few to compare" in a ranking.
 MIN_COMPARABLE = 5
 ONE_DECIMAL = Decimal("0.1")
-
-
-class OutOfScope(Http404, PermissionDenied):
-    """A locality outside the user's scope (or not a locality the table can be made for).
-
-    Both an Http404 (a view answers 404 without catching it) and a PermissionDenied."""
-
-
-class _Everyone:
-    """The user for commands run by the operator on the server: the whole nation."""
-
-    def __repr__(self):
-        return "EVERYONE"
-
-
-EVERYONE = _Everyone()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -290,16 +281,16 @@ def default_year(plan: Plan, today: datetime.date | None = None) -> int:
 
 
 def compliance_table(
-    *, user, year: int, as_of=None, plan=None, level="province", locality=None
+    frame: Frame, *, year: int, as_of=None, plan=None, level=Level.PROVINCE, locality=None
 ) -> Table:
     """The figures of every locality of a table, and their total. See the module docstring."""
     return compliance_series(
-        user=user, years=[year], as_of=as_of, plan=plan, level=level, locality=locality
+        frame, years=[year], as_of=as_of, plan=plan, level=level, locality=locality
     )[year]
 
 
 def compliance_series(
-    *, user, years, as_of=None, plan=None, level="province", locality=None
+    frame: Frame, *, years, as_of=None, plan=None, level=Level.PROVINCE, locality=None
 ) -> dict[int, Table]:
     """The same table for several years, in as many queries as one table."""
     as_of = as_of or timezone.localdate()
@@ -307,12 +298,13 @@ def compliance_series(
         plan = default_plan()
     targets = list(plan.targets.all())
     years = sorted(set(years))
-    rows_qs, total_locality, record_filter, keys = _frame(user, level, locality)
+    rows_qs, total_locality = _rows_and_total(frame, level, locality)
     localities = list(rows_qs)
-    if locality is None and total_locality is None and not scope_is_national(user):
-        total_locality = _scope_locality(user, localities)
+    if locality is None and total_locality is None and not frame.scope.national:
+        total_locality = _scope_locality(frame, localities)
 
-    counts = _count(years, as_of, plan, keys, record_filter, user)
+    sources = _Sources(frame, level, locality)
+    counts = _count(years, as_of, plan, sources)
 
     tables = {}
     for year in years:
@@ -322,7 +314,7 @@ def compliance_series(
             values = _values(counts, year, place.pk)
             rows.append(_row(place, level, year, as_of, plan, targets, values))
         total_values = _values(counts, year, None)
-        total_level = total_locality.level if total_locality else "nation"
+        total_level = total_locality.level if total_locality else NATION_LEVEL
         total = _row(total_locality, total_level, year, as_of, plan, targets, total_values)
         tables[year] = Table(
             columns=columns,
@@ -338,61 +330,41 @@ def compliance_series(
     return tables
 
 
-def scope_is_national(user) -> bool:
-    return user is EVERYONE or scope_of(user).national
-
-
 # ---------------------------------------------------------------------------------------------
 # What the table is made of
 
 
-def _restricted(queryset, user):
-    return queryset if user is EVERYONE else queryset.restrict(user)
-
-
-def _frame(user, level, locality):
-    """The rows' localities, the total's locality, a filter on records, and the group keys."""
-    if level not in ("province", "commune"):
+def _rows_and_total(frame: Frame, level, locality):
+    """The localities of the rows, and the locality of the total (None: the nation)."""
+    if level not in (Level.PROVINCE, Level.COMMUNE):
         raise ValueError(f"level must be 'province' or 'commune', not {level!r}")
-    places = _restricted(Locality.objects.current(), user).select_related("province")
+    places = frame.localities.current().select_related("province")
     if locality is not None:
         if not isinstance(locality, Locality):
             raise OutOfScope(_("Unknown locality."))
-        if locality.scheme != "2025" or not places.filter(pk=locality.pk).exists():
+        if not locality.is_current or not places.filter(pk=locality.pk).exists():
             raise OutOfScope(_("This locality is outside your area."))
-    scope = None if user is EVERYONE else scope_of(user)
-    if level == "province" and scope is not None and scope.commune_id:
+    if level == Level.PROVINCE and frame.scope.commune_id:
         # A province's row would hold figures of communes a commune officer may not see.
         raise OutOfScope(_("Your area is one commune: open its own figures."))
 
     if locality is None:
-        record_filter = {}
         rows_qs = places.filter(level=level)
-        total_locality = None
-    elif locality.level == "province":
-        record_filter = {"province": locality.pk}
-        total_locality = locality
-        if level == "province":
+    elif locality.level == Level.PROVINCE:
+        if level == Level.PROVINCE:
             rows_qs = places.filter(pk=locality.pk)
         else:
-            rows_qs = places.filter(level="commune", province_id=locality.pk)
+            rows_qs = places.communes().filter(province_id=locality.pk)
     else:
-        if level == "province":
+        if level == Level.PROVINCE:
             raise OutOfScope(_("A commune has no provincial table: ask for level “commune”."))
-        record_filter = {"commune": locality.pk}
         rows_qs = places.filter(pk=locality.pk)
-        total_locality = locality
-    if level == "province":
-        keys = {"establishment": "province_id", "report": "province_id", "case": "province_id"}
-    else:
-        keys = {"establishment": "commune_id", "report": "locality_id", "case": "locality_id"}
-    return rows_qs.order_by("code"), total_locality, record_filter, keys
+    return rows_qs.order_by("code"), locality
 
 
-def _scope_locality(user, localities):
+def _scope_locality(frame: Frame, localities):
     """The locality of an officer's whole scope (the total of their table)."""
-    scope = scope_of(user)
-    wanted = scope.commune_id or scope.province_id
+    wanted = frame.scope.locality_id
     for place in localities:
         if place.pk == wanted:
             return place
@@ -401,13 +373,20 @@ def _scope_locality(user, localities):
     return Locality.objects.filter(pk=wanted).first() if wanted else None
 
 
-def _place_filter(kind: str, record_filter: dict) -> dict:
-    if "province" in record_filter:
-        return {"province_id": record_filter["province"]}
-    if "commune" in record_filter:
-        field_name = "commune_id" if kind == "establishment" else "locality_id"
-        return {field_name: record_filter["commune"]}
-    return {}
+class _Sources:
+    """The records a table counts (the frame's, narrowed to the table's locality) and the key
+    that groups each kind by the rows' localities (its province, or its commune/locality)."""
+
+    def __init__(self, frame: Frame, level, locality):
+        self.querysets = {}
+        self.keys = {}
+        for name in ("establishments", "reports", "cases"):
+            queryset = getattr(frame, name)
+            if locality is not None:
+                queryset = queryset.in_locality(locality)
+            commune_key, province_key = queryset._place_lookups()
+            self.querysets[name] = queryset
+            self.keys[name] = province_key if level == Level.PROVINCE else commune_key
 
 
 def _windows(years, as_of):
@@ -415,17 +394,17 @@ def _windows(years, as_of):
     return [(y, year_start(y), end_of(y, as_of)) for y in years if year_start(y) <= as_of]
 
 
-def _count(years, as_of, plan, keys, record_filter, user) -> dict:
+def _count(years, as_of, plan, sources: _Sources) -> dict:
     """{(year, figure): {group key: count}} from three grouped queries."""
     counts: dict = defaultdict(lambda: defaultdict(int))
     windows = _windows(years, as_of)
     if windows:
-        _count_establishments(counts, windows, as_of, plan, keys, record_filter, user)
-        _count_reports(counts, windows, as_of, keys, record_filter, user)
+        _count_establishments(counts, windows, as_of, plan, sources)
+        _count_reports(counts, windows, as_of, sources)
     case_years = sorted(set(years) | {y - 1 for y in years})
     case_windows = _windows(case_years, as_of)
     if case_windows:
-        _count_cases(counts, case_windows, keys, record_filter, user)
+        _count_cases(counts, case_windows, sources)
     return counts
 
 
@@ -462,32 +441,23 @@ def _inspected(first: datetime.date, last: datetime.date, use_summary: bool) -> 
     if use_summary and first == year_start(first.year) and first.year >= SUMMARY_FIRST_YEAR:
         mask = year_bits(first.year, last.year)
         return Q(GreaterThan(F("inspected_years__years").bitand(mask), 0))
-    window = Inspection.objects.filter(
-        establishment=OuterRef("pk"), inspected_on__gte=first, inspected_on__lte=last
-    )
-    return Q(Exists(window))
+    return EstablishmentQuerySet.inspected_between_q(first, last)
 
 
-def _count_establishments(counts, windows, as_of, plan, keys, record_filter, user):
+def _count_establishments(counts, windows, as_of, plan, sources: _Sources):
     """Establishments grouped by the key, with the four establishment figures of each window.
 
     From the summary of inspected years when it is exact (the dashboards' default: a finished
     year, or the running year as of today): one scan of the establishments joined to the
     summary. Otherwise, for an as-of date inside the year with inspections after it, an index
     probe of the inspections in the window per establishment."""
-    key = keys["establishment"]
-    queryset = _restricted(Establishment.objects, user).filter(
-        in_scope=True, **_place_filter("establishment", record_filter)
-    )
+    key = sources.keys["establishments"]
+    queryset = sources.querysets["establishments"].filter(in_scope=True)
     use_summary = _summary_is_exact(windows, as_of)
     aggregates = {}
     for year, start, end in windows:
-        operating = (Q(opened_on__isnull=True) | Q(opened_on__lte=end)) & (
-            Q(closed_on__isnull=True) | Q(closed_on__gte=start)
-        )
-        open_at_end = (Q(opened_on__isnull=True) | Q(opened_on__lte=end)) & (
-            Q(closed_on__isnull=True) | Q(closed_on__gte=end)
-        )
+        operating = EstablishmentQuerySet.operating_between_q(start, end)
+        open_at_end = EstablishmentQuerySet.operating_on_q(end)
         aggregates[f"y{year}__establishments_operating"] = Count("pk", filter=operating)
         aggregates[f"y{year}__inspected_in_year"] = Count(
             "pk", filter=operating & _inspected(start, end, use_summary)
@@ -501,39 +471,31 @@ def _count_establishments(counts, windows, as_of, plan, keys, record_filter, use
     _fold(counts, rows, key)
 
 
-def _count_reports(counts, windows, as_of, keys, record_filter, user):
-    key = keys["report"]
+def _count_reports(counts, windows, as_of, sources: _Sources):
+    key = sources.keys["reports"]
     first = min(start for _, start, _ in windows)
-    queryset = _restricted(Report.objects, user).filter(
-        received_on__gte=first, received_on__lte=as_of, **_place_filter("report", record_filter)
-    )
-    not_handled = Q(handled_on__isnull=True) | Q(handled_on__gt=as_of)
-    handled = Q(handled_on__lte=as_of)
+    queryset = sources.querysets["reports"].filter(received_on__gte=first, received_on__lte=as_of)
+    handled = ReportQuerySet.handled_by(as_of)
+    on_time = ReportQuerySet.handled_on_time_by(as_of)
+    pending = ReportQuerySet.in_time_on_q(as_of)
+    overdue = ReportQuerySet.overdue_on_q(as_of)
     aggregates = {}
     for year, start, end in windows:
         received = Q(received_on__gte=start, received_on__lte=end)
         aggregates[f"y{year}__reports_received"] = Count("pk", filter=received)
         aggregates[f"y{year}__reports_handled"] = Count("pk", filter=received & handled)
-        aggregates[f"y{year}__reports_handled_on_time"] = Count(
-            "pk", filter=received & handled & Q(handled_on__lte=F("deadline"))
-        )
-        aggregates[f"y{year}__reports_pending"] = Count(
-            "pk", filter=received & not_handled & Q(deadline__gte=as_of)
-        )
-        aggregates[f"y{year}__reports_overdue"] = Count(
-            "pk", filter=received & not_handled & Q(deadline__lt=as_of)
-        )
+        aggregates[f"y{year}__reports_handled_on_time"] = Count("pk", filter=received & on_time)
+        aggregates[f"y{year}__reports_pending"] = Count("pk", filter=received & pending)
+        aggregates[f"y{year}__reports_overdue"] = Count("pk", filter=received & overdue)
     rows = queryset.order_by().values(key).annotate(**aggregates)
     _fold(counts, rows, key)
 
 
-def _count_cases(counts, windows, keys, record_filter, user):
-    key = keys["case"]
+def _count_cases(counts, windows, sources: _Sources):
+    key = sources.keys["cases"]
     first = min(start for _, start, _ in windows)
     last = max(end for _, _, end in windows)
-    queryset = _restricted(Case.objects, user).filter(
-        handled_on__gte=first, handled_on__lte=last, **_place_filter("case", record_filter)
-    )
+    queryset = sources.querysets["cases"].filter(handled_on__gte=first, handled_on__lte=last)
     aggregates = {
         f"y{year}__cases_handled": Count("pk", filter=Q(handled_on__gte=start, handled_on__lte=end))
         for year, start, end in windows
@@ -622,10 +584,20 @@ def target_status(metric, threshold, values, *, year, as_of, plan) -> str:
         return good if numerator * 100 >= threshold * den else bad
 
     # cases_growth: numerator = cases this year, den = cases the previous year.
-    if running:
-        goal = den * (1 + threshold / 100) * elapsed_share(year, as_of)
-        return Status.ON_TRACK if numerator >= goal else Status.BEHIND
-    return Status.MET if (numerator - den) * 100 >= threshold * den else Status.NOT_MET
+    return good if numerator >= cases_to_keep_pace(den, threshold, year=year, as_of=as_of) else bad
+
+
+def growth_factor(threshold, *, year: int, as_of: datetime.date) -> Fraction:
+    """What last year's cases are multiplied by to get the cases that keep pace with the
+    growth target at A: (1 + threshold/100) × the elapsed share of the year (the whole share
+    for a finished year)."""
+    return (1 + Fraction(threshold) / 100) * elapsed_share(year, as_of)
+
+
+def cases_to_keep_pace(previous: int, threshold, *, year: int, as_of: datetime.date) -> Fraction:
+    """The cases that must be handled in year Y by A for cases_growth to be met (finished
+    year) or on track (running year), given the previous year's cases."""
+    return previous * growth_factor(threshold, year=year, as_of=as_of)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -703,52 +675,61 @@ def pace(table: Table) -> dict:
     return result
 
 
-DUE_SOON_WINDOW = 7
+def _in(queryset, locality: Locality | None):
+    return queryset if locality is None else queryset.in_locality(locality)
 
 
-def _records_of(model, user, locality: Locality | None, kind: str):
-    queryset = _restricted(model.objects, user)
-    if locality is None:
-        return queryset
-    if locality.level == "province":
-        return queryset.filter(province_id=locality.pk)
-    return queryset.filter(**_place_filter(kind, {"commune": locality.pk}))
-
-
-def never_inspected(*, user, locality, plan, as_of):
+def never_inspected(frame: Frame, *, locality, plan, as_of):
     """In-scope establishments operating on A with no inspection since the plan's first day
     (through A): oldest opening first, an unknown opening first of all (it counts as open
-    since always)."""
-    since_plan = Inspection.objects.filter(
-        establishment=OuterRef("pk"), inspected_on__gte=plan.first_day, inspected_on__lte=as_of
-    )
+    since always). The establishments list shows the same records for its filter "not
+    inspected since" the plan's first day, as of A."""
     return (
-        _records_of(Establishment, user, locality, "establishment")
-        .filter(in_scope=True)
-        .filter(Q(opened_on__isnull=True) | Q(opened_on__lte=as_of))
-        .filter(Q(closed_on__isnull=True) | Q(closed_on__gte=as_of))
-        .filter(~Exists(since_plan))
+        _in(frame.establishments, locality)
+        .never_inspected(plan.first_day, as_of)
         .select_related("commune")
         .order_by(F("opened_on").asc(nulls_first=True), "code")
     )
 
 
-def reports_to_handle(*, user, locality, as_of):
-    """Reports received by A and not handled by A: overdue first, then nearest deadline."""
+def reports_to_handle(frame: Frame, *, locality, as_of):
+    """Every report open on A, whatever year it was received in: overdue first, then the
+    nearest deadline."""
     return (
-        _records_of(Report, user, locality, "report")
-        .filter(received_on__lte=as_of)
-        .filter(Q(handled_on__isnull=True) | Q(handled_on__gt=as_of))
+        _in(frame.reports, locality)
+        .open_on(as_of)
         .select_related("kind", "locality")
         .order_by("deadline", "received_on", "pk")
     )
 
 
-def reports_due_soon(*, user, locality, as_of, days: int = DUE_SOON_WINDOW):
-    """Not handled by A, deadline within the next `days` days (A through A + days)."""
-    return reports_to_handle(user=user, locality=locality, as_of=as_of).filter(
-        deadline__gte=as_of, deadline__lte=as_of + datetime.timedelta(days=days)
+def home_figures(frame: Frame, *, today: datetime.date | None = None) -> dict:
+    """The home page's counts of the user's area on `today`: one aggregate query per kind.
+
+    Establishments operating today in the plan's scope; inspections, reports received and
+    cases handled since 1 January; reports open today (pending or due soon, and overdue);
+    cases not handled."""
+    today = today or timezone.localdate()
+    first = year_start(today.year)
+    counts = frame.establishments.aggregate(
+        establishments=Count(
+            "pk", filter=Q(in_scope=True) & EstablishmentQuerySet.operating_on_q(today)
+        )
     )
+    counts |= frame.inspections.aggregate(
+        inspections_this_year=Count("pk", filter=Q(inspected_on__range=(first, today)))
+    )
+    counts |= frame.reports.aggregate(
+        reports_pending=Count("pk", filter=ReportQuerySet.in_time_on_q(today)),
+        reports_overdue=Count("pk", filter=ReportQuerySet.overdue_on_q(today)),
+        reports_this_year=Count("pk", filter=Q(received_on__range=(first, today))),
+    )
+    counts |= frame.cases.aggregate(
+        cases_handled_this_year=Count("pk", filter=Q(handled_on__range=(first, today))),
+        cases_open=Count("pk", filter=Q(handled_on__isnull=True) | Q(handled_on__gt=today)),
+    )
+    counts["year"] = today.year
+    return counts
 
 
 # ---------------------------------------------------------------------------------------------
@@ -771,5 +752,5 @@ def goal_now(metric: str, threshold, *, year: int, as_of: datetime.date, plan: P
     if metric == Metric.ANNUAL_INSPECTION:
         return threshold * share
     if metric == Metric.CASES_GROWTH:
-        return ((1 + threshold / 100) * share - 1) * 100
+        return (growth_factor(threshold, year=year, as_of=as_of) - 1) * 100
     return threshold

@@ -24,11 +24,6 @@ class Status(models.TextChoices):
         """A shape beside the word, readable in black and white."""
         return _SYMBOLS.get(value, "–")
 
-    @classmethod
-    def rank(cls, value) -> int:
-        """Worst first when sorting by status: not met, behind, on track, met, n/a."""
-        return _RANKS.get(value, 4)
-
 
 # Looked up once per cell of a compliance table (plan_tracker.tables), so built once here.
 _COLOURS = {
@@ -44,13 +39,6 @@ _SYMBOLS = {
     Status.BEHIND: "▼",
     Status.NOT_MET: "✘",
     Status.NOT_APPLICABLE: "–",
-}
-_RANKS = {
-    Status.NOT_MET: 0,
-    Status.BEHIND: 1,
-    Status.ON_TRACK: 2,
-    Status.MET: 3,
-    Status.NOT_APPLICABLE: 4,
 }
 
 

@@ -1,4 +1,4 @@
-"""Who may see and do what: one assignment (role + locality) per user."""
+"""A user's assignment: one role and, for officers, one locality (rules: localities.permissions)."""
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -7,16 +7,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from localities.models.places import Level, Locality, Scheme
-
-
-class Role(models.TextChoices):
-    COMMUNE_OFFICER = "commune_officer", _("Commune officer")
-    PROVINCIAL_OFFICER = "provincial_officer", _("Provincial officer")
-    MINISTRY = "ministry", _("Ministry staff")
-    ADMINISTRATOR = "administrator", _("Administrator")
-
-
-NATIONAL_ROLES = {Role.MINISTRY, Role.ADMINISTRATOR}
+from localities.permissions import Role
 
 
 class Assignment(models.Model):
@@ -40,24 +31,6 @@ class Assignment(models.Model):
 
     def __str__(self):
         return f"{self.user} — {self.get_role_display()}"
-
-    @property
-    def is_national(self) -> bool:
-        return self.role in NATIONAL_ROLES
-
-    @property
-    def can_write(self) -> bool:
-        """Officers write in their scope; administrators anywhere; ministry staff only read."""
-        return self.role != Role.MINISTRY
-
-    @property
-    def can_see_identity(self) -> bool:
-        """Only the officers handling the reports of their own scope (plan-rules §5, §8)."""
-        return self.role in {Role.COMMUNE_OFFICER, Role.PROVINCIAL_OFFICER}
-
-    @property
-    def is_administrator(self) -> bool:
-        return self.role == Role.ADMINISTRATOR
 
     def clean(self):
         expected = {

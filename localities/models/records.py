@@ -2,7 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -24,6 +24,48 @@ class Line(models.TextChoices):
     RESTAURANT_BAR = "restaurant_bar", _("Restaurant, bar, café with hostesses")
     SAUNA_SPA_BARBER = "sauna_spa_barber", _("Sauna, spa, barber")
     OTHER = "other", _("Other")
+
+
+class EstablishmentQuerySet(ScopedQuerySet):
+    """What "operating" and "inspected" mean, as conditions and as filters (plan-rules §3).
+
+    An establishment is operating on day D when it opened on or before D (or its opening date
+    is unknown) and has not closed before D; it operates during [first, last] when it operates
+    on at least one day of it. Establishment.is_operating_on(D) says the same in Python.
+    """
+
+    @staticmethod
+    def operating_between_q(first, last) -> Q:
+        return (Q(opened_on__isnull=True) | Q(opened_on__lte=last)) & (
+            Q(closed_on__isnull=True) | Q(closed_on__gte=first)
+        )
+
+    @classmethod
+    def operating_on_q(cls, day) -> Q:
+        return cls.operating_between_q(day, day)
+
+    @staticmethod
+    def inspected_between_q(first, last) -> Q:
+        """At least one inspection dated in [first, last] (an index probe per establishment)."""
+        window = Inspection.objects.filter(
+            establishment=OuterRef("pk"), inspected_on__gte=first, inspected_on__lte=last
+        )
+        return Q(Exists(window))
+
+    def operating_between(self, first, last):
+        return self.filter(self.operating_between_q(first, last))
+
+    def operating_on(self, day):
+        return self.filter(self.operating_on_q(day))
+
+    def never_inspected(self, since, day):
+        """In the plan's scope, operating on `day`, with no inspection in [since, day]: what is
+        counted as not yet covered since `since` (the plan's first day), and the list of it."""
+        return (
+            self.filter(in_scope=True)
+            .operating_on(day)
+            .exclude(self.inspected_between_q(since, day))
+        )
 
 
 class LocatedRecord(VersionedModel):
@@ -98,7 +140,7 @@ class Establishment(LocatedRecord):
     in_scope = models.BooleanField(_("in the plan's scope"), default=True)
 
     history = HistoricalRecords(excluded_fields=["updated_at", "created_at"])
-    objects = ScopedQuerySet.as_manager()
+    objects = EstablishmentQuerySet.as_manager()
     scope_commune_field = "commune"
 
     class Meta:

@@ -5,7 +5,7 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, F, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -18,6 +18,8 @@ from localities.models.records import LocatedRecord
 from localities.models.validation import not_before, not_in_future, raise_if
 from localities.querysets import ScopedQuerySet
 
+# A report not handled is "due soon" when its deadline is today or within this many days: on its
+# status, in the reports filter, on the work lists, in the digest and on the printed report.
 DUE_SOON_DAYS = 5
 
 
@@ -90,13 +92,88 @@ class ReportStatus(models.TextChoices):
 
     @classmethod
     def colour(cls, value) -> str:
-        return {
-            cls.PENDING: "secondary",
-            cls.DUE_SOON: "warning",
-            cls.OVERDUE: "danger",
-            cls.HANDLED_ON_TIME: "success",
-            cls.HANDLED_LATE: "dark",
-        }[value]
+        return _STATUS_COLOURS[value]
+
+
+_STATUS_COLOURS = {
+    ReportStatus.PENDING: "secondary",
+    ReportStatus.DUE_SOON: "warning",
+    ReportStatus.OVERDUE: "danger",
+    ReportStatus.HANDLED_ON_TIME: "success",
+    ReportStatus.HANDLED_LATE: "dark",
+}
+
+
+class ReportQuerySet(ScopedQuerySet):
+    """A report's state on a day D, as conditions (for conditional counts) and as filters.
+
+    Nothing after D has happened yet: a report received after D was not received, a handling
+    after D is not yet a handling. On D a report received by D is *handled* when its handling
+    is dated on or before D (on time when also on or before its deadline, else late); otherwise
+    it is *open*: *overdue* when its deadline is before D, *due soon* when the deadline is D or
+    one of the DUE_SOON_DAYS days after it, *pending* otherwise. Report.status(D) says the same
+    of one report in Python.
+    """
+
+    @staticmethod
+    def received_by(day) -> Q:
+        return Q(received_on__lte=day)
+
+    @staticmethod
+    def handled_by(day) -> Q:
+        return Q(handled_on__isnull=False, handled_on__lte=day)
+
+    @classmethod
+    def handled_on_time_by(cls, day) -> Q:
+        return cls.handled_by(day) & Q(handled_on__lte=F("deadline"))
+
+    @staticmethod
+    def not_handled_by(day) -> Q:
+        return Q(handled_on__isnull=True) | Q(handled_on__gt=day)
+
+    @classmethod
+    def open_on_q(cls, day) -> Q:
+        return cls.received_by(day) & cls.not_handled_by(day)
+
+    @classmethod
+    def overdue_on_q(cls, day) -> Q:
+        return cls.open_on_q(day) & Q(deadline__lt=day)
+
+    @classmethod
+    def in_time_on_q(cls, day) -> Q:
+        """Open on D with the deadline not passed (pending or due soon)."""
+        return cls.open_on_q(day) & Q(deadline__gte=day)
+
+    @classmethod
+    def due_soon_on_q(cls, day) -> Q:
+        return cls.in_time_on_q(day) & Q(deadline__lte=due_soon_until(day))
+
+    def open_on(self, day):
+        return self.filter(self.open_on_q(day))
+
+    def overdue_on(self, day):
+        return self.filter(self.overdue_on_q(day))
+
+    def due_soon_on(self, day):
+        return self.filter(self.due_soon_on_q(day))
+
+    def with_status(self, day):
+        """`status_code` on each report: its ReportStatus on D, computed in SQL."""
+        return self.annotate(
+            status_code=Case(
+                When(self.handled_on_time_by(day), then=Value(ReportStatus.HANDLED_ON_TIME)),
+                When(self.handled_by(day), then=Value(ReportStatus.HANDLED_LATE)),
+                When(deadline__lt=day, then=Value(ReportStatus.OVERDUE)),
+                When(deadline__lte=due_soon_until(day), then=Value(ReportStatus.DUE_SOON)),
+                default=Value(ReportStatus.PENDING),
+                output_field=models.CharField(),
+            )
+        )
+
+
+def due_soon_until(day: datetime.date) -> datetime.date:
+    """The last deadline that is "due soon" on `day`."""
+    return day + datetime.timedelta(days=DUE_SOON_DAYS)
 
 
 class Report(LocatedRecord):
@@ -135,7 +212,7 @@ class Report(LocatedRecord):
     deadline = models.DateField(_("deadline"), editable=False)
 
     history = HistoricalRecords(excluded_fields=["updated_at", "created_at"])
-    objects = ScopedQuerySet.as_manager()
+    objects = ReportQuerySet.as_manager()
     scope_commune_field = "locality"
 
     class Meta:
@@ -199,7 +276,7 @@ class Report(LocatedRecord):
             return ReportStatus.HANDLED_LATE
         if deadline < as_of:
             return ReportStatus.OVERDUE
-        if (deadline - as_of).days <= DUE_SOON_DAYS:
+        if deadline <= due_soon_until(as_of):
             return ReportStatus.DUE_SOON
         return ReportStatus.PENDING
 

@@ -11,7 +11,8 @@ from django.views.generic import DetailView, View
 from django.views.generic.base import TemplateResponseMixin
 
 from localities.models import ConcurrentEditError
-from localities.services import can_write, record_save
+from localities.permissions import can_write
+from localities.services import record_save
 from localities.views.history import history_of
 
 

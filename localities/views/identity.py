@@ -12,11 +12,8 @@ from django.views import View
 
 from localities.forms import ReporterIdentityForm
 from localities.models import IdentityAccess, Report
-from localities.services import (
-    can_see_identity,
-    reporter_identity_save,
-    reporter_identity_view,
-)
+from localities.permissions import can_see_identity
+from localities.services import reporter_identity_save, reporter_identity_view
 
 
 class ReportIdentityView(LoginRequiredMixin, View):

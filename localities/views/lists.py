@@ -9,8 +9,7 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from localities import filters, selectors, tables
-from localities.querysets import scope_of
-from localities.services import can_write
+from localities.permissions import can_write, scope_of
 
 
 class RecordList(LoginRequiredMixin, SingleTableMixin, FilterView):

@@ -20,7 +20,8 @@ from localities.models import (
     Report,
     ReportStatus,
 )
-from localities.services import can_see_identity, report_record_stage
+from localities.permissions import can_see_identity
+from localities.services import report_record_stage
 from localities.tables import InspectionTable, status_badge
 from localities.views.base import RecordDetail, RecordFormView
 

@@ -9,6 +9,7 @@ from django.urls import reverse
 from exchange.models import ApiToken
 from exchange.openapi import response_schema, schema, validate
 from localities.models import Inspection, ReporterIdentity
+from localities.selectors import Frame
 from plan_tracker import metrics
 from plan_tracker.compliance_io import table_json
 from tests.exchange.helpers import establishment, report
@@ -94,7 +95,7 @@ def test_compliance_has_the_csv_columns_and_values(client, personas, records):
     response = client.get("/api/v1/compliance", {"year": 2024, "as_of": AS_OF})
     body = response.json()
     table = metrics.compliance_table(
-        user=personas.admin, year=2024, as_of=datetime.date(2024, 12, 31)
+        frame=Frame.of(personas.admin), year=2024, as_of=datetime.date(2024, 12, 31)
     )
     assert body["columns"] == table.columns
     assert body["rows"] == table_json(table)

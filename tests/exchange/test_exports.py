@@ -13,6 +13,7 @@ from django.utils import translation
 from exchange.exports import column_label
 from exchange.models import ExportLog
 from localities.models import Inspection, ReporterIdentity
+from localities.selectors import Frame
 from plan_tracker import metrics
 from plan_tracker.compliance_io import write_csv
 from tests.exchange.helpers import establishment, report
@@ -58,7 +59,7 @@ def params(**extra):
 def test_the_compliance_csv_is_the_figures_table_with_its_total(client, personas, records):
     login(client, personas.admin)
     response = client.get(reverse("export_compliance", args=["csv"]), params())
-    table = metrics.compliance_table(user=personas.admin, year=YEAR, as_of=AS_OF)
+    table = metrics.compliance_table(frame=Frame.of(personas.admin), year=YEAR, as_of=AS_OF)
     expected = io.StringIO()
     write_csv(table, expected, total=True)
     assert response.content.decode() == expected.getvalue()
@@ -117,7 +118,7 @@ def test_the_compliance_xlsx_has_a_sheet_per_level_and_one_about_it(client, pers
     response = client.get(reverse("export_compliance", args=["xlsx"]), params())
     workbook = openpyxl.load_workbook(io.BytesIO(response.content))
     provinces, communes, about = workbook.worksheets
-    table = metrics.compliance_table(user=personas.admin, year=YEAR, as_of=AS_OF)
+    table = metrics.compliance_table(frame=Frame.of(personas.admin), year=YEAR, as_of=AS_OF)
     with translation.override("vi"):
         headers = [column_label(c) for c in table.columns]
         assert provinces.title == str(translation.gettext("Provinces"))
@@ -176,7 +177,11 @@ def test_the_printed_report_shows_the_targets_figures_and_open_work(client, pers
     assert response.status_code == 200
     context = response.context
     table = metrics.compliance_table(
-        user=personas.hn_officer, year=YEAR, as_of=AS_OF, level="commune", locality=records.hn
+        frame=Frame.of(personas.hn_officer),
+        year=YEAR,
+        as_of=AS_OF,
+        level="commune",
+        locality=records.hn,
     )
     assert [t["status"] for t in context["targets"]] == [
         table.total.status(t.metric) for t in table.targets

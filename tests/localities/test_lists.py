@@ -212,14 +212,14 @@ def test_a_record_page_costs_a_bounded_number_of_queries(
 def test_the_home_page_counts_the_users_area_in_one_query_per_kind_of_record(
     client, login, personas, records, today, django_assert_num_queries
 ):
-    from localities.querysets import scope_of
-    from localities.selectors import home_counts
+    from localities.selectors import Frame
+    from plan_tracker.metrics import home_figures
 
     user = login("commune_officer")
     make_inspection(records.establishment["BD"], today)
-    scope_of(user)  # the assignment, read once per request
+    frame = Frame.of(user)  # the assignment, read once per request
     with django_assert_num_queries(4):
-        counts = home_counts(user, today=today)
+        counts = home_figures(frame, today=today)
     # Ba Đình: EST-BD operates (opened 15/01/2020, never closed); inspected today; REP-BD was
     # due on 21/02/2024 and is not handled: overdue; CASE-BD is open.
     assert counts == {

@@ -27,7 +27,7 @@ from tests.conftest import make_user
 def test_a_write_that_would_leave_the_officers_area_is_undone(personas, records, world):
     est = Establishment.objects.get(code="EST-BD")
     est.commune = world.sai_gon  # a commune of another province, past any form
-    with pytest.raises(services.OutOfScopeError):
+    with pytest.raises(services.OutOfScope):
         services.establishment_save(user=personas.hn_officer, establishment=est, expected_version=1)
     est.refresh_from_db()
     assert (est.commune, est.version) == (world.ba_dinh, 1)
@@ -66,7 +66,7 @@ def test_an_inspection_is_recorded_through_its_service(personas, records):
 
 
 def test_an_inspection_of_another_area_is_refused_by_its_service(personas, records):
-    with pytest.raises(services.OutOfScopeError):
+    with pytest.raises(services.OutOfScope):
         services.inspection_record(
             user=personas.commune_officer,
             establishment=records.establishment["HK"],

@@ -363,7 +363,7 @@ def test_a_communes_work_lists(client, built, personas):
     # Not handled: R5 (deadline 21/11/2024), R7 (30/01/2025), R6 (15/04/2025).
     assert [r.reference for r in ctx["todo_list"]] == ["R5", "R7", "R6"]
     assert ctx["overdue"] == 2
-    assert ctx["due_soon"] == 1  # R6: 15/04 is within 10/04 + 7 days
+    assert ctx["due_soon"] == 1  # R6: 15/04 is 10/04 + 5 days, the last day due soon
     # 2025 on 10/04/2025: operating E2..E6 = 5, inspected E5 = 1; 20% of 5 = 1: nothing more.
     assert ctx["pace"]["annual_inspection"].needed == 0
     # Coverage: open 5, inspected since 2021 E2, E4, E5, E6 = 4; 1 more over April–December
@@ -652,7 +652,6 @@ def test_one_decimal_figures_are_rounded_half_up_not_cut():
     from fractions import Fraction
 
     from django.utils import translation
-
     from plan_tracker.tables import Numbers
 
     with translation.override("vi"):

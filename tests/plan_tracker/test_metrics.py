@@ -9,8 +9,9 @@ from fractions import Fraction
 import pytest
 
 from localities.models import Locality
+from localities.selectors import Frame
 from plan_tracker import metrics
-from plan_tracker.metrics import EVERYONE, FIGURES, OutOfScope, compliance_table
+from plan_tracker.metrics import FIGURES, OutOfScope, compliance_table
 from plan_tracker.models import Plan, Target
 from tests.plan_tracker import scenario
 from tests.plan_tracker.scenario import D, establishment
@@ -31,7 +32,7 @@ def row_of(table, locality):
 def communes_2024(as_of=PAST, **kwargs):
     hn = Locality.objects.get(scheme="2025", code="01")
     return compliance_table(
-        user=EVERYONE, year=2024, as_of=as_of, level="commune", locality=hn, **kwargs
+        frame=Frame.nation(), year=2024, as_of=as_of, level="commune", locality=hn, **kwargs
     )
 
 
@@ -61,7 +62,9 @@ def test_coverage_counts_establishments_open_on_the_last_day_inspected_since_the
 def test_an_inspection_on_1_january_counts_in_its_own_year(built):
     values = row_of(communes_2024(), built.ba_dinh).values
     values_2025 = row_of(
-        compliance_table(user=EVERYONE, year=2025, as_of=PAST, level="commune", locality=built.hn),
+        compliance_table(
+            frame=Frame.nation(), year=2025, as_of=PAST, level="commune", locality=built.hn
+        ),
         built.ba_dinh,
     ).values
     assert values["inspected_in_year"] == 3  # E5's 01/01/2025 is not in 2024
@@ -143,7 +146,7 @@ def test_records_placed_at_the_province_count_in_its_total_only(built):
 
 
 def test_the_national_table_has_one_row_per_province_and_the_nation_as_total(built):
-    table = compliance_table(user=EVERYONE, year=2024, as_of=PAST)
+    table = compliance_table(frame=Frame.nation(), year=2024, as_of=PAST)
     assert [r.locality.code for r in table.rows] == ["01", "79"]
     hn_row = table.rows[0]
     assert hn_row["establishments_operating"] == 10
@@ -155,7 +158,9 @@ def test_the_national_table_has_one_row_per_province_and_the_nation_as_total(bui
 
 def test_a_zero_denominator_is_not_applicable_never_zero_or_a_hundred(built):
     sai_gon = row_of(
-        compliance_table(user=EVERYONE, year=2024, as_of=PAST, level="commune", locality=built.hcm),
+        compliance_table(
+            frame=Frame.nation(), year=2024, as_of=PAST, level="commune", locality=built.hcm
+        ),
         built.sai_gon,
     )
     for name in ("inspected_in_year_pct", "coverage_pct", "reports_on_time_pct"):
@@ -199,12 +204,12 @@ def test_a_closure_after_the_as_of_date_has_not_happened(world):
     est = establishment("X1", world.sai_gon, opened=D(2020, 1, 1), closed=D(2024, 10, 1))
     assert est.closed_on
     table = compliance_table(
-        user=EVERYONE, year=2024, as_of=D(2024, 6, 1), level="commune", locality=world.hcm
+        frame=Frame.nation(), year=2024, as_of=D(2024, 6, 1), level="commune", locality=world.hcm
     )
     # On 01/06/2024 the closure of 01/10 has not happened: open at E.
     assert row_of(table, world.sai_gon)["establishments_open_at_end"] == 1
     table = compliance_table(
-        user=EVERYONE, year=2024, as_of=D(2024, 12, 31), level="commune", locality=world.hcm
+        frame=Frame.nation(), year=2024, as_of=D(2024, 12, 31), level="commune", locality=world.hcm
     )
     assert row_of(table, world.sai_gon)["establishments_open_at_end"] == 0
 
@@ -212,7 +217,7 @@ def test_a_closure_after_the_as_of_date_has_not_happened(world):
 def test_an_establishment_opened_after_the_as_of_date_does_not_exist_yet(world):
     establishment("X2", world.sai_gon, opened=D(2024, 8, 1))
     table = compliance_table(
-        user=EVERYONE, year=2024, as_of=D(2024, 7, 31), level="commune", locality=world.hcm
+        frame=Frame.nation(), year=2024, as_of=D(2024, 7, 31), level="commune", locality=world.hcm
     )
     assert row_of(table, world.sai_gon)["establishments_operating"] == 0
 
@@ -262,7 +267,7 @@ def test_the_annual_goal_of_the_running_year_is_exact_at_half_the_year(world):
 
     def status(as_of):
         table = compliance_table(
-            user=EVERYONE, year=2024, as_of=as_of, level="commune", locality=world.hcm
+            frame=Frame.nation(), year=2024, as_of=as_of, level="commune", locality=world.hcm
         )
         return row_of(table, world.sai_gon)["status_annual_inspection"]
 
@@ -282,7 +287,7 @@ def test_full_coverage_is_judged_against_the_threshold_only_at_the_plans_end(wor
 
     def statuses(year, as_of):
         table = compliance_table(
-            user=EVERYONE, year=year, as_of=as_of, level="commune", locality=world.hcm
+            frame=Frame.nation(), year=year, as_of=as_of, level="commune", locality=world.hcm
         )
         return [row_of(table, c)["status_full_coverage"] for c in (world.sai_gon, world.ben_thanh)]
 
@@ -309,7 +314,7 @@ def test_a_plan_for_the_next_period_needs_no_code_change(built):
     plan = Plan.objects.create(name="Kế hoạch 2026–2030", first_year=2026, last_year=2030)
     Target.objects.create(plan=plan, metric="annual_inspection", threshold=Decimal("30"))
     table = compliance_table(
-        user=EVERYONE,
+        frame=Frame.nation(),
         year=2026,
         as_of=D(2026, 12, 31),
         plan=plan,
@@ -328,7 +333,7 @@ def test_a_year_not_begun_or_outside_the_plan_is_not_applicable(built):
     assert future["establishments_operating"] == 0
     assert future["status_annual_inspection"] == "not_applicable"
     outside = compliance_table(
-        user=EVERYONE, year=2026, as_of=D(2026, 6, 1), level="commune", locality=built.hn
+        frame=Frame.nation(), year=2026, as_of=D(2026, 6, 1), level="commune", locality=built.hn
     )
     assert row_of(outside, built.ba_dinh)["establishments_operating"] == 5
     assert {
@@ -369,11 +374,15 @@ def test_columns_are_the_contracts(built):
 
 def test_a_series_gives_each_year_the_same_figures_as_its_own_table(built):
     series = metrics.compliance_series(
-        user=EVERYONE, years=[2023, 2024, 2025], as_of=PAST, level="commune", locality=built.hn
+        frame=Frame.nation(),
+        years=[2023, 2024, 2025],
+        as_of=PAST,
+        level="commune",
+        locality=built.hn,
     )
     for year in (2023, 2024, 2025):
         single = compliance_table(
-            user=EVERYONE, year=year, as_of=PAST, level="commune", locality=built.hn
+            frame=Frame.nation(), year=year, as_of=PAST, level="commune", locality=built.hn
         )
         assert series[year].total.values == single.total.values
         assert [r.values for r in series[year].rows] == [r.values for r in single.rows]
@@ -383,26 +392,30 @@ def test_a_series_gives_each_year_the_same_figures_as_its_own_table(built):
 
 
 def test_a_provincial_officer_sees_only_their_province(built, personas):
-    table = compliance_table(user=personas.hn_officer, year=2024, as_of=PAST)
+    table = compliance_table(frame=Frame.of(personas.hn_officer), year=2024, as_of=PAST)
     assert [r.locality for r in table.rows] == [built.hn]
     assert table.total.locality == built.hn
     with pytest.raises(OutOfScope):
         compliance_table(
-            user=personas.hn_officer, year=2024, as_of=PAST, level="commune", locality=built.hcm
+            frame=Frame.of(personas.hn_officer),
+            year=2024,
+            as_of=PAST,
+            level="commune",
+            locality=built.hcm,
         )
-    table = compliance_table(user=personas.hcm_officer, year=2024, as_of=PAST)
+    table = compliance_table(frame=Frame.of(personas.hcm_officer), year=2024, as_of=PAST)
     assert table.total["establishments_operating"] == 0
 
 
 def test_a_commune_officer_sees_only_their_commune(built, personas):
     officer = personas.commune_officer
     table = compliance_table(
-        user=officer, year=2024, as_of=PAST, level="commune", locality=built.ba_dinh
+        frame=Frame.of(officer), year=2024, as_of=PAST, level="commune", locality=built.ba_dinh
     )
     assert [r.locality for r in table.rows] == [built.ba_dinh]
     assert table.total["establishments_operating"] == 6
     # Without a locality: their commune too, and its total leaves out Hoàn Kiếm and Hà Nội's own.
-    table = compliance_table(user=officer, year=2024, as_of=PAST, level="commune")
+    table = compliance_table(frame=Frame.of(officer), year=2024, as_of=PAST, level="commune")
     assert [r.locality for r in table.rows] == [built.ba_dinh]
     assert table.total["reports_received"] == 6
     assert table.total.locality == built.ba_dinh
@@ -412,11 +425,11 @@ def test_a_commune_officer_sees_only_their_commune(built, personas):
         {"level": "commune", "locality": built.hoan_kiem},
     ):
         with pytest.raises(OutOfScope):
-            compliance_table(user=officer, year=2024, as_of=PAST, **kwargs)
+            compliance_table(frame=Frame.of(officer), year=2024, as_of=PAST, **kwargs)
 
 
 def test_someone_without_an_assignment_sees_nothing(built, personas):
-    table = compliance_table(user=personas.outsider, year=2024, as_of=PAST)
+    table = compliance_table(frame=Frame.of(personas.outsider), year=2024, as_of=PAST)
     assert table.rows == []
     assert table.total["establishments_operating"] == 0
 
@@ -424,7 +437,7 @@ def test_someone_without_an_assignment_sees_nothing(built, personas):
 def test_an_old_scheme_locality_is_refused(built):
     with pytest.raises(OutOfScope):
         compliance_table(
-            user=EVERYONE, year=2024, as_of=PAST, level="commune", locality=built.old_hn
+            frame=Frame.nation(), year=2024, as_of=PAST, level="commune", locality=built.old_hn
         )
 
 
@@ -459,12 +472,17 @@ def test_a_table_costs_the_same_queries_whatever_the_number_of_localities(
     plan = Plan.objects.get(is_default=True)
     # The plan's targets, the localities, establishments, reports, cases.
     with django_assert_num_queries(5):
-        national = compliance_table(user=EVERYONE, year=2024, as_of=PAST, plan=plan)
+        national = compliance_table(frame=Frame.nation(), year=2024, as_of=PAST, plan=plan)
     assert len(national.rows) == 2 + communes
     # + the check that the province is within reach.
     with django_assert_num_queries(6):
         table = compliance_table(
-            user=EVERYONE, year=2024, as_of=PAST, plan=plan, level="commune", locality=world.hn
+            frame=Frame.nation(),
+            year=2024,
+            as_of=PAST,
+            plan=plan,
+            level="commune",
+            locality=world.hn,
         )
     assert len(table.rows) == 2 + communes
     # 3 establishments per new commune, 1 inspected: 1/3 each.
@@ -481,7 +499,7 @@ def test_a_series_over_the_plans_years_costs_the_same_queries_as_one_year(
     # The default plan and its targets, the localities, establishments, reports, cases.
     with django_assert_num_queries(6):
         series = metrics.compliance_series(
-            user=EVERYONE, years=plan.years, as_of=D(2026, 1, 1), level="province"
+            frame=Frame.nation(), years=plan.years, as_of=D(2026, 1, 1), level="province"
         )
     assert sorted(series) == [2021, 2022, 2023, 2024, 2025]
 
@@ -494,7 +512,7 @@ def test_an_officers_table_costs_one_more_query_for_their_assignment(
     officer = get_user_model().objects.get(pk=personas.hn_officer.pk)  # nothing cached
     plan = Plan.objects.get(is_default=True)
     with django_assert_num_queries(6):
-        compliance_table(user=officer, year=2024, as_of=PAST, plan=plan)
+        compliance_table(frame=Frame.of(officer), year=2024, as_of=PAST, plan=plan)
 
 
 # --- pace and work lists ------------------------------------------------------------------------
@@ -516,7 +534,11 @@ def test_pace_of_the_annual_target_in_a_big_commune(world):
     for i in range(50):
         establishment(f"P{i}", world.sai_gon, inspected=[D(2024, 2, 2)] if i < 3 else [])
     table = compliance_table(
-        user=EVERYONE, year=2024, as_of=D(2024, 10, 15), level="commune", locality=world.sai_gon
+        frame=Frame.nation(),
+        year=2024,
+        as_of=D(2024, 10, 15),
+        level="commune",
+        locality=world.sai_gon,
     )
     pace = metrics.pace(table)["annual_inspection"]
     # 20% of 50 = 10, 3 done -> 7 more over October, November, December -> ceil(7/3) = 3 a month.
@@ -529,16 +551,19 @@ def test_there_is_no_annual_pace_for_a_finished_year(built):
 
 def test_work_lists_of_a_commune(built):
     plan = Plan.objects.get(is_default=True)
-    never = metrics.never_inspected(user=EVERYONE, locality=built.ba_dinh, plan=plan, as_of=PAST)
+    never = metrics.never_inspected(
+        frame=Frame.nation(), locality=built.ba_dinh, plan=plan, as_of=PAST
+    )
     # Open on 31/03/2025 with no inspection since 01/01/2021: E3 only (E5 inspected 01/01/2025).
     assert [e.code for e in never] == ["E3"]
-    todo = metrics.reports_to_handle(user=EVERYONE, locality=built.ba_dinh, as_of=PAST)
+    todo = metrics.reports_to_handle(frame=Frame.nation(), locality=built.ba_dinh, as_of=PAST)
     # Not handled by 31/03/2025: R5 (deadline 21/11/2024, overdue), R7 (10/01 + 20 = 30/01/2025,
     # overdue), R6 (15/04/2025) -> by deadline.
     assert [r.reference for r in todo] == ["R5", "R7", "R6"]
-    soon = metrics.reports_due_soon(user=EVERYONE, locality=built.ba_dinh, as_of=D(2025, 4, 10))
-    assert [r.reference for r in soon] == ["R6"]  # 15/04 is within 10/04 + 7 days
-    assert not metrics.reports_due_soon(user=EVERYONE, locality=built.ba_dinh, as_of=PAST)
+    day = D(2025, 4, 10)
+    soon = metrics.reports_to_handle(frame=Frame.nation(), locality=built.ba_dinh, as_of=day)
+    assert [r.reference for r in soon.due_soon_on(day)] == ["R6"]  # 15/04 = 10/04 + 5 days
+    assert not todo.due_soon_on(PAST)
 
 
 def test_never_inspected_lists_the_oldest_first(world):
@@ -547,6 +572,6 @@ def test_never_inspected_lists_the_oldest_first(world):
     establishment("N3", world.sai_gon)
     establishment("N4", world.sai_gon, opened=D(2012, 1, 1), inspected=[D(2021, 6, 1)])
     plan = Plan.objects.get(is_default=True)
-    never = metrics.never_inspected(user=EVERYONE, locality=world.hcm, plan=plan, as_of=PAST)
+    never = metrics.never_inspected(frame=Frame.nation(), locality=world.hcm, plan=plan, as_of=PAST)
     # Unknown opening counts as open since always: first; then 2010, 2015; N4 was inspected.
     assert [e.code for e in never] == ["N3", "N2", "N1"]

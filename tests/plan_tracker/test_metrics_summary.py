@@ -8,8 +8,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from localities.models import Establishment, Inspection
+from localities.selectors import Frame
 from plan_tracker import metrics
-from plan_tracker.metrics import EVERYONE, compliance_series, compliance_table
+from plan_tracker.metrics import compliance_series, compliance_table
 from tests.plan_tracker import scenario
 from tests.plan_tracker.scenario import D
 
@@ -44,7 +45,7 @@ def test_the_summary_gives_the_same_figures_as_the_inspections(built, monkeypatc
     def tables():
         return [
             compliance_series(
-                user=EVERYONE, years=[2021, 2022, 2023, 2024, 2025], as_of=as_of, **where
+                frame=Frame.nation(), years=[2021, 2022, 2023, 2024, 2025], as_of=as_of, **where
             )
             for where in ({}, {"level": "commune", "locality": built.hn})
         ]
@@ -60,7 +61,7 @@ def test_the_summary_gives_the_same_figures_as_the_inspections(built, monkeypatc
 
 def test_a_finished_year_reads_the_summary_without_a_probe(built):
     with CaptureQueriesContext(connection) as captured:
-        compliance_table(user=EVERYONE, year=2024, as_of=D(2025, 3, 31))
+        compliance_table(frame=Frame.nation(), year=2024, as_of=D(2025, 3, 31))
     sql = establishment_sql(captured)
     assert "localities_inspected_years" in sql and 'localities_inspection"' not in sql
     assert len(captured) == 6  # plan, targets, localities, establishments, reports, cases
@@ -70,7 +71,7 @@ def test_the_running_year_reads_the_summary_when_nothing_is_dated_after_the_as_o
     # The scenario's last inspection is E5's 01/01/2025: as of 31/03/2025, 2025 is running and
     # nothing is dated after it, so one probe says the summary is exact.
     with CaptureQueriesContext(connection) as captured:
-        table = compliance_table(user=EVERYONE, year=2025, as_of=D(2025, 3, 31))
+        table = compliance_table(frame=Frame.nation(), year=2025, as_of=D(2025, 3, 31))
     assert len(captured) == 7
     assert "localities_inspected_years" in establishment_sql(captured)
     hn = next(row for row in table.rows if row.locality == built.hn)
@@ -84,7 +85,7 @@ def test_an_earlier_as_of_date_with_later_inspections_counts_from_the_inspection
     # summary (which has 2024 for both) would count them, so the inspections are read instead.
     with CaptureQueriesContext(connection) as captured:
         table = compliance_table(
-            user=EVERYONE, year=2024, as_of=D(2024, 9, 1), level="commune", locality=built.hn
+            frame=Frame.nation(), year=2024, as_of=D(2024, 9, 1), level="commune", locality=built.hn
         )
     sql = establishment_sql(captured)
     assert "localities_inspected_years" not in sql and "localities_inspection" in sql
@@ -94,7 +95,9 @@ def test_an_earlier_as_of_date_with_later_inspections_counts_from_the_inspection
 
 def test_figures_follow_the_last_write_at_once(built):
     def inspected_2025():
-        table = compliance_table(user=EVERYONE, year=2025, level="commune", locality=built.hn)
+        table = compliance_table(
+            frame=Frame.nation(), year=2025, level="commune", locality=built.hn
+        )
         return next(r for r in table.rows if r.locality == built.ba_dinh).values
 
     before = inspected_2025()

@@ -16,7 +16,7 @@ from django.http import QueryDict
 from django.test import RequestFactory
 
 from exchange import exports
-from exchange.views import is_administrator
+from localities.permissions import is_administrator
 
 
 class Command(BaseCommand):

@@ -17,6 +17,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from localities.codes import resolve
+from localities.selectors import Frame
 from plan_tracker import metrics
 from plan_tracker.compliance_io import write_csv, write_json
 from plan_tracker.models import Plan
@@ -62,7 +63,7 @@ class Command(BaseCommand):
             if chosen_plan is None:
                 raise CommandError(f"No plan has the id {plan}.")
         table = metrics.compliance_table(
-            user=metrics.EVERYONE,
+            Frame.nation(),
             year=year,
             as_of=as_of,
             plan=chosen_plan,

@@ -141,9 +141,16 @@ class TargetCells:
         self.badges = {s.value: badge(s) for s in Status}
         if self.growth:
             # The bar's scale depends on each row's cases: see bar().
-            self.goal_factor = 1 + goal / 100
-            self.final_factor = 1 + threshold / 100
-            self.final_differs = self.goal_factor != self.final_factor
+            # Last year's cases times these factors keep pace by A, and by the year's end.
+            self.factor_now = float(
+                metrics.growth_factor(target.threshold, year=table.year, as_of=table.as_of)
+            )
+            self.factor_final = float(
+                metrics.growth_factor(
+                    target.threshold, year=table.year, as_of=metrics.year_end(table.year)
+                )
+            )
+            self.final_differs = self.factor_now != self.factor_final
             self.words = _("%(current)s cases handled; %(needed)s keep pace with the target")
             self.counts_words = _("%(current)s vs %(previous)s last year")
             self.not_applicable = _("not applicable")
@@ -163,8 +170,8 @@ class TargetCells:
         current, previous = values["cases_handled"], values["cases_handled_prev_year"]
         if not previous:
             return 0.0, "", self.not_applicable
-        needed_final = previous * self.final_factor
-        needed_now = previous * self.goal_factor
+        needed_now = previous * self.factor_now
+        needed_final = previous * self.factor_final
         scale = max(needed_final, current) or 1
         marks = markers_html(
             clamp(needed_now / scale * 100),

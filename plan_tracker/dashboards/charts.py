@@ -1,0 +1,126 @@
+"""What the charts page draws: each target over the plan's years, the localities ranked and
+mapped for the chosen year, and the same in tables for readers without the charts."""
+
+from django.utils.translation import gettext as _
+
+from plan_tracker import metrics
+from plan_tracker.dashboards.html_table import sort_text
+from plan_tracker.status import Status, status_info
+
+# How each status is drawn on the map and in the charts' legends: (Chart.js point style, glyph).
+SHAPES = {
+    Status.MET: ("circle", "●"),
+    Status.ON_TRACK: ("triangle", "▲"),
+    Status.BEHIND: ("rectRot", "◆"),
+    Status.NOT_MET: ("rect", "■"),
+    Status.NOT_APPLICABLE: ("crossRot", "✕"),
+}
+
+
+def _num(value):
+    return None if value is None else float(value)
+
+
+def chart_data(series, sel, targets, metric, place) -> dict:
+    """Everything charts.js draws, and the tables that say the same in text."""
+    years = sorted(series)
+    over_years = []
+    for target in targets:
+        pct_name = metrics.TARGET_FIGURES[target.metric][0]
+        points = []
+        for year in years:
+            table = series[year]
+            values = table.total.values
+            status = table.total.status(target.metric)
+            goal = metrics.goal_now(
+                target.metric, target.threshold, year=year, as_of=sel.as_of, plan=sel.plan
+            )
+            points.append(
+                {
+                    "year": year,
+                    "value": _num(values[pct_name]),
+                    "goal": round(float(goal), 1),
+                    "numerator": values[metrics.TARGET_FIGURES[target.metric][1]],
+                    "denominator": metrics.denominator(target.metric, values),
+                    "status": status_info(status),
+                    "begun": year <= sel.as_of.year,
+                }
+            )
+        over_years.append(
+            {
+                "metric": target.metric,
+                "label": target.get_metric_display(),
+                "threshold": float(target.threshold),
+                "points": points,
+            }
+        )
+
+    table = series[sel.year]
+    target = next((t for t in targets if t.metric == metric), None)
+    pct_name = metrics.TARGET_FIGURES[metric][0]
+    ranked, too_few = [], []
+    for row in table.rows:
+        place_row = row.locality
+        entry = {
+            "code": place_row.code,
+            "name": place_row.short_name or place_row.name,
+            "value": _num(row.values[pct_name]),
+            "numerator": row.values[metrics.TARGET_FIGURES[metric][1]],
+            "denominator": row.denominator(metric),
+            "status": status_info(row.status(metric)),
+            "establishments": row.values["establishments_operating"],
+            "lat": place_row.latitude,
+            "lon": place_row.longitude,
+            "too_few": row.too_few(metric),
+            "url": (
+                sel.url("dashboard_charts", locality=place_row.code, metric=metric)
+                if place_row.level == "province"
+                else sel.url("work_lists", place_row.pk)
+            ),
+        }
+        (too_few if entry["too_few"] or entry["value"] is None else ranked).append(entry)
+    ranked.sort(key=lambda e: (-e["value"], sort_text(e["name"])))
+    too_few.sort(key=lambda e: (-e["denominator"], sort_text(e["name"])))
+    goal = (
+        metrics.goal_now(metric, target.threshold, year=sel.year, as_of=sel.as_of, plan=sel.plan)
+        if target
+        else None
+    )
+    if place is not None and place.level == "commune":
+        ranked, too_few = [], []  # one commune: nothing to rank or map
+    points = [e for e in ranked + too_few if e["lat"] is not None and e["lon"] is not None]
+    measured_too_few = [e for e in too_few if e["denominator"] > 0]
+    return {
+        "years": years,
+        "over_years": over_years,
+        "metric": metric,
+        "threshold": float(target.threshold) if target else None,
+        "goal": round(float(goal), 1) if goal is not None else None,
+        "ranked": ranked,
+        "too_few": too_few,
+        "min_comparable": metrics.MIN_COMPARABLE,
+        "map": points,
+        "rank_height": max(160, 26 * (len(ranked) + len(measured_too_few)) + 70),
+        "measured_too_few": measured_too_few,
+        "unmeasured": [e for e in too_few if e["denominator"] == 0],
+        "shapes": [
+            {
+                "id": status.value,
+                "shape": SHAPES[status][1],
+                "style": SHAPES[status][0],
+                "label": str(Status(status).label),
+            }
+            for status in SHAPES
+        ],
+        "place": place.name if place else _("Whole country"),
+        "labels": {
+            "threshold": _("Target"),
+            "goal": _("Expected by now"),
+            "too_few": _("too few to compare"),
+            "year": _("Year"),
+            "longitude": _("Longitude"),
+            "latitude": _("Latitude"),
+            "not_begun": _("not begun"),
+            "establishments": _("establishments"),
+        },
+    }

@@ -1,0 +1,236 @@
+"""The dashboards' pages: the compliance table of the nation or a province, a locality's work
+lists, and the charts. Every page reads a validated selection (plan_tracker.selection) and a
+frame of the user's records; a locality outside the user's area answers 404, and provincial
+and commune officers are sent to their own area."""
+
+import functools
+from urllib.parse import urlencode
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from localities.models import Level, ReportStatus
+from localities.models.reports import DUE_SOON_DAYS, due_soon_until
+from localities.selectors import Frame
+from plan_tracker import metrics
+from plan_tracker.dashboards.charts import chart_data
+from plan_tracker.dashboards.html_table import ComplianceTable, records_for, target_cell
+from plan_tracker.dashboards.links import (
+    RowLinks,
+    crumbs,
+    list_links,
+    never_inspected_link,
+    scope_landing,
+)
+from plan_tracker.models import Metric
+from plan_tracker.selection import Selection, SelectionRefused, select
+from plan_tracker.status import Status, status_info
+
+WORK_LIST_LIMIT = 100
+# Query parameters of a page that are not part of the selection but are kept by its form.
+KEEP = ("sort", "all", "locality")
+
+
+def with_selection(view):
+    """Log-in required; the page's frame and selection are passed to the view. A refused
+    selection answers 400 with the selectors and the reason; an unknown locality, 404."""
+
+    @login_required
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        frame = Frame.of(request.user)
+        place = None
+        if "pk" in kwargs:
+            place = get_object_or_404(
+                frame.localities.current().select_related("province"), pk=kwargs.pop("pk")
+            )
+        try:
+            sel = select(request.GET, frame, locality=place)
+        except SelectionRefused as refusal:
+            return render(
+                request,
+                "plan_tracker/selection_refused.html",
+                {"form": refusal.form, "reset_url": request.path},
+                status=400,
+            )
+        return view(request, frame, sel, *args, **kwargs)
+
+    return wrapper
+
+
+def context_for(request, sel: Selection, place=None, current=None, **extra) -> dict:
+    return {
+        "sel": sel,
+        "place": place,
+        "crumbs": crumbs(request.user, sel, place, current),
+        "keep": [(k, request.GET[k]) for k in KEEP if request.GET.get(k)],
+        "legend": [status_info(s) for s in Status],
+        "targets": measured_targets(sel),
+        "csv_url": sel.url(
+            "export_compliance", "csv", locality=place.qualified_code if place else None
+        ),
+        **extra,
+    }
+
+
+def measured_targets(sel: Selection):
+    return [t for t in sel.plan.targets.all() if t.metric in metrics.TARGET_FIGURES]
+
+
+def build_table(request, figures, sel):
+    links = RowLinks(sel)
+    records = records_for(figures, links.url_for, links.links_for)
+    return ComplianceTable(
+        figures, records, order_by=request.GET.get("sort") or None, query=request.GET
+    )
+
+
+@with_selection
+def dashboard_national(request, frame, sel):
+    if not frame.scope.national:
+        return redirect(scope_landing(request.user, request.GET.urlencode()))
+    figures = sel.table(frame)
+    return render(
+        request,
+        "plan_tracker/dashboard.html",
+        context_for(
+            request,
+            sel,
+            figures=figures,
+            table=build_table(request, figures, sel),
+            charts_url=sel.url("dashboard_charts"),
+        ),
+    )
+
+
+@with_selection
+def dashboard_locality(request, frame, sel):
+    place = sel.locality
+    if place.level == Level.COMMUNE:
+        return redirect(sel.url("work_lists", place.pk))
+    figures = sel.table(frame)
+    show_all = request.GET.get("all") == "1"
+    hidden = 0
+    if not show_all:
+        kept = [r for r in figures.rows if any(r.values[name] for name in metrics.COUNTS)]
+        hidden = len(figures.rows) - len(kept)
+        figures.rows = kept
+    params = dict(request.GET.items())
+    params["all"] = "0" if show_all else "1"
+    return render(
+        request,
+        "plan_tracker/dashboard.html",
+        context_for(
+            request,
+            sel,
+            figures=figures,
+            table=build_table(request, figures, sel),
+            place=place,
+            hidden=hidden,
+            show_all=show_all,
+            toggle_url=f"{request.path}?{urlencode(params)}",
+            work_url=sel.url("work_lists", place.pk),
+            charts_url=sel.url("dashboard_charts", locality=place.code),
+            record_links=list_links(place),
+        ),
+    )
+
+
+@with_selection
+def work_lists(request, frame, sel):
+    place = sel.locality
+    as_of = sel.as_of
+    # The year that contains the as-of date says what is still to be done (pace); the chosen
+    # year is summed up at the top. One set of grouped queries for both.
+    series = metrics.compliance_series(
+        frame,
+        years=[as_of.year, sel.year],
+        as_of=as_of,
+        plan=sel.plan,
+        level=place.level,
+        locality=place,
+    )
+    figures = series[sel.year]
+    never = metrics.never_inspected(frame, locality=place, plan=sel.plan, as_of=as_of)
+    todo = metrics.reports_to_handle(frame, locality=place, as_of=as_of)
+    todo_list = list(todo[:WORK_LIST_LIMIT])
+    for report in todo_list:
+        report.days_left_now = report.days_left(as_of)
+        report.days_overdue = -report.days_left_now
+        state = report.status(as_of)
+        report.state_label = ReportStatus(state).label
+        report.state_colour = ReportStatus.colour(state)
+        report.due_soon = state == ReportStatus.DUE_SOON
+    return render(
+        request,
+        "plan_tracker/work_lists.html",
+        context_for(
+            request,
+            sel,
+            place=place,
+            current=_("Work lists") if place.level == Level.PROVINCE else None,
+            figures=figures,
+            pace=metrics.pace(series[as_of.year]),
+            never_list=list(never[:WORK_LIST_LIMIT]),
+            never_count=never.count(),
+            never_link=never_inspected_link(sel, place),
+            todo_list=todo_list,
+            todo_count=todo.count(),
+            due_soon=todo.due_soon_on(as_of).count(),
+            due_soon_days=DUE_SOON_DAYS,
+            overdue=todo.overdue_on(as_of).count(),
+            soon_end=due_soon_until(as_of),
+            limit=WORK_LIST_LIMIT,
+            dashboard_url=(
+                sel.url("dashboard_locality", place.pk) if place.level == Level.PROVINCE else None
+            ),
+            charts_url=sel.url("dashboard_charts", locality=place.code),
+            record_links=list_links(place),
+            summary_cells=[
+                (t, target_cell(t, figures.total, figures))
+                for t in figures.targets
+                if t.metric in metrics.TARGET_FIGURES
+            ],
+        ),
+    )
+
+
+@with_selection
+def dashboard_charts(request, frame, sel):
+    place = sel.locality
+    targets = measured_targets(sel)
+    metric = request.GET.get("metric") or Metric.ANNUAL_INSPECTION
+    if metric not in {t.metric for t in targets}:
+        metric = targets[0].metric if targets else Metric.ANNUAL_INSPECTION
+    # One set of grouped queries for every year of the plan: the rows rank and map the
+    # chosen year; the totals make the chart over the years.
+    series = metrics.compliance_series(
+        frame,
+        years=list(sel.plan.years),
+        as_of=sel.as_of,
+        plan=sel.plan,
+        level=sel.level,
+        locality=place,
+    )
+    if place is None:
+        back_url = sel.url("dashboard_national")
+    elif place.level == Level.PROVINCE:
+        back_url = sel.url("dashboard_locality", place.pk)
+    else:
+        back_url = sel.url("work_lists", place.pk)
+    return render(
+        request,
+        "plan_tracker/charts.html",
+        context_for(
+            request,
+            sel,
+            place=place,
+            current=_("Charts"),
+            metric=metric,
+            metric_label=dict(Metric.choices).get(metric, metric),
+            chart=chart_data(series, sel, targets, metric, place),
+            target_choices=[(t.metric, t.get_metric_display()) for t in targets],
+            back_url=back_url,
+        ),
+    )

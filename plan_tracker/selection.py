@@ -1,0 +1,231 @@
+"""Which plan, year, as-of date, locality and level a reading is about.
+
+One validated selection serves the dashboards, the compliance download, the printed report,
+the API and ``compliance_report``, with the same defaults and the same bounds:
+
+* ``plan``: a plan's id; default: the default plan.
+* ``year``: one of the plan's years; default: the current year if the plan covers it, else the
+  plan's nearest year. A year outside the plan is refused.
+* ``as_of``: dd/mm/yyyy or YYYY-MM-DD, from 01/01/2000 to today; default: today. A future date
+  is refused (nothing dated after today exists to count).
+* ``locality``: a code (bare for the 2025 scheme, ``2004:xxxxx`` for the old one) of the
+  user's area; default: the nation for national users, the officer's own area otherwise. A
+  code outside the area is refused like an unknown one (the caller answers 404).
+* ``level``: ``province`` or ``commune``, the level of the table's rows; default: provinces
+  for the nation, communes (or the commune's own row) for a locality.
+
+A refused selection is never replaced by another one silently: pages answer 400 with the
+selectors and the reason, the API 400 with the field errors, the command exits with them.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from localities.codes import resolve
+from localities.models import Level, Locality
+from localities.selectors import Frame
+from plan_tracker import metrics
+from plan_tracker.models import Plan
+
+FIRST_AS_OF = datetime.date(2000, 1, 1)
+# Locality errors that must look like "no such locality" to the caller (404, nothing revealed).
+HIDDEN_LOCALITY_ERRORS = ("out_of_scope", "unknown_code")
+
+
+class SelectionForm(forms.Form):
+    plan = forms.TypedChoiceField(label=gettext_lazy("Plan"), coerce=int, required=False)
+    year = forms.IntegerField(label=gettext_lazy("Year"), required=False, widget=forms.Select)
+    as_of = forms.DateField(
+        label=gettext_lazy("As of"),
+        required=False,
+        widget=forms.DateInput(
+            format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"}
+        ),
+    )
+    locality = forms.CharField(
+        label=gettext_lazy("Locality code (empty = your whole area)"), required=False
+    )
+    level = forms.ChoiceField(
+        label=gettext_lazy("Level"), required=False, choices=[("", "---------"), *Level.choices]
+    )
+
+    def __init__(self, data=None, *, frame: Frame, plans=None, today=None, **kwargs):
+        super().__init__(data, **kwargs)
+        self.frame = frame
+        self.today = today or timezone.localdate()
+        self.plans = list(plans if plans is not None else Plan.objects.prefetch_related("targets"))
+        if not self.plans:
+            raise Plan.DoesNotExist("No plan is loaded: run the migrations.")
+        self.default_plan = next((p for p in self.plans if p.is_default), self.plans[0])
+        self.fields["plan"].choices = [(p.pk, str(p)) for p in self.plans]
+        shown = self._plan_named((data or {}).get("plan")) or self.default_plan
+        self.fields["year"].widget.choices = [(y, str(y)) for y in shown.years]
+
+    def _plan_named(self, raw):
+        text = str(raw or "").strip()
+        return next((p for p in self.plans if str(p.pk) == text), None)
+
+    def clean_plan(self):
+        pk = self.cleaned_data.get("plan")
+        if pk in (None, ""):
+            return self.default_plan
+        return next(p for p in self.plans if p.pk == pk)
+
+    def clean_as_of(self):
+        day = self.cleaned_data.get("as_of")
+        if day is None:
+            return self.today
+        if day > self.today:
+            raise ValidationError(
+                _(
+                    "The as-of date %(day)s is in the future: choose today (%(today)s) or an "
+                    "earlier day."
+                )
+                % {"day": day.strftime("%d/%m/%Y"), "today": self.today.strftime("%d/%m/%Y")},
+                code="future",
+            )
+        if day < FIRST_AS_OF:
+            raise ValidationError(
+                _("The as-of date must be %(first)s or later.")
+                % {"first": FIRST_AS_OF.strftime("%d/%m/%Y")},
+                code="too_early",
+            )
+        return day
+
+    def clean_locality(self):
+        text = (self.cleaned_data.get("locality") or "").strip()
+        if not text:
+            return None
+        try:
+            return resolve(text, within=self.frame.localities.current()).locality
+        except ValidationError as error:
+            if error.code == "out_of_scope":
+                raise ValidationError(
+                    _("No locality with this code in your area: %(code)s") % {"code": text},
+                    code="out_of_scope",
+                ) from None
+            raise
+
+    def clean(self):
+        data = super().clean()
+        plan = data.get("plan")
+        if plan is None:
+            return data
+        year = data.get("year")
+        if year is None:
+            data["year"] = metrics.default_year(plan, self.today)
+        elif year not in plan.years:
+            self.add_error(
+                "year",
+                ValidationError(
+                    _("The plan %(plan)s covers %(first)s–%(last)s: choose one of those years.")
+                    % {"plan": plan, "first": plan.first_year, "last": plan.last_year},
+                    code="outside_plan",
+                ),
+            )
+        return data
+
+    @property
+    def locality_hidden(self) -> bool:
+        """The locality was refused as unknown or outside the area: answer 404."""
+        errors = self.errors.as_data().get("locality", []) if self.is_bound else []
+        return any(error.code in HIDDEN_LOCALITY_ERRORS for error in errors)
+
+
+@dataclass
+class Selection:
+    plan: Plan
+    year: int
+    as_of: datetime.date
+    locality: Locality | None
+    level: str
+    form: SelectionForm
+    # What the user chose (not the defaults), to carry from page to page.
+    explicit: dict = field(default_factory=dict)
+
+    @property
+    def query(self) -> str:
+        return urlencode(self.explicit)
+
+    def url(self, name, *args, **extra) -> str:
+        params = dict(self.explicit, **{k: v for k, v in extra.items() if v is not None})
+        url = reverse(name, args=args)
+        return f"{url}?{urlencode(params)}" if params else url
+
+    @property
+    def phase(self) -> str:
+        return metrics.year_phase(self.year, self.as_of)
+
+    @property
+    def elapsed_pct(self) -> float:
+        return float(metrics.elapsed_share(self.year, self.as_of) * 100)
+
+    def table(self, frame: Frame) -> metrics.Table:
+        return metrics.compliance_table(
+            frame,
+            year=self.year,
+            as_of=self.as_of,
+            plan=self.plan,
+            level=self.level,
+            locality=self.locality,
+        )
+
+
+class SelectionRefused(Exception):
+    def __init__(self, form: SelectionForm):
+        super().__init__("; ".join(m for ms in form.errors.values() for m in ms))
+        self.form = form
+
+
+def select(data, frame: Frame, *, plans=None, today=None, locality=None) -> Selection:
+    """The selection asked for by `data` (a QueryDict or dict), or SelectionRefused.
+
+    `locality`, when given, is the locality the page is about (from its URL): it wins over a
+    locality code in `data`. Raises OutOfScope when the locality code is unknown or outside
+    the frame's area."""
+    form = SelectionForm(data or None, frame=frame, plans=plans, today=today)
+    if form.is_bound and not form.is_valid():
+        if form.locality_hidden:
+            from localities.permissions import OutOfScope
+
+            raise OutOfScope(_("No locality with this code in your area."))
+        raise SelectionRefused(form)
+    cleaned = form.cleaned_data if form.is_bound else {}
+    plan = cleaned.get("plan") or form.default_plan
+    as_of = cleaned.get("as_of") or form.today
+    year = cleaned.get("year") or metrics.default_year(plan, form.today)
+    place = locality or cleaned.get("locality")
+    if place is None and not frame.scope.national:
+        place = frame.localities.filter(pk=frame.scope.locality_id).first()
+    level = cleaned.get("level") or (Level.PROVINCE if place is None else Level.COMMUNE)
+    explicit = {}
+    if plan is not form.default_plan:
+        explicit["plan"] = plan.pk
+    if cleaned.get("year"):
+        explicit["year"] = year
+    if form.is_bound and (data or {}).get("as_of"):
+        explicit["as_of"] = as_of.strftime("%d/%m/%Y")
+    bound = SelectionForm(
+        initial={"plan": plan.pk, "year": year, "as_of": as_of},
+        frame=frame,
+        plans=form.plans,
+        today=form.today,
+    )
+    bound.fields["year"].widget.choices = [(y, str(y)) for y in plan.years]
+    return Selection(
+        plan=plan,
+        year=year,
+        as_of=as_of,
+        locality=place,
+        level=level,
+        form=bound,
+        explicit=explicit,
+    )
