@@ -61,8 +61,15 @@ def test_establishments_never_inspected_since_the_plan_began(client, hn, world):
     old = make_establishment(world.hoan_kiem, "EST-OLD", opened_on=D(2018, 1, 1))
     make_inspection(old, D(2019, 5, 5))
     make_establishment(world.ba_dinh, "EST-NEVER")
-    response = client.get(reverse("establishment_list"), {"never_inspected": "on"})
+    response = client.get(reverse("establishment_list"), {"not_inspected_since": "01/01/2021"})
     assert codes(response) == ["EST-NEVER", "EST-OLD"]
+    # As of 31/12/2018 only EST-OLD was open (the others opened in 2020), and its inspection of
+    # 2019 had not happened yet.
+    response = client.get(
+        reverse("establishment_list"),
+        {"not_inspected_since": "01/01/2015", "as_of": "31/12/2018"},
+    )
+    assert codes(response) == ["EST-OLD"]
 
 
 def test_inspections_filter_by_outcome_team_and_year(client, hn, records):

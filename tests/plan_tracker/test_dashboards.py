@@ -44,7 +44,7 @@ def test_dashboards_need_a_login(client, built):
         reverse("dashboard_locality", args=[built.hn.pk]),
         reverse("work_lists", args=[built.ba_dinh.pk]),
         reverse("dashboard_charts"),
-        reverse("dashboard_csv"),
+        reverse("export_compliance", args=["csv"]),
     ):
         response = client.get(url)
         assert response.status_code == 302
@@ -83,7 +83,7 @@ def test_a_commune_officer_is_sent_to_their_communes_work_lists(client, built, p
 
 def test_someone_without_an_area_gets_404(client, built, personas):
     assert login(client, personas.outsider).get(reverse("dashboard_national")).status_code == 404
-    assert client.get(reverse("dashboard_csv")).status_code == 404
+    assert client.get(reverse("export_compliance", args=["csv"])).status_code == 404
 
 
 def scoped_urls(world):
@@ -92,24 +92,24 @@ def scoped_urls(world):
         "hn": [
             ("dashboard_locality", [world.hn.pk], {}),
             ("work_lists", [world.hn.pk], {}),
-            ("dashboard_charts", [], {"locality": world.hn.pk}),
-            ("dashboard_csv", [], {"locality": world.hn.pk}),
+            ("dashboard_charts", [], {"locality": world.hn.code}),
+            ("export_compliance", ["csv"], {"locality": world.hn.code}),
         ],
         "hcm": [
             ("dashboard_locality", [world.hcm.pk], {}),
             ("work_lists", [world.hcm.pk], {}),
-            ("dashboard_charts", [], {"locality": world.hcm.pk}),
-            ("dashboard_csv", [], {"locality": world.hcm.pk}),
+            ("dashboard_charts", [], {"locality": world.hcm.code}),
+            ("export_compliance", ["csv"], {"locality": world.hcm.code}),
         ],
         "ba_dinh": [
             ("work_lists", [world.ba_dinh.pk], {}),
-            ("dashboard_charts", [], {"locality": world.ba_dinh.pk}),
-            ("dashboard_csv", [], {"locality": world.ba_dinh.pk}),
+            ("dashboard_charts", [], {"locality": world.ba_dinh.code}),
+            ("export_compliance", ["csv"], {"locality": world.ba_dinh.code}),
         ],
         "hoan_kiem": [
             ("work_lists", [world.hoan_kiem.pk], {}),
-            ("dashboard_charts", [], {"locality": world.hoan_kiem.pk}),
-            ("dashboard_csv", [], {"locality": world.hoan_kiem.pk}),
+            ("dashboard_charts", [], {"locality": world.hoan_kiem.code}),
+            ("export_compliance", ["csv"], {"locality": world.hoan_kiem.code}),
         ],
     }
 
@@ -334,16 +334,24 @@ def test_the_work_lists_summary_draws_the_same_cells(client, built, personas):
     assert 'data-status="behind"' in summary and "left:80.0%" in summary
 
 
-def test_the_selectors_refuse_a_bad_or_future_date_and_clamp_the_year(client, built, personas):
+def test_the_selectors_refuse_a_bad_date_a_future_date_and_a_year_outside_the_plan(
+    client, built, personas
+):
     login(client, personas.ministry)
     url = reverse("dashboard_national")
-    response = client.get(url, {"as_of": "31/02/2025"})
-    assert response.context["sel"].as_of == timezone.localdate()
-    assert "không phải là ngày" in response.content.decode()  # "is not a date"
-    response = client.get(url, {"as_of": "01/01/2999"})
-    assert response.context["sel"].as_of == timezone.localdate()
+    refused = {
+        "31/02/2025": "Nhập một ngày hợp lệ",  # Django's "Enter a valid date."
+        "01/01/2999": "01/01/2999",  # the message names the future date
+        "01/01/1999": "01/01/2000",  # and the earliest day allowed
+    }
+    for as_of, said in refused.items():
+        response = client.get(url, {"as_of": as_of})
+        assert response.status_code == 400, as_of
+        assert "figures" not in response.context
+        assert said in response.content.decode(), as_of
     response = client.get(url, {"year": "2031", "as_of": AS_OF})
-    assert response.context["sel"].year == 2025
+    assert response.status_code == 400
+    assert "2021–2025" in response.content.decode()
     response = client.get(url, {"year": "2023", "as_of": "2025-03-31"})  # ISO accepted too
     assert response.context["sel"].as_of == scenario.D(2025, 3, 31)
     assert response.context["figures"].year == 2023
@@ -372,6 +380,25 @@ def test_a_communes_work_lists(client, built, personas):
     assert (coverage.needed, coverage.months_left, coverage.per_month) == (1, 9, 1)
     body = response.content.decode()
     assert "R5" in body and "E3" in body.replace("Cơ sở E3", "E3")
+
+
+def test_the_never_inspected_link_opens_exactly_the_establishments_counted(
+    client, built, personas
+):
+    # Beside E3 (open, in scope, never inspected), three that the work list must not count:
+    # one out of the plan's scope, one closed before the as-of date, one opened after it.
+    D = scenario.D
+    establishment("OUT", built.ba_dinh, in_scope=False)
+    establishment("SHUT", built.ba_dinh, opened=D(2020, 1, 1), closed=D(2025, 1, 31))
+    establishment("LATE", built.ba_dinh, opened=D(2025, 4, 1))
+    login(client, personas.commune_officer)
+    response = client.get(
+        reverse("work_lists", args=[built.ba_dinh.pk]), {"as_of": "10/03/2025"}
+    )
+    counted = [e.code for e in response.context["never_list"]]
+    assert counted == ["E3"] and response.context["never_count"] == 1
+    listed = client.get(response.context["never_link"])
+    assert sorted(row.record.code for row in listed.context["table"].paginated_rows) == counted
 
 
 def test_work_lists_never_show_a_reporters_identity(client, built, personas):
@@ -418,7 +445,7 @@ def test_a_locality_with_a_small_denominator_is_marked_not_ranked_first(client, 
     for i in range(10):
         establishment(f"B{i}", world.ben_thanh, inspected=[scenario.D(2024, 5, 1)] if i < 3 else [])
     login(client, personas.hcm_officer)
-    response = client.get(reverse("dashboard_charts"), {**Q2024, "locality": world.hcm.pk})
+    response = client.get(reverse("dashboard_charts"), {**Q2024, "locality": world.hcm.code})
     chart = response.context["chart"]
     assert [e["code"] for e in chart["ranked"]] == ["26740"]  # Bến Thành 30%
     assert [(e["code"], e["too_few"]) for e in chart["too_few"]] == [("26734", True)]
@@ -428,7 +455,7 @@ def test_a_locality_with_a_small_denominator_is_marked_not_ranked_first(client, 
 
 
 def test_the_csv_download_is_the_table_with_its_total(client, built, personas):
-    response = login(client, personas.ministry).get(reverse("dashboard_csv"), Q2024)
+    response = login(client, personas.ministry).get(reverse("export_compliance", args=["csv"]), Q2024)
     assert response["Content-Type"].startswith("text/csv")
     assert "as-of-2025-03-31" in response["Content-Disposition"]
     assert "plan-2021-2025" in response["Content-Disposition"]
@@ -451,12 +478,12 @@ def test_the_csv_download_is_the_table_with_its_total(client, built, personas):
 
 
 def test_an_officers_csv_is_their_own_area(client, built, personas):
-    response = login(client, personas.hn_officer).get(reverse("dashboard_csv"), Q2024)
+    response = login(client, personas.hn_officer).get(reverse("export_compliance", args=["csv"]), Q2024)
     rows = as_csv(response)
     # Hà Nội's communes, then Hà Nội as total (with its own report and case).
     assert [r["locality_code"] for r in rows] == ["00004", "00070", "01"]
     assert rows[-1]["reports_received"] == "7"
-    response = login(client, personas.commune_officer).get(reverse("dashboard_csv"), Q2024)
+    response = login(client, personas.commune_officer).get(reverse("export_compliance", args=["csv"]), Q2024)
     rows = as_csv(response)
     assert [r["locality_code"] for r in rows] == ["00004", "00004"]
     assert rows[0]["reports_received"] == "6"
@@ -652,7 +679,7 @@ def test_one_decimal_figures_are_rounded_half_up_not_cut():
     from fractions import Fraction
 
     from django.utils import translation
-    from plan_tracker.tables import Numbers
+    from plan_tracker.dashboards.html_table import Numbers
 
     with translation.override("vi"):
         numbers = Numbers()
