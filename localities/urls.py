@@ -1,4 +1,4 @@
-"""Record lists, pages and forms (the records issue). Other areas link to these names."""
+"""Record lists, pages and forms. Other areas link to these names."""
 
 from django.urls import path
 

@@ -1,4 +1,4 @@
-"""Record lists, pages and forms (the records issue)."""
+"""Record lists, pages and forms."""
 
 from localities.views.identity import ReportIdentityView
 from localities.views.lists import CaseList, EstablishmentList, InspectionList, ReportList

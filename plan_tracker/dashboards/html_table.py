@@ -10,13 +10,12 @@ loops over the rows: no bound column, per-cell template or format_html per cell.
 """
 
 import html
+from urllib.parse import urlencode
 import unicodedata
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
-from urllib.parse import urlencode
 
 from django.conf import settings
-from django.urls import NoReverseMatch, reverse
 from django.utils import numberformat
 from django.utils.formats import get_format
 from django.utils.functional import cached_property
@@ -38,15 +37,6 @@ def sort_text(text: str) -> str:
     """Vietnamese names sorted as readers expect: without tone marks, đ as d, then with them."""
     plain = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
     return "".join(c for c in plain if not unicodedata.combining(c)).casefold() + "\0" + text
-
-
-def record_link(name: str, **params) -> str | None:
-    """A link to one of the record lists (helper A's), or None while it does not exist."""
-    try:
-        url = reverse(name)
-    except NoReverseMatch:
-        return None
-    return f"{url}?{urlencode(params)}" if params else url
 
 
 class Numbers:

@@ -8,7 +8,6 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from plan_tracker.metrics import FIGURES
 from tests.conftest import make_locality, make_user
@@ -382,9 +381,7 @@ def test_a_communes_work_lists(client, built, personas):
     assert "R5" in body and "E3" in body.replace("Cơ sở E3", "E3")
 
 
-def test_the_never_inspected_link_opens_exactly_the_establishments_counted(
-    client, built, personas
-):
+def test_the_never_inspected_link_opens_exactly_the_establishments_counted(client, built, personas):
     # Beside E3 (open, in scope, never inspected), three that the work list must not count:
     # one out of the plan's scope, one closed before the as-of date, one opened after it.
     D = scenario.D
@@ -392,9 +389,7 @@ def test_the_never_inspected_link_opens_exactly_the_establishments_counted(
     establishment("SHUT", built.ba_dinh, opened=D(2020, 1, 1), closed=D(2025, 1, 31))
     establishment("LATE", built.ba_dinh, opened=D(2025, 4, 1))
     login(client, personas.commune_officer)
-    response = client.get(
-        reverse("work_lists", args=[built.ba_dinh.pk]), {"as_of": "10/03/2025"}
-    )
+    response = client.get(reverse("work_lists", args=[built.ba_dinh.pk]), {"as_of": "10/03/2025"})
     counted = [e.code for e in response.context["never_list"]]
     assert counted == ["E3"] and response.context["never_count"] == 1
     listed = client.get(response.context["never_link"])
@@ -454,8 +449,11 @@ def test_a_locality_with_a_small_denominator_is_marked_not_ranked_first(client, 
 # --- CSV ----------------------------------------------------------------------------------------
 
 
+CSV_URL = "/exports/compliance.csv"
+
+
 def test_the_csv_download_is_the_table_with_its_total(client, built, personas):
-    response = login(client, personas.ministry).get(reverse("export_compliance", args=["csv"]), Q2024)
+    response = login(client, personas.ministry).get(CSV_URL, Q2024)
     assert response["Content-Type"].startswith("text/csv")
     assert "as-of-2025-03-31" in response["Content-Disposition"]
     assert "plan-2021-2025" in response["Content-Disposition"]
@@ -478,12 +476,12 @@ def test_the_csv_download_is_the_table_with_its_total(client, built, personas):
 
 
 def test_an_officers_csv_is_their_own_area(client, built, personas):
-    response = login(client, personas.hn_officer).get(reverse("export_compliance", args=["csv"]), Q2024)
+    response = login(client, personas.hn_officer).get(CSV_URL, Q2024)
     rows = as_csv(response)
     # Hà Nội's communes, then Hà Nội as total (with its own report and case).
     assert [r["locality_code"] for r in rows] == ["00004", "00070", "01"]
     assert rows[-1]["reports_received"] == "7"
-    response = login(client, personas.commune_officer).get(reverse("export_compliance", args=["csv"]), Q2024)
+    response = login(client, personas.commune_officer).get(CSV_URL, Q2024)
     rows = as_csv(response)
     assert [r["locality_code"] for r in rows] == ["00004", "00004"]
     assert rows[0]["reports_received"] == "6"
@@ -679,6 +677,7 @@ def test_one_decimal_figures_are_rounded_half_up_not_cut():
     from fractions import Fraction
 
     from django.utils import translation
+
     from plan_tracker.dashboards.html_table import Numbers
 
     with translation.override("vi"):
