@@ -119,6 +119,16 @@ class SelectionForm(forms.Form):
         plan = data.get("plan")
         if plan is None:
             return data
+        place, level = data.get("locality"), data.get("level")
+        if place is not None and place.level == Level.COMMUNE and level == Level.PROVINCE:
+            self.add_error(
+                "level",
+                ValidationError(
+                    _("%(place)s is a commune: it has no provincial table, choose “commune”.")
+                    % {"place": place},
+                    code="commune_as_province",
+                ),
+            )
         year = data.get("year")
         if year is None:
             data["year"] = metrics.default_year(plan, self.today)

@@ -10,10 +10,10 @@ loops over the rows: no bound column, per-cell template or format_html per cell.
 """
 
 import html
-from urllib.parse import urlencode
 import unicodedata
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.utils import numberformat

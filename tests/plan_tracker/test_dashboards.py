@@ -639,7 +639,7 @@ def test_the_command_prints_a_provinces_communes_as_json(built):
 
 def test_the_command_gives_a_provinces_own_row_with_level_province(built):
     rows = json.loads(run_report("--year", "2024", "--as-of", "2025-03-31", "--locality", "01",
-                                 "--format", "json"))  # fmt: skip
+                                 "--level", "province", "--format", "json"))  # fmt: skip
     assert [(r["locality_code"], r["level"], r["reports_received"]) for r in rows] == [
         ("01", "province", 7)
     ]
@@ -656,9 +656,14 @@ def test_the_command_reads_an_old_code_and_refuses_unknown_ones(built):
     with pytest.raises(CommandError):
         run_report("--year", "2024", "--locality", "77", "--format", "csv")
     with pytest.raises(CommandError):
-        run_report("--year", "2024", "--locality", "00004", "--format", "csv")  # a commune
-    with pytest.raises(CommandError):
-        run_report("--year", "2024", "--as-of", "31/03/2025", "--format", "csv")
+        run_report(
+            "--year", "2024", "--locality", "00004", "--level", "province", "--format", "csv"
+        )  # a commune has no provincial row
+    # The same bounds as the pages and the API: no future date, no year outside the plan.
+    with pytest.raises(CommandError, match="01/01/2999"):
+        run_report("--year", "2024", "--as-of", "2999-01-01", "--format", "csv")
+    with pytest.raises(CommandError, match="2021–2025"):
+        run_report("--year", "2031", "--format", "csv")
 
 
 def test_logging_in_lands_on_the_dashboards(client, built, personas):
