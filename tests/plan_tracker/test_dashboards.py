@@ -650,7 +650,7 @@ def test_the_command_reads_an_old_code_and_refuses_unknown_ones(built):
 
     rows = json.loads(
         run_report("--year", "2024", "--as-of", "2025-03-31", "--locality", "2004:01",
-                   "--format", "json")
+                   "--level", "province", "--format", "json")
     )  # fmt: skip
     assert rows[0]["locality_code"] == "01"  # old Hà Nội went whole into the new one
     with pytest.raises(CommandError):
