@@ -638,40 +638,31 @@ def still_needed(done: int, den: int, threshold) -> int:
 def pace(table: Table) -> dict:
     """For the year containing A and for full coverage: what is still needed, for the total
     of `table` (compute the table for year A.year). Keys: "annual_inspection", "full_coverage"
-    (a Pace, or absent when not applicable), and nothing else: reports due soon are counted by
-    `reports_due_soon`."""
-    result = {}
+    (a Pace, or absent when not applicable); the reports still to handle are
+    `reports_to_handle`."""
     values = table.total.values
     as_of = table.as_of
+
+    def pace_of(target, until):
+        _pct, numerator, _den = TARGET_FIGURES[target.metric]
+        done, den = values[numerator], denominator(target.metric, values)
+        return Pace(
+            target=target,
+            needed=still_needed(done, den, target.threshold),
+            months_left=months_left(as_of, until),
+            until=until,
+            done=done,
+            denominator=den,
+        )
+
+    result = {}
     annual = table.target(Metric.ANNUAL_INSPECTION)
-    if annual and table.year == as_of.year and table.phase == "running":
-        if table.year in table.plan.years:
-            result["annual_inspection"] = Pace(
-                target=annual,
-                needed=still_needed(
-                    values["inspected_in_year"],
-                    values["establishments_operating"],
-                    annual.threshold,
-                ),
-                months_left=months_left(as_of, year_end(table.year)),
-                until=year_end(table.year),
-                done=values["inspected_in_year"],
-                denominator=values["establishments_operating"],
-            )
+    running = table.year == as_of.year and table.phase == "running"
+    if annual and running and table.year in table.plan.years:
+        result["annual_inspection"] = pace_of(annual, year_end(table.year))
     coverage = table.target(Metric.FULL_COVERAGE)
     if coverage and table.plan.first_day <= as_of < table.plan.last_day:
-        result["full_coverage"] = Pace(
-            target=coverage,
-            needed=still_needed(
-                values["inspected_since_plan_start"],
-                values["establishments_open_at_end"],
-                coverage.threshold,
-            ),
-            months_left=months_left(as_of, table.plan.last_day),
-            until=table.plan.last_day,
-            done=values["inspected_since_plan_start"],
-            denominator=values["establishments_open_at_end"],
-        )
+        result["full_coverage"] = pace_of(coverage, table.plan.last_day)
     return result
 
 

@@ -86,22 +86,27 @@ def build_table(request, figures, sel):
     )
 
 
-@with_selection
-def dashboard_national(request, frame, sel):
-    if not frame.scope.national:
-        return redirect(scope_landing(request.user, request.GET.urlencode()))
-    figures = sel.table(frame)
+def render_dashboard(request, sel: Selection, figures, place=None, **extra):
     return render(
         request,
         "plan_tracker/dashboard.html",
         context_for(
             request,
             sel,
+            place=place,
             figures=figures,
             table=build_table(request, figures, sel),
-            charts_url=sel.url("dashboard_charts"),
+            charts_url=sel.url("dashboard_charts", locality=place.code if place else None),
+            **extra,
         ),
     )
+
+
+@with_selection
+def dashboard_national(request, frame, sel):
+    if not frame.scope.national:
+        return redirect(scope_landing(request.user, request.GET.urlencode()))
+    return render_dashboard(request, sel, sel.table(frame))
 
 
 @with_selection
@@ -118,22 +123,16 @@ def dashboard_locality(request, frame, sel):
         figures.rows = kept
     params = dict(request.GET.items())
     params["all"] = "0" if show_all else "1"
-    return render(
+    return render_dashboard(
         request,
-        "plan_tracker/dashboard.html",
-        context_for(
-            request,
-            sel,
-            figures=figures,
-            table=build_table(request, figures, sel),
-            place=place,
-            hidden=hidden,
-            show_all=show_all,
-            toggle_url=f"{request.path}?{urlencode(params)}",
-            work_url=sel.url("work_lists", place.pk),
-            charts_url=sel.url("dashboard_charts", locality=place.code),
-            record_links=list_links(place),
-        ),
+        sel,
+        figures,
+        place,
+        hidden=hidden,
+        show_all=show_all,
+        toggle_url=f"{request.path}?{urlencode(params)}",
+        work_url=sel.url("work_lists", place.pk),
+        record_links=list_links(place),
     )
 
 
