@@ -1,1 +1,1 @@
-"""The national-scale benchmark (issue 5): `python bench/run.py --help`."""
+"""The national-scale benchmark, its SQL floors and its data set: `python bench/run.py --help`."""

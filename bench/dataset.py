@@ -1,4 +1,4 @@
-"""A deterministic, realistic nation of records for the benchmark (issue 5).
+"""A deterministic, realistic nation of records for the benchmark, and its loading.
 
 At --scale 1.0: 150,000 establishments (lines in the December 2020 proportions), 600,000
 inspections from 2021 to today, 60,000 reports of every kind and state, 8,000 cases, spread over
@@ -12,17 +12,17 @@ fall in others.
 Every generated row carries the code prefix "NAT-" and is deleted before a new run, so running
 it again is safe. On PostgreSQL rows go in with COPY; elsewhere with bulk_create in batches.
 History tables are not filled for generated rows.
+
+`manage.py generate_national_dataset` (bench/management/commands/) runs `generate`.
 """
 
 import datetime
 import io
 import math
 import random
-import time
 from collections import defaultdict
 
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
 from tqdm import tqdm
@@ -457,73 +457,13 @@ class Nation:
         return result
 
 
-class Command(BaseCommand):
-    help = (
-        "Generate a deterministic national data set (prefix NAT-) for the benchmark: 150,000 "
-        "establishments, 600,000 inspections, 60,000 reports, 8,000 cases at --scale 1.0."
-    )
+class Loader:
+    """Writes a Nation's rows into the database: COPY on PostgreSQL, bulk_create elsewhere."""
 
-    def add_arguments(self, parser):
-        parser.add_argument("--scale", type=float, default=1.0)
-        parser.add_argument("--seed", type=int, default=2021)
-        parser.add_argument("--quiet", action="store_true", help="No progress bar.")
-
-    def handle(self, *args, scale=1.0, seed=2021, quiet=False, **options):
-        if scale <= 0:
-            raise CommandError("--scale must be positive")
-        started = time.monotonic()
-        if not Locality.objects.filter(scheme="2025", level="commune").exists():
-            call_command("load_localities", quiet=True, stdout=self.stdout)
+    def __init__(self, *, quiet: bool = False):
         self.postgres = connection.vendor == "postgresql"
         self.quiet = quiet
-        today = timezone.localdate()
-        nation = Nation(scale=scale, seed=seed, today=today)
-        provinces = list(
-            Locality.objects.filter(scheme="2025", level="province")
-            .order_by("code")
-            .values_list("pk", "code", "unit_type")
-        )
-        communes = list(
-            Locality.objects.filter(scheme="2025", level="commune")
-            .order_by("code")
-            .values_list("pk", "province_id", "unit_type")
-        )
-        kinds = {k.code: k for k in ReportKind.objects.all()}
-        nation.places(provinces, communes)
-        bar = tqdm(total=8, desc="national data set", unit="step", disable=quiet)
-
-        def step(label):
-            bar.set_postfix_str(label)
-            bar.update()
-
-        with transaction.atomic():
-            self.clear()
-            step("cleared")
-            nation.establishments()
-            self.now = timezone.now()
-            self.load_establishments(nation)
-            step("establishments")
-            nation.inspections()
-            step("inspections generated")
-            self.load_inspections(nation)
-            step("inspections")
-            nation.reports(kinds)
-            self.load_reports(nation)
-            step("reports")
-            nation.cases()
-            self.load_cases(nation)
-            step("cases")
-        step("committed")
-        self.analyze()
-        step("analyzed")
-        bar.close()
-        elapsed = time.monotonic() - started
-        counts = (
-            f"{len(nation.establishment_rows):,} establishments, "
-            f"{len(nation.inspection_rows):,} inspections, {len(nation.report_rows):,} reports, "
-            f"{len(nation.case_rows):,} cases"
-        )
-        self.stdout.write(f"Generated {counts} (scale {scale}, seed {seed}) in {elapsed:.1f} s.")
+        self.now = None  # the rows' created_at and updated_at, set before the first load
 
     # --- clearing -----------------------------------------------------------------------
     def clear(self):
@@ -689,6 +629,57 @@ class Command(BaseCommand):
         else:
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
+
+
+def generate(*, scale: float, seed: int, quiet: bool = False, stdout=None) -> Nation:
+    """Replace the previous national data set by a new one for (scale, seed), in one
+    transaction, then refresh the planner statistics; loads the localities first if they are
+    missing. Returns the Nation (its rows, for counting)."""
+    if not Locality.objects.filter(scheme="2025", level="commune").exists():
+        call_command("load_localities", quiet=True, stdout=stdout)
+    loader = Loader(quiet=quiet)
+    today = timezone.localdate()
+    nation = Nation(scale=scale, seed=seed, today=today)
+    provinces = list(
+        Locality.objects.filter(scheme="2025", level="province")
+        .order_by("code")
+        .values_list("pk", "code", "unit_type")
+    )
+    communes = list(
+        Locality.objects.filter(scheme="2025", level="commune")
+        .order_by("code")
+        .values_list("pk", "province_id", "unit_type")
+    )
+    kinds = {k.code: k for k in ReportKind.objects.all()}
+    nation.places(provinces, communes)
+    bar = tqdm(total=8, desc="national data set", unit="step", disable=quiet)
+
+    def step(label):
+        bar.set_postfix_str(label)
+        bar.update()
+
+    with transaction.atomic():
+        loader.clear()
+        step("cleared")
+        nation.establishments()
+        loader.now = timezone.now()
+        loader.load_establishments(nation)
+        step("establishments")
+        nation.inspections()
+        step("inspections generated")
+        loader.load_inspections(nation)
+        step("inspections")
+        nation.reports(kinds)
+        loader.load_reports(nation)
+        step("reports")
+        nation.cases()
+        loader.load_cases(nation)
+        step("cases")
+    step("committed")
+    loader.analyze()
+    step("analyzed")
+    bar.close()
+    return nation
 
 
 def _copy_value(value) -> str:
