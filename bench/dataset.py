@@ -169,6 +169,18 @@ CASE_COLUMNS = [
     "province_id",
     "report_id",
 ]
+# The columns the generated rows hold as days (ordinals: cheap to compare and to add days to),
+# loaded as dates.
+DAY_COLUMNS = {
+    "opened_on",
+    "closed_on",
+    "received_on",
+    "verified_on",
+    "classified_on",
+    "handled_on",
+    "extended_until",
+    "deadline",
+}
 
 
 def _d(ordinal):
@@ -535,25 +547,21 @@ class Loader:
     def _stamp(self):
         return [1, self.now, self.now]
 
-    def load_establishments(self, nation):
+    def _table_rows(self, columns, generated):
+        """A Nation's rows as the table's: after the stamp and an empty locality_code_given,
+        in the order of `columns`, their days (ordinals) turned into dates."""
+        head = [*self._stamp(), ""]
+        days = [i for i, column in enumerate(columns[len(head) :]) if column in DAY_COLUMNS]
         rows = []
-        for (
-            code,
-            name,
-            line,
-            address,
-            permit,
-            opened,
-            closed,
-            in_scope,
-            cid,
-            pid,
-        ) in nation.establishment_rows:
-            rows.append(
-                self._stamp()
-                + ["", code, name, line, address, permit, _d(opened), _d(closed)]
-                + [in_scope, cid, pid]
-            )
+        for row in generated:
+            row = list(row)
+            for i in days:
+                row[i] = _d(row[i])
+            rows.append(head + row)
+        return rows
+
+    def load_establishments(self, nation):
+        rows = self._table_rows(ESTABLISHMENT_COLUMNS, nation.establishment_rows)
         self._copy(Establishment, ESTABLISHMENT_COLUMNS, rows, "establishments")
         ids = dict(Establishment.objects.filter(code__startswith=PREFIX).values_list("code", "pk"))
         nation.establishment_ids = [ids[row[0]] for row in nation.establishment_rows]
@@ -571,50 +579,18 @@ class Loader:
         self._copy(Inspection, INSPECTION_COLUMNS, rows, "inspections")
 
     def load_reports(self, nation):
-        rows = []
-        for (
-            reference,
-            received,
-            verified,
-            classified,
-            handled,
-            outcome,
-            extended,
-            reason,
-            summary,
-            deadline,
-            locality,
-            pid,
-            kind,
-        ) in nation.report_rows:
-            rows.append(
-                self._stamp()
-                + ["", reference, _d(received), _d(verified), _d(classified), _d(handled)]
-                + [outcome, _d(extended), reason, summary, _d(deadline), locality, pid, kind]
-            )
+        rows = self._table_rows(REPORT_COLUMNS, nation.report_rows)
         self._copy(Report, REPORT_COLUMNS, rows, "reports")
         nation.report_ids = dict(
             Report.objects.filter(reference__startswith=PREFIX).values_list("reference", "pk")
         )
 
     def load_cases(self, nation):
-        rows = []
-        for (
-            reference,
-            article,
-            opened,
-            handled,
-            summary,
-            locality,
-            pid,
-            report_ref,
-        ) in nation.case_rows:
-            report_id = nation.report_ids[report_ref] if report_ref else None
-            rows.append(
-                self._stamp()
-                + ["", reference, article, _d(opened), _d(handled), summary, locality, pid]
-                + [report_id]
-            )
+        # The case's report: generated as its reference, loaded as its id.
+        generated = [
+            [*row[:-1], nation.report_ids[row[-1]] if row[-1] else None] for row in nation.case_rows
+        ]
+        rows = self._table_rows(CASE_COLUMNS, generated)
         self._copy(Case, CASE_COLUMNS, rows, "cases")
 
     def analyze(self):
