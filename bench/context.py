@@ -12,9 +12,17 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-BENCH_PREFIX = "NAT-"
 BENCH_PASSWORD = "bench-password-not-secret"
 FULL_IMPORT_ROWS = 100_000
+# Production-like settings, for the pages measured in this process (bench/run.py) and for the
+# gunicorn of the load test (bench/load.py), unless the environment says otherwise.
+SERVER_ENVIRONMENT = {
+    "DEBUG": "false",
+    "SECRET_KEY": "bench-secret-key-for-loopback-runs-only",
+    # Persistent connections, as a production server would run: sessions are checked against
+    # the database by every request.
+    "DB_CONN_MAX_AGE": "60",
+}
 
 
 @dataclass
@@ -33,10 +41,11 @@ class Context:
 
 
 def detect_scale() -> float:
+    from bench.dataset import FULL, PREFIX
     from localities.models import Establishment
 
-    count = Establishment.objects.filter(code__startswith=BENCH_PREFIX).count()
-    return round(count / 150_000, 4)
+    count = Establishment.objects.filter(code__startswith=PREFIX).count()
+    return round(count / FULL["establishments"], 4)
 
 
 def bench_users(province):
@@ -68,6 +77,7 @@ def make_context(*, scale=None, workdir=None, import_rows=None, province_code=No
     from django.db.models import Count
     from django.utils import timezone
 
+    from bench.dataset import PREFIX
     from localities.models import Establishment, Locality
     from plan_tracker.metrics import default_plan, default_year
 
@@ -75,7 +85,7 @@ def make_context(*, scale=None, workdir=None, import_rows=None, province_code=No
     plan = default_plan()
     as_of = timezone.localdate()
     year = default_year(plan, as_of)
-    nat = Establishment.objects.filter(code__startswith=BENCH_PREFIX)
+    nat = Establishment.objects.filter(code__startswith=PREFIX)
     if province_code:
         province = Locality.objects.get(scheme="2025", level="province", code=province_code)
     else:
@@ -102,6 +112,18 @@ def make_context(*, scale=None, workdir=None, import_rows=None, province_code=No
         users=bench_users(province),
         workdir=workdir,
         import_rows=rows,
+    )
+
+
+def inspected_days(establishment_ids) -> set:
+    """The (establishment id, day) pairs that already have an inspection: a new inspection on
+    one of them would be refused (one inspection per establishment and day)."""
+    from localities.models import Inspection
+
+    return set(
+        Inspection.objects.filter(establishment_id__in=establishment_ids).values_list(
+            "establishment_id", "inspected_on"
+        )
     )
 
 

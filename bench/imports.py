@@ -8,32 +8,24 @@ import datetime
 import random
 from pathlib import Path
 
-from bench.context import BENCH_PREFIX, Context, vacuum
+from bench.context import Context, inspected_days, vacuum
 from bench.measure import Measure, fill, measure
 
 IMPORT_MARKER = "bench-import"
 
-IMPORT_HEADER = [
-    "establishment_code",
-    "inspected_on",
-    "team",
-    "outcome",
-    "fine_vnd",
-    "violations",
-    "notes",
-]
-
 
 def write_import_file(ctx: Context, rows: int, *, seed: int = 5) -> Path:
     """`rows` inspections of the data set's establishments on days none of them has one:
-    within each establishment's life, never in the future."""
-    from localities.models import Establishment, Inspection
+    within each establishment's life, never in the future. The columns are the import
+    template's, in its order (bench/floors.py's COPY of the file names them in that order)."""
+    from bench.dataset import FIRST_DAY, PREFIX
+    from exchange.imports import COLUMNS
+    from localities.models import Establishment
 
     rng = random.Random(seed)
     today = ctx.as_of
-    first = datetime.date(2021, 1, 1)
     candidates = list(
-        Establishment.objects.filter(code__startswith=BENCH_PREFIX)
+        Establishment.objects.filter(code__startswith=PREFIX)
         .order_by("pk")
         .values_list("pk", "code", "opened_on", "closed_on")
     )
@@ -41,18 +33,14 @@ def write_import_file(ctx: Context, rows: int, *, seed: int = 5) -> Path:
     path = ctx.workdir / f"import-inspections-{rows}.csv"
     written = 0
     with open(path, "w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(IMPORT_HEADER)
+        writer = csv.DictWriter(handle, fieldnames=COLUMNS["inspections"])
+        writer.writeheader()
         step = 2000
         for start in range(0, len(candidates), step):
             block = candidates[start : start + step]
-            taken = set(
-                Inspection.objects.filter(establishment_id__in=[c[0] for c in block]).values_list(
-                    "establishment_id", "inspected_on"
-                )
-            )
+            taken = inspected_days([c[0] for c in block])
             for pk, code, opened, closed in block:
-                lo = max(first, opened or first)
+                lo = max(FIRST_DAY, opened or FIRST_DAY)
                 hi = min(closed or today, today)
                 if lo > hi:
                     continue
@@ -66,15 +54,17 @@ def write_import_file(ctx: Context, rows: int, *, seed: int = 5) -> Path:
                             taken.add((pk, day))
                             violation = rng.random() < 0.25
                             writer.writerow(
-                                [
-                                    code,
-                                    day.strftime("%d/%m/%Y"),
-                                    rng.choice(["police", "interagency"]),
-                                    "violation" if violation else "no_violation",
-                                    rng.choice([2_000_000, 5_000_000]) if violation else 0,
-                                    "Không đăng ký lưu trú" if violation else "",
-                                    IMPORT_MARKER,
-                                ]
+                                {
+                                    "establishment_code": code,
+                                    "inspected_on": day.strftime("%d/%m/%Y"),
+                                    "team": rng.choice(["police", "interagency"]),
+                                    "outcome": "violation" if violation else "no_violation",
+                                    "fine_vnd": (
+                                        rng.choice([2_000_000, 5_000_000]) if violation else 0
+                                    ),
+                                    "violations": "Không đăng ký lưu trú" if violation else "",
+                                    "notes": IMPORT_MARKER,
+                                }
                             )
                             written += 1
                             break

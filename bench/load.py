@@ -21,7 +21,7 @@ import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bench.context import BENCH_PASSWORD, BENCH_PREFIX, Context, vacuum
+from bench.context import BENCH_PASSWORD, SERVER_ENVIRONMENT, Context, inspected_days, vacuum
 from bench.measure import percentile
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -95,21 +95,18 @@ def load_tasks(ctx: Context, count: int, *, seed: int = 11):
     operate today, on recent days they have no inspection yet, never twice the same pair."""
     from django.db.models import Q
 
-    from localities.models import Establishment, Inspection
+    from bench.dataset import PREFIX
+    from localities.models import Establishment
 
     rng = random.Random(seed)
     pool = list(
-        Establishment.objects.filter(province=ctx.province, code__startswith=BENCH_PREFIX)
+        Establishment.objects.filter(province=ctx.province, code__startswith=PREFIX)
         .filter(Q(opened_on__isnull=True) | Q(opened_on__lte=ctx.as_of - datetime.timedelta(90)))
         .filter(closed_on__isnull=True)
         .order_by("pk")
         .values_list("pk", "code")[: max(50, count)]
     )
-    taken = set(
-        Inspection.objects.filter(establishment_id__in=[pk for pk, _ in pool]).values_list(
-            "establishment_id", "inspected_on"
-        )
-    )
+    taken = inspected_days([pk for pk, _ in pool])
     tasks = []
     attempts = 0
     while len(tasks) < count and attempts < count * 20:
@@ -262,10 +259,8 @@ class Gunicorn:
         env = dict(os.environ)
         if self.database_url:
             env["DATABASE_URL"] = self.database_url
-        env.setdefault("DEBUG", "false")
-        env.setdefault("SECRET_KEY", "bench-secret-key-for-loopback-runs-only")
-        # Sessions are checked against the database by every worker: keep connections open.
-        env.setdefault("DB_CONN_MAX_AGE", "60")
+        for name, value in SERVER_ENVIRONMENT.items():
+            env.setdefault(name, value)
         gunicorn = Path(sys.executable).with_name("gunicorn")
         command = [
             str(gunicorn),

@@ -39,7 +39,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 # Run as a script, the project's root is not on the path until the lines above put it there.
-from bench.context import make_context  # noqa: E402
+from bench.context import SERVER_ENVIRONMENT, make_context  # noqa: E402
 from bench.load import measure_load  # noqa: E402
 from bench.pages import explain_national, measure_pages  # noqa: E402
 from bench.report import format_table, make_report, write_report  # noqa: E402
@@ -48,11 +48,8 @@ from bench.report import format_table, make_report, write_report  # noqa: E402
 def setup_django():
     """Production-like settings (DEBUG off) unless the caller chose otherwise."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "plan_tracker.settings")
-    os.environ.setdefault("DEBUG", "false")
-    os.environ.setdefault("SECRET_KEY", "bench-secret-key-for-loopback-runs-only")
-    # Persistent connections, as a production server would run (and as gunicorn does in
-    # bench/load.py).
-    os.environ.setdefault("DB_CONN_MAX_AGE", "60")
+    for name, value in SERVER_ENVIRONMENT.items():
+        os.environ.setdefault(name, value)
     import django
 
     django.setup()
