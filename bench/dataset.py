@@ -108,11 +108,13 @@ VIOLATIONS = [
 ]
 FINES = [1_500_000, 2_000_000, 5_000_000, 7_500_000, 10_000_000, 20_000_000, 40_000_000]
 
+# Every table's first columns, filled when the rows are loaded (Loader._stamp), not generated.
+STAMP_COLUMNS = ["version", "created_at", "updated_at"]
+# What precedes a generated establishment, report or case: the stamp, and the locality code as
+# given (empty: the place is known).
+RECORD_HEAD = [*STAMP_COLUMNS, "locality_code_given"]
 ESTABLISHMENT_COLUMNS = [
-    "version",
-    "created_at",
-    "updated_at",
-    "locality_code_given",
+    *RECORD_HEAD,
     "code",
     "name",
     "line",
@@ -125,9 +127,7 @@ ESTABLISHMENT_COLUMNS = [
     "province_id",
 ]
 INSPECTION_COLUMNS = [
-    "version",
-    "created_at",
-    "updated_at",
+    *STAMP_COLUMNS,
     "inspected_on",
     "team",
     "outcome",
@@ -137,10 +137,7 @@ INSPECTION_COLUMNS = [
     "establishment_id",
 ]
 REPORT_COLUMNS = [
-    "version",
-    "created_at",
-    "updated_at",
-    "locality_code_given",
+    *RECORD_HEAD,
     "reference",
     "received_on",
     "verified_on",
@@ -156,10 +153,7 @@ REPORT_COLUMNS = [
     "kind",
 ]
 CASE_COLUMNS = [
-    "version",
-    "created_at",
-    "updated_at",
-    "locality_code_given",
+    *RECORD_HEAD,
     "reference",
     "article",
     "opened_on",
@@ -548,10 +542,10 @@ class Loader:
         return [1, self.now, self.now]
 
     def _table_rows(self, columns, generated):
-        """A Nation's rows as the table's: after the stamp and an empty locality_code_given,
-        in the order of `columns`, their days (ordinals) turned into dates."""
-        head = [*self._stamp(), ""]
-        days = [i for i, column in enumerate(columns[len(head) :]) if column in DAY_COLUMNS]
+        """A Nation's rows as the table's (`columns`: RECORD_HEAD, then the generated row's
+        columns): stamped, their days (ordinals) turned into dates."""
+        head = [*self._stamp(), ""]  # RECORD_HEAD
+        days = [i for i, column in enumerate(columns[len(RECORD_HEAD) :]) if column in DAY_COLUMNS]
         rows = []
         for row in generated:
             row = list(row)
