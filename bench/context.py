@@ -1,9 +1,6 @@
 """The setting of a benchmark run: the data set's scale, the year and as-of date, the province
 and commune benchmarked, the users the pages are requested as; and the care of the data set
-between measurements.
-
-Django is imported inside the functions: `bench/run.py` sets it up first.
-"""
+between measurements."""
 
 from __future__ import annotations
 

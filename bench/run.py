@@ -21,9 +21,7 @@ every recorded row is in the database. The rows are deleted afterwards, like the
 Pages are requests through Django's test client in this process (the whole stack but the
 socket: middleware, sessions, views, templates, streaming), with DEBUG off.
 
-Prints a table and writes bench/out/results-<scale>.json. The parts: bench/context.py (who,
-where, when), bench/measure.py, bench/pages.py (pages and floors), bench/imports.py,
-bench/load.py, bench/report.py.
+Prints a table and writes bench/out/results-<scale>.json (the modules: bench/__init__.py).
 """
 
 from __future__ import annotations
