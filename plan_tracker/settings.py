@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "localities",
     "plan_tracker",
     "exchange",
+    "bench",
 ]
 
 MIDDLEWARE = [

@@ -12,7 +12,12 @@ from django.core.management import call_command
 from django.db import connection
 from django.db.models import F, Q
 
-from bench import run as bench
+from bench.context import make_context
+from bench.imports import write_import_file
+from bench.load import LOAD_MARKER, Gunicorn, clean_load_rows, run_load
+from bench.pages import PAGES, check_national_against_floor, floor_call, floor_connection
+from bench.report import format_table
+from bench.run import run
 from localities.models import Case, Establishment, Inspection, Line, Report
 
 SCALE = 0.002  # 300 establishments, 1,200 inspections, 120 reports, 16 cases
@@ -94,7 +99,7 @@ def test_the_generator_makes_the_same_nation_again_and_keeps_the_rules(today):
 def test_the_benchmark_measures_every_page_and_leaves_the_data_as_generated(tmp_path):
     generate()
     before = Inspection.objects.count()
-    report = bench.run(
+    report = run(
         warmup=0,
         repeat=1,
         heavy_repeat=1,
@@ -105,7 +110,7 @@ def test_the_benchmark_measures_every_page_and_leaves_the_data_as_generated(tmp_
         echo=lambda *args: None,
     )
     pages = {page["name"]: page for page in report["pages"]}
-    assert set(pages) == {page.name for page in bench.PAGES}
+    assert set(pages) == {page.name for page in PAGES}
     broken = {name: page["note"] for name, page in pages.items() if page["status"] == "error"}
     assert broken == {}
     for page in pages.values():
@@ -119,7 +124,7 @@ def test_the_benchmark_measures_every_page_and_leaves_the_data_as_generated(tmp_
     assert Inspection.objects.count() == before
     written = json.loads((tmp_path / f"results-{SCALE}.json").read_text())
     assert written["scale"] == SCALE
-    assert "| page | median ms |" in bench.format_table(written)
+    assert "| page | median ms |" in format_table(written)
     if connection.vendor == "postgresql":
         # The three compliance pages also have a floor on the summary, equal to the other.
         for name in ("national_dashboard", "province_dashboard", "compliance_csv"):
@@ -128,7 +133,7 @@ def test_the_benchmark_measures_every_page_and_leaves_the_data_as_generated(tmp_
         explain = written["national_main_query"]
         assert "localities_inspected_years" in explain["sql"]
         assert "Execution Time" in explain["plan"]
-        assert "EXPLAIN (ANALYZE, BUFFERS)" in bench.format_table(written)
+        assert "EXPLAIN (ANALYZE, BUFFERS)" in format_table(written)
     else:
         assert written["national_main_query"] is None
 
@@ -138,12 +143,12 @@ def test_the_benchmark_measures_every_page_and_leaves_the_data_as_generated(tmp_
 def test_the_floors_give_the_same_figures_as_the_page(tmp_path):
     """The national dashboard's figures (plan_tracker.metrics) equal the hand-written SQL's."""
     generate()
-    ctx = bench.make_context(import_rows=30, workdir=tmp_path)
-    conn = bench.floor_connection()
-    floor_rows = bench.floor_call("national_dashboard", ctx, conn)()
+    ctx = make_context(import_rows=30, workdir=tmp_path)
+    conn = floor_connection()
+    floor_rows = floor_call("national_dashboard", ctx, conn)()
     # 34 provinces and the nation's total.
     assert len(floor_rows) == 35
-    check = bench.check_national_against_floor(ctx, floor_rows)
+    check = check_national_against_floor(ctx, floor_rows)
     assert check["mismatches"] == []
     total = floor_rows[-1]
     end = min(ctx.as_of, datetime.date(ctx.year, 12, 31))
@@ -158,22 +163,22 @@ def test_the_floors_give_the_same_figures_as_the_page(tmp_path):
     )
     # Every floor runs; the import floor writes the file's rows and rolls them back.
     before = Inspection.objects.count()
-    ctx.import_file = bench.write_import_file(ctx, 30)
-    for page in bench.PAGES:
-        assert bench.floor_call(page.name, ctx, bench.floor_connection())() is not None
-    assert bench.floor_call("import_inspections", ctx, bench.floor_connection())() == 30
+    ctx.import_file = write_import_file(ctx, 30)
+    for page in PAGES:
+        assert floor_call(page.name, ctx, floor_connection())() is not None
+    assert floor_call("import_inspections", ctx, floor_connection())() == 30
     assert Inspection.objects.count() == before
 
 
 def _load_and_check(ctx, *, host, port, clients=2):
-    result = bench.run_load(
+    result = run_load(
         ctx, host=host, port=port, clients=clients, seconds=30, requests=6, run_id="test"
     )
     assert result.errors == 0, result.error_samples
     assert result.recordings == 6
     assert result.rows_found == 6 and result.lost_rows == 0
-    assert bench.clean_load_rows("test") == 6
-    assert not Inspection.objects.filter(notes__startswith=bench.LOAD_MARKER).exists()
+    assert clean_load_rows("test") == 6
+    assert not Inspection.objects.filter(notes__startswith=LOAD_MARKER).exists()
 
 
 @on_postgres
@@ -185,7 +190,7 @@ def test_writes_under_load_through_gunicorn_lose_no_row(tmp_path, settings):
     # not the fast one the test suite uses.
     settings.PASSWORD_HASHERS = global_settings.PASSWORD_HASHERS
     generate()
-    ctx = bench.make_context(import_rows=1, workdir=tmp_path)
+    ctx = make_context(import_rows=1, workdir=tmp_path)
     settings = connection.settings_dict
     url = "postgres://{user}{password}@{host}:{port}/{name}".format(
         user=settings["USER"] or "postgres",
@@ -194,7 +199,7 @@ def test_writes_under_load_through_gunicorn_lose_no_row(tmp_path, settings):
         port=settings["PORT"] or 5432,
         name=settings["NAME"],
     )
-    with bench.Gunicorn(port=8107, workers=2, database_url=url):
+    with Gunicorn(port=8107, workers=2, database_url=url):
         _load_and_check(ctx, host="127.0.0.1", port=8107)
 
 
@@ -205,7 +210,7 @@ def test_writes_under_load_through_the_live_server_lose_no_row(live_server, tmp_
     second writer at once (SQLITE_LOCKED) instead of making it wait: concurrent writers are
     PostgreSQL's job (the gunicorn test above)."""
     generate()
-    ctx = bench.make_context(import_rows=1, workdir=tmp_path)
+    ctx = make_context(import_rows=1, workdir=tmp_path)
     host, port = live_server.url.removeprefix("http://").split(":")
     clients = 2 if connection.vendor == "postgresql" else 1
     _load_and_check(ctx, host=host, port=int(port), clients=clients)
@@ -220,8 +225,8 @@ def test_the_summary_floor_keeps_the_floor_figures_through_every_kind_of_write(t
     from bench import floors
 
     generate()
-    ctx = bench.make_context(import_rows=1, workdir=tmp_path)
-    conn = bench.floor_connection()
+    ctx = make_context(import_rows=1, workdir=tmp_path)
+    conn = floor_connection()
     args = {"year": ctx.year, "as_of": ctx.as_of, "plan_first_day": ctx.plan.first_day}
 
     def same():
@@ -252,7 +257,7 @@ def test_the_summary_floor_keeps_the_floor_figures_through_every_kind_of_write(t
     assert same()
     inspection.delete()
     assert same()
-    ctx.import_file = bench.write_import_file(ctx, 25)
+    ctx.import_file = write_import_file(ctx, 25)
     from django.db import transaction
 
     from exchange.imports import import_file

@@ -1,4 +1,4 @@
-"""A deterministic, realistic nation of records for the benchmark (issue 5).
+"""A deterministic, realistic nation of records for the benchmark, and its loading.
 
 At --scale 1.0: 150,000 establishments (lines in the December 2020 proportions), 600,000
 inspections from 2021 to today, 60,000 reports of every kind and state, 8,000 cases, spread over
@@ -12,17 +12,17 @@ fall in others.
 Every generated row carries the code prefix "NAT-" and is deleted before a new run, so running
 it again is safe. On PostgreSQL rows go in with COPY; elsewhere with bulk_create in batches.
 History tables are not filled for generated rows.
+
+`manage.py generate_national_dataset` (bench/management/commands/) runs `generate`.
 """
 
 import datetime
 import io
 import math
 import random
-import time
 from collections import defaultdict
 
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
 from tqdm import tqdm
@@ -108,11 +108,13 @@ VIOLATIONS = [
 ]
 FINES = [1_500_000, 2_000_000, 5_000_000, 7_500_000, 10_000_000, 20_000_000, 40_000_000]
 
+# Every table's first columns, filled when the rows are loaded (Loader._stamp), not generated.
+STAMP_COLUMNS = ["version", "created_at", "updated_at"]
+# What precedes a generated establishment, report or case: the stamp, and the locality code as
+# given (empty: the place is known).
+RECORD_HEAD = [*STAMP_COLUMNS, "locality_code_given"]
 ESTABLISHMENT_COLUMNS = [
-    "version",
-    "created_at",
-    "updated_at",
-    "locality_code_given",
+    *RECORD_HEAD,
     "code",
     "name",
     "line",
@@ -125,9 +127,7 @@ ESTABLISHMENT_COLUMNS = [
     "province_id",
 ]
 INSPECTION_COLUMNS = [
-    "version",
-    "created_at",
-    "updated_at",
+    *STAMP_COLUMNS,
     "inspected_on",
     "team",
     "outcome",
@@ -137,10 +137,7 @@ INSPECTION_COLUMNS = [
     "establishment_id",
 ]
 REPORT_COLUMNS = [
-    "version",
-    "created_at",
-    "updated_at",
-    "locality_code_given",
+    *RECORD_HEAD,
     "reference",
     "received_on",
     "verified_on",
@@ -156,10 +153,7 @@ REPORT_COLUMNS = [
     "kind",
 ]
 CASE_COLUMNS = [
-    "version",
-    "created_at",
-    "updated_at",
-    "locality_code_given",
+    *RECORD_HEAD,
     "reference",
     "article",
     "opened_on",
@@ -169,6 +163,18 @@ CASE_COLUMNS = [
     "province_id",
     "report_id",
 ]
+# The columns the generated rows hold as days (ordinals: cheap to compare and to add days to),
+# loaded as dates.
+DAY_COLUMNS = {
+    "opened_on",
+    "closed_on",
+    "received_on",
+    "verified_on",
+    "classified_on",
+    "handled_on",
+    "extended_until",
+    "deadline",
+}
 
 
 def _d(ordinal):
@@ -457,73 +463,13 @@ class Nation:
         return result
 
 
-class Command(BaseCommand):
-    help = (
-        "Generate a deterministic national data set (prefix NAT-) for the benchmark: 150,000 "
-        "establishments, 600,000 inspections, 60,000 reports, 8,000 cases at --scale 1.0."
-    )
+class Loader:
+    """Writes a Nation's rows into the database: COPY on PostgreSQL, bulk_create elsewhere."""
 
-    def add_arguments(self, parser):
-        parser.add_argument("--scale", type=float, default=1.0)
-        parser.add_argument("--seed", type=int, default=2021)
-        parser.add_argument("--quiet", action="store_true", help="No progress bar.")
-
-    def handle(self, *args, scale=1.0, seed=2021, quiet=False, **options):
-        if scale <= 0:
-            raise CommandError("--scale must be positive")
-        started = time.monotonic()
-        if not Locality.objects.filter(scheme="2025", level="commune").exists():
-            call_command("load_localities", quiet=True, stdout=self.stdout)
+    def __init__(self, *, quiet: bool = False):
         self.postgres = connection.vendor == "postgresql"
         self.quiet = quiet
-        today = timezone.localdate()
-        nation = Nation(scale=scale, seed=seed, today=today)
-        provinces = list(
-            Locality.objects.filter(scheme="2025", level="province")
-            .order_by("code")
-            .values_list("pk", "code", "unit_type")
-        )
-        communes = list(
-            Locality.objects.filter(scheme="2025", level="commune")
-            .order_by("code")
-            .values_list("pk", "province_id", "unit_type")
-        )
-        kinds = {k.code: k for k in ReportKind.objects.all()}
-        nation.places(provinces, communes)
-        bar = tqdm(total=8, desc="national data set", unit="step", disable=quiet)
-
-        def step(label):
-            bar.set_postfix_str(label)
-            bar.update()
-
-        with transaction.atomic():
-            self.clear()
-            step("cleared")
-            nation.establishments()
-            self.now = timezone.now()
-            self.load_establishments(nation)
-            step("establishments")
-            nation.inspections()
-            step("inspections generated")
-            self.load_inspections(nation)
-            step("inspections")
-            nation.reports(kinds)
-            self.load_reports(nation)
-            step("reports")
-            nation.cases()
-            self.load_cases(nation)
-            step("cases")
-        step("committed")
-        self.analyze()
-        step("analyzed")
-        bar.close()
-        elapsed = time.monotonic() - started
-        counts = (
-            f"{len(nation.establishment_rows):,} establishments, "
-            f"{len(nation.inspection_rows):,} inspections, {len(nation.report_rows):,} reports, "
-            f"{len(nation.case_rows):,} cases"
-        )
-        self.stdout.write(f"Generated {counts} (scale {scale}, seed {seed}) in {elapsed:.1f} s.")
+        self.now = None  # the rows' created_at and updated_at, set before the first load
 
     # --- clearing -----------------------------------------------------------------------
     def clear(self):
@@ -595,25 +541,21 @@ class Command(BaseCommand):
     def _stamp(self):
         return [1, self.now, self.now]
 
-    def load_establishments(self, nation):
+    def _table_rows(self, columns, generated):
+        """A Nation's rows as the table's (`columns`: RECORD_HEAD, then the generated row's
+        columns): stamped, their days (ordinals) turned into dates."""
+        head = [*self._stamp(), ""]  # RECORD_HEAD
+        days = [i for i, column in enumerate(columns[len(RECORD_HEAD) :]) if column in DAY_COLUMNS]
         rows = []
-        for (
-            code,
-            name,
-            line,
-            address,
-            permit,
-            opened,
-            closed,
-            in_scope,
-            cid,
-            pid,
-        ) in nation.establishment_rows:
-            rows.append(
-                self._stamp()
-                + ["", code, name, line, address, permit, _d(opened), _d(closed)]
-                + [in_scope, cid, pid]
-            )
+        for row in generated:
+            row = list(row)
+            for i in days:
+                row[i] = _d(row[i])
+            rows.append(head + row)
+        return rows
+
+    def load_establishments(self, nation):
+        rows = self._table_rows(ESTABLISHMENT_COLUMNS, nation.establishment_rows)
         self._copy(Establishment, ESTABLISHMENT_COLUMNS, rows, "establishments")
         ids = dict(Establishment.objects.filter(code__startswith=PREFIX).values_list("code", "pk"))
         nation.establishment_ids = [ids[row[0]] for row in nation.establishment_rows]
@@ -631,50 +573,18 @@ class Command(BaseCommand):
         self._copy(Inspection, INSPECTION_COLUMNS, rows, "inspections")
 
     def load_reports(self, nation):
-        rows = []
-        for (
-            reference,
-            received,
-            verified,
-            classified,
-            handled,
-            outcome,
-            extended,
-            reason,
-            summary,
-            deadline,
-            locality,
-            pid,
-            kind,
-        ) in nation.report_rows:
-            rows.append(
-                self._stamp()
-                + ["", reference, _d(received), _d(verified), _d(classified), _d(handled)]
-                + [outcome, _d(extended), reason, summary, _d(deadline), locality, pid, kind]
-            )
+        rows = self._table_rows(REPORT_COLUMNS, nation.report_rows)
         self._copy(Report, REPORT_COLUMNS, rows, "reports")
         nation.report_ids = dict(
             Report.objects.filter(reference__startswith=PREFIX).values_list("reference", "pk")
         )
 
     def load_cases(self, nation):
-        rows = []
-        for (
-            reference,
-            article,
-            opened,
-            handled,
-            summary,
-            locality,
-            pid,
-            report_ref,
-        ) in nation.case_rows:
-            report_id = nation.report_ids[report_ref] if report_ref else None
-            rows.append(
-                self._stamp()
-                + ["", reference, article, _d(opened), _d(handled), summary, locality, pid]
-                + [report_id]
-            )
+        # The case's report: generated as its reference, loaded as its id.
+        generated = [
+            [*row[:-1], nation.report_ids[row[-1]] if row[-1] else None] for row in nation.case_rows
+        ]
+        rows = self._table_rows(CASE_COLUMNS, generated)
         self._copy(Case, CASE_COLUMNS, rows, "cases")
 
     def analyze(self):
@@ -689,6 +599,57 @@ class Command(BaseCommand):
         else:
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
+
+
+def generate(*, scale: float, seed: int, quiet: bool = False, stdout=None) -> Nation:
+    """Replace the previous national data set by a new one for (scale, seed), in one
+    transaction, then refresh the planner statistics; loads the localities first if they are
+    missing. Returns the Nation (its rows, for counting)."""
+    if not Locality.objects.filter(scheme="2025", level="commune").exists():
+        call_command("load_localities", quiet=True, stdout=stdout)
+    loader = Loader(quiet=quiet)
+    today = timezone.localdate()
+    nation = Nation(scale=scale, seed=seed, today=today)
+    provinces = list(
+        Locality.objects.filter(scheme="2025", level="province")
+        .order_by("code")
+        .values_list("pk", "code", "unit_type")
+    )
+    communes = list(
+        Locality.objects.filter(scheme="2025", level="commune")
+        .order_by("code")
+        .values_list("pk", "province_id", "unit_type")
+    )
+    kinds = {k.code: k for k in ReportKind.objects.all()}
+    nation.places(provinces, communes)
+    bar = tqdm(total=8, desc="national data set", unit="step", disable=quiet)
+
+    def step(label):
+        bar.set_postfix_str(label)
+        bar.update()
+
+    with transaction.atomic():
+        loader.clear()
+        step("cleared")
+        nation.establishments()
+        loader.now = timezone.now()
+        loader.load_establishments(nation)
+        step("establishments")
+        nation.inspections()
+        step("inspections generated")
+        loader.load_inspections(nation)
+        step("inspections")
+        nation.reports(kinds)
+        loader.load_reports(nation)
+        step("reports")
+        nation.cases()
+        loader.load_cases(nation)
+        step("cases")
+    step("committed")
+    loader.analyze()
+    step("analyzed")
+    bar.close()
+    return nation
 
 
 def _copy_value(value) -> str:

@@ -1,0 +1,148 @@
+"""The benchmark's report: the figures of a run gathered in one dict, printed as a table and
+written as bench/out/results-<scale>.json."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import asdict
+from pathlib import Path
+
+from bench.context import Context
+
+
+def make_report(
+    ctx: Context,
+    results,
+    load_result,
+    explain,
+    *,
+    warmup: int,
+    repeat: int,
+    heavy_repeat: int,
+    load_before,
+) -> dict:
+    """The run's figures; `load_before` is os.getloadavg() when the run began."""
+    from django.db import connection
+
+    return {
+        "scale": ctx.scale,
+        "date": ctx.as_of.isoformat(),
+        "machine": machine(),
+        # Other work on the machine skews the timings: the 1-minute load average at both ends.
+        "load_average": [round(load_before[0], 2), round(os.getloadavg()[0], 2)],
+        "database": connection.vendor,
+        "year": ctx.year,
+        "province": f"{ctx.province.code} {ctx.province.name}",
+        "commune": f"{ctx.commune.code} {ctx.commune.name}",
+        "warmup": warmup,
+        "repeat": repeat,
+        "heavy_repeat": heavy_repeat,
+        "memory": (
+            "tracemalloc_peak_mib: peak of Python allocations during one instrumented run; "
+            "rss_peak_delta_mib: growth of the process's peak RSS (VmHWM reset before) over "
+            "its RSS at the start of that run"
+        ),
+        "pages": [asdict(r) for r in results],
+        "load": asdict(load_result) if load_result else None,
+        "national_main_query": explain,
+    }
+
+
+def write_report(report: dict, out_dir: Path) -> Path:
+    """Writes the report as results-<scale>.json in out_dir; returns its path."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path = out_dir / f"results-{float(report['scale'])}.json"
+    path.write_text(json.dumps(report, indent=2, ensure_ascii=False, default=str))
+    return path
+
+
+def machine() -> str:
+    cores = os.cpu_count()
+    memory = _meminfo_gib()
+    return f"{cores} cores, {memory} GiB" if memory else f"{cores} cores"
+
+
+def _meminfo_gib():
+    try:
+        with open("/proc/meminfo") as handle:
+            for line in handle:
+                if line.startswith("MemTotal:"):
+                    return round(int(line.split()[1]) / 2**20)
+    except OSError:
+        return None
+    return None
+
+
+def _fmt(value, spec=""):
+    if value is None:
+        return "—"
+    return format(value, spec)
+
+
+def format_table(report: dict) -> str:
+    header = (
+        "| page | median ms | p95 ms | SQL | tracemalloc MiB | RSS Δ MiB | floor median ms "
+        "| page/floor | summary floor ms | page/summary floor | size |"
+    )
+    lines = [
+        f"Scale {report['scale']} — {report['date']} — {report['machine']} — {report['database']}"
+        f" — load average {report.get('load_average')}",
+        "",
+        header,
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for page in report["pages"]:
+        if page["status"] != "ok":
+            lines.append(f"| {page['label']} | {page['status']}: {page['note']} ||||||||||")
+            continue
+        lines.append(
+            "| {label} | {med} | {p95} | {q} | {tm} | {rss} | {fl} | {ratio} | {sfl} | {sratio} "
+            "| {size} |".format(
+                label=page["label"],
+                med=_fmt(page["median_ms"]),
+                p95=_fmt(page["p95_ms"]),
+                q=_fmt(page["queries"]),
+                tm=_fmt(page["tracemalloc_peak_mib"]),
+                rss=_fmt(page["rss_peak_delta_mib"]),
+                fl=_fmt(page["floor_median_ms"]),
+                ratio=_fmt(page["ratio"]),
+                sfl=_fmt(page.get("summary_floor_median_ms")),
+                sratio=_fmt(page.get("summary_ratio")),
+                size=_fmt(page["size"], ","),
+            )
+        )
+    for page in report["pages"]:
+        check = page.get("checks", {}).get("figures_equal_floor")
+        if check:
+            verdict = "equal" if check["equal"] else f"DIFFER: {check['mismatches']}"
+            lines.append(f"\nNational figures, page vs floor ({check['rows']} rows): {verdict}")
+    for page in report["pages"]:
+        same = page.get("checks", {}).get("summary_floor_equals_floor")
+        if same is not None:
+            lines.append(
+                f"{page['label']}: figures from the summary = figures over the inspections: {same}"
+            )
+    load = report.get("load")
+    if load:
+        lines += [
+            "",
+            f"Writes under load — {load['server']}, {load['clients']} clients:",
+            f"  {load['recordings']} inspections recorded in {load['seconds']} s = "
+            f"{load['per_second']} recordings/s ({load['http_per_second']} HTTP requests/s); "
+            f"per recording (GET form + POST) median {_fmt(load['median_ms'])} ms, "
+            f"p95 {_fmt(load['p95_ms'])} ms",
+            f"  errors {load['errors']}, rows expected {load['rows_expected']}, found "
+            f"{load['rows_found']}, lost {load['lost_rows']}",
+        ]
+        if load["error_samples"]:
+            lines.append(f"  first errors: {load['error_samples']}")
+    explain = report.get("national_main_query")
+    if explain:
+        lines += [
+            "",
+            f"The national dashboard's main query ({explain['statements']} statements for its "
+            "table), EXPLAIN (ANALYZE, BUFFERS):",
+            explain["plan"],
+        ]
+    return "\n".join(lines)
