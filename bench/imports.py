@@ -91,12 +91,6 @@ def run_import(path: Path, user):
 def measure_import(page, ctx: Context, *, warmup: int, repeat: int) -> Measure:
     """The import page's figures (`page`: its entry in bench.pages.PAGES)."""
     result = Measure(page.name, f"Import {ctx.import_rows:,} inspections")
-    try:
-        import exchange.imports  # noqa: F401
-    except ImportError:
-        result.status = "missing"
-        result.note = "exchange.imports is not there yet"
-        return result
     if ctx.import_file is None:
         ctx.import_file = write_import_file(ctx, ctx.import_rows)
     user = ctx.users[page.user]
