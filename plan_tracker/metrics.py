@@ -1,68 +1,44 @@
-"""The figures of plan-rules.md §7, computed in the database, and the status of each target.
-
-Vocabulary
-----------
-For a locality L, a year Y and an as-of date A: nothing dated after A exists (an inspection
-after A did not happen, a report received after A was not received, a handling after A is not
-yet a handling, a closure after A has not happened). E = min(A, 31/12/Y).
+"""The figures of the plan (plan-rules §7) and the status of each target, computed in the
+database; the only module that computes a figure. Pages, exports, the API and the commands
+call it with a Frame (the records a reader may see, already restricted) and never count
+records themselves.
 
 Queries
 -------
 A whole table (34 provinces, every commune of a province, or every commune of the nation) costs
-a constant number of queries, whatever the number of localities and records:
+a constant number of queries, whatever the number of localities and records: the plan and its
+targets (skipped when given and prefetched), the rows' localities, then one grouped query per
+kind of record (establishments, reports, cases) with conditional counts, folded into rows in
+Python. ``compliance_series`` gives the same table for several years in the same number of
+queries: each year adds conditional aggregates, not a query.
 
-1. the plan (skipped when a Plan is passed) and 2. its targets (skipped when prefetched),
-3. the localities of the rows,
-4. establishments grouped by province or commune, with conditional counts; "inspected" is read
-   from the summary of inspected years (localities.models.InspectedYears, kept by database
-   triggers in the same transaction as every write) joined to the establishments, wherever that
-   is exact — always for a finished year, and for the running year when no inspection is dated
-   after A (then one more query, an index probe, says so). Otherwise (an as-of date inside a
-   year with inspections after it) ``Exists(inspection in the window)`` per establishment,
-5. reports grouped by province or locality, with conditional counts,
-6. cases grouped by province or locality, with conditional counts.
+"Inspected" is read from the summary of inspected years (localities.models.InspectedYears, kept
+by database triggers in the same transaction as every write) wherever that is exact: always for
+a finished year, and for the running year when no inspection is dated after A (one index probe
+says so). Otherwise, for an as-of date inside a year with inspections after it, each
+establishment is probed for an inspection in the window.
 
-``compliance_series`` gives the same table for several years (the plan's years, for the chart
-of each target over the years) in the *same* number of queries: each year adds conditional
-aggregates to queries 4–6 rather than a query of its own.
-
-Rows are folded in Python; a larger locality's figures are the sums of the counts, and its
-percentages are computed from those sums (ratio of sums, never a mean of percentages). Records
-placed at the province itself (a report or a case whose locality is the province) count in the
-province's row and in the total of its communes' table, though in none of the commune rows.
-
-Percentages are ``Decimal`` with one decimal (ROUND_HALF_UP), ``None`` when the denominator is 0
-(not applicable, never 0% or 100%). Statuses compare the exact fractions, not the rounded
-percentages (19.96% shows as 20.0% but does not meet a 20% threshold).
-
-Statuses
---------
-Thresholds are the plan's ``Target.threshold`` (data). For a year Y:
-
-* a year outside the plan's years, or a year not begun at A (A < 1/1/Y): ``not_applicable``;
-* any percentage whose denominator is 0: ``not_applicable``;
-* a finished year (A ≥ 31/12/Y): ``met`` / ``not_met``;
-* the running year (1/1/Y ≤ A < 31/12/Y): ``on_track`` / ``behind``, where
-  elapsed share s = (days from 1/1/Y through A, both counted) / days in Y:
-
-  - ``annual_inspection``: inspected_in_year_pct ≥ threshold × s (20% a year → 10% by 2 July);
-  - ``reports_on_time``: reports_on_time_pct ≥ threshold (each report has its own clock, so the
-    share of the year does not scale it: 100% is due all year long);
-  - ``cases_growth``: cases_handled ≥ cases_handled_prev_year × (1 + threshold/100) × s, i.e.
-    the year's cases so far keep pace with the growth the year must reach; n/a when the previous
-    year had no case. For a finished year: cases_growth_pct ≥ threshold. (The figure
-    cases_growth_pct itself is always as §7 defines it, so in the running year it is usually
-    negative while the status can be on track.)
-
-* ``full_coverage`` is a target over the whole plan. Its figure is measured at E. When E is on or
-  after the plan's last day it is judged against the threshold: ``met`` / ``not_met``. Before
-  that it is judged against the straight line from 0% on the plan's first day to the threshold
-  on its last day, line(E) = threshold × (E − first day) / (last day − first day), and is
-  ``on_track`` / ``behind`` — also for a finished year before the plan's last one (at the end of
-  2023 the target was not due yet: the question is whether the locality was on the line).
-
-Reports: the deadline is the stored one (base limit, or the recorded extension); the date an
-extension was decided is not recorded, so an extension counts whatever A is.
+Rules that are choices of this module
+-------------------------------------
+* The definitions of "operating", "inspected in a window" and a report's state on a day are
+  the records' own (EstablishmentQuerySet, ReportQuerySet): this module only combines them.
+* A larger locality's figures are the sums of the counts, its percentages computed from those
+  sums. Records placed at the province itself (a report or a case whose locality is the
+  province) count in the province's row and in the total of its communes' table, though in
+  none of the commune rows.
+* Percentages are ``Decimal`` with one decimal (ROUND_HALF_UP), ``None`` when the denominator
+  is 0. Statuses compare exact fractions, never the rounded percentages (19.96% shows as 20.0%
+  but does not meet a 20% threshold).
+* A year is finished when A ≥ 31/12/Y: an as-of date of 31 December judges the year whole
+  (met / not met), not on track / behind.
+* In the running year, cases_growth is on track when the year's cases so far reach last year's
+  × (1 + threshold) × the elapsed share (``cases_to_keep_pace``); the figure cases_growth_pct
+  itself stays as §7 defines it, so it is usually negative while the status is on track.
+* full_coverage is judged against the straight line from 0% on the plan's first day to the
+  threshold on its last day until E reaches the last day, also for a finished year before the
+  plan's last one (``coverage_line``).
+* A report's deadline is the stored one (base limit, or the recorded extension); the date an
+  extension was decided is not recorded, so an extension counts whatever A is.
 """
 
 from __future__ import annotations
@@ -554,7 +530,13 @@ def _row(place, level, year, as_of, plan, targets, counts) -> Row:
 
 
 def target_status(metric, threshold, values, *, year, as_of, plan) -> str:
-    """met / not_met / not_applicable / on_track / behind: see the module docstring."""
+    """met / not_met / not_applicable / on_track / behind (plan-rules §7).
+
+    n/a for a year outside the plan, a year not begun at A, or a denominator of 0; met / not
+    met for a finished year; on track / behind in the running year, against the threshold
+    pro-rated by the elapsed share (annual_inspection), the threshold itself (reports_on_time:
+    each report has its own clock), the cases that keep pace (cases_growth), or the coverage
+    line (full_coverage, see coverage_line)."""
     phase = year_phase(year, as_of)
     if phase == "future" or year not in plan.years or metric not in TARGET_FIGURES:
         return Status.NOT_APPLICABLE
