@@ -14,7 +14,7 @@ from django.http import JsonResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
-from exchange import exports
+from exchange.exports import raw
 from exchange.forms import FiguresForm
 from exchange.models import ApiToken
 from localities.querysets import scope_of
@@ -146,15 +146,13 @@ def record_list(kind):
             limit, offset = _page_params(request)
         except ValidationError as problem:
             return error(400, " ".join(problem.messages))
-        queryset, filterset = exports.filtered_records(kind, request)
+        queryset, filterset = raw.filtered_records(kind, request)
         if filterset.is_bound and not filterset.is_valid():
             return error(400, _("Check the filters."), fields=filterset.errors.get_json_data())
         count = queryset.count()
-        paths = ["pk"] + [path for _c, path in exports.RAW_COLUMNS[kind]]
-        names = ["id"] + [column for column, _p in exports.RAW_COLUMNS[kind]]
-        rows = queryset.order_by(*exports.RAW_ORDER[kind]).values_list(*paths)[
-            offset : offset + limit
-        ]
+        paths = ["pk"] + [path for _c, path in raw.RAW_COLUMNS[kind]]
+        names = ["id"] + [column for column, _p in raw.RAW_COLUMNS[kind]]
+        rows = queryset.order_by(*raw.RAW_ORDER[kind]).values_list(*paths)[offset : offset + limit]
         results = [{n: _plain(v) for n, v in zip(names, row, strict=True)} for row in rows]
         return JsonResponse(
             {

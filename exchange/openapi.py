@@ -5,7 +5,7 @@ The tests check every endpoint's real answers against it (tests/exchange/openapi
 from django.http import JsonResponse
 
 from exchange.api import DEFAULT_LIMIT, MAX_LIMIT
-from exchange.exports import RAW_COLUMNS
+from exchange.exports.raw import RAW_COLUMNS
 from localities.models import CaseArticle, InspectionOutcome, InspectionTeam, Line, ReportOutcome
 from plan_tracker.metrics import FIGURES, LEADING, PERCENTAGES
 from plan_tracker.models import Metric
@@ -91,7 +91,7 @@ SCHEMA_NAMES = {
 
 def filter_parameters(kind: str) -> list[str]:
     """The records list's filters (its FilterSet), which the endpoint accepts too."""
-    from exchange.exports import filterset_class
+    from exchange.exports.raw import filterset_class
 
     return list(filterset_class(kind).base_filters)
 

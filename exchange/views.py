@@ -19,7 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from exchange import exports, jobs
+from exchange import jobs
+from exchange.exports import XLSX_CONTENT_TYPE, compliance, log_export, raw
 from exchange.forms import ApiTokenForm, FiguresForm, ImportUploadForm
 from exchange.imports import (
     COLUMNS,
@@ -371,7 +372,7 @@ def import_template(request, kind, fmt):
     if fmt == "csv":
         response = HttpResponse(template_csv(kind), content_type="text/csv; charset=utf-8")
     else:
-        response = HttpResponse(template_xlsx(kind), content_type=exports.XLSX_CONTENT_TYPE)
+        response = HttpResponse(template_xlsx(kind), content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="plan-tracker-{kind}.{fmt}"'
     return response
 
@@ -407,8 +408,8 @@ def exports_page(request):
     context = {"form": form, "is_administrator": is_administrator(request.user)}
     if context["is_administrator"]:
         context["raw"] = []
-        for kind in exports.RAW_COLUMNS:
-            _qs, filterset = exports.filtered_records(kind, request, data={})
+        for kind in raw.RAW_COLUMNS:
+            _qs, filterset = raw.filtered_records(kind, request, data={})
             form = filterset.form
             form.auto_id = f"raw-{kind}-%s"
             year = form.fields.get("year")
@@ -432,7 +433,7 @@ def export_compliance(request, fmt):
     form, params = _figures_params(request)
     if params is None:
         return render(request, "exchange/exports.html", {"form": form}, status=400)
-    tables = exports.compliance_tables(
+    tables = compliance.compliance_tables(
         user=request.user,
         year=params["year"],
         as_of=params["as_of"],
@@ -449,15 +450,15 @@ def export_compliance(request, fmt):
     stamp = f"{params['year']}-{params['as_of']:%Y%m%d}"
     if fmt == "csv":
         table = next(iter(tables.values()))
-        body = exports.compliance_csv(table)
+        body = compliance.compliance_csv(table)
         rows = len(table.rows) + 1
         content_type = "text/csv; charset=utf-8"
         filters["level"] = table.level
     else:
-        body = exports.compliance_xlsx(tables, user=request.user)
+        body = compliance.compliance_xlsx(tables, user=request.user)
         rows = sum(len(t.rows) + 1 for t in tables.values())
-        content_type = exports.XLSX_CONTENT_TYPE
-    exports.log_export(
+        content_type = XLSX_CONTENT_TYPE
+    log_export(
         user=request.user, what="compliance", file_format=fmt, filters=filters, row_count=rows
     )
     response = HttpResponse(body, content_type=content_type)
@@ -468,23 +469,23 @@ def export_compliance(request, fmt):
 @login_required
 @require_GET
 def export_raw(request, kind, fmt):
-    if kind not in exports.RAW_COLUMNS or fmt not in ("csv", "xlsx"):
+    if kind not in raw.RAW_COLUMNS or fmt not in ("csv", "xlsx"):
         raise Http404
     if not is_administrator(request.user):
         raise PermissionDenied(_("Raw data exports are for administrators."))
-    queryset, filterset = exports.filtered_records(kind, request)
-    log = exports.log_export(
-        user=request.user, what=kind, file_format=fmt, filters=exports.used_filters(filterset)
+    queryset, filterset = raw.filtered_records(kind, request)
+    log = log_export(
+        user=request.user, what=kind, file_format=fmt, filters=raw.used_filters(filterset)
     )
-    rows = exports.raw_rows(kind, queryset)
+    rows = raw.raw_rows(kind, queryset)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     if fmt == "csv":
         response = StreamingHttpResponse(
-            exports.stream_csv(kind, rows, log), content_type="text/csv; charset=utf-8"
+            raw.stream_csv(kind, rows, log), content_type="text/csv; charset=utf-8"
         )
     else:
         response = StreamingHttpResponse(
-            exports.stream_xlsx(kind, rows, log), content_type=exports.XLSX_CONTENT_TYPE
+            raw.stream_xlsx(kind, rows, log), content_type=XLSX_CONTENT_TYPE
         )
     response["Content-Disposition"] = f'attachment; filename="{kind}-{stamp}.{fmt}"'
     return response
@@ -525,7 +526,7 @@ def _report_context(request, params):
     figures = [
         {
             "id": f,
-            "label": exports.column_label(f),
+            "label": compliance.column_label(f),
             "value": focus.values.get(f),
             "pct": f in metrics.PERCENTAGES,
         }
@@ -622,13 +623,13 @@ def export_report(request):
             raise Http404(_("PDF is not available on this server: print the page instead."))
         html = render(request, "exchange/report_print.html", dict(context, pdf=True)).content
         body = pdf.render(html.decode(), base_url=request.build_absolute_uri("/"))
-        exports.log_export(user=request.user, what="report", file_format="pdf", filters=filters)
+        log_export(user=request.user, what="report", file_format="pdf", filters=filters)
         response = HttpResponse(body, content_type="application/pdf")
         response["Content-Disposition"] = (
             f'attachment; filename="report-{params["year"]}-{params["as_of"]:%Y%m%d}.pdf"'
         )
         return response
-    exports.log_export(user=request.user, what="report", file_format="html", filters=filters)
+    log_export(user=request.user, what="report", file_format="html", filters=filters)
     from exchange import pdf
 
     context["pdf_available"] = pdf.available()

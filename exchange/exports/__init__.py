@@ -1,0 +1,15 @@
+"""Exports: the compliance table (compliance.py) and raw records (raw.py), and the log of every
+export made, whatever it holds (the printed report's too)."""
+
+from exchange.exports.raw import RAW_COLUMNS
+from exchange.models import ExportLog
+
+__all__ = ["RAW_COLUMNS", "XLSX_CONTENT_TYPE", "log_export"]
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def log_export(*, user, what: str, file_format: str, filters: dict, row_count=None) -> ExportLog:
+    return ExportLog.objects.create(
+        user=user, what=what, file_format=file_format, filters=filters, row_count=row_count
+    )
