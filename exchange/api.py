@@ -16,6 +16,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from exchange.exports import raw
 from exchange.forms import FiguresForm
+from exchange.kinds import Kind
 from exchange.models import ApiToken
 from localities.querysets import scope_of
 from localities.selectors import Frame
@@ -139,7 +140,9 @@ def _link(request, limit, offset):
     return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
 
 
-def record_list(kind):
+def record_list(kind: Kind):
+    """The view of one kind's records: a page of them, filtered like their list."""
+
     @api_view
     def view(request):
         try:
@@ -150,9 +153,9 @@ def record_list(kind):
         if filterset.is_bound and not filterset.is_valid():
             return error(400, _("Check the filters."), fields=filterset.errors.get_json_data())
         count = queryset.count()
-        paths = ["pk"] + [path for _c, path in raw.RAW_COLUMNS[kind]]
-        names = ["id"] + [column for column, _p in raw.RAW_COLUMNS[kind]]
-        rows = queryset.order_by(*raw.RAW_ORDER[kind]).values_list(*paths)[offset : offset + limit]
+        paths = ["pk", *kind.paths]
+        names = ["id", *kind.column_names]
+        rows = queryset.order_by(*kind.order).values_list(*paths)[offset : offset + limit]
         results = [{n: _plain(v) for n, v in zip(names, row, strict=True)} for row in rows]
         return JsonResponse(
             {
@@ -166,11 +169,5 @@ def record_list(kind):
             json_dumps_params={"ensure_ascii": False},
         )
 
-    view.__name__ = f"api_{kind}"
+    view.__name__ = f"api_{kind.id}"
     return view
-
-
-establishments = record_list("establishments")
-inspections = record_list("inspections")
-reports = record_list("reports")
-cases = record_list("cases")

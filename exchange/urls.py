@@ -3,6 +3,7 @@
 from django.urls import path
 
 from exchange import api, openapi
+from exchange.kinds import KINDS
 from exchange.views import exports, imports, tokens
 
 urlpatterns = [
@@ -24,8 +25,8 @@ urlpatterns = [
     path("api/tokens/<int:pk>/revoke/", tokens.api_token_revoke, name="api_token_revoke"),
     path("api/v1/openapi.json", openapi.openapi_json, name="api_openapi"),
     path("api/v1/compliance", api.compliance, name="api_compliance"),
-    path("api/v1/establishments", api.establishments, name="api_establishments"),
-    path("api/v1/inspections", api.inspections, name="api_inspections"),
-    path("api/v1/reports", api.reports, name="api_reports"),
-    path("api/v1/cases", api.cases, name="api_cases"),
+    *(
+        path(f"api/v1/{kind.id}", api.record_list(kind), name=f"api_{kind.id}")
+        for kind in KINDS.values()
+    ),
 ]

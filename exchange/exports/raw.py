@@ -19,113 +19,16 @@ import tempfile
 from django.db import connection, models
 from django.db.models.functions import NullIf
 
+from exchange.kinds import Kind
 from exchange.models import ExportLog
-from localities.models import Case, Establishment, Inspection, Report
 
 STREAM_CHUNK = 2000
 
-# (column, path for values_list); the import columns first, so a file can be read side by side
-# with its template, then facts that help reading it.
-RAW_COLUMNS = {
-    "establishments": [
-        ("code", "code"),
-        ("name", "name"),
-        ("line", "line"),
-        ("commune_code", "commune__code"),
-        ("address", "address"),
-        ("permit_number", "permit_number"),
-        ("opened_on", "opened_on"),
-        ("closed_on", "closed_on"),
-        ("in_scope", "in_scope"),
-        ("commune_name", "commune__name"),
-        ("province_code", "province__code"),
-        ("province_name", "province__name"),
-        ("locality_code_given", "locality_code_given"),
-    ],
-    "inspections": [
-        ("establishment_code", "establishment__code"),
-        ("inspected_on", "inspected_on"),
-        ("team", "team"),
-        ("outcome", "outcome"),
-        ("fine_vnd", "fine_vnd"),
-        ("violations", "violations"),
-        ("notes", "notes"),
-        ("establishment_name", "establishment__name"),
-        ("commune_code", "establishment__commune__code"),
-        ("province_code", "establishment__province__code"),
-    ],
-    "reports": [
-        ("reference", "reference"),
-        ("kind", "kind__code"),
-        ("locality_code", "locality__code"),
-        ("received_on", "received_on"),
-        ("verified_on", "verified_on"),
-        ("classified_on", "classified_on"),
-        ("handled_on", "handled_on"),
-        ("outcome", "outcome"),
-        ("extended_until", "extended_until"),
-        ("summary", "summary"),
-        ("deadline", "deadline"),
-        ("extension_reason", "extension_reason"),
-        ("locality_name", "locality__name"),
-        ("province_code", "province__code"),
-    ],
-    "cases": [
-        ("reference", "reference"),
-        ("locality_code", "locality__code"),
-        ("article", "article"),
-        ("opened_on", "opened_on"),
-        ("handled_on", "handled_on"),
-        ("report_reference", "report__reference"),
-        ("summary", "summary"),
-        ("locality_name", "locality__name"),
-        ("province_code", "province__code"),
-    ],
-}
-RAW_MODELS = {
-    "establishments": Establishment,
-    "inspections": Inspection,
-    "reports": Report,
-    "cases": Case,
-}
-RAW_ORDER = {
-    "establishments": ["code"],
-    "inspections": ["inspected_on", "pk"],
-    "reports": ["received_on", "pk"],
-    "cases": ["opened_on", "pk"],
-}
 
-
-def filterset_class(kind: str):
-    """The records list's own FilterSet (localities.filters), so an export is filtered exactly
-    like its list."""
-    from localities import filters
-
-    return {
-        "establishments": filters.EstablishmentFilter,
-        "inspections": filters.InspectionFilter,
-        "reports": filters.ReportFilter,
-        "cases": filters.CaseFilter,
-    }[kind]
-
-
-def list_queryset(kind: str, user):
-    """The records list's own selector (restricted to the user, with the annotations its
-    filters use, e.g. a report's status)."""
-    from localities import selectors
-
-    return {
-        "establishments": selectors.establishments_for_list,
-        "inspections": selectors.inspections_for_list,
-        "reports": selectors.reports_for_list,
-        "cases": selectors.cases_for_list,
-    }[kind](user)
-
-
-def filtered_records(kind: str, request, data=None):
+def filtered_records(kind: Kind, request, data=None):
     """(queryset restricted to the user and filtered like the list, the filterset)."""
-    queryset = list_queryset(kind, request.user)
-    filterset = filterset_class(kind)(
+    queryset = kind.selector(request.user)
+    filterset = kind.filterset(
         data if data is not None else request.GET, queryset=queryset, request=request
     )
     if filterset.is_bound and not filterset.is_valid():
@@ -148,20 +51,19 @@ def used_filters(filterset, *, ignore=("format", "page", "sort", "limit", "offse
 
 
 class RawRows:
-    """The rows of a raw export: tuples in RAW_COLUMNS order when iterated, streamed in chunks
-    (constant memory); and the ordered queryset they come from, so that on PostgreSQL the
-    database itself can write the CSV (stream_csv)."""
+    """The rows of a raw export: tuples in the kind's column order when iterated, streamed in
+    chunks (constant memory); and the ordered queryset they come from, so that on PostgreSQL
+    the database itself can write the CSV (stream_csv)."""
 
-    def __init__(self, kind: str, queryset):
+    def __init__(self, kind: Kind, queryset):
         self.kind = kind
-        self.queryset = queryset.order_by(*RAW_ORDER[kind])
+        self.queryset = queryset.order_by(*kind.order)
 
     def __iter__(self):
-        paths = [path for _column, path in RAW_COLUMNS[self.kind]]
-        return self.queryset.values_list(*paths).iterator(chunk_size=STREAM_CHUNK)
+        return self.queryset.values_list(*self.kind.paths).iterator(chunk_size=STREAM_CHUNK)
 
 
-def raw_rows(kind: str, queryset) -> RawRows:
+def raw_rows(kind: Kind, queryset) -> RawRows:
     return RawRows(kind, queryset)
 
 
@@ -182,13 +84,13 @@ def _csv_datetime(value):
     return "" if value is None else value.isoformat()
 
 
-def _csv_converters(kind: str, model) -> list[tuple[int, object]]:
+def _csv_converters(kind: Kind) -> list[tuple[int, object]]:
     """(column index, function) for the columns csv.writer would not write as the export does:
     booleans as true/false, date-times in ISO form (None is written empty, a date and a
     number as str() writes them, which is already their export form)."""
     converters = []
-    for index, (_column, path) in enumerate(RAW_COLUMNS[kind]):
-        field = _column_field(model, path)
+    for index, path in enumerate(kind.paths):
+        field = _column_field(kind.model, path)
         if isinstance(field, models.BooleanField):
             converters.append((index, _csv_bool))
         elif isinstance(field, models.DateTimeField):
@@ -196,11 +98,9 @@ def _csv_converters(kind: str, model) -> list[tuple[int, object]]:
     return converters
 
 
-def _csv_header(kind: str) -> str:
+def _csv_header(kind: Kind) -> str:
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerow(
-        [column for column, _path in RAW_COLUMNS[kind]]
-    )
+    csv.writer(buffer, lineterminator="\n").writerow(kind.column_names)
     return "\ufeff" + buffer.getvalue()  # the BOM, so Excel reads UTF-8
 
 
@@ -234,10 +134,10 @@ def _python_csv(rows, converters):
 COPY_BLOCK = 1 << 18
 
 
-def _copy_columns(kind: str, model) -> list | None:
+def _copy_columns(kind: Kind) -> list | None:
     columns = []
-    for _column, path in RAW_COLUMNS[kind]:
-        field = _column_field(model, path)
+    for path in kind.paths:
+        field = _column_field(kind.model, path)
         if isinstance(field, models.CharField | models.TextField):
             columns.append(NullIf(path, models.Value(""), output_field=models.TextField()))
         elif isinstance(field, models.BooleanField):
@@ -280,10 +180,10 @@ def _lone_carriage_return(spool) -> bool:
     return bool(previous)
 
 
-def _copy_csv(kind: str, queryset, spool) -> int | None:
+def _copy_csv(kind: Kind, queryset, spool) -> int | None:
     """The rows written into `spool` as CSV by PostgreSQL's COPY, the way csv.writer writes
     them; their count, or None where COPY cannot write exactly the same bytes."""
-    columns = _copy_columns(kind, queryset.model)
+    columns = _copy_columns(kind)
     if columns is None:
         return None
     sql, params = queryset.values_list(*columns).query.sql_with_params()
@@ -308,7 +208,7 @@ def _copy_csv(kind: str, queryset, spool) -> int | None:
     return count
 
 
-def stream_csv(kind: str, rows: RawRows, log: ExportLog):
+def stream_csv(kind: Kind, rows: RawRows, log: ExportLog):
     """The CSV in blocks; the log gets the row count at the end. On PostgreSQL the database
     writes the rows itself (COPY, into a temporary file, then streamed from it), byte for byte
     as csv.writer would; elsewhere, or when it could not, csv.writer in blocks of STREAM_CHUNK
@@ -326,13 +226,13 @@ def stream_csv(kind: str, rows: RawRows, log: ExportLog):
                 yield decoder.decode(b"", final=True)
     if count is None:
         count = 0
-        for block, rows_in_block in _python_csv(rows, _csv_converters(kind, RAW_MODELS[kind])):
+        for block, rows_in_block in _python_csv(rows, _csv_converters(kind)):
             count += rows_in_block
             yield block
     ExportLog.objects.filter(pk=log.pk).update(row_count=count)
 
 
-def stream_xlsx(kind: str, rows, log: ExportLog):
+def stream_xlsx(kind: Kind, rows, log: ExportLog):
     """The workbook in blocks as the rows come (see xlsx_stream); the log gets the row count
     at the end."""
     from exchange.xlsx_stream import stream_xlsx as workbook
@@ -345,5 +245,5 @@ def stream_xlsx(kind: str, rows, log: ExportLog):
             count += 1
             yield row
 
-    yield from workbook([column for column, _path in RAW_COLUMNS[kind]], counted(), sheet_name=kind)
+    yield from workbook(kind.column_names, counted(), sheet_name=kind.id)
     ExportLog.objects.filter(pk=log.pk).update(row_count=count)

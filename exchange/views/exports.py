@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET
 
 from exchange.exports import XLSX_CONTENT_TYPE, compliance, log_export, raw
 from exchange.forms import FiguresForm
-from exchange.imports import KIND_LABELS
+from exchange.kinds import KINDS
 from exchange.models import ExportLog
 from exchange.report import _report_context
 from localities.permissions import is_administrator, scope_of
@@ -52,18 +52,16 @@ def exports_page(request):
     context = {"form": form, "is_administrator": is_administrator(request.user)}
     if context["is_administrator"]:
         context["raw"] = []
-        for kind in raw.RAW_COLUMNS:
+        for kind in KINDS.values():
             _qs, filterset = raw.filtered_records(kind, request, data={})
             form = filterset.form
-            form.auto_id = f"raw-{kind}-%s"
+            form.auto_id = f"raw-{kind.id}-%s"
             year = form.fields.get("year")
             if year is not None and "" not in dict(year.choices):
                 # An export may span every year: offer "all years" first.
                 year.choices = [("", _("All years")), *year.choices]
                 year.required = False
-            context["raw"].append(
-                {"kind": kind, "label": KIND_LABELS[kind], "form": filterset.form}
-            )
+            context["raw"].append({"kind": kind.id, "label": kind.label, "form": filterset.form})
         context["log"] = ExportLog.objects.select_related("user")[:20]
     return render(request, "exchange/exports.html", context)
 
@@ -113,13 +111,14 @@ def export_compliance(request, fmt):
 @login_required
 @require_GET
 def export_raw(request, kind, fmt):
-    if kind not in raw.RAW_COLUMNS or fmt not in ("csv", "xlsx"):
+    if kind not in KINDS or fmt not in ("csv", "xlsx"):
         raise Http404
     if not is_administrator(request.user):
         raise PermissionDenied(_("Raw data exports are for administrators."))
+    kind = KINDS[kind]
     queryset, filterset = raw.filtered_records(kind, request)
     log = log_export(
-        user=request.user, what=kind, file_format=fmt, filters=raw.used_filters(filterset)
+        user=request.user, what=kind.id, file_format=fmt, filters=raw.used_filters(filterset)
     )
     rows = raw.raw_rows(kind, queryset)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
@@ -131,7 +130,7 @@ def export_raw(request, kind, fmt):
         response = StreamingHttpResponse(
             raw.stream_xlsx(kind, rows, log), content_type=XLSX_CONTENT_TYPE
         )
-    response["Content-Disposition"] = f'attachment; filename="{kind}-{stamp}.{fmt}"'
+    response["Content-Disposition"] = f'attachment; filename="{kind.id}-{stamp}.{fmt}"'
     return response
 
 

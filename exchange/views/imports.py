@@ -23,8 +23,6 @@ from exchange import jobs
 from exchange.exports import XLSX_CONTENT_TYPE
 from exchange.forms import ImportUploadForm
 from exchange.imports import (
-    COLUMNS,
-    KIND_LABELS,
     FileRefused,
     column_help,
     count_rows,
@@ -33,17 +31,12 @@ from exchange.imports import (
     template_xlsx,
 )
 from exchange.jobs import UPLOAD_DIR
+from exchange.kinds import KINDS
 from exchange.models import ImportJob
 from localities.permissions import can_import
 
 SESSION_KEY = "exchange_import"
 UPLOAD_MAX_AGE = 24 * 3600
-LIST_URLS = {
-    "establishments": "establishment_list",
-    "inspections": "inspection_list",
-    "reports": "report_list",
-    "cases": "case_list",
-}
 # How often the job page asks for news while a job runs (milliseconds).
 POLL_MS = 1000
 
@@ -143,15 +136,15 @@ def import_upload(request):
         return redirect(following)
     kinds = [
         {
-            "id": kind,
-            "label": KIND_LABELS[kind],
-            "columns": column_help(kind),
+            "id": kind.id,
+            "label": kind.label,
+            "columns": column_help(kind.id),
         }
-        for kind in COLUMNS
+        for kind in KINDS.values()
     ]
     recent = list(ImportJob.objects.filter(user=request.user)[:5])
     for job in recent:
-        job.kind_label = KIND_LABELS.get(job.kind, job.kind)
+        job.kind_label = _kind_label(job.kind)
         job.interrupted = jobs.interrupted(job)
     return render(
         request,
@@ -170,7 +163,7 @@ def import_preview(request):
         return redirect("import_upload")
     if info.get("job"):
         return redirect("import_job", info["job"])
-    context = {"info": info, "kind_label": KIND_LABELS[info["kind"]]}
+    context = {"info": info, "kind_label": KINDS[info["kind"]].label}
     try:
         context["result"] = import_file(
             info["kind"], path, user=request.user, commit=False, filename=f"x.{info['fmt']}"
@@ -218,9 +211,13 @@ def _imported_message(name, result) -> str:
     }
 
 
-def _list_url(kind) -> str:
+def _kind_label(kind: str):
+    return KINDS[kind].label if kind in KINDS else kind
+
+
+def _list_url(kind: str) -> str:
     try:
-        return reverse(LIST_URLS[kind])
+        return reverse(KINDS[kind].list_url)
     except (KeyError, NoReverseMatch):
         return reverse("import_upload")
 
@@ -290,7 +287,7 @@ def import_job(request, pk):
     context = {
         "job": job,
         "info": {"name": job.file_name},
-        "kind_label": KIND_LABELS.get(job.kind, job.kind),
+        "kind_label": _kind_label(job.kind),
         "status": status,
         "interrupted": status["interrupted"],
         "can_cancel": jobs.can_cancel(job),
@@ -352,7 +349,7 @@ def import_job_retry(request, pk):
 @login_required
 @require_GET
 def import_template(request, kind, fmt):
-    if kind not in COLUMNS or fmt not in ("csv", "xlsx"):
+    if kind not in KINDS or fmt not in ("csv", "xlsx"):
         raise Http404
     if fmt == "csv":
         response = HttpResponse(template_csv(kind), content_type="text/csv; charset=utf-8")

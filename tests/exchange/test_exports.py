@@ -503,8 +503,8 @@ def test_a_raw_export_imports_back_unchanged(client, personas, records, kind, tm
 
 
 def test_the_columns_an_import_ignores_are_the_ones_an_export_adds():
-    from exchange.exports.raw import RAW_COLUMNS
-    from exchange.imports import COLUMNS, EXPORT_ONLY_COLUMNS
+    from exchange.imports import EXPORT_ONLY_COLUMNS
+    from exchange.kinds import KINDS
 
-    for kind, columns in RAW_COLUMNS.items():
-        assert [name for name, _path in columns] == COLUMNS[kind] + EXPORT_ONLY_COLUMNS[kind]
+    for kind in KINDS.values():
+        assert kind.column_names == kind.import_columns + EXPORT_ONLY_COLUMNS[kind.id]

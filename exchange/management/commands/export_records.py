@@ -16,6 +16,7 @@ from django.http import QueryDict
 from django.test import RequestFactory
 
 from exchange.exports import log_export, raw
+from exchange.kinds import KINDS
 from localities.permissions import is_administrator
 
 
@@ -23,7 +24,7 @@ class Command(BaseCommand):
     help = "Export establishments, inspections, reports (never the reporter's identity) or cases."
 
     def add_arguments(self, parser):
-        parser.add_argument("kind", choices=sorted(raw.RAW_COLUMNS))
+        parser.add_argument("kind", choices=sorted(KINDS))
         parser.add_argument("--user", required=True, help="The administrator exporting.")
         parser.add_argument("--format", choices=["csv", "xlsx"], default="csv")
         parser.add_argument("--output", help="File to write (default: standard output, CSV only).")
@@ -44,6 +45,7 @@ class Command(BaseCommand):
             raise CommandError("Raw data exports are for administrators.")
         if format == "xlsx" and not output:
             raise CommandError("An XLSX export needs --output FILE.")
+        kind = KINDS[kind]
         query = QueryDict(mutable=True)
         for item in filter:
             name, _sep, value = item.partition("=")
@@ -55,7 +57,7 @@ class Command(BaseCommand):
         if filterset.is_bound and not filterset.is_valid():
             raise CommandError(f"Bad filters: {filterset.errors.as_json()}")
         log = log_export(
-            user=account, what=kind, file_format=format, filters=raw.used_filters(filterset)
+            user=account, what=kind.id, file_format=format, filters=raw.used_filters(filterset)
         )
         rows = raw.raw_rows(kind, queryset)
         if format == "csv":
@@ -74,6 +76,6 @@ class Command(BaseCommand):
         elapsed = time.perf_counter() - started
         peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         self.stderr.write(
-            f"{log.row_count} rows of {kind} as {format} in {elapsed:.1f} s, "
+            f"{log.row_count} rows of {kind.id} as {format} in {elapsed:.1f} s, "
             f"peak memory {peak_mb:.0f} MB."
         )
