@@ -149,8 +149,8 @@ def record_list(kind: Kind):
             limit, offset = _page_params(request)
         except ValidationError as problem:
             return error(400, " ".join(problem.messages))
-        queryset, filterset = raw.filtered_records(kind, request)
-        if filterset.is_bound and not filterset.is_valid():
+        queryset, filterset = raw.filtered_records(kind, user=request.user, data=request.GET)
+        if not filterset.is_valid():
             return error(400, _("Check the filters."), fields=filterset.errors.get_json_data())
         count = queryset.count()
         paths = ["pk", *kind.paths]

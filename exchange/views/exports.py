@@ -53,7 +53,7 @@ def exports_page(request):
     if context["is_administrator"]:
         context["raw"] = []
         for kind in KINDS.values():
-            _qs, filterset = raw.filtered_records(kind, request, data={})
+            _qs, filterset = raw.filtered_records(kind, user=request.user, data={})
             form = filterset.form
             form.auto_id = f"raw-{kind.id}-%s"
             year = form.fields.get("year")
@@ -116,7 +116,7 @@ def export_raw(request, kind, fmt):
     if not is_administrator(request.user):
         raise PermissionDenied(_("Raw data exports are for administrators."))
     kind = KINDS[kind]
-    queryset, filterset = raw.filtered_records(kind, request)
+    queryset, filterset = raw.filtered_records(kind, user=request.user, data=request.GET)
     log = log_export(
         user=request.user, what=kind.id, file_format=fmt, filters=raw.used_filters(filterset)
     )
