@@ -6,31 +6,26 @@ takes each column's JSON type from the same entry, so none of them can drift fro
 
 A kind's columns are the import template's first, so an export can be read side by side with
 its template, then facts that help reading it (names, the province, the deadline the app
-computes). Filters and the rows a user may see are the records list's own (its FilterSet and
-selector in localities), so an export or an API page holds exactly what the list shows.
+computes). A column names its values_list path only where that is not its name. The rows a
+user may see and their filters are those of the kind's records list (the list view's selector
+and FilterSet), so an export or an API page holds exactly what the list shows; the model, the
+list's URL name and the OpenAPI schema's name follow from it.
 
 The import side (label, import columns, importer) is read from exchange.imports when it is
 asked for, not when this module is loaded: exchange.imports reads the export columns as it
 loads.
 """
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from django.db import models
-
-from localities import filters, selectors
-from localities.models import (
-    Case,
-    CaseArticle,
-    Establishment,
-    Inspection,
-    InspectionOutcome,
-    InspectionTeam,
-    Line,
-    Report,
-    ReportOutcome,
+from localities.models import CaseArticle, InspectionOutcome, InspectionTeam, Line, ReportOutcome
+from localities.views.lists import (
+    CaseList,
+    EstablishmentList,
+    InspectionList,
+    RecordList,
+    ReportList,
 )
 
 # JSON Schema of the values the API answers with (exchange.openapi describes them).
@@ -47,20 +42,44 @@ def choice(choices, *, blank=False) -> dict:
 
 class Column(NamedTuple):
     name: str  # the CSV header and the API's key
-    path: str  # what values_list reads
     schema: dict  # its JSON Schema in the API's answers
+    lookup: str = ""  # what values_list reads, where that is not the name
+
+    @property
+    def path(self) -> str:
+        return self.lookup or self.name
 
 
 @dataclass(frozen=True)
 class Kind:
     id: str
-    model: type[models.Model]
-    columns: tuple[Column, ...]
+    # The records list an export mirrors: its selector gives the rows a user may see (restricted,
+    # with the annotations its filters use), its FilterSet the filters.
+    records_list: type[RecordList]
     order: tuple[str, ...]  # of the rows of an export or of the API's pages
-    filterset: type[filters.ScopedFilterSet]
-    selector: Callable  # user -> the records list's queryset (restricted, annotated)
-    list_url: str  # name of the records list's URL
-    schema_name: str  # the record's name among the OpenAPI schemas
+    columns: tuple[Column, ...]
+
+    @property
+    def selector(self):
+        return self.records_list.selector
+
+    @property
+    def filterset(self):
+        return self.records_list.filterset_class
+
+    @property
+    def model(self):
+        return self.filterset._meta.model
+
+    @property
+    def list_url(self) -> str:
+        """The name of the records list's URL (localities names them <model>_list)."""
+        return f"{self.model._meta.model_name}_list"
+
+    @property
+    def schema_name(self) -> str:
+        """The record's name among the OpenAPI schemas."""
+        return self.model.__name__
 
     @property
     def column_names(self) -> list[str]:
@@ -89,98 +108,67 @@ class Kind:
         return imports.IMPORTERS[self.id]
 
 
-ESTABLISHMENTS = Kind(
-    id="establishments",
-    model=Establishment,
-    columns=(
-        Column("code", "code", TEXT),
-        Column("name", "name", TEXT),
-        Column("line", "line", choice(Line)),
-        Column("commune_code", "commune__code", TEXT),
-        Column("address", "address", TEXT),
-        Column("permit_number", "permit_number", TEXT),
-        Column("opened_on", "opened_on", NULLABLE_DATE),
-        Column("closed_on", "closed_on", NULLABLE_DATE),
-        Column("in_scope", "in_scope", {"type": "boolean"}),
-        Column("commune_name", "commune__name", TEXT),
-        Column("province_code", "province__code", TEXT),
-        Column("province_name", "province__name", TEXT),
-        Column("locality_code_given", "locality_code_given", TEXT),
-    ),
-    order=("code",),
-    filterset=filters.EstablishmentFilter,
-    selector=selectors.establishments_for_list,
-    list_url="establishment_list",
-    schema_name="Establishment",
+ESTABLISHMENT_COLUMNS = (
+    Column("code", TEXT),
+    Column("name", TEXT),
+    Column("line", choice(Line)),
+    Column("commune_code", TEXT, "commune__code"),
+    Column("address", TEXT),
+    Column("permit_number", TEXT),
+    Column("opened_on", NULLABLE_DATE),
+    Column("closed_on", NULLABLE_DATE),
+    Column("in_scope", {"type": "boolean"}),
+    Column("commune_name", TEXT, "commune__name"),
+    Column("province_code", TEXT, "province__code"),
+    Column("province_name", TEXT, "province__name"),
+    Column("locality_code_given", TEXT),
+)
+INSPECTION_COLUMNS = (
+    Column("establishment_code", TEXT, "establishment__code"),
+    Column("inspected_on", DATE),
+    Column("team", choice(InspectionTeam)),
+    Column("outcome", choice(InspectionOutcome)),
+    Column("fine_vnd", {"type": "integer", "minimum": 0}),
+    Column("violations", TEXT),
+    Column("notes", TEXT),
+    Column("establishment_name", TEXT, "establishment__name"),
+    Column("commune_code", TEXT, "establishment__commune__code"),
+    Column("province_code", TEXT, "establishment__province__code"),
+)
+REPORT_COLUMNS = (
+    Column("reference", TEXT),
+    Column("kind", TEXT, "kind__code"),
+    Column("locality_code", TEXT, "locality__code"),
+    Column("received_on", DATE),
+    Column("verified_on", NULLABLE_DATE),
+    Column("classified_on", NULLABLE_DATE),
+    Column("handled_on", NULLABLE_DATE),
+    Column("outcome", choice(ReportOutcome, blank=True)),
+    Column("extended_until", NULLABLE_DATE),
+    Column("summary", TEXT),
+    Column("deadline", DATE),
+    Column("extension_reason", TEXT),
+    Column("locality_name", TEXT, "locality__name"),
+    Column("province_code", TEXT, "province__code"),
+)
+CASE_COLUMNS = (
+    Column("reference", TEXT),
+    Column("locality_code", TEXT, "locality__code"),
+    Column("article", choice(CaseArticle)),
+    Column("opened_on", DATE),
+    Column("handled_on", NULLABLE_DATE),
+    Column("report_reference", NULLABLE_TEXT, "report__reference"),
+    Column("summary", TEXT),
+    Column("locality_name", TEXT, "locality__name"),
+    Column("province_code", TEXT, "province__code"),
 )
 
-INSPECTIONS = Kind(
-    id="inspections",
-    model=Inspection,
-    columns=(
-        Column("establishment_code", "establishment__code", TEXT),
-        Column("inspected_on", "inspected_on", DATE),
-        Column("team", "team", choice(InspectionTeam)),
-        Column("outcome", "outcome", choice(InspectionOutcome)),
-        Column("fine_vnd", "fine_vnd", {"type": "integer", "minimum": 0}),
-        Column("violations", "violations", TEXT),
-        Column("notes", "notes", TEXT),
-        Column("establishment_name", "establishment__name", TEXT),
-        Column("commune_code", "establishment__commune__code", TEXT),
-        Column("province_code", "establishment__province__code", TEXT),
-    ),
-    order=("inspected_on", "pk"),
-    filterset=filters.InspectionFilter,
-    selector=selectors.inspections_for_list,
-    list_url="inspection_list",
-    schema_name="Inspection",
-)
-
-REPORTS = Kind(
-    id="reports",
-    model=Report,
-    columns=(
-        Column("reference", "reference", TEXT),
-        Column("kind", "kind__code", TEXT),
-        Column("locality_code", "locality__code", TEXT),
-        Column("received_on", "received_on", DATE),
-        Column("verified_on", "verified_on", NULLABLE_DATE),
-        Column("classified_on", "classified_on", NULLABLE_DATE),
-        Column("handled_on", "handled_on", NULLABLE_DATE),
-        Column("outcome", "outcome", choice(ReportOutcome, blank=True)),
-        Column("extended_until", "extended_until", NULLABLE_DATE),
-        Column("summary", "summary", TEXT),
-        Column("deadline", "deadline", DATE),
-        Column("extension_reason", "extension_reason", TEXT),
-        Column("locality_name", "locality__name", TEXT),
-        Column("province_code", "province__code", TEXT),
-    ),
-    order=("received_on", "pk"),
-    filterset=filters.ReportFilter,
-    selector=selectors.reports_for_list,
-    list_url="report_list",
-    schema_name="Report",
-)
-
-CASES = Kind(
-    id="cases",
-    model=Case,
-    columns=(
-        Column("reference", "reference", TEXT),
-        Column("locality_code", "locality__code", TEXT),
-        Column("article", "article", choice(CaseArticle)),
-        Column("opened_on", "opened_on", DATE),
-        Column("handled_on", "handled_on", NULLABLE_DATE),
-        Column("report_reference", "report__reference", NULLABLE_TEXT),
-        Column("summary", "summary", TEXT),
-        Column("locality_name", "locality__name", TEXT),
-        Column("province_code", "province__code", TEXT),
-    ),
-    order=("opened_on", "pk"),
-    filterset=filters.CaseFilter,
-    selector=selectors.cases_for_list,
-    list_url="case_list",
-    schema_name="Case",
-)
-
-KINDS: dict[str, Kind] = {kind.id: kind for kind in (ESTABLISHMENTS, INSPECTIONS, REPORTS, CASES)}
+KINDS: dict[str, Kind] = {
+    kind.id: kind
+    for kind in (
+        Kind("establishments", EstablishmentList, ("code",), ESTABLISHMENT_COLUMNS),
+        Kind("inspections", InspectionList, ("inspected_on", "pk"), INSPECTION_COLUMNS),
+        Kind("reports", ReportList, ("received_on", "pk"), REPORT_COLUMNS),
+        Kind("cases", CaseList, ("opened_on", "pk"), CASE_COLUMNS),
+    )
+}
