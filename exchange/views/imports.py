@@ -6,6 +6,7 @@ import run in the background while its page shows the progress, then the same pr
 upload waits in UPLOAD_DIR under a key kept in the session, a day at most.
 """
 
+import functools
 import time
 import uuid
 
@@ -17,6 +18,7 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from exchange import jobs
@@ -153,16 +155,29 @@ def import_upload(request):
     )
 
 
+def _inline_upload(view):
+    """For the preview and the confirm of a file checked inside requests: an importer whose
+    session holds no file is sent to the upload form, one whose file is a job's to the job's
+    page; otherwise view(request, info, path)."""
+
+    @functools.wraps(view)
+    def wrapper(request):
+        _require_import(request.user)
+        info, path = _stored(request)
+        if info is None:
+            messages.info(request, _("Upload a file first."))
+            return redirect("import_upload")
+        if info.get("job"):
+            return redirect("import_job", info["job"])
+        return view(request, info, path)
+
+    return wrapper
+
+
 @login_required
 @require_GET
-def import_preview(request):
-    _require_import(request.user)
-    info, path = _stored(request)
-    if info is None:
-        messages.info(request, _("Upload a file first."))
-        return redirect("import_upload")
-    if info.get("job"):
-        return redirect("import_job", info["job"])
+@_inline_upload
+def import_preview(request, info, path):
     context = {"info": info, "kind_label": KINDS[info["kind"]].label}
     try:
         context["result"] = import_file(
@@ -175,14 +190,8 @@ def import_preview(request):
 
 @login_required
 @require_POST
-def import_confirm(request):
-    _require_import(request.user)
-    info, path = _stored(request)
-    if info is None:
-        messages.info(request, _("Upload a file first."))
-        return redirect("import_upload")
-    if info.get("job"):
-        return redirect("import_job", info["job"])
+@_inline_upload
+def import_confirm(request, info, path):
     try:
         # Checked again: the records may have changed since the preview.
         result = import_file(
@@ -315,14 +324,28 @@ def import_job_status(request, pk):
     return response
 
 
-@login_required
-@require_POST
-def import_job_confirm(request, pk):
-    job = _own_job(request, pk)
-    # A file gone meanwhile is the run's to report, as it is for the check.
-    if not jobs.confirm(job):
-        messages.error(request, _("This file cannot be imported as it stands: see below."))
-    return redirect("import_job", job.pk)
+def _job_step(step, refusal):
+    """The view of a button on a job's page: `step(job)` on the user's job, or `refusal` said
+    when the job's state refuses it; back to the job's page either way."""
+
+    @login_required
+    @require_POST
+    def view(request, pk):
+        job = _own_job(request, pk)
+        if not step(job):
+            messages.error(request, refusal)
+        return redirect("import_job", job.pk)
+
+    return view
+
+
+# A file gone meanwhile is the run's to report, as it is for the check.
+import_job_confirm = _job_step(
+    jobs.confirm, gettext_lazy("This file cannot be imported as it stands: see below.")
+)
+import_job_retry = _job_step(
+    jobs.run_again, gettext_lazy("This file is not stopped: there is nothing to run again.")
+)
 
 
 @login_required
@@ -335,15 +358,6 @@ def import_job_cancel(request, pk):
     _forget_job(request, job)
     messages.info(request, _("The uploaded file was discarded; nothing was imported."))
     return redirect("import_upload")
-
-
-@login_required
-@require_POST
-def import_job_retry(request, pk):
-    job = _own_job(request, pk)
-    if not jobs.run_again(job):
-        messages.error(request, _("This file is not stopped: there is nothing to run again."))
-    return redirect("import_job", job.pk)
 
 
 @login_required
