@@ -14,8 +14,9 @@ from django.http import JsonResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
-from exchange import exports
+from exchange.exports import raw
 from exchange.forms import FiguresForm
+from exchange.kinds import Kind
 from exchange.models import ApiToken
 from localities.querysets import scope_of
 from localities.selectors import Frame
@@ -139,22 +140,22 @@ def _link(request, limit, offset):
     return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
 
 
-def record_list(kind):
+def record_list(kind: Kind):
+    """The view of one kind's records: a page of them, filtered like their list."""
+
     @api_view
     def view(request):
         try:
             limit, offset = _page_params(request)
         except ValidationError as problem:
             return error(400, " ".join(problem.messages))
-        queryset, filterset = exports.filtered_records(kind, request)
-        if filterset.is_bound and not filterset.is_valid():
+        queryset, filterset = raw.filtered_records(kind, user=request.user, data=request.GET)
+        if not filterset.is_valid():
             return error(400, _("Check the filters."), fields=filterset.errors.get_json_data())
         count = queryset.count()
-        paths = ["pk"] + [path for _c, path in exports.RAW_COLUMNS[kind]]
-        names = ["id"] + [column for column, _p in exports.RAW_COLUMNS[kind]]
-        rows = queryset.order_by(*exports.RAW_ORDER[kind]).values_list(*paths)[
-            offset : offset + limit
-        ]
+        paths = ["pk", *kind.paths]
+        names = ["id", *kind.column_names]
+        rows = queryset.order_by(*kind.order).values_list(*paths)[offset : offset + limit]
         results = [{n: _plain(v) for n, v in zip(names, row, strict=True)} for row in rows]
         return JsonResponse(
             {
@@ -168,11 +169,5 @@ def record_list(kind):
             json_dumps_params={"ensure_ascii": False},
         )
 
-    view.__name__ = f"api_{kind}"
+    view.__name__ = f"api_{kind.id}"
     return view
-
-
-establishments = record_list("establishments")
-inspections = record_list("inspections")
-reports = record_list("reports")
-cases = record_list("cases")

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from exchange.imports import COLUMNS, KIND_LABELS
+from exchange.kinds import KINDS
 from localities.codes import resolve
 from localities.models import Locality
 
@@ -27,7 +27,7 @@ class BootstrapForm(forms.Form):
 class ImportUploadForm(BootstrapForm):
     kind = forms.ChoiceField(
         label=gettext_lazy("What the file holds"),
-        choices=[(k, KIND_LABELS[k]) for k in COLUMNS],
+        choices=[(kind.id, kind.label) for kind in KINDS.values()],
     )
     file = forms.FileField(
         label=gettext_lazy("File (CSV in UTF-8, or XLSX)"),

@@ -1,108 +1,18 @@
-"""The OpenAPI 3.1 description of /api/v1/, written by hand, and a small validator used by the
-tests to check every endpoint's real answers against it (JSON Schema's type, enum, format
-"date", properties, required, additionalProperties, items, $ref: what the schema uses)."""
+"""The OpenAPI 3.1 description of /api/v1/, written by hand, and the view that serves it.
 
-import datetime
-import re
+The tests check every endpoint's real answers against it (tests/exchange/openapi_check.py)."""
 
 from django.http import JsonResponse
 
 from exchange.api import DEFAULT_LIMIT, MAX_LIMIT
-from exchange.exports import RAW_COLUMNS
-from localities.models import CaseArticle, InspectionOutcome, InspectionTeam, Line, ReportOutcome
+from exchange.kinds import DATE, KINDS, NULLABLE_TEXT, TEXT, Kind
 from plan_tracker.metrics import FIGURES, LEADING, PERCENTAGES
 from plan_tracker.models import Metric
 from plan_tracker.status import Status
 
-DATE = {"type": "string", "format": "date"}
-NULLABLE_DATE = {"type": ["string", "null"], "format": "date"}
-TEXT = {"type": "string"}
-NULLABLE_TEXT = {"type": ["string", "null"]}
 
-
-def _enum(choices, *, nullable=False, blank=False):
-    values = [str(v) for v in choices.values] + ([""] if blank else [])
-    if nullable:
-        return {"type": ["string", "null"], "enum": values + [None]}
-    return {"type": "string", "enum": values}
-
-
-# The type of each column of the raw exports and the list endpoints.
-FIELD_TYPES = {
-    "establishments": {
-        "code": TEXT,
-        "name": TEXT,
-        "line": _enum(Line),
-        "commune_code": TEXT,
-        "address": TEXT,
-        "permit_number": TEXT,
-        "opened_on": NULLABLE_DATE,
-        "closed_on": NULLABLE_DATE,
-        "in_scope": {"type": "boolean"},
-        "commune_name": TEXT,
-        "province_code": TEXT,
-        "province_name": TEXT,
-        "locality_code_given": TEXT,
-    },
-    "inspections": {
-        "establishment_code": TEXT,
-        "inspected_on": DATE,
-        "team": _enum(InspectionTeam),
-        "outcome": _enum(InspectionOutcome),
-        "fine_vnd": {"type": "integer", "minimum": 0},
-        "violations": TEXT,
-        "notes": TEXT,
-        "establishment_name": TEXT,
-        "commune_code": TEXT,
-        "province_code": TEXT,
-    },
-    "reports": {
-        "reference": TEXT,
-        "kind": TEXT,
-        "locality_code": TEXT,
-        "received_on": DATE,
-        "verified_on": NULLABLE_DATE,
-        "classified_on": NULLABLE_DATE,
-        "handled_on": NULLABLE_DATE,
-        "outcome": _enum(ReportOutcome, blank=True),
-        "extended_until": NULLABLE_DATE,
-        "summary": TEXT,
-        "deadline": DATE,
-        "extension_reason": TEXT,
-        "locality_name": TEXT,
-        "province_code": TEXT,
-    },
-    "cases": {
-        "reference": TEXT,
-        "locality_code": TEXT,
-        "article": _enum(CaseArticle),
-        "opened_on": DATE,
-        "handled_on": NULLABLE_DATE,
-        "report_reference": NULLABLE_TEXT,
-        "summary": TEXT,
-        "locality_name": TEXT,
-        "province_code": TEXT,
-    },
-}
-SCHEMA_NAMES = {
-    "establishments": "Establishment",
-    "inspections": "Inspection",
-    "reports": "Report",
-    "cases": "Case",
-}
-
-
-def filter_parameters(kind: str) -> list[str]:
-    """The records list's filters (its FilterSet), which the endpoint accepts too."""
-    from exchange.exports import filterset_class
-
-    return list(filterset_class(kind).base_filters)
-
-
-def _record_schema(kind):
-    types = FIELD_TYPES[kind]
-    assert [c for c, _p in RAW_COLUMNS[kind]] == list(types), kind
-    properties = {"id": {"type": "integer"}, **types}
+def _record_schema(kind: Kind):
+    properties = {"id": {"type": "integer"}, **{c.name: c.schema for c in kind.columns}}
     return {
         "type": "object",
         "properties": properties,
@@ -111,7 +21,7 @@ def _record_schema(kind):
     }
 
 
-def _page_schema(kind):
+def _page_schema(kind: Kind):
     return {
         "type": "object",
         "properties": {
@@ -122,7 +32,7 @@ def _page_schema(kind):
             "previous": {"type": ["string", "null"]},
             "results": {
                 "type": "array",
-                "items": {"$ref": f"#/components/schemas/{SCHEMA_NAMES[kind]}"},
+                "items": {"$ref": f"#/components/schemas/{kind.schema_name}"},
             },
         },
         "required": ["count", "limit", "offset", "next", "previous", "results"],
@@ -222,7 +132,8 @@ def schema() -> dict:
             }
         }
     }
-    for kind, name in SCHEMA_NAMES.items():
+    for kind in KINDS.values():
+        name = kind.schema_name
         parameters = [
             _parameter(
                 "limit",
@@ -231,14 +142,15 @@ def schema() -> dict:
             ),
             _parameter("offset", "Rows to skip", {"type": "integer", "minimum": 0}),
         ] + [
+            # The records list's filters (its FilterSet), which the endpoint accepts too.
             _parameter(f, "A filter of the records list (same values as its page)")
-            for f in filter_parameters(kind)
+            for f in kind.filterset.base_filters
         ]
-        paths[f"/api/v1/{kind}"] = {
+        paths[f"/api/v1/{kind.id}"] = {
             "get": {
-                "operationId": kind,
+                "operationId": kind.id,
                 "summary": f"{name} records in the caller's area, paginated"
-                + (" (never the reporter's identity)" if kind == "reports" else ""),
+                + (" (never the reporter's identity)" if kind.id == "reports" else ""),
                 "parameters": parameters,
                 "responses": {
                     "200": {
@@ -286,9 +198,9 @@ def schema() -> dict:
             "additionalProperties": False,
         },
     }
-    for kind, name in SCHEMA_NAMES.items():
-        components[name] = _record_schema(kind)
-        components[f"{name}Page"] = _page_schema(kind)
+    for kind in KINDS.values():
+        components[kind.schema_name] = _record_schema(kind)
+        components[f"{kind.schema_name}Page"] = _page_schema(kind)
     return {
         "openapi": "3.1.0",
         "info": {
@@ -316,66 +228,3 @@ def schema() -> dict:
 
 def openapi_json(request):
     return JsonResponse(schema(), json_dumps_params={"ensure_ascii": False, "indent": 1})
-
-
-# -- a small validator -------------------------------------------------------------------------
-
-ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-TYPES = {
-    "string": lambda v: isinstance(v, str),
-    "integer": lambda v: isinstance(v, int) and not isinstance(v, bool),
-    "number": lambda v: isinstance(v, int | float) and not isinstance(v, bool),
-    "boolean": lambda v: isinstance(v, bool),
-    "object": lambda v: isinstance(v, dict),
-    "array": lambda v: isinstance(v, list),
-    "null": lambda v: v is None,
-}
-
-
-def validate(instance, node, root, path="$") -> list[str]:
-    """Every way `instance` breaks `node` (a schema within `root`), as readable strings."""
-    if "$ref" in node:
-        target = root
-        for part in node["$ref"].lstrip("#/").split("/"):
-            target = target[part]
-        return validate(instance, target, root, path)
-    problems = []
-    if "type" in node:
-        allowed = node["type"] if isinstance(node["type"], list) else [node["type"]]
-        if not any(TYPES[t](instance) for t in allowed):
-            return [f"{path}: {instance!r} is not of type {allowed}"]
-    if "enum" in node and instance not in node["enum"]:
-        problems.append(f"{path}: {instance!r} is not one of {node['enum']}")
-    if node.get("format") == "date" and isinstance(instance, str):
-        try:
-            if not ISO_DATE.match(instance):
-                raise ValueError
-            datetime.date.fromisoformat(instance)
-        except ValueError:
-            problems.append(f"{path}: {instance!r} is not a YYYY-MM-DD date")
-    if isinstance(instance, int | float) and not isinstance(instance, bool):
-        if "minimum" in node and instance < node["minimum"]:
-            problems.append(f"{path}: {instance} < {node['minimum']}")
-        if "maximum" in node and instance > node["maximum"]:
-            problems.append(f"{path}: {instance} > {node['maximum']}")
-    if isinstance(instance, dict):
-        properties = node.get("properties", {})
-        for name in node.get("required", []):
-            if name not in instance:
-                problems.append(f"{path}: missing {name!r}")
-        for name, value in instance.items():
-            if name in properties:
-                problems += validate(value, properties[name], root, f"{path}.{name}")
-            elif node.get("additionalProperties") is False:
-                problems.append(f"{path}: unexpected {name!r}")
-    if isinstance(instance, list) and "items" in node:
-        for index, item in enumerate(instance):
-            problems += validate(item, node["items"], root, f"{path}[{index}]")
-    return problems
-
-
-def response_schema(path: str, status: int = 200) -> dict:
-    document = schema()
-    return document["paths"][path]["get"]["responses"][str(status)]["content"]["application/json"][
-        "schema"
-    ]

@@ -7,12 +7,13 @@ import pytest
 from django.urls import reverse
 
 from exchange.models import ApiToken
-from exchange.openapi import response_schema, schema, validate
+from exchange.openapi import schema
 from localities.models import Inspection, ReporterIdentity
 from localities.selectors import Frame
 from plan_tracker import metrics
 from plan_tracker.compliance_io import table_json
 from tests.exchange.helpers import establishment, report
+from tests.exchange.openapi_check import response_schema, validate
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from exchange.exports import column_label
+from exchange.exports.compliance import column_label
 from exchange.models import ExportLog
 from localities.models import Inspection, ReporterIdentity
 from localities.selectors import Frame
@@ -142,7 +142,7 @@ def test_the_compliance_xlsx_has_a_sheet_per_level_and_one_about_it(client, pers
         assert str(table.plan) in about_text
     assert about.cell(row=4, column=2).value.date() == AS_OF
     with translation.override("vi"):
-        from exchange.exports import DEFINITIONS
+        from exchange.exports.compliance import DEFINITIONS
 
         assert str(DEFINITIONS["coverage_pct"]) in about_text
 
@@ -383,16 +383,16 @@ def raw_csv(client, kind):
 def copies(monkeypatch):
     """What each export's COPY gave: a row count, or None when the rows went through Python
     (always so off PostgreSQL)."""
-    from exchange import exports
+    from exchange.exports import raw
 
     results = []
-    copy_csv = exports._copy_csv
+    copy_csv = raw._copy_csv
 
     def spy(*args):
         results.append(copy_csv(*args))
         return results[-1]
 
-    monkeypatch.setattr(exports, "_copy_csv", spy)
+    monkeypatch.setattr(raw, "_copy_csv", spy)
     return results
 
 
@@ -431,7 +431,7 @@ def test_the_database_writes_the_csv_python_would(
 ):
     from django.db import connection
 
-    from exchange import exports
+    from exchange.exports import raw
     from localities.models import Case, Report
 
     Case(
@@ -448,7 +448,7 @@ def test_the_database_writes_the_csv_python_would(
     ).save()
     login(client, personas.admin)
     copied = raw_csv(client, kind)
-    monkeypatch.setattr(exports, "_copy_csv", lambda *args: None)
+    monkeypatch.setattr(raw, "_copy_csv", lambda *args: None)
     assert raw_csv(client, kind) == copied
     rows = ExportLog.objects.order_by("pk").first().row_count
     assert rows >= 2
@@ -469,12 +469,12 @@ def test_the_database_writes_the_csv_python_would(
 def test_a_carriage_return_without_line_feed_is_found_across_blocks(
     content, lone, monkeypatch, tmp_path
 ):
-    from exchange import exports
+    from exchange.exports import raw
 
-    monkeypatch.setattr(exports, "COPY_BLOCK", 4)
+    monkeypatch.setattr(raw, "COPY_BLOCK", 4)
     with open(tmp_path / "spool", "w+b") as spool:
         spool.write(content)
-        assert exports._lone_carriage_return(spool) is lone
+        assert raw._lone_carriage_return(spool) is lone
 
 
 @pytest.mark.parametrize("kind", ["establishments", "inspections", "reports", "cases"])
@@ -503,8 +503,8 @@ def test_a_raw_export_imports_back_unchanged(client, personas, records, kind, tm
 
 
 def test_the_columns_an_import_ignores_are_the_ones_an_export_adds():
-    from exchange.exports import RAW_COLUMNS
-    from exchange.imports import COLUMNS, EXPORT_ONLY_COLUMNS
+    from exchange.imports import EXPORT_ONLY_COLUMNS
+    from exchange.kinds import KINDS
 
-    for kind, columns in RAW_COLUMNS.items():
-        assert [name for name, _path in columns] == COLUMNS[kind] + EXPORT_ONLY_COLUMNS[kind]
+    for kind in KINDS.values():
+        assert kind.column_names == kind.import_columns + EXPORT_ONLY_COLUMNS[kind.id]

@@ -18,8 +18,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from exchange import imports, jobs, views
+from exchange import imports, jobs
 from exchange.models import ImportJob
+from exchange.views import imports as import_views
 from localities.models import Establishment
 from tests.exchange.helpers import csv_bytes, xlsx_bytes
 
@@ -58,7 +59,7 @@ def upload(client, rows, *, kind="establishments", name="big.csv", **headers):
 
 
 def the_job(client) -> ImportJob:
-    return ImportJob.objects.get(pk=client.session[views.SESSION_KEY]["job"])
+    return ImportJob.objects.get(pk=client.session[import_views.SESSION_KEY]["job"])
 
 
 def run(job) -> ImportJob:
@@ -81,7 +82,7 @@ def page(client, job):
 def test_a_file_above_the_threshold_becomes_a_job_and_one_at_it_stays_inline(officer):
     response = upload(officer, GOOD[:2])
     assert response["Location"] == reverse("import_preview")
-    assert "job" not in officer.session[views.SESSION_KEY]
+    assert "job" not in officer.session[import_views.SESSION_KEY]
     assert not ImportJob.objects.exists()
 
     response = upload(officer, GOOD)
@@ -157,7 +158,7 @@ def test_a_workbook_without_its_dimension_is_checked_with_its_row_count_unknown(
     job = run(job)
     # Not "3 of 0" made into "3 of 3": the count stays unknown, the check is complete.
     assert (job.state, job.rows_total, job.rows_done, job.new_count) == (State.CHECKED, None, 3, 3)
-    status = views._job_status(job)
+    status = import_views._job_status(job)
     assert (status["rows_total"], status["percent"]) == (None, None)
 
 
@@ -206,7 +207,7 @@ def test_a_job_is_checked_then_imported(officer):
     assert "Imported big.csv: 3 new, 0 changed, 0 unchanged." in html
     assert f'href="{reverse("establishment_list")}" id="job-list-link"' in html
     # Done: the session's upload is forgotten.
-    assert views.SESSION_KEY not in officer.session
+    assert import_views.SESSION_KEY not in officer.session
     # Confirming again does nothing.
     officer.post(reverse("import_job_confirm", args=[job.pk]))
     job.refresh_from_db()
@@ -321,7 +322,7 @@ def test_cancel_discards_the_job_and_its_file(officer):
     job.refresh_from_db()
     assert job.state == State.CANCELLED and job.finished_at is not None
     assert not jobs.job_path(job).exists()
-    assert views.SESSION_KEY not in officer.session
+    assert import_views.SESSION_KEY not in officer.session
     assert jobs.run_job(job.pk, job.attempt) is None  # a thread started late does nothing
     job.refresh_from_db()
     assert job.state == State.CANCELLED

@@ -8,9 +8,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
 
-from exchange import views
 from exchange.imports import COLUMNS
 from exchange.models import ImportJob
+from exchange.views import imports as import_views
 from localities.models import Establishment
 from tests.exchange.helpers import csv_bytes, write, xlsx_bytes
 
@@ -41,8 +41,8 @@ def upload(client, rows, *, kind="establishments", name="e.csv", content=None):
 def test_upload_preview_confirm_imports_the_file(officer):
     response = upload(officer, GOOD)
     assert response.status_code == 302 and response["Location"] == reverse("import_preview")
-    stored = officer.session[views.SESSION_KEY]
-    assert (views.UPLOAD_DIR / f"{stored['id']}.csv").exists()
+    stored = officer.session[import_views.SESSION_KEY]
+    assert (import_views.UPLOAD_DIR / f"{stored['id']}.csv").exists()
     preview = officer.get(reverse("import_preview"))
     assert preview.context["result"].new == 2
     assert 'id="confirm-button"' in preview.content.decode()
@@ -53,8 +53,8 @@ def test_upload_preview_confirm_imports_the_file(officer):
     # A file this small runs in the requests, without a background job.
     assert not ImportJob.objects.exists()
     # The stored file is gone with the session's key.
-    assert views.SESSION_KEY not in officer.session
-    assert not (views.UPLOAD_DIR / f"{stored['id']}.csv").exists()
+    assert import_views.SESSION_KEY not in officer.session
+    assert not (import_views.UPLOAD_DIR / f"{stored['id']}.csv").exists()
 
 
 def test_a_file_at_the_threshold_runs_inline_and_one_row_more_as_a_job(officer, settings):
@@ -66,7 +66,7 @@ def test_a_file_at_the_threshold_runs_inline_and_one_row_more_as_a_job(officer, 
     job = ImportJob.objects.get()
     assert response["Location"] == reverse("import_job", args=[job.pk])
     # The upload before it was discarded with its file.
-    assert officer.session[views.SESSION_KEY]["job"] == job.pk
+    assert officer.session[import_views.SESSION_KEY]["job"] == job.pk
 
 
 def test_the_preview_lists_errors_and_offers_no_confirm(officer):

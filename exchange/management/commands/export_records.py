@@ -13,9 +13,9 @@ import time
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.http import QueryDict
-from django.test import RequestFactory
 
-from exchange import exports
+from exchange.exports import log_export, raw
+from exchange.kinds import KINDS
 from localities.permissions import is_administrator
 
 
@@ -23,7 +23,7 @@ class Command(BaseCommand):
     help = "Export establishments, inspections, reports (never the reporter's identity) or cases."
 
     def add_arguments(self, parser):
-        parser.add_argument("kind", choices=sorted(exports.RAW_COLUMNS))
+        parser.add_argument("kind", choices=sorted(KINDS))
         parser.add_argument("--user", required=True, help="The administrator exporting.")
         parser.add_argument("--format", choices=["csv", "xlsx"], default="csv")
         parser.add_argument("--output", help="File to write (default: standard output, CSV only).")
@@ -44,36 +44,35 @@ class Command(BaseCommand):
             raise CommandError("Raw data exports are for administrators.")
         if format == "xlsx" and not output:
             raise CommandError("An XLSX export needs --output FILE.")
+        kind = KINDS[kind]
         query = QueryDict(mutable=True)
         for item in filter:
             name, _sep, value = item.partition("=")
             query.appendlist(name, value)
-        request = RequestFactory().get("/", query)
-        request.user = account
         started = time.perf_counter()
-        queryset, filterset = exports.filtered_records(kind, request)
-        if filterset.is_bound and not filterset.is_valid():
+        queryset, filterset = raw.filtered_records(kind, user=account, data=query)
+        if not filterset.is_valid():
             raise CommandError(f"Bad filters: {filterset.errors.as_json()}")
-        log = exports.log_export(
-            user=account, what=kind, file_format=format, filters=exports.used_filters(filterset)
+        log = log_export(
+            user=account, what=kind.id, file_format=format, filters=raw.used_filters(filterset)
         )
-        rows = exports.raw_rows(kind, queryset)
+        rows = raw.raw_rows(kind, queryset)
         if format == "csv":
             handle = open(output, "w", encoding="utf-8", newline="") if output else sys.stdout
             try:
-                for block in exports.stream_csv(kind, rows, log):
+                for block in raw.stream_csv(kind, rows, log):
                     handle.write(block)
             finally:
                 if output:
                     handle.close()
         else:
             with open(output, "wb") as handle:
-                for block in exports.stream_xlsx(kind, rows, log):
+                for block in raw.stream_xlsx(kind, rows, log):
                     handle.write(block)
         log.refresh_from_db()
         elapsed = time.perf_counter() - started
         peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         self.stderr.write(
-            f"{log.row_count} rows of {kind} as {format} in {elapsed:.1f} s, "
+            f"{log.row_count} rows of {kind.id} as {format} in {elapsed:.1f} s, "
             f"peak memory {peak_mb:.0f} MB."
         )

@@ -11,7 +11,8 @@ from django.db import reset_queries
 from django.utils import translation
 from tqdm import tqdm
 
-from exchange.imports import COLUMNS, FileRefused, count_rows, file_format, import_file
+from exchange.imports import FileRefused, count_rows, file_format, import_file
+from exchange.kinds import KINDS
 
 
 class Command(BaseCommand):
@@ -22,7 +23,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("kind", choices=sorted(COLUMNS))
+        parser.add_argument("kind", choices=sorted(KINDS))
         parser.add_argument("file")
         parser.add_argument("--dry-run", action="store_true", help="Check only; write nothing.")
         parser.add_argument("--user", help="Import as this user, within their scope.")

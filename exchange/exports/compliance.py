@@ -1,0 +1,241 @@
+"""The compliance table as a file: CSV (one level, as compliance_io writes it) and XLSX (one
+sheet per level, always in Vietnamese, with an "About" sheet: the plan, the as-of date and the
+definition of every column). The column labels are also the printed report's."""
+
+import datetime
+import io
+from decimal import Decimal
+
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, override
+
+from localities.selectors import Frame
+from plan_tracker import metrics
+from plan_tracker.compliance_io import write_csv
+from plan_tracker.models import Metric
+from plan_tracker.status import Status
+
+COLUMN_LABELS = {
+    "locality_code": gettext_lazy("Locality code"),
+    "locality_name": gettext_lazy("Locality"),
+    "level": gettext_lazy("Level"),
+    "year": gettext_lazy("Year"),
+    "as_of": gettext_lazy("As of"),
+    "establishments_operating": gettext_lazy("Establishments operating in the year"),
+    "inspected_in_year": gettext_lazy("Inspected in the year"),
+    "inspected_in_year_pct": gettext_lazy("Inspected in the year (%)"),
+    "establishments_open_at_end": gettext_lazy("Establishments open at the end"),
+    "inspected_since_plan_start": gettext_lazy("Inspected since the plan began"),
+    "coverage_pct": gettext_lazy("Coverage since the plan began (%)"),
+    "reports_received": gettext_lazy("Reports received"),
+    "reports_handled": gettext_lazy("Reports handled"),
+    "reports_handled_on_time": gettext_lazy("Reports handled on time"),
+    "reports_pending": gettext_lazy("Reports pending, still in time"),
+    "reports_overdue": gettext_lazy("Reports overdue"),
+    "reports_on_time_pct": gettext_lazy("Reports handled on time (%)"),
+    "cases_handled": gettext_lazy("Cases handled"),
+    "cases_handled_prev_year": gettext_lazy("Cases handled the year before"),
+    "cases_growth_pct": gettext_lazy("Growth of cases handled (%)"),
+}
+
+DEFINITIONS = {
+    "establishments_operating": gettext_lazy(
+        "In-scope establishments of the locality operating on some day from 1 January of the "
+        "year to E (E = the as-of date, or 31 December if earlier)."
+    ),
+    "inspected_in_year": gettext_lazy(
+        "Of those, the ones with at least one inspection dated from 1 January to E."
+    ),
+    "inspected_in_year_pct": gettext_lazy(
+        "Inspected in the year ÷ establishments operating × 100."
+    ),
+    "establishments_open_at_end": gettext_lazy("In-scope establishments operating on E."),
+    "inspected_since_plan_start": gettext_lazy(
+        "Of those, the ones with at least one inspection from the plan's first day to E."
+    ),
+    "coverage_pct": gettext_lazy(
+        "Inspected since the plan began ÷ establishments open at the end × 100."
+    ),
+    "reports_received": gettext_lazy("Reports received from 1 January to E."),
+    "reports_handled": gettext_lazy("Of those, handled on or before the as-of date."),
+    "reports_handled_on_time": gettext_lazy("Of those, handled on or before their deadline."),
+    "reports_pending": gettext_lazy(
+        "Received, not handled by the as-of date, deadline not yet passed."
+    ),
+    "reports_overdue": gettext_lazy("Received, not handled by the as-of date, deadline passed."),
+    "reports_on_time_pct": gettext_lazy("Handled on time ÷ (received − pending) × 100."),
+    "cases_handled": gettext_lazy("Cases of the locality handled from 1 January to E."),
+    "cases_handled_prev_year": gettext_lazy(
+        "Cases of the locality handled in the year before (up to the as-of date)."
+    ),
+    "cases_growth_pct": gettext_lazy(
+        "(Cases handled − cases handled the year before) ÷ cases handled the year before × 100."
+    ),
+}
+
+LEVEL_LABELS = {
+    "province": gettext_lazy("Province"),
+    "commune": gettext_lazy("Commune"),
+    "nation": gettext_lazy("Nation"),
+}
+
+
+def column_label(column: str) -> str:
+    if column.startswith("status_"):
+        metric = column.removeprefix("status_")
+        try:
+            name = Metric(metric).label
+        except ValueError:
+            name = metric
+        return _("Status: %(target)s") % {"target": name}
+    return str(COLUMN_LABELS.get(column, column))
+
+
+def compliance_tables(*, user, year, as_of=None, plan=None, locality=None, level=None) -> dict:
+    """The tables an export holds, by level: the provinces (with the nation's or the scope's
+    total) and the communes. A commune officer gets only the commune level.
+
+    With `level` (a CSV holds one table), only that level's table is computed: "commune", or
+    else the provinces — the communes where there is no province level (a commune, a commune
+    officer)."""
+
+    def table(of):
+        return metrics.compliance_table(
+            Frame.of(user), year=year, as_of=as_of, plan=plan, level=of, locality=locality
+        )
+
+    if level == "commune" or (locality is not None and locality.level == "commune"):
+        return {"commune": table("commune")}
+    tables = {}
+    try:
+        tables["province"] = table("province")
+    except metrics.OutOfScope:
+        if locality is not None:
+            raise
+    if level is None or not tables:
+        tables["commune"] = table("commune")
+    return tables
+
+
+def compliance_csv(table) -> bytes:
+    out = io.StringIO()
+    write_csv(table, out, total=True)
+    return out.getvalue().encode("utf-8")
+
+
+def _xlsx_value(column, value):
+    if value is None:
+        return None
+    if column == "as_of" and isinstance(value, str):
+        return datetime.date.fromisoformat(value)
+    if isinstance(value, Decimal):
+        return float(value)
+    if column == "level":
+        return str(LEVEL_LABELS.get(value, value))
+    if column.startswith("status_"):
+        try:
+            return str(Status(value).label)
+        except ValueError:
+            return value
+    return value
+
+
+def compliance_xlsx(tables: dict, *, user) -> bytes:
+    """A workbook: one sheet per level, frozen Vietnamese header row, number formats, and an
+    "About" sheet with the as-of date, the plan and the definitions. Always in Vietnamese."""
+    import openpyxl
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    any_table = next(iter(tables.values()))
+    with override("vi"):
+        workbook = openpyxl.Workbook()
+        workbook.remove(workbook.active)
+        bold = Font(bold=True)
+        header_fill = PatternFill("solid", fgColor="F2DCDB")
+        sheet_names = {"province": _("Provinces"), "commune": _("Communes")}
+        for level, table in tables.items():
+            sheet = workbook.create_sheet(sheet_names[level])
+            sheet.append([column_label(c) for c in table.columns])
+            for cell in sheet[1]:
+                cell.font = bold
+                cell.fill = header_fill
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+            sheet.row_dimensions[1].height = 48
+            for row in table.as_dicts(total=True):
+                sheet.append([_xlsx_value(c, row[c]) for c in table.columns])
+            last = sheet.max_row
+            for cell in sheet[last]:
+                cell.font = bold
+            for index, column in enumerate(table.columns, start=1):
+                letter = sheet.cell(row=1, column=index).column_letter
+                if column in metrics.PERCENTAGES:
+                    number_format = "0.0"
+                elif column in metrics.COUNTS or column == "year":
+                    number_format = "#,##0" if column != "year" else "0"
+                elif column == "as_of":
+                    number_format = "dd/mm/yyyy"
+                else:
+                    number_format = None
+                if number_format:
+                    for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
+                        cell.number_format = number_format
+                width = 34 if column == "locality_name" else 14
+                sheet.column_dimensions[letter].width = width
+            sheet.freeze_panes = "C2"
+            sheet.auto_filter.ref = sheet.dimensions
+
+        about = workbook.create_sheet(_("About"))
+        about.column_dimensions["A"].width = 38
+        about.column_dimensions["B"].width = 100
+        facts = [
+            (_("Report"), _("Compliance with the prostitution prevention and control plan")),
+            (_("Plan"), str(any_table.plan)),
+            (_("Year"), any_table.year),
+            (_("As of"), any_table.as_of),
+            (
+                _("Area"),
+                str(any_table.locality) if any_table.locality else _("Your whole area"),
+            ),
+            (_("Made on"), date_format(timezone.localtime(), "SHORT_DATETIME_FORMAT")),
+            (_("Made by"), user.get_username() if user is not None else ""),
+        ]
+        for label, value in facts:
+            about.append([label, value])
+            about.cell(row=about.max_row, column=1).font = bold
+        about.cell(row=4, column=2).number_format = "dd/mm/yyyy"
+        about.append([])
+        about.append([_("Targets"), ""])
+        about.cell(row=about.max_row, column=1).font = bold
+        for target in any_table.targets:
+            about.append([target.get_metric_display(), f"≥ {target.threshold}%"])
+        about.append([])
+        about.append([_("Column"), _("Definition")])
+        for cell in about[about.max_row]:
+            cell.font = bold
+        for column in metrics.FIGURES:
+            about.append([column_label(column), str(DEFINITIONS[column])])
+            about.cell(row=about.max_row, column=2).alignment = Alignment(wrap_text=True)
+        about.append(
+            [
+                _("Percentages"),
+                _(
+                    "Empty when the denominator is 0 (not applicable). A larger locality's "
+                    "percentage is computed from its summed counts, never as a mean of its "
+                    "parts' percentages."
+                ),
+            ]
+        )
+        about.append(
+            [
+                _("Statuses"),
+                _(
+                    "Met, not met, on track, behind (the year is not over: judged against the "
+                    "share of the year elapsed), n/a (nothing to judge)."
+                ),
+            ]
+        )
+        out = io.BytesIO()
+        workbook.save(out)
+    return out.getvalue()

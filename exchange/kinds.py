@@ -1,0 +1,174 @@
+"""The kinds of record that go in and out in bulk: establishments, inspections, reports, cases.
+
+Each kind is described once, here, and every part of the exchange looks it up in KINDS: the
+raw exports and the API read the same columns in the same order, and the OpenAPI description
+takes each column's JSON type from the same entry, so none of them can drift from the others.
+
+A kind's columns are the import template's first, so an export can be read side by side with
+its template, then facts that help reading it (names, the province, the deadline the app
+computes). A column names its values_list path only where that is not its name. The rows a
+user may see and their filters are those of the kind's records list (the list view's selector
+and FilterSet), so an export or an API page holds exactly what the list shows; the model, the
+list's URL name and the OpenAPI schema's name follow from it.
+
+The import side (label, import columns, importer) is read from exchange.imports when it is
+asked for, not when this module is loaded: exchange.imports reads the export columns as it
+loads.
+"""
+
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from localities.models import CaseArticle, InspectionOutcome, InspectionTeam, Line, ReportOutcome
+from localities.views.lists import (
+    CaseList,
+    EstablishmentList,
+    InspectionList,
+    RecordList,
+    ReportList,
+)
+
+# JSON Schema of the values the API answers with (exchange.openapi describes them).
+DATE = {"type": "string", "format": "date"}
+NULLABLE_DATE = {"type": ["string", "null"], "format": "date"}
+TEXT = {"type": "string"}
+NULLABLE_TEXT = {"type": ["string", "null"]}
+
+
+def choice(choices, *, blank=False) -> dict:
+    """One of a TextChoices' values (or, with blank, the empty text)."""
+    return {"type": "string", "enum": [str(v) for v in choices.values] + ([""] if blank else [])}
+
+
+class Column(NamedTuple):
+    name: str  # the CSV header and the API's key
+    schema: dict  # its JSON Schema in the API's answers
+    lookup: str = ""  # what values_list reads, where that is not the name
+
+    @property
+    def path(self) -> str:
+        return self.lookup or self.name
+
+
+@dataclass(frozen=True)
+class Kind:
+    id: str
+    # The records list an export mirrors: its selector gives the rows a user may see (restricted,
+    # with the annotations its filters use), its FilterSet the filters.
+    records_list: type[RecordList]
+    order: tuple[str, ...]  # of the rows of an export or of the API's pages
+    columns: tuple[Column, ...]
+
+    @property
+    def selector(self):
+        return self.records_list.selector
+
+    @property
+    def filterset(self):
+        return self.records_list.filterset_class
+
+    @property
+    def model(self):
+        return self.filterset._meta.model
+
+    @property
+    def list_url(self) -> str:
+        """The name of the records list's URL (localities names them <model>_list)."""
+        return f"{self.model._meta.model_name}_list"
+
+    @property
+    def schema_name(self) -> str:
+        """The record's name among the OpenAPI schemas."""
+        return self.model.__name__
+
+    @property
+    def column_names(self) -> list[str]:
+        return [column.name for column in self.columns]
+
+    @property
+    def paths(self) -> list[str]:
+        return [column.path for column in self.columns]
+
+    @property
+    def label(self):
+        from exchange import imports
+
+        return imports.KIND_LABELS[self.id]
+
+    @property
+    def import_columns(self) -> list[str]:
+        from exchange import imports
+
+        return imports.COLUMNS[self.id]
+
+    @property
+    def importer(self) -> type:
+        from exchange import imports
+
+        return imports.IMPORTERS[self.id]
+
+
+ESTABLISHMENT_COLUMNS = (
+    Column("code", TEXT),
+    Column("name", TEXT),
+    Column("line", choice(Line)),
+    Column("commune_code", TEXT, "commune__code"),
+    Column("address", TEXT),
+    Column("permit_number", TEXT),
+    Column("opened_on", NULLABLE_DATE),
+    Column("closed_on", NULLABLE_DATE),
+    Column("in_scope", {"type": "boolean"}),
+    Column("commune_name", TEXT, "commune__name"),
+    Column("province_code", TEXT, "province__code"),
+    Column("province_name", TEXT, "province__name"),
+    Column("locality_code_given", TEXT),
+)
+INSPECTION_COLUMNS = (
+    Column("establishment_code", TEXT, "establishment__code"),
+    Column("inspected_on", DATE),
+    Column("team", choice(InspectionTeam)),
+    Column("outcome", choice(InspectionOutcome)),
+    Column("fine_vnd", {"type": "integer", "minimum": 0}),
+    Column("violations", TEXT),
+    Column("notes", TEXT),
+    Column("establishment_name", TEXT, "establishment__name"),
+    Column("commune_code", TEXT, "establishment__commune__code"),
+    Column("province_code", TEXT, "establishment__province__code"),
+)
+REPORT_COLUMNS = (
+    Column("reference", TEXT),
+    Column("kind", TEXT, "kind__code"),
+    Column("locality_code", TEXT, "locality__code"),
+    Column("received_on", DATE),
+    Column("verified_on", NULLABLE_DATE),
+    Column("classified_on", NULLABLE_DATE),
+    Column("handled_on", NULLABLE_DATE),
+    Column("outcome", choice(ReportOutcome, blank=True)),
+    Column("extended_until", NULLABLE_DATE),
+    Column("summary", TEXT),
+    Column("deadline", DATE),
+    Column("extension_reason", TEXT),
+    Column("locality_name", TEXT, "locality__name"),
+    Column("province_code", TEXT, "province__code"),
+)
+CASE_COLUMNS = (
+    Column("reference", TEXT),
+    Column("locality_code", TEXT, "locality__code"),
+    Column("article", choice(CaseArticle)),
+    Column("opened_on", DATE),
+    Column("handled_on", NULLABLE_DATE),
+    Column("report_reference", NULLABLE_TEXT, "report__reference"),
+    Column("summary", TEXT),
+    Column("locality_name", TEXT, "locality__name"),
+    Column("province_code", TEXT, "province__code"),
+)
+
+KINDS: dict[str, Kind] = {
+    kind.id: kind
+    for kind in (
+        Kind("establishments", EstablishmentList, ("code",), ESTABLISHMENT_COLUMNS),
+        Kind("inspections", InspectionList, ("inspected_on", "pk"), INSPECTION_COLUMNS),
+        Kind("reports", ReportList, ("received_on", "pk"), REPORT_COLUMNS),
+        Kind("cases", CaseList, ("opened_on", "pk"), CASE_COLUMNS),
+    )
+}
