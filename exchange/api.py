@@ -15,13 +15,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from exchange.exports import raw
-from exchange.forms import FiguresForm
 from exchange.kinds import Kind
 from exchange.models import ApiToken
-from localities.querysets import scope_of
+from localities.permissions import OutOfScope, scope_of
 from localities.selectors import Frame
 from plan_tracker import metrics
 from plan_tracker.compliance_io import json_value
+from plan_tracker.selection import SelectionRefused, select
 
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 1000
@@ -70,34 +70,15 @@ def _plain(value):
 
 @api_view
 def compliance(request):
-    form = FiguresForm(request.GET, user=request.user)
-    if not form.is_valid():
-        locality_errors = form.errors.as_data().get("locality", [])
-        if any(e.code in ("out_of_scope", "unknown_code") for e in locality_errors):
-            return error(404, _("No locality with this code in your area."))
-        return error(400, _("Check the parameters."), fields=form.errors.get_json_data())
-    data = form.cleaned_data
-    plan = metrics.default_plan()
-    year = data.get("year") or metrics.default_year(plan)
-    locality = data.get("locality")
-    level = data.get("level") or (
-        "commune"
-        if scope_of(request.user).commune_id or (locality and locality.level == "commune")
-        else "province"
-    )
+    frame = Frame.of(request.user)
     try:
-        table = metrics.compliance_table(
-            Frame.of(request.user),
-            year=year,
-            as_of=data["as_of"],
-            plan=plan,
-            level=level,
-            locality=locality,
-        )
-    except metrics.OutOfScope as problem:
+        sel = select(request.GET, frame)
+        table = sel.table(frame)
+    except SelectionRefused as refusal:
+        return error(400, _("Check the parameters."), fields=refusal.form.errors.get_json_data())
+    except OutOfScope as problem:
         return error(404, str(problem) or _("No locality with this code in your area."))
-    except ValidationError as problem:
-        return error(400, " ".join(problem.messages))
+    plan, locality = sel.plan, sel.locality
     return JsonResponse(
         {
             "year": table.year,

@@ -5,58 +5,45 @@ to handle and the establishments never inspected."""
 from django.utils import timezone
 
 from exchange.exports import compliance
-from localities.permissions import scope_of
 from localities.selectors import Frame
 from plan_tracker import metrics
+from plan_tracker.models import Metric
+from plan_tracker.selection import Selection
+from plan_tracker.status import status_info
 
 
-def _report_context(request, params):
+def report_context(frame: Frame, sel: Selection) -> dict:
     """What the printed report shows, for a province or the nation (or an officer's area)."""
-    user = request.user
-    locality = params["locality"]
-    scope = scope_of(user)
-    if locality is None and not scope.national:
-        from localities.models import Locality
-
-        locality = Locality.objects.get(pk=scope.commune_id or scope.province_id)
-    level = "commune" if locality is not None else "province"
-    parts = metrics.compliance_table(
-        Frame.of(user),
-        year=params["year"],
-        as_of=params["as_of"],
-        plan=params["plan"],
-        level=level,
-        locality=locality,
-    )
-    focus = parts.total
+    compliance_table = sel.table(frame)
+    total = compliance_table.total
     targets = []
-    for target in parts.targets:
+    for target in compliance_table.targets:
         figure = metrics.TARGET_FIGURES.get(target.metric, (None,))[0]
-        status = focus.status(target.metric)
+        status = total.status(target.metric)
         targets.append(
             {
                 "target": target,
                 "figure": figure,
-                "value": focus.values.get(figure) if figure else None,
+                "value": total.values.get(figure) if figure else None,
                 "status": status,
-                "status_info": metrics_status_info(status),
+                "status_info": status_info(status),
             }
         )
     figures = [
         {
             "id": f,
             "label": compliance.column_label(f),
-            "value": focus.values.get(f),
+            "value": total.values.get(f),
             "pct": f in metrics.PERCENTAGES,
         }
         for f in metrics.FIGURES
     ]
-    threshold = parts.target("annual_inspection")
+    threshold = compliance_table.target(Metric.ANNUAL_INSPECTION)
     # Localities with nothing recorded (most communes of a large province) would fill pages
     # with zeros: the table and the chart show the others, and say how many were left out.
     active_rows = [
         row
-        for row in parts.rows
+        for row in compliance_table.rows
         if row.values["establishments_operating"]
         or row.values["establishments_open_at_end"]
         or row.values["reports_received"]
@@ -75,21 +62,18 @@ def _report_context(request, params):
         for row in active_rows
         if row.values["establishments_operating"]
     ]
-    open_reports = metrics.reports_to_handle(
-        Frame.of(user), locality=locality, as_of=params["as_of"]
-    )
-    never = metrics.never_inspected(
-        Frame.of(user), locality=locality, plan=params["plan"], as_of=params["as_of"]
-    )
+    # Every report open on A whatever year it came in (the figures count the year's only).
+    open_reports = metrics.reports_to_handle(frame, locality=sel.locality, as_of=sel.as_of)
+    never = metrics.never_inspected(frame, locality=sel.locality, plan=sel.plan, as_of=sel.as_of)
     return {
-        "table": parts,
-        "focus": focus,
-        "locality": locality,
+        "table": compliance_table,
+        "total": total,
+        "locality": sel.locality,
         "targets": targets,
         "figures": figures,
         "bars": bars,
         "active_rows": active_rows,
-        "quiet_count": len(parts.rows) - len(active_rows),
+        "quiet_count": len(compliance_table.rows) - len(active_rows),
         "threshold": threshold.threshold if threshold else None,
         "part_columns": [
             "establishments_operating",
@@ -103,14 +87,9 @@ def _report_context(request, params):
         ],
         "open_reports": list(open_reports[:100]),
         "open_reports_count": open_reports.count(),
+        "open_reports_overdue": open_reports.overdue_on(sel.as_of).count(),
         "never_inspected": list(never[:100]),
         "never_inspected_count": never.count(),
-        "params": params,
+        "sel": sel,
         "made_at": timezone.localtime(),
     }
-
-
-def metrics_status_info(value):
-    from plan_tracker.status import status_info
-
-    return status_info(value)

@@ -9,7 +9,7 @@ commune or locality) and ``scope_province_field`` (the path to their province, d
 
 from django.db import models
 
-from localities.permissions import VIEW, get_assignment, may, scope_of  # noqa: F401 (moved)
+from localities.permissions import VIEW, may, scope_of
 
 
 class ScopedQuerySet(models.QuerySet):

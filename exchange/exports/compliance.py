@@ -15,6 +15,7 @@ from localities.selectors import Frame
 from plan_tracker import metrics
 from plan_tracker.compliance_io import write_csv
 from plan_tracker.models import Metric
+from plan_tracker.selection import Selection
 from plan_tracker.status import Status
 
 COLUMN_LABELS = {
@@ -32,8 +33,8 @@ COLUMN_LABELS = {
     "reports_received": gettext_lazy("Reports received"),
     "reports_handled": gettext_lazy("Reports handled"),
     "reports_handled_on_time": gettext_lazy("Reports handled on time"),
-    "reports_pending": gettext_lazy("Reports pending, still in time"),
-    "reports_overdue": gettext_lazy("Reports overdue"),
+    "reports_pending": gettext_lazy("Reports of the year pending, still in time"),
+    "reports_overdue": gettext_lazy("Reports of the year overdue"),
     "reports_on_time_pct": gettext_lazy("Reports handled on time (%)"),
     "cases_handled": gettext_lazy("Cases handled"),
     "cases_handled_prev_year": gettext_lazy("Cases handled the year before"),
@@ -93,36 +94,44 @@ def column_label(column: str) -> str:
     return str(COLUMN_LABELS.get(column, column))
 
 
-def compliance_tables(*, user, year, as_of=None, plan=None, locality=None, level=None) -> dict:
-    """The tables an export holds, by level: the provinces (with the nation's or the scope's
-    total) and the communes. A commune officer gets only the commune level.
+def compliance_tables(frame: Frame, sel: Selection) -> dict:
+    """The tables of an XLSX export, by level: the provinces (with the nation's or the area's
+    total) and the communes of the selection's locality; only the communes where there is no
+    province level (a commune, a commune officer)."""
 
-    With `level` (a CSV holds one table), only that level's table is computed: "commune", or
-    else the provinces — the communes where there is no province level (a commune, a commune
-    officer)."""
-
-    def table(of):
+    def table(level):
         return metrics.compliance_table(
-            Frame.of(user), year=year, as_of=as_of, plan=plan, level=of, locality=locality
+            frame,
+            year=sel.year,
+            as_of=sel.as_of,
+            plan=sel.plan,
+            level=level,
+            locality=sel.locality,
         )
 
-    if level == "commune" or (locality is not None and locality.level == "commune"):
-        return {"commune": table("commune")}
     tables = {}
-    try:
+    if not frame.scope.commune_id and (sel.locality is None or sel.locality.is_province):
         tables["province"] = table("province")
-    except metrics.OutOfScope:
-        if locality is not None:
-            raise
-    if level is None or not tables:
-        tables["commune"] = table("commune")
+    tables["commune"] = table("commune")
     return tables
 
 
 def compliance_csv(table) -> bytes:
+    """The table and its total, with a byte-order mark so that spreadsheet programs read the
+    Vietnamese names as UTF-8."""
     out = io.StringIO()
+    out.write("\ufeff")
     write_csv(table, out, total=True)
     return out.getvalue().encode("utf-8")
+
+
+def file_name(sel: Selection, fmt: str) -> str:
+    """compliance_<where>_<year>_as-of-<date>_plan-<first>-<last>.<fmt>"""
+    where = sel.locality.code if sel.locality else "VN"
+    return (
+        f"compliance_{where}_{sel.year}_as-of-{sel.as_of.isoformat()}_"
+        f"plan-{sel.plan.first_year}-{sel.plan.last_year}.{fmt}"
+    )
 
 
 def _xlsx_value(column, value):

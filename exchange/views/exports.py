@@ -2,6 +2,8 @@
 XLSX, streamed) and the printed report (HTML, or PDF where the server can make one). Every
 export is logged."""
 
+import functools
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, StreamingHttpResponse
@@ -10,46 +12,49 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from exchange import pdf
 from exchange.exports import XLSX_CONTENT_TYPE, compliance, log_export, raw
-from exchange.forms import FiguresForm
 from exchange.kinds import KINDS
 from exchange.models import ExportLog
-from exchange.report import _report_context
-from localities.permissions import is_administrator, scope_of
-from plan_tracker import metrics
+from exchange.report import report_context
+from localities.permissions import is_administrator
+from localities.selectors import Frame
+from plan_tracker.selection import Selection, SelectionRefused, select
 
 
-def _require_scope(user):
-    if scope_of(user).empty:
-        raise PermissionDenied(_("You have no area assigned: ask an administrator."))
+def with_selection(view):
+    """Log-in required; the view gets the user's frame and the validated selection. A user with
+    no area, or a locality outside it, answers 404; a refused selection, 400 with the form."""
+
+    @login_required
+    @require_GET
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        frame = Frame.of(request.user)
+        if frame.scope.empty:
+            raise Http404(_("You have no area assigned: ask an administrator."))
+        try:
+            sel = select(request.GET, frame)
+        except SelectionRefused as refusal:
+            return render(request, "exchange/exports.html", {"form": refusal.form}, status=400)
+        return view(request, frame, sel, *args, **kwargs)
+
+    return wrapper
 
 
-def _figures_params(request):
-    form = FiguresForm(request.GET or None, user=request.user)
-    if request.GET and not form.is_valid():
-        locality_errors = form.errors.as_data().get("locality", [])
-        if any(e.code in ("out_of_scope", "unknown_code") for e in locality_errors):
-            # A locality outside the user's area answers like one that does not exist.
-            raise Http404(_("No locality with this code in your area."))
-        return form, None
-    data = form.cleaned_data if form.is_bound else {}
-    plan = metrics.default_plan()
-    params = {
-        "year": data.get("year") or metrics.default_year(plan),
-        "as_of": data.get("as_of") or timezone.localdate(),
-        "locality": data.get("locality"),
-        "level": data.get("level") or None,
-        "plan": plan,
+def _logged_filters(sel: Selection) -> dict:
+    return {
+        "plan": sel.plan.pk,
+        "year": sel.year,
+        "as_of": sel.as_of.isoformat(),
+        "locality": sel.locality.qualified_code if sel.locality else None,
+        "level": sel.level,
     }
-    return form, params
 
 
-@login_required
-@require_GET
-def exports_page(request):
-    _require_scope(request.user)
-    form, _params = _figures_params(request)
-    context = {"form": form, "is_administrator": is_administrator(request.user)}
+@with_selection
+def exports_page(request, frame, sel):
+    context = {"form": sel.form, "is_administrator": is_administrator(request.user)}
     if context["is_administrator"]:
         context["raw"] = []
         for kind in KINDS.values():
@@ -66,45 +71,34 @@ def exports_page(request):
     return render(request, "exchange/exports.html", context)
 
 
-@login_required
-@require_GET
-def export_compliance(request, fmt):
-    _require_scope(request.user)
-    if fmt not in ("csv", "xlsx"):
-        raise Http404
-    form, params = _figures_params(request)
-    if params is None:
-        return render(request, "exchange/exports.html", {"form": form}, status=400)
-    tables = compliance.compliance_tables(
-        user=request.user,
-        year=params["year"],
-        as_of=params["as_of"],
-        plan=params["plan"],
-        locality=params["locality"],
-        # A CSV holds one level: only its table is computed.
-        level=(params["level"] or "province") if fmt == "csv" else None,
-    )
-    filters = {
-        "year": params["year"],
-        "as_of": params["as_of"].isoformat(),
-        "locality": params["locality"].qualified_code if params["locality"] else None,
-    }
-    stamp = f"{params['year']}-{params['as_of']:%Y%m%d}"
+@with_selection
+def export_compliance(request, frame, sel, fmt):
+    """The compliance table: the CSV holds the selection's table and its total (one level),
+    the XLSX a sheet per level. The same download for the dashboards and the exports page."""
     if fmt == "csv":
-        table = next(iter(tables.values()))
+        table = sel.table(frame)
         body = compliance.compliance_csv(table)
         rows = len(table.rows) + 1
         content_type = "text/csv; charset=utf-8"
-        filters["level"] = table.level
-    else:
+    elif fmt == "xlsx":
+        tables = compliance.compliance_tables(frame, sel)
         body = compliance.compliance_xlsx(tables, user=request.user)
         rows = sum(len(t.rows) + 1 for t in tables.values())
         content_type = XLSX_CONTENT_TYPE
+    else:
+        raise Http404
     log_export(
-        user=request.user, what="compliance", file_format=fmt, filters=filters, row_count=rows
+        user=request.user,
+        what="compliance",
+        file_format=fmt,
+        filters=_logged_filters(sel),
+        row_count=rows,
     )
     response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="compliance-{stamp}.{fmt}"'
+    response["Content-Disposition"] = f'attachment; filename="{compliance.file_name(sel, fmt)}"'
+    # The plan and the as-of date, also in headers for programs that read them.
+    response["X-Plan"] = f"{sel.plan.first_year}-{sel.plan.last_year} #{sel.plan.pk}"
+    response["X-As-Of"] = sel.as_of.isoformat()
     return response
 
 
@@ -134,40 +128,26 @@ def export_raw(request, kind, fmt):
     return response
 
 
-@login_required
-@require_GET
-def export_report(request):
-    _require_scope(request.user)
-    form, params = _figures_params(request)
-    if params is None:
-        return render(request, "exchange/exports.html", {"form": form}, status=400)
-    if params["locality"] is not None and params["locality"].level != "province":
-        form.add_error("locality", _("The printed report is for a province or the nation."))
-        return render(request, "exchange/exports.html", {"form": form}, status=400)
-    if scope_of(request.user).commune_id:
+@with_selection
+def export_report(request, frame, sel):
+    """The printed report of a province or the nation (HTML to print, or PDF)."""
+    if frame.scope.commune_id or (sel.locality is not None and not sel.locality.is_province):
         raise PermissionDenied(_("The printed report is for a province or the nation."))
-    context = _report_context(request, params)
+    context = report_context(frame, sel)
     fmt = request.GET.get("format", "html")
-    filters = {
-        "year": params["year"],
-        "as_of": params["as_of"].isoformat(),
-        "locality": params["locality"].qualified_code if params["locality"] else None,
-    }
     if fmt == "pdf":
-        from exchange import pdf
-
         if not pdf.available():
             raise Http404(_("PDF is not available on this server: print the page instead."))
         html = render(request, "exchange/report_print.html", dict(context, pdf=True)).content
         body = pdf.render(html.decode(), base_url=request.build_absolute_uri("/"))
-        log_export(user=request.user, what="report", file_format="pdf", filters=filters)
+        log_export(
+            user=request.user, what="report", file_format="pdf", filters=_logged_filters(sel)
+        )
         response = HttpResponse(body, content_type="application/pdf")
         response["Content-Disposition"] = (
-            f'attachment; filename="report-{params["year"]}-{params["as_of"]:%Y%m%d}.pdf"'
+            f'attachment; filename="report-{sel.year}-{sel.as_of:%Y%m%d}.pdf"'
         )
         return response
-    log_export(user=request.user, what="report", file_format="html", filters=filters)
-    from exchange import pdf
-
+    log_export(user=request.user, what="report", file_format="html", filters=_logged_filters(sel))
     context["pdf_available"] = pdf.available()
     return render(request, "exchange/report_print.html", context)

@@ -1,7 +1,8 @@
 """Who may open each page of the exchange: one table, every URL, every persona.
 
 Ministry staff read but do not import; raw data is for administrators; a user with no area
-gets nothing; the API answers JSON (403) rather than a page."""
+gets nothing (the figures' pages answer as for an unknown page, 404, like the dashboards); the
+API answers JSON (403) rather than a page."""
 
 import pytest
 
@@ -12,11 +13,11 @@ PERSONAS = ["hn_officer", "commune_officer", "ministry", "admin", "outsider"]
 EXPECTED = {
     "/imports/": [200, 200, 403, 200, 403],
     "/imports/templates/cases.xlsx": [200, 200, 200, 200, 200],
-    "/exports/": [200, 200, 200, 200, 403],
-    "/exports/compliance.csv?year=2024": [200, 200, 200, 200, 403],
-    "/exports/compliance.xlsx?year=2024": [200, 200, 200, 200, 403],
-    "/exports/report/?year=2024": [200, 403, 200, 200, 403],
-    "/exports/report/?year=2024&locality=79": [404, 404, 200, 200, 403],
+    "/exports/": [200, 200, 200, 200, 404],
+    "/exports/compliance.csv?year=2024": [200, 200, 200, 200, 404],
+    "/exports/compliance.xlsx?year=2024": [200, 200, 200, 200, 404],
+    "/exports/report/?year=2024": [200, 403, 200, 200, 404],
+    "/exports/report/?year=2024&locality=79": [404, 404, 200, 200, 404],
     "/exports/raw/establishments.csv": [403, 403, 403, 200, 403],
     "/exports/raw/reports.xlsx": [403, 403, 403, 200, 403],
     "/api/tokens/": [200, 200, 200, 200, 200],
