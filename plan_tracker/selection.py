@@ -68,6 +68,11 @@ class SelectionForm(forms.Form):
         self.fields["plan"].choices = [(p.pk, str(p)) for p in self.plans]
         shown = self._plan_named((data or {}).get("plan")) or self.default_plan
         self.fields["year"].widget.choices = [(y, str(y)) for y in shown.years]
+        for bound_field in self.fields.values():
+            widget = bound_field.widget
+            select = isinstance(widget, forms.Select)
+            css = "form-select form-select-sm" if select else "form-control form-control-sm"
+            widget.attrs.setdefault("class", css)
 
     def _plan_named(self, raw):
         text = str(raw or "").strip()
@@ -224,7 +229,13 @@ def select(data, frame: Frame, *, plans=None, today=None, locality=None) -> Sele
     if form.is_bound and (data or {}).get("as_of"):
         explicit["as_of"] = as_of.strftime("%d/%m/%Y")
     bound = SelectionForm(
-        initial={"plan": plan.pk, "year": year, "as_of": as_of},
+        initial={
+            "plan": plan.pk,
+            "year": year,
+            "as_of": as_of,
+            "locality": cleaned.get("locality") and cleaned["locality"].qualified_code,
+            "level": cleaned.get("level"),
+        },
         frame=frame,
         plans=form.plans,
         today=form.today,
