@@ -68,7 +68,10 @@ class RecordDetail(ScopedObjectMixin, DetailView):
         context = super().get_context_data(**kwargs)
         context["can_write"] = can_write(self.request.user)
         context["history"] = history_of(self.object)
-        context["opts"] = self.model._meta
+        opts = context["opts"] = self.model._meta
+        context["list_title"] = LIST_TITLES[opts.model_name]
+        context["list_url"] = record_url(opts, "list")
+        context["edit_url"] = record_url(opts, "edit", self.object.pk)
         return context
 
 
