@@ -180,6 +180,15 @@ class EstablishmentFilter(ScopedFilterSet):
         return queryset.never_inspected(value, self.as_of_day())
 
 
+class YearFilter(django_filters.TypedChoiceFilter):
+    """A year, from this one back to FIRST_YEAR: the records whose `field_name` falls in it,
+    unless another method is given."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("method", "in_year")
+        super().__init__(*args, choices=year_choices, coerce=int, **kwargs)
+
+
 class InspectionFilter(ScopedFilterSet):
     search_fields = ("establishment__code", "establishment__name", "violations")
     province_path = "establishment__province"
@@ -187,60 +196,43 @@ class InspectionFilter(ScopedFilterSet):
     commune = PlaceFilter(label=_("Commune"), field_name="establishment__commune")
     outcome = django_filters.ChoiceFilter(label=_("Outcome"), choices=InspectionOutcome.choices)
     team = django_filters.ChoiceFilter(label=_("Team"), choices=InspectionTeam.choices)
-    year = django_filters.TypedChoiceFilter(
-        label=_("Year"),
-        choices=year_choices,
-        coerce=int,
-        field_name="inspected_on",
-        method="in_year",
-    )
+    year = YearFilter(label=_("Year"), field_name="inspected_on")
 
     class Meta(ScopedFilterSet.Meta):
         model = Inspection
         fields: list = []
 
 
-class ReportFilter(ScopedFilterSet):
+class ReferencedRecordFilter(ScopedFilterSet):
+    """Reports and cases: placed in a province or a commune, found by reference or summary."""
+
     place_filter = "locality"
     communes_only = False
     search_fields = ("reference", "summary")
 
     locality = PlaceFilter(label=_("Locality"), field_name="locality")
+
+
+class ReportFilter(ReferencedRecordFilter):
     kind = django_filters.ModelChoiceFilter(
         label=_("Kind"), queryset=ReportKind.objects.all(), to_field_name="code"
     )
     status = django_filters.ChoiceFilter(
         label=_("Status"), choices=ReportStatus.choices, field_name="status_code"
     )
-    year = django_filters.TypedChoiceFilter(
-        label=_("Year received"),
-        choices=year_choices,
-        coerce=int,
-        field_name="received_on",
-        method="in_year",
-    )
+    year = YearFilter(label=_("Year received"), field_name="received_on")
 
     class Meta(ScopedFilterSet.Meta):
         model = Report
         fields: list = []
 
 
-class CaseFilter(ScopedFilterSet):
-    place_filter = "locality"
-    communes_only = False
-    search_fields = ("reference", "summary")
-
-    locality = PlaceFilter(label=_("Locality"), field_name="locality")
+class CaseFilter(ReferencedRecordFilter):
     article = django_filters.ChoiceFilter(label=_("Article"), choices=CaseArticle.choices)
     handled = django_filters.BooleanFilter(
         label=_("Handled"), method="by_handled", widget=YesNoSelect
     )
-    year = django_filters.TypedChoiceFilter(
-        label=_("Year (opened or handled)"),
-        choices=year_choices,
-        coerce=int,
-        method="in_case_year",
-    )
+    year = YearFilter(label=_("Year (opened or handled)"), method="in_case_year")
 
     class Meta(ScopedFilterSet.Meta):
         model = Case

@@ -73,7 +73,11 @@ class RecordForm(BootstrapMixin, forms.ModelForm):
         self.user = user
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
+        self.setup_fields()
         self.style_fields()
+
+    def setup_fields(self):
+        """Where a form replaces or adjusts its fields (its user is known); styled after."""
 
     @property
     def expected_version(self) -> int | None:
@@ -111,7 +115,8 @@ class PlaceMixin:
     place_field = "commune"
     communes_only = True
 
-    def setup_place(self):
+    def setup_fields(self):
+        super().setup_fields()
         scope = Locality.objects.restrict(self.user).current()
         if self.communes_only:
             scope = scope.communes()
@@ -216,11 +221,6 @@ class EstablishmentForm(PlaceMixin, RecordForm):
             }
         }
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.setup_place()
-        self.style_fields()
-
 
 class EstablishmentByCodeField(forms.ModelChoiceField):
     """An establishment of the user's area, typed as its registry code."""
@@ -254,8 +254,8 @@ class InspectionForm(RecordForm):
             },
         }
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def setup_fields(self):
+        super().setup_fields()
         self.fields["establishment"] = EstablishmentByCodeField(
             Establishment.objects.restrict(self.user),
             label=_("Establishment (registry code)"),
@@ -268,16 +268,22 @@ class InspectionForm(RecordForm):
             "A fine cannot be negative: enter 0 or the amount in VND."
         )
         fine.widget.attrs["step"] = 1000
-        self.style_fields()
 
 
-class ReportForm(PlaceMixin, RecordForm):
-    """The full report, for corrections; new reports use ReportCreateForm."""
+class ReferencedRecordForm(PlaceMixin, RecordForm):
+    """Reports and cases: placed in a province or a commune, with a summary."""
 
     place_field = "locality"
     communes_only = False
 
     class Meta:
+        widgets = {"summary": forms.Textarea(attrs={"rows": 3})}
+
+
+class ReportForm(ReferencedRecordForm):
+    """The full report, for corrections; new reports use ReportCreateForm."""
+
+    class Meta(ReferencedRecordForm.Meta):
         model = Report
         fields = [
             "reference",
@@ -292,7 +298,6 @@ class ReportForm(PlaceMixin, RecordForm):
             "extension_reason",
             "summary",
         ]
-        widgets = {"summary": forms.Textarea(attrs={"rows": 3})}
         error_messages = {
             "reference": {
                 "unique": _(
@@ -302,11 +307,9 @@ class ReportForm(PlaceMixin, RecordForm):
             }
         }
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def setup_fields(self):
+        super().setup_fields()
         self.fields["kind"].queryset = ReportKind.objects.all()
-        self.setup_place()
-        self.style_fields()
 
 
 class ReportCreateForm(ReportForm):
@@ -383,15 +386,11 @@ class ReportStageForm(BootstrapMixin, forms.Form):
                 self.add_error(target, message)
 
 
-class CaseForm(PlaceMixin, RecordForm):
-    place_field = "locality"
-    communes_only = False
-
-    class Meta:
+class CaseForm(ReferencedRecordForm):
+    class Meta(ReferencedRecordForm.Meta):
         model = Case
         fields = ["reference", "locality", "article", "opened_on", "handled_on", "report"]
         fields += ["summary"]
-        widgets = {"summary": forms.Textarea(attrs={"rows": 3})}
         error_messages = {
             "reference": {
                 "unique": _(
@@ -401,8 +400,8 @@ class CaseForm(PlaceMixin, RecordForm):
             }
         }
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def setup_fields(self):
+        super().setup_fields()
         self.fields["report"] = forms.ModelChoiceField(
             Report.objects.restrict(self.user),
             to_field_name="reference",
@@ -417,8 +416,6 @@ class CaseForm(PlaceMixin, RecordForm):
         )
         if self.instance.report_id:
             self.initial["report"] = self.instance.report.reference
-        self.setup_place()
-        self.style_fields()
 
 
 class ReporterIdentityForm(BootstrapMixin, forms.ModelForm):

@@ -43,13 +43,15 @@ def _province_type(name: str) -> str:
     return "Thành phố" if name.startswith("Thành phố") else "Tỉnh"
 
 
-def new_units() -> list[Unit]:
-    units: dict[str, Unit] = {}
+def _units(scheme: str, table: str, *, with_districts: bool) -> list[Unit]:
+    """Every unit of one scheme, provinces first. Each row of `table` is a commune with its
+    province; in the 2004 scheme, with its district too, which is part of the commune's key."""
+    provinces: dict[str, Unit] = {}
     communes = []
-    for row in _rows("SELECT * FROM admin_units ORDER BY provinceCode, wardCode"):
-        if row["provinceCode"] not in units:
-            units[row["provinceCode"]] = Unit(
-                scheme="2025",
+    for row in _rows(f"SELECT * FROM {table} ORDER BY provinceCode, wardCode"):
+        if row["provinceCode"] not in provinces:
+            provinces[row["provinceCode"]] = Unit(
+                scheme=scheme,
                 code=row["provinceCode"],
                 name=row["province"],
                 short_name=row["provinceShort"],
@@ -60,46 +62,15 @@ def new_units() -> list[Unit]:
                 longitude=row["provinceLon"],
                 key=row["provinceKey"],
             )
-        communes.append(
-            Unit(
-                scheme="2025",
-                code=row["wardCode"],
-                name=row["ward"],
-                short_name=row["wardShort"],
-                unit_type=row["wardType"],
-                level="commune",
-                province_code=row["provinceCode"],
-                latitude=row["wardLat"],
-                longitude=row["wardLon"],
-                key=f"{row['provinceKey']}_{row['wardKey']}",
-            )
-        )
-    return list(units.values()) + communes
-
-
-def old_units() -> list[Unit]:
-    units: dict[str, Unit] = {}
-    communes = []
-    for row in _rows("SELECT * FROM admin_units_legacy ORDER BY provinceCode, wardCode"):
-        if row["provinceCode"] not in units:
-            units[row["provinceCode"]] = Unit(
-                scheme="2004",
-                code=row["provinceCode"],
-                name=row["province"],
-                short_name=row["provinceShort"],
-                unit_type=_province_type(row["province"]),
-                level="province",
-                province_code=None,
-                latitude=row["provinceLat"],
-                longitude=row["provinceLon"],
-                key=row["provinceKey"],
-            )
-        # Five island districts had no communes; they became special zones (đặc khu).
+        # Five island districts of 2004 had no communes; they became special zones (đặc khu).
         if not row["wardCode"]:
             continue
+        key_parts = [row["provinceKey"], row["wardKey"]]
+        if with_districts:
+            key_parts.insert(1, row["districtKey"])
         communes.append(
             Unit(
-                scheme="2004",
+                scheme=scheme,
                 code=row["wardCode"],
                 name=row["ward"],
                 short_name=row["wardShort"],
@@ -108,11 +79,19 @@ def old_units() -> list[Unit]:
                 province_code=row["provinceCode"],
                 latitude=row["wardLat"],
                 longitude=row["wardLon"],
-                key=f"{row['provinceKey']}_{row['districtKey']}_{row['wardKey']}",
-                district_name=row["district"] or "",
+                key="_".join(key_parts),
+                district_name=(row["district"] or "") if with_districts else "",
             )
         )
-    return list(units.values()) + communes
+    return list(provinces.values()) + communes
+
+
+def new_units() -> list[Unit]:
+    return _units("2025", "admin_units", with_districts=False)
+
+
+def old_units() -> list[Unit]:
+    return _units("2004", "admin_units_legacy", with_districts=True)
 
 
 @dataclass

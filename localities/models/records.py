@@ -1,6 +1,5 @@
 """Establishments, their inspections, and criminal cases."""
 
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
@@ -9,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from localities.models.places import Level, Locality, Scheme
-from localities.models.validation import not_before, not_in_future, raise_if
+from localities.models.validation import add_error, not_before, not_in_future, raise_if
 from localities.models.versioning import VersionedModel
 from localities.querysets import ScopedQuerySet
 
@@ -92,24 +91,14 @@ class LocatedRecord(VersionedModel):
         if place is None:
             return
         if place.scheme != Scheme.NEW:
-            errors.setdefault(field, []).append(
-                ValidationError(
-                    gettext(
-                        "%(place)s belongs to the 2004 scheme, which ended on 30/06/2025: "
-                        "choose the commune it became."
-                    )
-                    % {"place": place},
-                    code="old_locality",
-                )
+            message = gettext(
+                "%(place)s belongs to the 2004 scheme, which ended on 30/06/2025: "
+                "choose the commune it became."
             )
+            add_error(errors, field, message % {"place": place}, "old_locality")
         elif commune_only and place.level != Level.COMMUNE:
-            errors.setdefault(field, []).append(
-                ValidationError(
-                    gettext("%(place)s is a province: choose one of its communes.")
-                    % {"place": place},
-                    code="not_commune",
-                )
-            )
+            message = gettext("%(place)s is a province: choose one of its communes.")
+            add_error(errors, field, message % {"place": place}, "not_commune")
 
     def save(self, *args, **kwargs):
         place = self._place()
@@ -253,15 +242,11 @@ class Inspection(VersionedModel):
                 _("the establishment's opening date"),
             )
         if self.outcome == InspectionOutcome.NO_VIOLATION and self.fine_vnd:
-            errors.setdefault("fine_vnd", []).append(
-                ValidationError(
-                    gettext(
-                        "A fine was entered but the outcome is “no violation”: set the outcome "
-                        "to “violation found” or the fine to 0."
-                    ),
-                    code="fine_without_violation",
-                )
+            message = gettext(
+                "A fine was entered but the outcome is “no violation”: set the outcome "
+                "to “violation found” or the fine to 0."
             )
+            add_error(errors, "fine_vnd", message, "fine_without_violation")
         raise_if(errors)
 
 

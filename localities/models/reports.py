@@ -3,7 +3,6 @@
 import datetime
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Case, F, Q, Value, When
 from django.urls import reverse
@@ -15,7 +14,7 @@ from simple_history.models import HistoricalRecords
 
 from localities.models.places import Locality, Scheme
 from localities.models.records import LocatedRecord
-from localities.models.validation import not_before, not_in_future, raise_if
+from localities.models.validation import add_error, not_before, not_in_future, raise_if
 from localities.querysets import ScopedQuerySet
 
 # A report not handled is "due soon" when its deadline is today or within this many days: on its
@@ -323,44 +322,26 @@ class Report(LocatedRecord):
                     labels[field].lower(),
                 )
         if self.handled_on and not self.outcome:
-            errors.setdefault("outcome", []).append(
-                ValidationError(
-                    gettext("A handled report needs its decision: choose the handling decision."),
-                    code="outcome_required",
-                )
-            )
+            message = gettext("A handled report needs its decision: choose the handling decision.")
+            add_error(errors, "outcome", message, "outcome_required")
         if self.outcome and not self.handled_on:
-            errors.setdefault("handled_on", []).append(
-                ValidationError(
-                    gettext("A handling decision needs its date: enter the handling date."),
-                    code="handled_on_required",
-                )
-            )
+            message = gettext("A handling decision needs its date: enter the handling date.")
+            add_error(errors, "handled_on", message, "handled_on_required")
         if self.extended_until and self.received_on and self.kind_id:
             base = self.kind.base_deadline(self.received_on)
             maximum = self.kind.legal_maximum(self.received_on)
             if self.extended_until <= base:
-                errors.setdefault("extended_until", []).append(
-                    ValidationError(
-                        gettext(
-                            "An extension must end after the base deadline (%(base)s): enter a "
-                            "later date, or leave it empty if there is no extension."
-                        )
-                        % {"base": date_format(base, "SHORT_DATE_FORMAT")},
-                        code="extension_too_short",
-                    )
-                )
+                message = gettext(
+                    "An extension must end after the base deadline (%(base)s): enter a "
+                    "later date, or leave it empty if there is no extension."
+                ) % {"base": date_format(base, "SHORT_DATE_FORMAT")}
+                add_error(errors, "extended_until", message, "extension_too_short")
             elif self.extended_until > maximum:
-                errors.setdefault("extended_until", []).append(
-                    ValidationError(
-                        gettext(
-                            "The law allows at most until %(max)s for this kind of report: "
-                            "enter a date on or before %(max)s."
-                        )
-                        % {"max": date_format(maximum, "SHORT_DATE_FORMAT")},
-                        code="extension_beyond_maximum",
-                    )
-                )
+                message = gettext(
+                    "The law allows at most until %(max)s for this kind of report: "
+                    "enter a date on or before %(max)s."
+                ) % {"max": date_format(maximum, "SHORT_DATE_FORMAT")}
+                add_error(errors, "extended_until", message, "extension_beyond_maximum")
         raise_if(errors)
 
 

@@ -6,6 +6,11 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 
+def add_error(errors: dict, field: str, message: str, code: str):
+    """One more error on `field`, in the {field: [errors]} that raise_if() raises."""
+    errors.setdefault(field, []).append(ValidationError(message, code=code))
+
+
 def not_in_future(errors: dict, field: str, value, label: str):
     if value and value > timezone.localdate():
         errors.setdefault(field, []).append(

@@ -6,7 +6,9 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.generic import DetailView, View
 from django.views.generic.base import TemplateResponseMixin
 
@@ -14,6 +16,26 @@ from localities.models import ConcurrentEditError
 from localities.permissions import can_write
 from localities.services import record_save
 from localities.views.history import history_of
+
+# Each kind of record, by its model's name: the title of its list, and of the page that enters
+# a new one (the list's button to that page says the same).
+LIST_TITLES = {
+    "establishment": pgettext_lazy("list", "Establishments"),
+    "inspection": pgettext_lazy("list", "Inspections"),
+    "report": pgettext_lazy("list", "Reports"),
+    "case": pgettext_lazy("list", "Cases"),
+}
+CREATE_TITLES = {
+    "establishment": gettext_lazy("Register an establishment"),
+    "inspection": gettext_lazy("Record an inspection"),
+    "report": gettext_lazy("Receive a report"),
+    "case": gettext_lazy("Enter a case"),
+}
+
+
+def record_url(opts, page: str, *args) -> str:
+    """A kind's pages are named alike: `<model>_list`, `_create`, `_detail`, `_edit`."""
+    return reverse(f"{opts.model_name}_{page}", args=args)
 
 
 def add_model_errors(form, error: ValidationError):
@@ -46,7 +68,10 @@ class RecordDetail(ScopedObjectMixin, DetailView):
         context = super().get_context_data(**kwargs)
         context["can_write"] = can_write(self.request.user)
         context["history"] = history_of(self.object)
-        context["opts"] = self.model._meta
+        opts = context["opts"] = self.model._meta
+        context["list_title"] = LIST_TITLES[opts.model_name]
+        context["list_url"] = record_url(opts, "list")
+        context["edit_url"] = record_url(opts, "edit", self.object.pk)
         return context
 
 
@@ -115,10 +140,9 @@ class RecordFormView(ScopedObjectMixin, TemplateResponseMixin, View):
         return kwargs
 
     def create_title(self):
-        return _("New %(thing)s") % {"thing": self.model._meta.verbose_name}
+        return CREATE_TITLES[self.model._meta.model_name]
 
     def cancel_url(self):
-        return self.object.get_absolute_url() if self.object else self.list_url()
-
-    def list_url(self):
-        raise NotImplementedError
+        if self.object:
+            return self.object.get_absolute_url()
+        return record_url(self.model._meta, "list")

@@ -2,23 +2,32 @@
 + filterset + table."""
 
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.urls import reverse
-from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from localities import filters, selectors, tables
 from localities.permissions import can_write, scope_of
+from localities.views.base import CREATE_TITLES, LIST_TITLES, record_url
 
 
 class RecordList(LoginRequiredMixin, SingleTableMixin, FilterView):
+    """One kind of record's list: `selector(user)` gives its rows; its title and the button to
+    enter a new record follow from the table's model."""
+
     template_name = "localities/list.html"
     table_pagination = {"per_page": 25}
-    title = ""
-    create_url_name = ""
-    create_label = ""
     selector = None
+
+    @classmethod
+    def of(cls, selector, filterset_class, table_class):
+        """The list of `table_class`'s model (EstablishmentList for Establishment, …)."""
+        model = table_class._meta.model
+        attributes = {
+            "selector": staticmethod(selector),
+            "filterset_class": filterset_class,
+            "table_class": table_class,
+        }
+        return type(f"{model.__name__}List", (cls,), attributes)
 
     def get_queryset(self):
         return self.selector(self.request.user)
@@ -30,44 +39,19 @@ class RecordList(LoginRequiredMixin, SingleTableMixin, FilterView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["title"] = self.title
-        if can_write(self.request.user) and self.create_url_name:
-            context["create_url"] = reverse(self.create_url_name)
-            context["create_label"] = self.create_label
+        opts = self.table_class._meta.model._meta
+        context["title"] = LIST_TITLES[opts.model_name]
+        if can_write(self.request.user):
+            context["create_url"] = record_url(opts, "create")
+            context["create_label"] = CREATE_TITLES[opts.model_name]
         return context
 
 
-class EstablishmentList(RecordList):
-    title = pgettext_lazy("list", "Establishments")
-    selector = staticmethod(selectors.establishments_for_list)
-    filterset_class = filters.EstablishmentFilter
-    table_class = tables.EstablishmentTable
-    create_url_name = "establishment_create"
-    create_label = _("Register an establishment")
-
-
-class InspectionList(RecordList):
-    title = pgettext_lazy("list", "Inspections")
-    selector = staticmethod(selectors.inspections_for_list)
-    filterset_class = filters.InspectionFilter
-    table_class = tables.InspectionTable
-    create_url_name = "inspection_create"
-    create_label = _("Record an inspection")
-
-
-class ReportList(RecordList):
-    title = pgettext_lazy("list", "Reports")
-    selector = staticmethod(selectors.reports_for_list)
-    filterset_class = filters.ReportFilter
-    table_class = tables.ReportTable
-    create_url_name = "report_create"
-    create_label = _("Receive a report")
-
-
-class CaseList(RecordList):
-    title = pgettext_lazy("list", "Cases")
-    selector = staticmethod(selectors.cases_for_list)
-    filterset_class = filters.CaseFilter
-    table_class = tables.CaseTable
-    create_url_name = "case_create"
-    create_label = _("Enter a case")
+EstablishmentList = RecordList.of(
+    selectors.establishments_for_list, filters.EstablishmentFilter, tables.EstablishmentTable
+)
+InspectionList = RecordList.of(
+    selectors.inspections_for_list, filters.InspectionFilter, tables.InspectionTable
+)
+ReportList = RecordList.of(selectors.reports_for_list, filters.ReportFilter, tables.ReportTable)
+CaseList = RecordList.of(selectors.cases_for_list, filters.CaseFilter, tables.CaseTable)

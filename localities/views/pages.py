@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -31,7 +30,6 @@ from localities.views.base import RecordDetail, RecordFormView
 class EstablishmentDetail(RecordDetail):
     model = Establishment
     select_related = ("commune", "province")
-    template_name = "localities/establishment_detail.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -45,21 +43,13 @@ class EstablishmentDetail(RecordDetail):
         return context
 
 
-class EstablishmentCreate(RecordFormView):
-    model = Establishment
-    form_class = forms.EstablishmentForm
-    creating = True
-
-    def create_title(self):
-        return _("Register an establishment")
-
-    def list_url(self):
-        return reverse("establishment_list")
-
-
 class EstablishmentEdit(RecordFormView):
     model = Establishment
     form_class = forms.EstablishmentForm
+
+
+class EstablishmentCreate(EstablishmentEdit):
+    creating = True
 
 
 # Inspections ----------------------------------------------------------------------------------
@@ -68,12 +58,15 @@ class EstablishmentEdit(RecordFormView):
 class InspectionDetail(RecordDetail):
     model = Inspection
     select_related = ("establishment", "establishment__commune")
-    template_name = "localities/inspection_detail.html"
 
 
-class InspectionCreate(RecordFormView):
+class InspectionEdit(RecordFormView):
     model = Inspection
     form_class = forms.InspectionForm
+    select_related = ("establishment",)
+
+
+class InspectionCreate(InspectionEdit):
     creating = True
 
     def dispatch(self, request, *args, **kwargs):
@@ -98,18 +91,12 @@ class InspectionCreate(RecordFormView):
             return _("Record an inspection of %(establishment)s") % {
                 "establishment": self.establishment
             }
-        return _("Record an inspection")
+        return super().create_title()
 
     def cancel_url(self):
         if self.establishment:
             return self.establishment.get_absolute_url()
-        return reverse("inspection_list")
-
-
-class InspectionEdit(RecordFormView):
-    model = Inspection
-    form_class = forms.InspectionForm
-    select_related = ("establishment",)
+        return super().cancel_url()
 
 
 # Reports --------------------------------------------------------------------------------------
@@ -118,7 +105,6 @@ class InspectionEdit(RecordFormView):
 class ReportDetail(RecordDetail):
     model = Report
     select_related = ("kind", "locality", "province")
-    template_name = "localities/report_detail.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -159,25 +145,18 @@ def report_context(report) -> dict:
     }
 
 
-class ReportCreate(RecordFormView):
+class ReportEdit(RecordFormView):
     model = Report
+    form_class = forms.ReportForm
+    select_related = ("kind", "locality")
+
+
+class ReportCreate(ReportEdit):
     form_class = forms.ReportCreateForm
     creating = True
 
     def get_initial(self):
         return {"received_on": timezone.localdate()}
-
-    def create_title(self):
-        return _("Receive a report")
-
-    def list_url(self):
-        return reverse("report_list")
-
-
-class ReportEdit(RecordFormView):
-    model = Report
-    form_class = forms.ReportForm
-    select_related = ("kind", "locality")
 
 
 class ReportStage(RecordFormView):
@@ -246,7 +225,6 @@ class ReportStage(RecordFormView):
 class CaseDetail(RecordDetail):
     model = Case
     select_related = ("locality", "report", "province")
-    template_name = "localities/case_detail.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -258,19 +236,11 @@ class CaseDetail(RecordDetail):
         return context
 
 
-class CaseCreate(RecordFormView):
-    model = Case
-    form_class = forms.CaseForm
-    creating = True
-
-    def create_title(self):
-        return _("Enter a case")
-
-    def list_url(self):
-        return reverse("case_list")
-
-
 class CaseEdit(RecordFormView):
     model = Case
     form_class = forms.CaseForm
     select_related = ("locality", "report")
+
+
+class CaseCreate(CaseEdit):
+    creating = True
