@@ -131,7 +131,7 @@ def test_a_provincial_officer_sees_their_province_and_nothing_else(page, built, 
     assert "E3" in page.locator("#never-inspected").inner_text()
     shot(page, "dashboards_work_lists_province_officer")
     page.goto(
-        f"{page.base_url}/dashboards/charts/?locality={built.hn.pk}&year=2024&as_of=31/03/2025"
+        f"{page.base_url}/dashboards/charts/?locality={built.hn.code}&year=2024&as_of=31/03/2025"
     )
     page.wait_for_load_state("networkidle")
     assert "Phường Ba Đình" in page.locator("#ranking-table").inner_text()

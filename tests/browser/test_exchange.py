@@ -127,7 +127,7 @@ def test_an_administrator_downloads_the_national_table_as_xlsx(
     ).save()
     login(page, personas.admin.username, PASSWORD)
     page.goto(f"{page.base_url}/exports/")
-    page.fill("#id_year", "2024")
+    page.select_option("#id_year", "2024")
     page.fill("#id_as_of", "31/12/2024")
     shot(page, "exchange_exports_admin")
     with page.expect_download() as download:
