@@ -71,6 +71,25 @@ NO_SCOPE = Scope()
 NATION = Scope(national=True)
 
 
+class ServerOperator:
+    """Whoever runs a management command on the server without naming a user account: an
+    administrator of the whole nation. Not an account: it cannot log in, and history rows it
+    writes name no user."""
+
+    is_authenticated = True
+    is_active = True
+    is_superuser = True
+    is_staff = False
+    pk = id = None
+    username = "server"
+
+    def __str__(self):
+        return "server operator"
+
+
+SERVER_OPERATOR = ServerOperator()
+
+
 def get_assignment(user):
     from localities.models import Assignment
 
