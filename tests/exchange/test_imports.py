@@ -486,7 +486,7 @@ def test_a_record_repeated_in_later_chunks_names_the_line_of_its_first_occurrenc
     personas, tmp_path, monkeypatch
 ):
     # Chunks of 2 rows: lines 2-3, 4-5, 6-7, 8-9, 10-11, 12.
-    monkeypatch.setattr("exchange.imports.CHUNK", 2)
+    monkeypatch.setattr("exchange.imports.engine.CHUNK", 2)
     row = ["", "A", "karaoke", "00004", "", "", "", "", ""]
     codes = ["E-1", "E-2", "E-3", "E-1", "E-3", "E-3", "E-2", "E-9", "E-9", "E-5", "E-5"]
     rows = [[code, *row[1:]] for code in codes]
@@ -513,7 +513,7 @@ def test_a_record_repeated_in_later_chunks_names_the_line_of_its_first_occurrenc
 def test_the_same_inspection_in_two_date_formats_and_two_chunks_is_a_repeat(
     personas, world, tmp_path, monkeypatch
 ):
-    monkeypatch.setattr("exchange.imports.CHUNK", 2)
+    monkeypatch.setattr("exchange.imports.engine.CHUNK", 2)
     establishment("E-1", world.ba_dinh)
     establishment("E-2", world.hoan_kiem)
     rows = [
@@ -570,7 +570,7 @@ def test_the_imports_temporary_table_goes_away_whatever_the_end(
     assert not result.ok and temporary_tables() == before
     # A file refused after chunks of it were read: a line that is not UTF-8 after 400 good ones
     # (text is decoded 8 kB at a time).
-    monkeypatch.setattr("exchange.imports.CHUNK", 10)
+    monkeypatch.setattr("exchange.imports.engine.CHUNK", 10)
     good = [
         ["E-1", (datetime.date(2020, 1, 1) + datetime.timedelta(days=i)).isoformat(), "police"]
         + ["no_violation", "", "", ""]
@@ -631,7 +631,7 @@ def test_history_rows_are_those_simple_historys_bulk_helpers_write(
     from django.db import transaction
     from django.utils import timezone
 
-    from exchange import imports
+    from exchange.imports import engine
 
     kind, data = spec
     model = data["model"]
@@ -648,11 +648,11 @@ def test_history_rows_are_those_simple_historys_bulk_helpers_write(
         assert all(started <= d <= timezone.now() for d in dates)
         return _history_rows(model)
 
-    assert imports._history_by_copy(model)
+    assert engine._history_by_copy(model)
     with transaction.atomic():
         copied = both_imports()
         transaction.set_rollback(True)
-    monkeypatch.setattr(imports, "_history_by_copy", lambda model: False)
+    monkeypatch.setattr(engine, "_history_by_copy", lambda model: False)
     with transaction.atomic():
         helpers = both_imports()
         transaction.set_rollback(True)
