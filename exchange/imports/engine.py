@@ -140,7 +140,7 @@ class SeenKeys:
             cursor.execute(f"DROP TABLE {self.table}")
 
 
-class Row:
+class FileRow:
     """One line of the file while it is checked."""
 
     __slots__ = ("line", "text", "values", "failed", "key", "refs")
@@ -187,11 +187,11 @@ class Importer:
             return model.objects.all()
         return model.objects.restrict(self.user)
 
-    def error(self, row: Row, column: str, message):
+    def error(self, row: FileRow, column: str, message):
         row.failed = True
         self.result.add_error(row.line, column, message)
 
-    def place(self, row: Row, column: str, *, communes_only: bool):
+    def place(self, row: FileRow, column: str, *, communes_only: bool):
         """A current locality for the code in `column`, within the importer's scope."""
         text = row.text.get(column, "")
         if not text:
@@ -212,7 +212,7 @@ class Importer:
             return None, ""
         return found.locality, found.given
 
-    def cell(self, row: Row, column: str, parser, *args):
+    def cell(self, row: FileRow, column: str, parser, *args):
         try:
             return parser(row.text.get(column, ""), *args)
         except CellError as error:
@@ -220,10 +220,10 @@ class Importer:
             return None
 
     # to be defined by the kinds
-    def parse(self, row: Row):
+    def parse(self, row: FileRow):
         raise NotImplementedError
 
-    def resolve_refs(self, rows: list[Row]):
+    def resolve_refs(self, rows: list[FileRow]):
         """Bulk look-ups of what the rows refer to (one query per chunk)."""
 
     def existing(self, keys: list) -> dict:
@@ -238,7 +238,7 @@ class Importer:
             .values_list("pk", flat=True)
         )
 
-    def out_of_scope_message(self, row: Row) -> str:
+    def out_of_scope_message(self, row: FileRow) -> str:
         return _(
             "%(key)s already belongs to a record outside your area: use another %(column)s."
         ) % {"key": row.key, "column": self.key_column}
@@ -249,7 +249,7 @@ class Importer:
         if place is not None:
             obj.province_id = place.province_id or place.pk
 
-    def describe_key(self, row: Row) -> str:
+    def describe_key(self, row: FileRow) -> str:
         return str(row.key)
 
     def key_text(self, key) -> str:
@@ -257,7 +257,7 @@ class Importer:
         return str(key)
 
     # the common path
-    def check_chunk(self, rows: list[Row]) -> tuple[list, list]:
+    def check_chunk(self, rows: list[FileRow]) -> tuple[list, list]:
         for row in rows:
             extra = row.text.pop("__extra__", None)
             if extra:
@@ -317,7 +317,7 @@ class Importer:
                     )
         return to_create, to_update
 
-    def check_repeats(self, rows: list[Row]):
+    def check_repeats(self, rows: list[FileRow]):
         """A key already met, in this chunk or an earlier one, is an error naming its first
         line (a failed row's key counts too: the file has it twice either way)."""
         keyed = [(row, self.key_text(row.key)) for row in rows if row.key is not None]
@@ -414,9 +414,9 @@ class Importer:
         with transaction.atomic():
             # On an exception the transaction's rollback takes the table away.
             self.seen = SeenKeys()
-            chunk: list[Row] = []
+            chunk: list[FileRow] = []
             for line, text in lines:
-                chunk.append(Row(line, text))
+                chunk.append(FileRow(line, text))
                 if len(chunk) >= CHUNK:
                     self._handle(chunk, commit)
                     chunk = []
@@ -429,7 +429,7 @@ class Importer:
                 transaction.set_rollback(True)
         return self.result
 
-    def _handle(self, chunk: list[Row], commit: bool):
+    def _handle(self, chunk: list[FileRow], commit: bool):
         listed = len(self.result.errors)
         to_create, to_update = self.check_chunk(chunk)
         # Errors are found in passes (cells, references, the model's checks): list them by line.
