@@ -165,7 +165,7 @@ class Importer:
     # Fields written on create and compared/updated on re-import.
     fields: list[str] = []
     # Foreign keys checked here in bulk rather than by full_clean (which queries per row).
-    checked_here = ["province"]
+    checked_here: list[str] = []
     # Fields whose value parse() already validated exactly as the field's own clean() would
     # (a choice of the field's choices, a date or None for a nullable date, a bool): full_clean
     # skips their field checks; the model's clean() still sees them.
@@ -243,12 +243,6 @@ class Importer:
             "%(key)s already belongs to a record outside your area: use another %(column)s."
         ) % {"key": row.key, "column": self.key_column}
 
-    def prepare(self, obj):
-        """Derived fields that the model's save() would set (bulk writes skip save())."""
-        place = obj._place() if hasattr(obj, "_place") else None
-        if place is not None:
-            obj.province_id = place.province_id or place.pk
-
     def describe_key(self, row: FileRow) -> str:
         return str(row.key)
 
@@ -274,7 +268,8 @@ class Importer:
         found = self.existing([row.key for row in candidates])
         allowed = self.in_scope_pks(list(found.values()))
         to_create, to_update = [], []
-        exclude = [*self.checked_here, *self.validated_here, "deadline"]
+        # The derived fields (the province, a report's deadline) are set from the others.
+        exclude = [*self.checked_here, *self.validated_here, *self.model.derived_fields]
         for row in candidates:
             obj = found.get(row.key)
             if obj is not None and obj.pk not in allowed:
@@ -292,7 +287,7 @@ class Importer:
             else:
                 obj = self.model(**row.values)
                 changed = None
-            self.prepare(obj)
+            obj.set_derived_fields()
             try:
                 obj.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
             except ValidationError as error:
@@ -354,7 +349,7 @@ class Importer:
             for obj in to_update:
                 obj.version += 1
                 obj.updated_at = now
-            fields = [*self.fields, *self.derived_fields(), "version", "updated_at"]
+            fields = [*self.fields, *self.model.derived_fields, "version", "updated_at"]
             if fast:
                 self.model._default_manager.bulk_update(to_update, fields, batch_size=BATCH)
                 self.copy_history(to_update, "~")
@@ -406,9 +401,6 @@ class Importer:
                     f"WHERE {pk} IN ({', '.join(['%s'] * len(pks))}) ORDER BY {pk}",
                     [*params, *pks],
                 )
-
-    def derived_fields(self) -> list[str]:
-        return ["province"] if any(f.name == "province" for f in self.model._meta.fields) else []
 
     def run(self, lines: Iterator[tuple[int, dict]], *, commit: bool) -> ImportResult:
         with transaction.atomic():

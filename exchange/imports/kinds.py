@@ -98,7 +98,7 @@ class EstablishmentImporter(Importer):
         "closed_on",
         "in_scope",
     ]
-    checked_here = ["province", "commune"]
+    checked_here = ["commune"]
     validated_here = ["line", "opened_on", "closed_on", "in_scope"]
 
     def parse(self, row):
@@ -208,12 +208,6 @@ class InspectionImporter(Importer):
         # The key holds the establishment, already found within the scope.
         return {o.pk for o in objects}
 
-    def prepare(self, obj):
-        pass
-
-    def derived_fields(self):
-        return []
-
 
 class ReportImporter(Importer):
     kind = "reports"
@@ -232,7 +226,7 @@ class ReportImporter(Importer):
         "extended_until",
         "summary",
     ]
-    checked_here = ["province", "locality", "kind"]
+    checked_here = ["locality", "kind"]
     validated_here = [
         "received_on",
         "verified_on",
@@ -283,13 +277,6 @@ class ReportImporter(Importer):
     def existing(self, keys):
         return {o.reference: o for o in Report.objects.filter(reference__in=keys)}
 
-    def prepare(self, obj):
-        super().prepare(obj)
-        obj.deadline = obj.compute_deadline()
-
-    def derived_fields(self):
-        return ["province", "deadline"]
-
 
 class CaseImporter(Importer):
     kind = "cases"
@@ -301,7 +288,7 @@ class CaseImporter(Importer):
         "report": "report_reference",
     }
     fields = ["locality", "locality_code_given", "article", "opened_on", "handled_on", "report"]
-    checked_here = ["province", "locality", "report"]
+    checked_here = ["locality", "report"]
     validated_here = ["article", "opened_on", "handled_on"]
 
     def parse(self, row):
