@@ -1,15 +1,21 @@
 """Writes on the records (the HackSoft habit): keyword-only, validated with full_clean(),
 inside one transaction, and re-checked against the writer's scope after the write.
 
-Views and imports call these; nothing else saves a record a user typed in.
+Views and imports call these; nothing else saves a record a user typed in. One record goes
+through its model's save(); many at once (an import) through records_save_bulk(), which does
+what save() and simple_history's signal do, for a batch of records in a few statements.
 """
 
 import datetime
 import logging
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, models, transaction
+from django.db.models import Value
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from localities.models import (
     Establishment,
@@ -23,6 +29,16 @@ from localities.querysets import get_assignment, scope_of
 logger = logging.getLogger(__name__)
 
 STAGES = ("verified_on", "classified_on", "handled_on")
+# Records a bulk statement writes at the most (an INSERT, an UPDATE, a history copy).
+BULK_BATCH = 1000
+# The fields of a history row besides the record's own: those django-simple-history adds.
+HISTORY_FIELDS = {
+    "history_id",
+    "history_date",
+    "history_change_reason",
+    "history_type",
+    "history_user",
+}
 
 
 class OutOfScopeError(PermissionDenied):
@@ -72,6 +88,135 @@ def record_save(*, user, record, expected_version: int | None = None):
         "%s saved %s %s (version %s)", user, record._meta.model_name, record.pk, record.version
     )
     return record
+
+
+def records_save_bulk(
+    *, user, model, new: list, changed: list, fields: list[str], change_reason: str
+) -> None:
+    """Insert `new` and update `changed`, records of `model` that the caller has validated one
+    by one (an import does, to name the line of each error), BULK_BATCH records a statement.
+
+    What save() and simple_history do for one record is done here for all: the derived fields
+    (set_derived_fields: the province, a report's deadline); for a changed record the next
+    version (bump_version) and `fields`, the ones the caller may have changed, written back;
+    one history row each, by `user`, with `change_reason`. Then, inside the transaction,
+    every record written must be in `user`'s area, or OutOfScopeError undoes the whole
+    transaction: the caller's too, as this opens no savepoint of its own. `user` None is the
+    command line without --user, which may write anywhere.
+
+    The history rows are copied from the records just written by one INSERT ... SELECT a batch
+    that selects only the records of the user's area: a row missing from the copy is the
+    scope re-check, with no statement of its own. A model whose history table has more than
+    the tracked fields gets simple_history's own bulk helpers instead, and a query a batch for
+    the re-check.
+    """
+    if user is not None:
+        _require_writer(user)
+    if not new and not changed:
+        return
+    mine = model._default_manager.all() if user is None else model.objects.restrict(user)
+    by_copy = _history_by_copy(model)
+    helpers = {
+        "batch_size": BULK_BATCH,
+        "default_user": user,
+        "default_change_reason": change_reason,
+    }
+    with transaction.atomic(savepoint=False):
+        now = timezone.now()
+        for record in new:
+            record.set_derived_fields()
+        for record in changed:
+            record.set_derived_fields()
+            record.bump_version(now)
+        written = [*fields, *model.derived_fields, *model.version_fields]
+        if new and by_copy:
+            model._default_manager.bulk_create(new, batch_size=BULK_BATCH)
+        elif new:
+            bulk_create_with_history(new, model, **helpers)
+        if changed and by_copy:
+            model._default_manager.bulk_update(changed, written, batch_size=BULK_BATCH)
+        elif changed:
+            bulk_update_with_history(changed, model, written, **helpers)
+        copy = by_copy and getattr(settings, "SIMPLE_HISTORY_ENABLED", True)
+        for records, history_type in ((new, "+"), (changed, "~")):
+            _history_and_scope(
+                user=user,
+                mine=mine,
+                records=records,
+                history_type=history_type,
+                change_reason=change_reason,
+                copy=copy,
+            )
+    logger.info(
+        "%s saved %s new and %s changed %s records (%s)",
+        user,
+        len(new),
+        len(changed),
+        model._meta.model_name,
+        change_reason,
+    )
+
+
+def _history_and_scope(*, user, mine, records, history_type, change_reason, copy):
+    """The history rows of `records` when they are copied here (`copy`), and the re-check that
+    each is among `mine`, the records of the writer's area: a batch at a time."""
+    if not records or (user is None and not copy):
+        return
+    fixed = {}
+    if copy:
+        history = mine.model.history.model
+        default = history.get_default_history_user(records[0]) if user is None else user
+        fixed = {
+            "history_date": timezone.now(),
+            "history_change_reason": change_reason,
+            "history_type": history_type,
+            "history_user": default.pk if default is not None else None,
+        }
+    for start in range(0, len(records), BULK_BATCH):
+        pks = [record.pk for record in records[start : start + BULK_BATCH]]
+        batch = mine.filter(pk__in=pks)
+        found = _copy_history(batch, fixed) if copy else batch.count()
+        if found != len(pks):
+            raise OutOfScopeError(_("A record would be outside your area: nothing was saved."))
+
+
+def _copy_history(records: models.QuerySet, fixed: dict) -> int:
+    """Insert the history rows of `records` as they are now, with the `fixed` history fields
+    (the rows simple_history's bulk helpers would write, without building a historical
+    instance per record), in the order of their primary keys; return how many were written."""
+    history = records.model.history.model
+    target = history._meta
+    tracked = [f.attname for f in history.tracked_fields]
+    values = {}
+    for name, value in fixed.items():
+        field = target.get_field(name)
+        values[name] = Value(value, output_field=field.target_field if field.is_relation else field)
+    rows = records.order_by("pk").annotate(**values).values_list(*tracked, *values)
+    select, params = rows.query.sql_with_params()
+    columns = [target.get_field(f.name).column for f in history.tracked_fields]
+    columns += [target.get_field(name).column for name in fixed]
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {quote(target.db_table)} ({', '.join(quote(c) for c in columns)}) "
+            + select,
+            params,
+        )
+        return cursor.rowcount
+
+
+def _history_by_copy(model) -> bool:
+    """Whether records_save_bulk copies the model's history rows itself: the new records'
+    primary keys come back from a bulk insert, the history table numbers its own rows, and it
+    has no field but the tracked ones and simple_history's usual five. Otherwise
+    simple_history's own bulk helpers write them."""
+    history = model.history.model
+    names = {f.name for f in history._meta.concrete_fields}
+    return (
+        connection.features.can_return_rows_from_bulk_insert
+        and isinstance(history._meta.pk, models.AutoField)
+        and names == {f.name for f in history.tracked_fields} | HISTORY_FIELDS
+    )
 
 
 def establishment_save(*, user, establishment: Establishment, expected_version=None):
