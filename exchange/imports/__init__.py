@@ -2,8 +2,8 @@
 
 - files: reading a file's rows as text, counting them, checking its header;
 - cells: a cell's text parsed into a date, a yes/no, an amount or a choice;
-- engine: the path every file takes (chunks, look-ups in bulk, validation, repeats, the
-  writes and their history rows), and its result;
+- engine: the path every file takes (chunks, look-ups in bulk, validation, repeats; the
+  writes go through localities.services), and its result;
 - kinds: establishments, inspections, reports and cases: columns, parsing, keys, templates.
 
 The names below are the ones the pages, the jobs and the command use.

@@ -11,9 +11,10 @@ How a file goes in (the same path for the page, the import jobs and `manage.py i
    are in the user's language). Unique keys and foreign keys are checked here in bulk instead of
    by `full_clean`, which would run queries per row; so are the fields parse() already checked
    exactly as their own clean() would (validated_here: choices, dates, booleans).
-4. A row equal to its record is skipped (no write, no history row); a new row is created and a
-   changed one updated, both with their history rows: the rows simple_history's bulk helpers
-   would write, copied from the records by one INSERT ... SELECT per batch (copy_history).
+4. A row equal to its record is skipped (no write, no history row); the new and changed ones
+   of a chunk are written by localities.services.records_save_bulk, as a form's save would
+   write them (the province, a report's deadline, the version, a history row each, the
+   writer's area checked again), in a few statements a batch.
 5. Everything runs in one transaction; after the first error nothing more is written, the
    remaining rows are still checked so every error is listed, and the transaction is rolled
    back: one bad row and nothing is written. A dry run always rolls back.
@@ -30,21 +31,18 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
-from django.db import connection, models, transaction
-from django.utils import timezone
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from exchange.imports.cells import CellError
 from exchange.imports.files import file_format, read_table
 from localities.codes import resolve
 from localities.models import Locality
 from localities.querysets import get_assignment, scope_of
+from localities.services import records_save_bulk
 
 CHUNK = 2000
-BATCH = 1000
 MAX_ERRORS_LISTED = 500
 MAX_CHANGES_LISTED = 200
 CHANGE_REASON = "import"
@@ -268,7 +266,7 @@ class Importer:
         found = self.existing([row.key for row in candidates])
         allowed = self.in_scope_pks(list(found.values()))
         to_create, to_update = [], []
-        # The derived fields (the province, a report's deadline) are set from the others.
+        # The derived fields (the province, a report's deadline) are set when it is written.
         exclude = [*self.checked_here, *self.validated_here, *self.model.derived_fields]
         for row in candidates:
             obj = found.get(row.key)
@@ -287,7 +285,6 @@ class Importer:
             else:
                 obj = self.model(**row.values)
                 changed = None
-            obj.set_derived_fields()
             try:
                 obj.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
             except ValidationError as error:
@@ -330,78 +327,6 @@ class Importer:
                     % {"key": self.describe_key(row), "line": first},
                 )
 
-    def write(self, to_create: list, to_update: list):
-        fast = _history_by_copy(self.model)
-        if to_create:
-            if fast:
-                self.model._default_manager.bulk_create(to_create, batch_size=BATCH)
-                self.copy_history(to_create, "+")
-            else:
-                bulk_create_with_history(
-                    to_create,
-                    self.model,
-                    batch_size=BATCH,
-                    default_user=self.user,
-                    default_change_reason=CHANGE_REASON,
-                )
-        if to_update:
-            now = timezone.now()
-            for obj in to_update:
-                obj.version += 1
-                obj.updated_at = now
-            fields = [*self.fields, *self.model.derived_fields, "version", "updated_at"]
-            if fast:
-                self.model._default_manager.bulk_update(to_update, fields, batch_size=BATCH)
-                self.copy_history(to_update, "~")
-            else:
-                bulk_update_with_history(
-                    to_update,
-                    self.model,
-                    fields,
-                    batch_size=BATCH,
-                    default_user=self.user,
-                    default_change_reason=CHANGE_REASON,
-                )
-
-    def copy_history(self, objects: list, history_type: str):
-        """The history rows of records just written, copied from the records themselves by
-        INSERT ... SELECT (the rows simple_history's bulk helpers would write, without building
-        a historical model instance per row): one statement per BATCH records."""
-        history = self.model.history.model
-        if not getattr(settings, "SIMPLE_HISTORY_ENABLED", True) or not objects:
-            return
-        user = self.user if self.user is not None else history.get_default_history_user(objects[0])
-        fixed = {
-            "history_date": timezone.now(),
-            "history_change_reason": CHANGE_REASON,
-            "history_type": history_type,
-            "history_user": user.pk if user is not None else None,
-        }
-        source = self.model._meta
-        target = history._meta
-        columns = [target.get_field(f.name).column for f in history.tracked_fields]
-        columns += [target.get_field(name).column for name in fixed]
-        values = [
-            connection.ops.quote_name(source.get_field(f.name).column)
-            for f in history.tracked_fields
-        ]
-        params = [
-            target.get_field(name).get_db_prep_save(value, connection)
-            for name, value in fixed.items()
-        ]
-        pk = connection.ops.quote_name(source.pk.column)
-        for start in range(0, len(objects), BATCH):
-            pks = [o.pk for o in objects[start : start + BATCH]]
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    f"INSERT INTO {connection.ops.quote_name(target.db_table)} "
-                    f"({', '.join(connection.ops.quote_name(c) for c in columns)}) "
-                    f"SELECT {', '.join(values)}, {', '.join(['%s'] * len(params))} "
-                    f"FROM {connection.ops.quote_name(source.db_table)} "
-                    f"WHERE {pk} IN ({', '.join(['%s'] * len(pks))}) ORDER BY {pk}",
-                    [*params, *pks],
-                )
-
     def run(self, lines: Iterator[tuple[int, dict]], *, commit: bool) -> ImportResult:
         with transaction.atomic():
             # On an exception the transaction's rollback takes the table away.
@@ -428,32 +353,16 @@ class Importer:
         self.result.errors[listed:] = sorted(self.result.errors[listed:], key=lambda e: e.line)
         self.result.total += len(chunk)
         if commit and self.result.ok:
-            self.write(to_create, to_update)
+            records_save_bulk(
+                user=self.user,
+                model=self.model,
+                new=to_create,
+                changed=to_update,
+                fields=self.fields,
+                change_reason=CHANGE_REASON,
+            )
         if self.progress:
             self.progress(len(chunk))
-
-
-HISTORY_FIELDS = {
-    "history_id",
-    "history_date",
-    "history_change_reason",
-    "history_type",
-    "history_user",
-}
-
-
-def _history_by_copy(model) -> bool:
-    """Whether copy_history writes the model's history rows: the new records' primary keys
-    come back from a bulk insert, the history table numbers its own rows, and it has no field
-    but the tracked ones and simple_history's usual five. Otherwise simple_history's own bulk
-    helpers do it."""
-    history = model.history.model
-    names = {f.name for f in history._meta.concrete_fields}
-    return (
-        connection.features.can_return_rows_from_bulk_insert
-        and isinstance(history._meta.pk, models.AutoField)
-        and names == {f.name for f in history.tracked_fields} | HISTORY_FIELDS
-    )
 
 
 def _differs(obj, name: str, value) -> bool:

@@ -631,7 +631,7 @@ def test_history_rows_are_those_simple_historys_bulk_helpers_write(
     from django.db import transaction
     from django.utils import timezone
 
-    from exchange.imports import engine
+    from localities import services
 
     kind, data = spec
     model = data["model"]
@@ -648,11 +648,11 @@ def test_history_rows_are_those_simple_historys_bulk_helpers_write(
         assert all(started <= d <= timezone.now() for d in dates)
         return _history_rows(model)
 
-    assert engine._history_by_copy(model)
+    assert services._history_by_copy(model)
     with transaction.atomic():
         copied = both_imports()
         transaction.set_rollback(True)
-    monkeypatch.setattr(engine, "_history_by_copy", lambda model: False)
+    monkeypatch.setattr(services, "_history_by_copy", lambda model: False)
     with transaction.atomic():
         helpers = both_imports()
         transaction.set_rollback(True)
