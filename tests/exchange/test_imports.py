@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.urls import reverse
 from django.utils import translation
 
 from exchange.imports import CHUNK, FileRefused, import_file
@@ -660,3 +661,58 @@ def test_history_rows_are_those_simple_historys_bulk_helpers_write(
     assert {row["history_change_reason"] for row in copied} == {"import"}
     assert {row["history_user_id"] for row in copied} == {user.pk if user else None}
     assert copied == helpers
+
+
+def test_a_form_and_an_import_write_a_record_the_same_way(client, personas, world, tmp_path):
+    """One report, created then given an extension, once through its forms and once by
+    importing a file twice: the same province, deadline, version and history rows (fields,
+    who, which type); only the change reason tells the import apart."""
+    from django.db import transaction
+
+    from tests.localities.test_concurrency import form_data
+
+    officer = personas.hn_officer
+    client.force_login(officer)
+    row = ["R-1", "crime_denunciation", "2004:00001", "01/03/2024", "", "", "", "", "", "Tin"]
+    extended = [*row[:8], "15/04/2024", row[9]]
+
+    def written():
+        report = Report.objects.get(reference="R-1")
+        rows = list(report.history.order_by("history_id").values())
+        left_out = ("id", "history_id", "history_date", "history_change_reason")
+        return (
+            (report.province, report.deadline, report.version),
+            [{k: v for k, v in r.items() if k not in left_out} for r in rows],
+            [r["history_change_reason"] for r in rows],
+        )
+
+    with transaction.atomic():
+        data = {
+            "reference": "R-1",
+            "kind": "crime_denunciation",
+            "locality_code": "2004:00001",
+            "received_on": "01/03/2024",
+            "summary": "Tin",
+        }
+        assert client.post(reverse("report_create"), data).status_code == 302
+        form_created = written()
+        url = reverse("report_edit", args=[Report.objects.get(reference="R-1").pk])
+        data = form_data(client.get(url))
+        data["extended_until"] = "15/04/2024"
+        assert client.post(url, data).status_code == 302
+        form_extended = written()
+        transaction.set_rollback(True)
+
+    assert run(tmp_path, "reports", [row], officer).new == 1
+    imported = written()
+    assert run(tmp_path, "reports", [extended], officer).changed == 1
+    reimported = written()
+
+    assert form_created[0] == imported[0] == (world.hn, datetime.date(2024, 3, 21), 1)
+    assert form_extended[0] == reimported[0] == (world.hn, datetime.date(2024, 4, 15), 2)
+    assert form_created[1] == imported[1]
+    assert form_extended[1] == reimported[1]
+    assert [r["history_type"] for r in reimported[1]] == ["+", "~"]
+    assert {r["history_user_id"] for r in reimported[1]} == {officer.pk}
+    assert {r["locality_code_given"] for r in reimported[1]} == {"2004:00001"}
+    assert (form_extended[2], reimported[2]) == ([None, None], ["import", "import"])

@@ -282,3 +282,25 @@ def test_an_admin_edit_goes_through_the_service_and_bumps_the_version(
     assert response.status_code == 302, response.content.decode()[:2000]
     est.refresh_from_db()
     assert (est.name, est.version) == ("Đổi trong admin", 2)
+
+
+def test_a_report_added_in_the_admin_gets_its_province_and_deadline_as_anywhere(
+    client, records, staff_officer, world
+):
+    response = client.post(
+        reverse("admin:localities_report_add"),
+        {
+            "reference": "REP-ADMIN",
+            "kind": "crime_denunciation",
+            "locality": world.ba_dinh.pk,
+            "received_on": "01/03/2024",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    report = Report.objects.get(reference="REP-ADMIN")
+    # 20 days from receipt, the kind's base limit.
+    assert (report.province, report.deadline, report.version) == (
+        world.hn,
+        datetime.date(2024, 3, 21),
+        1,
+    )
