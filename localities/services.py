@@ -12,7 +12,7 @@ import logging
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, models, transaction
-from django.db.models import Value
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -104,17 +104,16 @@ def records_save_bulk(
     transaction: the caller's too, as this opens no savepoint of its own. `user` None is the
     command line without --user, which may write anywhere.
 
-    The history rows are copied from the records just written by one INSERT ... SELECT a batch
-    that selects only the records of the user's area: a row missing from the copy is the
-    scope re-check, with no statement of its own. A model whose history table has more than
-    the tracked fields gets simple_history's own bulk helpers instead, and a query a batch for
-    the re-check.
+    The history rows are copied from the records just written by one INSERT ... SELECT a batch,
+    which also tells how many of them are in the user's area: the re-check costs no statement
+    of its own. A model whose history table has more than the tracked fields gets
+    simple_history's own bulk helpers instead, and a count a batch for the re-check.
     """
     if user is not None:
         _require_writer(user)
     if not new and not changed:
         return
-    mine = model._default_manager.all() if user is None else model.objects.restrict(user)
+    within = None if user is None else model.objects.restrict(user)
     by_copy = _history_by_copy(model)
     helpers = {
         "batch_size": BULK_BATCH,
@@ -141,7 +140,8 @@ def records_save_bulk(
         for records, history_type in ((new, "+"), (changed, "~")):
             _history_and_scope(
                 user=user,
-                mine=mine,
+                model=model,
+                within=within,
                 records=records,
                 history_type=history_type,
                 change_reason=change_reason,
@@ -157,14 +157,15 @@ def records_save_bulk(
     )
 
 
-def _history_and_scope(*, user, mine, records, history_type, change_reason, copy):
+def _history_and_scope(*, user, model, within, records, history_type, change_reason, copy):
     """The history rows of `records` when they are copied here (`copy`), and the re-check that
-    each is among `mine`, the records of the writer's area: a batch at a time."""
-    if not records or (user is None and not copy):
+    each is `within` the writer's records (None: no user, nothing to check), a batch at a
+    time."""
+    if not records or (within is None and not copy):
         return
     fixed = {}
     if copy:
-        history = mine.model.history.model
+        history = model.history.model
         default = history.get_default_history_user(records[0]) if user is None else user
         fixed = {
             "history_date": timezone.now(),
@@ -174,35 +175,57 @@ def _history_and_scope(*, user, mine, records, history_type, change_reason, copy
         }
     for start in range(0, len(records), BULK_BATCH):
         pks = [record.pk for record in records[start : start + BULK_BATCH]]
-        batch = mine.filter(pk__in=pks)
-        found = _copy_history(batch, fixed) if copy else batch.count()
+        if copy:
+            found = _copy_history(model, pks, fixed, within=within)
+        else:
+            found = within.filter(pk__in=pks).count()
         if found != len(pks):
             raise OutOfScopeError(_("A record would be outside your area: nothing was saved."))
 
 
-def _copy_history(records: models.QuerySet, fixed: dict) -> int:
-    """Insert the history rows of `records` as they are now, with the `fixed` history fields
-    (the rows simple_history's bulk helpers would write, without building a historical
-    instance per record), in the order of their primary keys; return how many were written."""
-    history = records.model.history.model
-    target = history._meta
-    tracked = [f.attname for f in history.tracked_fields]
-    values = {}
-    for name, value in fixed.items():
-        field = target.get_field(name)
-        values[name] = Value(value, output_field=field.target_field if field.is_relation else field)
-    rows = records.order_by("pk").annotate(**values).values_list(*tracked, *values)
-    select, params = rows.query.sql_with_params()
+def _copy_history(model, pks: list, fixed: dict, *, within: models.QuerySet | None) -> int:
+    """Insert the history rows of the records `pks` as they are now, with the `fixed` history
+    fields (the rows simple_history's bulk helpers would write, without building a historical
+    instance per record), in the order of their primary keys, by one INSERT ... SELECT.
+
+    Returns how many of them are `within` the given records (all of them when it is None),
+    found by the same statement: its RETURNING looks each copied record up among them by its
+    primary key. A scalar subquery, run row by row, so that the look-up costs an index probe or
+    two a row however large the area; as EXISTS or IN, PostgreSQL may instead read every
+    record of the area once a batch."""
+    history = model.history.model
+    source, target = model._meta, history._meta
+    quote = connection.ops.quote_name
     columns = [target.get_field(f.name).column for f in history.tracked_fields]
     columns += [target.get_field(name).column for name in fixed]
-    quote = connection.ops.quote_name
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {quote(target.db_table)} ({', '.join(quote(c) for c in columns)}) "
-            + select,
-            params,
+    values = [quote(source.get_field(f.name).column) for f in history.tracked_fields]
+    params = [
+        target.get_field(name).get_db_prep_save(value, connection) for name, value in fixed.items()
+    ]
+    pk = quote(source.pk.column)
+    sql = (
+        f"INSERT INTO {quote(target.db_table)} ({', '.join(quote(c) for c in columns)}) "
+        f"SELECT {', '.join(values)}, {', '.join(['%s'] * len(params))} "
+        f"FROM {quote(source.db_table)} "
+        f"WHERE {pk} IN ({', '.join(['%s'] * len(pks))}) ORDER BY {pk}"
+    )
+    params += pks
+    if within is not None:
+        copied = RawSQL(
+            f"{quote(target.db_table)}.{quote(target.get_field(source.pk.name).column)}",
+            (),
+            output_field=source.pk,
         )
-        return cursor.rowcount
+        found, found_params = (
+            within.filter(pk=copied).order_by().values("pk").query.sql_with_params()
+        )
+        sql += f" RETURNING ({found})"
+        params += found_params
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        if within is None:
+            return cursor.rowcount
+        return sum(1 for (found_pk,) in cursor.fetchall() if found_pk is not None)
 
 
 def _history_by_copy(model) -> bool:
