@@ -102,7 +102,8 @@ def records_save_bulk(
     one history row each, by `user`, with `change_reason`. Then, inside the transaction,
     every record written must be in `user`'s area, or OutOfScopeError undoes the whole
     transaction: the caller's too, as this opens no savepoint of its own. `user` None is the
-    command line without --user, which may write anywhere.
+    command line without --user, which may write anywhere. Nothing is logged: the history
+    rows say who wrote what.
 
     The history rows are copied from the records just written by one INSERT ... SELECT a batch,
     which also tells how many of them are in the user's area: the re-check costs no statement
@@ -114,6 +115,8 @@ def records_save_bulk(
     if not new and not changed:
         return
     within = None if user is None else model.objects.restrict(user)
+    if within is not None and not within.query.has_filters():
+        within = None  # the writer's area is the nation: every record is in it
     by_copy = _history_by_copy(model)
     helpers = {
         "batch_size": BULK_BATCH,
@@ -147,20 +150,11 @@ def records_save_bulk(
                 change_reason=change_reason,
                 copy=copy,
             )
-    logger.info(
-        "%s saved %s new and %s changed %s records (%s)",
-        user,
-        len(new),
-        len(changed),
-        model._meta.model_name,
-        change_reason,
-    )
 
 
 def _history_and_scope(*, user, model, within, records, history_type, change_reason, copy):
     """The history rows of `records` when they are copied here (`copy`), and the re-check that
-    each is `within` the writer's records (None: no user, nothing to check), a batch at a
-    time."""
+    each is `within` the writer's records (None: nothing to check), a batch at a time."""
     if not records or (within is None and not copy):
         return
     fixed = {}
