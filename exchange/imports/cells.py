@@ -1,7 +1,8 @@
 """The cells of an import file, parsed from their text: dates, yes/no, amounts in VND, choices.
 
 Each parser raises CellError with a message for the user (in their language) naming the value
-and what to write instead; an empty cell is None, the default, 0 or not a choice.
+and what to write instead. An empty cell is no date, the default yes/no or an amount of 0; a
+choice is never empty.
 """
 
 import datetime
