@@ -80,6 +80,8 @@ class LocatedRecord(VersionedModel):
     # The locality code as the officer or the file gave it (e.g. "2004:00001"), kept verbatim.
     locality_code_given = models.CharField(_("code as given"), max_length=12, blank=True)
 
+    derived_fields = ("province",)
+
     class Meta:
         abstract = True
 
@@ -100,10 +102,11 @@ class LocatedRecord(VersionedModel):
             message = gettext("%(place)s is a province: choose one of its communes.")
             add_error(errors, field, message % {"place": place}, "not_commune")
 
-    def save(self, *args, **kwargs):
+    def set_derived_fields(self):
+        super().set_derived_fields()
         place = self._place()
-        self.province_id = place.province_id or place.pk
-        super().save(*args, **kwargs)
+        if place is not None:
+            self.province_id = place.province_id or place.pk
 
 
 class Establishment(LocatedRecord):

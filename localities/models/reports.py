@@ -213,6 +213,7 @@ class Report(LocatedRecord):
     history = HistoricalRecords(excluded_fields=["updated_at", "created_at"])
     objects = ReportQuerySet.as_manager()
     scope_commune_field = "locality"
+    derived_fields = (*LocatedRecord.derived_fields, "deadline")
 
     class Meta:
         verbose_name = _("report")
@@ -261,9 +262,9 @@ class Report(LocatedRecord):
             return self.extended_until
         return self.kind.base_deadline(self.received_on)
 
-    def save(self, *args, **kwargs):
+    def set_derived_fields(self):
+        super().set_derived_fields()
         self.deadline = self.compute_deadline()
-        super().save(*args, **kwargs)
 
     def status(self, as_of: datetime.date | None = None) -> str:
         """The report's state on `as_of` (default today): nothing after it has happened yet."""

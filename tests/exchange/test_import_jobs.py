@@ -18,7 +18,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from exchange import imports, jobs
+from exchange import jobs
+from exchange.imports import engine
 from exchange.models import ImportJob
 from exchange.views import imports as import_views
 from localities.models import Establishment
@@ -235,7 +236,7 @@ def test_the_check_lists_errors_row_by_row_and_offers_no_confirm(officer):
 
 
 def test_errors_beyond_the_listed_ones_are_counted(officer, monkeypatch):
-    monkeypatch.setattr(imports, "MAX_ERRORS_LISTED", 2)
+    monkeypatch.setattr(engine, "MAX_ERRORS_LISTED", 2)
     rows = [[f"E-{n}", "X", "hotel", "00004", "", "", "", "", ""] for n in range(5)]
     upload(officer, rows)
     job = run(the_job(officer))
@@ -257,7 +258,7 @@ def test_a_record_outside_the_area_is_refused(officer):
 
 def test_the_import_checks_again_and_writes_nothing_if_a_row_fails(officer, world, monkeypatch):
     # One row a chunk: E-1 is written before E-2 fails, and still nothing is imported.
-    monkeypatch.setattr(imports, "CHUNK", 1)
+    monkeypatch.setattr(engine, "CHUNK", 1)
     upload(officer, GOOD)
     job = run(the_job(officer))
     assert job.state == State.CHECKED and job.error_count == 0
@@ -341,7 +342,7 @@ def test_the_session_cancel_and_a_new_upload_cancel_the_job(officer):
 
 
 def test_a_cancelled_run_stops_at_its_next_chunk(officer, monkeypatch):
-    monkeypatch.setattr(imports, "CHUNK", 1)
+    monkeypatch.setattr(engine, "CHUNK", 1)
     upload(officer, GOOD)
     job = the_job(officer)
     seen = []
@@ -504,7 +505,7 @@ def poll_until(client, job, states, *, limit=600):
 
 @background
 def test_a_large_file_is_checked_and_imported_in_the_background(officer, monkeypatch):
-    monkeypatch.setattr(imports, "CHUNK", 2)  # progress written after every 2 rows
+    monkeypatch.setattr(engine, "CHUNK", 2)  # progress written after every 2 rows
     rows = [
         [f"E-{n}", f"Cơ sở {n}", "karaoke", "00070" if n % 2 else "00004", "", "", "", "", ""]
         for n in range(1, 31)

@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.urls import reverse
 from django.utils import translation
 
 from exchange.imports import CHUNK, FileRefused, import_file
@@ -486,7 +487,7 @@ def test_a_record_repeated_in_later_chunks_names_the_line_of_its_first_occurrenc
     personas, tmp_path, monkeypatch
 ):
     # Chunks of 2 rows: lines 2-3, 4-5, 6-7, 8-9, 10-11, 12.
-    monkeypatch.setattr("exchange.imports.CHUNK", 2)
+    monkeypatch.setattr("exchange.imports.engine.CHUNK", 2)
     row = ["", "A", "karaoke", "00004", "", "", "", "", ""]
     codes = ["E-1", "E-2", "E-3", "E-1", "E-3", "E-3", "E-2", "E-9", "E-9", "E-5", "E-5"]
     rows = [[code, *row[1:]] for code in codes]
@@ -513,7 +514,7 @@ def test_a_record_repeated_in_later_chunks_names_the_line_of_its_first_occurrenc
 def test_the_same_inspection_in_two_date_formats_and_two_chunks_is_a_repeat(
     personas, world, tmp_path, monkeypatch
 ):
-    monkeypatch.setattr("exchange.imports.CHUNK", 2)
+    monkeypatch.setattr("exchange.imports.engine.CHUNK", 2)
     establishment("E-1", world.ba_dinh)
     establishment("E-2", world.hoan_kiem)
     rows = [
@@ -570,7 +571,7 @@ def test_the_imports_temporary_table_goes_away_whatever_the_end(
     assert not result.ok and temporary_tables() == before
     # A file refused after chunks of it were read: a line that is not UTF-8 after 400 good ones
     # (text is decoded 8 kB at a time).
-    monkeypatch.setattr("exchange.imports.CHUNK", 10)
+    monkeypatch.setattr("exchange.imports.engine.CHUNK", 10)
     good = [
         ["E-1", (datetime.date(2020, 1, 1) + datetime.timedelta(days=i)).isoformat(), "police"]
         + ["no_violation", "", "", ""]
@@ -624,18 +625,20 @@ def _history_rows(model):
 
 
 @pytest.mark.parametrize("spec", KINDS, indirect=True)
-@pytest.mark.parametrize("who", ["hn_officer", None])
+@pytest.mark.parametrize("who", ["hn_officer", "server_operator"])
 def test_history_rows_are_those_simple_historys_bulk_helpers_write(
     spec, who, personas, tmp_path, monkeypatch
 ):
     from django.db import transaction
     from django.utils import timezone
 
-    from exchange import imports
+    from localities import services
 
     kind, data = spec
     model = data["model"]
-    user = getattr(personas, who) if who else None
+    from localities.permissions import SERVER_OPERATOR
+
+    user = SERVER_OPERATOR if who == "server_operator" else getattr(personas, who)
     changed = [list(r) for r in data["rows"]]
     index, column, value = data["update"]
     changed[index][column] = value
@@ -648,11 +651,11 @@ def test_history_rows_are_those_simple_historys_bulk_helpers_write(
         assert all(started <= d <= timezone.now() for d in dates)
         return _history_rows(model)
 
-    assert imports._history_by_copy(model)
+    assert services._history_by_copy(model)
     with transaction.atomic():
         copied = both_imports()
         transaction.set_rollback(True)
-    monkeypatch.setattr(imports, "_history_by_copy", lambda model: False)
+    monkeypatch.setattr(services, "_history_by_copy", lambda model: False)
     with transaction.atomic():
         helpers = both_imports()
         transaction.set_rollback(True)
@@ -660,3 +663,58 @@ def test_history_rows_are_those_simple_historys_bulk_helpers_write(
     assert {row["history_change_reason"] for row in copied} == {"import"}
     assert {row["history_user_id"] for row in copied} == {user.pk if user else None}
     assert copied == helpers
+
+
+def test_a_form_and_an_import_write_a_record_the_same_way(client, personas, world, tmp_path):
+    """One report, created then given an extension, once through its forms and once by
+    importing a file twice: the same province, deadline, version and history rows (fields,
+    who, which type); only the change reason tells the import apart."""
+    from django.db import transaction
+
+    from tests.localities.test_concurrency import form_data
+
+    officer = personas.hn_officer
+    client.force_login(officer)
+    row = ["R-1", "crime_denunciation", "2004:00001", "01/03/2024", "", "", "", "", "", "Tin"]
+    extended = [*row[:8], "15/04/2024", row[9]]
+
+    def written():
+        report = Report.objects.get(reference="R-1")
+        rows = list(report.history.order_by("history_id").values())
+        left_out = ("id", "history_id", "history_date", "history_change_reason")
+        return (
+            (report.province, report.deadline, report.version),
+            [{k: v for k, v in r.items() if k not in left_out} for r in rows],
+            [r["history_change_reason"] for r in rows],
+        )
+
+    with transaction.atomic():
+        data = {
+            "reference": "R-1",
+            "kind": "crime_denunciation",
+            "locality_code": "2004:00001",
+            "received_on": "01/03/2024",
+            "summary": "Tin",
+        }
+        assert client.post(reverse("report_create"), data).status_code == 302
+        form_created = written()
+        url = reverse("report_edit", args=[Report.objects.get(reference="R-1").pk])
+        data = form_data(client.get(url))
+        data["extended_until"] = "15/04/2024"
+        assert client.post(url, data).status_code == 302
+        form_extended = written()
+        transaction.set_rollback(True)
+
+    assert run(tmp_path, "reports", [row], officer).new == 1
+    imported = written()
+    assert run(tmp_path, "reports", [extended], officer).changed == 1
+    reimported = written()
+
+    assert form_created[0] == imported[0] == (world.hn, datetime.date(2024, 3, 21), 1)
+    assert form_extended[0] == reimported[0] == (world.hn, datetime.date(2024, 4, 15), 2)
+    assert form_created[1] == imported[1]
+    assert form_extended[1] == reimported[1]
+    assert [r["history_type"] for r in reimported[1]] == ["+", "~"]
+    assert {r["history_user_id"] for r in reimported[1]} == {officer.pk}
+    assert {r["locality_code_given"] for r in reimported[1]} == {"2004:00001"}
+    assert (form_extended[2], reimported[2]) == ([None, None], ["import", "import"])

@@ -6,6 +6,7 @@ import datetime
 import pytest
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.urls import reverse
 
 from localities import services
@@ -75,6 +76,64 @@ def test_an_inspection_of_another_area_is_refused_by_its_service(personas, recor
             outcome="no_violation",
         )
     assert not Inspection.objects.filter(inspected_on="2024-07-01").exists()
+
+
+def bulk_save(user, model, *, new=(), changed=(), fields=()):
+    services.records_save_bulk(
+        user=user,
+        model=model,
+        new=list(new),
+        changed=list(changed),
+        fields=list(fields),
+        change_reason="test",
+    )
+
+
+@pytest.mark.parametrize("history_by_copy", [True, False])
+def test_a_bulk_write_that_would_leave_the_officers_area_is_undone_whole(
+    personas, records, monkeypatch, history_by_copy
+):
+    # Both ways of writing the history rows re-check the area: the copy itself, or a count.
+    monkeypatch.setattr(services, "_history_by_copy", lambda model: history_by_copy)
+    bd, hk = records.establishment["BD"], records.establishment["HK"]
+    new = Inspection(
+        establishment=bd, inspected_on=datetime.date(2024, 7, 1), team="police", outcome="violation"
+    )
+    moved = Inspection.objects.get(pk=records.inspection["BD"].pk)
+    # Hoàn Kiếm is in Hà Nội, but not the Ba Đình officer's commune.
+    moved.establishment, moved.inspected_on = hk, datetime.date(2024, 7, 2)
+    before = Inspection.history.count()
+    with pytest.raises(services.OutOfScope), transaction.atomic():
+        bulk_save(
+            personas.commune_officer,
+            Inspection,
+            new=[new],
+            changed=[moved],
+            fields=["establishment", "inspected_on"],
+        )
+    moved.refresh_from_db()
+    assert (moved.establishment, moved.version) == (bd, 1)
+    assert not Inspection.objects.filter(inspected_on=datetime.date(2024, 7, 1)).exists()
+    assert Inspection.history.count() == before
+
+
+def test_ministry_staff_cannot_write_in_bulk(personas, world):
+    new = Establishment(code="NEW-1", name="Mới", line="karaoke", commune=world.ba_dinh)
+    with pytest.raises(PermissionDenied):
+        bulk_save(personas.ministry, Establishment, new=[new])
+    assert not Establishment.objects.filter(code="NEW-1").exists()
+
+
+def test_the_server_operators_bulk_write_may_write_in_any_area(personas, world):
+    # The command line without --user: the same writes, by no account.
+    from localities.permissions import SERVER_OPERATOR
+
+    new = Establishment(code="NEW-1", name="Mới", line="karaoke", commune=world.sai_gon)
+    bulk_save(SERVER_OPERATOR, Establishment, new=[new])
+    created = Establishment.objects.get(code="NEW-1")
+    assert (created.province, created.version) == (world.hcm, 1)
+    row = created.history.get()
+    assert (row.history_type, row.history_user, row.history_change_reason) == ("+", None, "test")
 
 
 def test_recording_the_stages_one_by_one_handles_the_report(personas, records):
@@ -225,3 +284,25 @@ def test_an_admin_edit_goes_through_the_service_and_bumps_the_version(
     assert response.status_code == 302, response.content.decode()[:2000]
     est.refresh_from_db()
     assert (est.name, est.version) == ("Đổi trong admin", 2)
+
+
+def test_a_report_added_in_the_admin_gets_its_province_and_deadline_as_anywhere(
+    client, records, staff_officer, world
+):
+    response = client.post(
+        reverse("admin:localities_report_add"),
+        {
+            "reference": "REP-ADMIN",
+            "kind": "crime_denunciation",
+            "locality": world.ba_dinh.pk,
+            "received_on": "01/03/2024",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    report = Report.objects.get(reference="REP-ADMIN")
+    # 20 days from receipt, the kind's base limit.
+    assert (report.province, report.deadline, report.version) == (
+        world.hn,
+        datetime.date(2024, 3, 21),
+        1,
+    )

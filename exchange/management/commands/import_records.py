@@ -13,6 +13,7 @@ from tqdm import tqdm
 
 from exchange.imports import FileRefused, count_rows, file_format, import_file
 from exchange.kinds import KINDS
+from localities.permissions import SERVER_OPERATOR
 
 
 class Command(BaseCommand):
@@ -32,7 +33,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, kind, file, dry_run, user, quiet, language, **options):
         translation.activate(language)
-        importer_user = None
+        importer_user = SERVER_OPERATOR
         if user:
             try:
                 importer_user = get_user_model().objects.get(username=user)

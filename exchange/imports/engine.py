@@ -1,0 +1,388 @@
+"""The import engine: one file of one kind checked, and written all or nothing.
+
+How a file goes in (the same path for the page, the import jobs and `manage.py import_records`):
+
+1. The header is checked first (exchange.imports.files): a wrong one refuses the whole file.
+2. Rows are streamed from the file and handled in chunks of CHUNK rows, so memory does not grow
+   with the file. For each chunk the natural keys and the references (establishment codes,
+   report references) are fetched in one query each, never one query per row; locality codes
+   go through `localities.codes.resolve`, cached per code.
+3. Each row becomes a model instance validated by the model's own `full_clean()` (its messages
+   are in the user's language). Unique keys and foreign keys are checked here in bulk instead of
+   by `full_clean`, which would run queries per row; so are the fields parse() already checked
+   exactly as their own clean() would (validated_here: choices, dates, booleans).
+4. A row equal to its record is skipped (no write, no history row); the new and changed ones
+   of a chunk are written by localities.services.records_save_bulk, as a form's save would
+   write them (the province, a report's deadline, the version, a history row each, the
+   writer's area checked again), in a few statements a batch.
+5. Everything runs in one transaction; after the first error nothing more is written, the
+   remaining rows are still checked so every error is listed, and the transaction is rolled
+   back: one bad row and nothing is written. A dry run always rolls back.
+6. A record twice in the file is an error that names the line of its first occurrence. The
+   keys met so far are kept in a temporary table of the import's own transaction (SeenKeys),
+   not in Python, so that memory stays bounded by the chunk however long the file is.
+
+The kinds (exchange.imports.kinds) say their columns, how a row is parsed, its key and what it
+refers to; everything else is here.
+"""
+
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.db import connection, transaction
+from django.utils.translation import gettext as _
+
+from exchange.imports.cells import CellError
+from exchange.imports.files import file_format, read_table
+from localities.codes import resolve
+from localities.models import Locality
+from localities.permissions import IMPORT, can_import, scope_of
+from localities.services import records_save_bulk
+
+CHUNK = 2000
+MAX_ERRORS_LISTED = 500
+MAX_CHANGES_LISTED = 200
+CHANGE_REASON = "import"
+
+
+@dataclass
+class RowError:
+    line: int
+    column: str
+    message: str
+
+
+@dataclass
+class ImportResult:
+    kind: str
+    total: int = 0
+    new: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    error_count: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    changes: list[tuple[int, str, list[str]]] = field(default_factory=list)
+    written: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return self.error_count == 0
+
+    def add_error(self, line: int, column: str, message: str):
+        self.error_count += 1
+        if len(self.errors) < MAX_ERRORS_LISTED:
+            self.errors.append(RowError(line, column, str(message)))
+
+    @property
+    def errors_not_listed(self) -> int:
+        return self.error_count - len(self.errors)
+
+
+class SeenKeys:
+    """The keys met so far in the file, each with the line of its first occurrence.
+
+    A temporary table (one per import, unique key) in the import's own transaction: a
+    rolled-back import takes it away with everything else, a finished one drops it. Each chunk
+    costs one INSERT ... ON CONFLICT DO NOTHING, and one SELECT more only when the chunk
+    repeats a key of an earlier chunk. Works on PostgreSQL and SQLite alike."""
+
+    def __init__(self):
+        self.table = f"exchange_import_keys_{uuid.uuid4().hex}"
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"CREATE TEMPORARY TABLE {self.table} (k text PRIMARY KEY, line integer NOT NULL)"
+            )
+
+    def earlier(self, firsts: dict[str, int]) -> dict[str, int]:
+        """Record the chunk's keys ({key: its first line in the chunk}); return {key: line} for
+        the keys an earlier chunk already had, with the line where the file first had them."""
+        if not firsts:
+            return {}
+        keys = list(firsts)
+        params = []
+        for key in keys:
+            params += [key, firsts[key]]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {self.table} (k, line) VALUES "
+                + ", ".join(["(%s, %s)"] * len(keys))
+                + " ON CONFLICT (k) DO NOTHING",
+                params,
+            )
+            if cursor.rowcount == len(keys):
+                return {}
+            cursor.execute(
+                f"SELECT k, line FROM {self.table} WHERE k IN ({', '.join(['%s'] * len(keys))})",
+                keys,
+            )
+            # A line is never on two rows: the key was there before if its line is another one.
+            return {key: line for key, line in cursor.fetchall() if line != firsts[key]}
+
+    def drop(self):
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE {self.table}")
+
+
+class FileRow:
+    """One line of the file while it is checked."""
+
+    __slots__ = ("line", "text", "values", "failed", "key", "refs")
+
+    def __init__(self, line: int, text: dict):
+        self.line = line
+        self.text = text
+        self.values: dict = {}
+        self.failed = False
+        self.key = None
+        self.refs: dict = {}
+
+
+class Importer:
+    """The common path; each kind says its columns, parsing, keys and references."""
+
+    kind = ""
+    model = None
+    key_column = ""
+    # Model field -> column, for the model's own error messages.
+    field_columns: dict = {}
+    # Fields written on create and compared/updated on re-import.
+    fields: list[str] = []
+    # Foreign keys checked here in bulk rather than by full_clean (which queries per row).
+    checked_here: list[str] = []
+    # Fields whose value parse() already validated exactly as the field's own clean() would
+    # (a choice of the field's choices, a date or None for a nullable date, a bool): full_clean
+    # skips their field checks; the model's clean() still sees them.
+    validated_here: list[str] = []
+
+    def __init__(self, *, user, progress: Callable[[int], None] | None = None):
+        if not can_import(user):
+            raise PermissionDenied(_("Your role may read records but not import them."))
+        self.user = user
+        self.progress = progress
+        self.result = ImportResult(kind=self.kind)
+        self.seen: SeenKeys | None = None
+        self._places: dict = {}
+        # A national importer's codes and records need no look-up in its area.
+        self.national = scope_of(user).national
+        self.within = None if self.national else Locality.objects.restrict(user, IMPORT)
+
+    def scoped(self, model):
+        return model.objects.restrict(self.user, IMPORT)
+
+    def error(self, row: FileRow, column: str, message):
+        row.failed = True
+        self.result.add_error(row.line, column, message)
+
+    def place(self, row: FileRow, column: str, *, communes_only: bool):
+        """A current locality for the code in `column`, within the importer's scope."""
+        text = row.text.get(column, "")
+        if not text:
+            self.error(row, column, _("Required: enter a locality code."))
+            return None, ""
+        cache_key = (text, communes_only)
+        if cache_key not in self._places:
+            try:
+                self._places[cache_key] = resolve(
+                    text, communes_only=communes_only, within=self.within
+                )
+            except ValidationError as error:
+                self._places[cache_key] = error
+        found = self._places[cache_key]
+        if isinstance(found, ValidationError):
+            for message in found.messages:
+                self.error(row, column, message)
+            return None, ""
+        return found.locality, found.given
+
+    def cell(self, row: FileRow, column: str, parser, *args):
+        try:
+            return parser(row.text.get(column, ""), *args)
+        except CellError as error:
+            self.error(row, column, str(error))
+            return None
+
+    # to be defined by the kinds
+    def parse(self, row: FileRow):
+        raise NotImplementedError
+
+    def resolve_refs(self, rows: list[FileRow]):
+        """Bulk look-ups of what the rows refer to (one query per chunk)."""
+
+    def existing(self, keys: list) -> dict:
+        raise NotImplementedError
+
+    def in_scope_pks(self, objects: list) -> set:
+        if self.national or not objects:
+            return {o.pk for o in objects}
+        return set(
+            self.scoped(self.model)
+            .filter(pk__in=[o.pk for o in objects])
+            .values_list("pk", flat=True)
+        )
+
+    def out_of_scope_message(self, row: FileRow) -> str:
+        return _(
+            "%(key)s already belongs to a record outside your area: use another %(column)s."
+        ) % {"key": row.key, "column": self.key_column}
+
+    def describe_key(self, row: FileRow) -> str:
+        return str(row.key)
+
+    def key_text(self, key) -> str:
+        """The key as the text SeenKeys keeps."""
+        return str(key)
+
+    # the common path
+    def check_chunk(self, rows: list[FileRow]) -> tuple[list, list]:
+        for row in rows:
+            extra = row.text.pop("__extra__", None)
+            if extra:
+                self.error(
+                    row,
+                    "",
+                    _("This row has %(count)s more cells than the header has columns.")
+                    % {"count": len(extra)},
+                )
+            self.parse(row)
+        self.resolve_refs(rows)
+        self.check_repeats(rows)
+        candidates = [row for row in rows if not row.failed]
+        found = self.existing([row.key for row in candidates])
+        allowed = self.in_scope_pks(list(found.values()))
+        to_create, to_update = [], []
+        # The derived fields (the province, a report's deadline) are set when it is written.
+        exclude = [*self.checked_here, *self.validated_here, *self.model.derived_fields]
+        for row in candidates:
+            obj = found.get(row.key)
+            if obj is not None and obj.pk not in allowed:
+                self.error(row, self.key_column, self.out_of_scope_message(row))
+                continue
+            if obj is not None:
+                changed = [f for f in self.fields if _differs(obj, f, row.values[f])]
+                if not changed:
+                    self.result.unchanged += 1
+                    continue
+                # Every value, not only the changed ones: the related objects found in bulk
+                # then serve clean() without a query per row.
+                for name, value in row.values.items():
+                    setattr(obj, name, value)
+            else:
+                obj = self.model(**row.values)
+                changed = None
+            try:
+                obj.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+            except ValidationError as error:
+                for name, messages in error.message_dict.items():
+                    column = "" if name == NON_FIELD_ERRORS else self.field_columns.get(name, name)
+                    for message in messages:
+                        self.error(row, column, message)
+                continue
+            if changed is None:
+                self.result.new += 1
+                to_create.append(obj)
+            else:
+                self.result.changed += 1
+                to_update.append(obj)
+                if len(self.result.changes) < MAX_CHANGES_LISTED:
+                    self.result.changes.append(
+                        (
+                            row.line,
+                            self.describe_key(row),
+                            [self.field_columns.get(f, f) for f in changed],
+                        )
+                    )
+        return to_create, to_update
+
+    def check_repeats(self, rows: list[FileRow]):
+        """A key already met, in this chunk or an earlier one, is an error naming its first
+        line (a failed row's key counts too: the file has it twice either way)."""
+        keyed = [(row, self.key_text(row.key)) for row in rows if row.key is not None]
+        firsts: dict[str, int] = {}
+        for row, text in keyed:
+            firsts.setdefault(text, row.line)
+        earlier = self.seen.earlier(firsts)
+        for row, text in keyed:
+            first = earlier.get(text, firsts[text])
+            if first != row.line:
+                self.error(
+                    row,
+                    self.key_column,
+                    _("%(key)s is already on line %(line)s of this file: each record once.")
+                    % {"key": self.describe_key(row), "line": first},
+                )
+
+    def run(self, lines: Iterator[tuple[int, dict]], *, commit: bool) -> ImportResult:
+        with transaction.atomic():
+            # On an exception the transaction's rollback takes the table away.
+            self.seen = SeenKeys()
+            chunk: list[FileRow] = []
+            for line, text in lines:
+                chunk.append(FileRow(line, text))
+                if len(chunk) >= CHUNK:
+                    self._handle(chunk, commit)
+                    chunk = []
+            if chunk:
+                self._handle(chunk, commit)
+            self.seen.drop()
+            if commit and self.result.ok:
+                self.result.written = True
+            else:
+                transaction.set_rollback(True)
+        return self.result
+
+    def _handle(self, chunk: list[FileRow], commit: bool):
+        listed = len(self.result.errors)
+        to_create, to_update = self.check_chunk(chunk)
+        # Errors are found in passes (cells, references, the model's checks): list them by line.
+        self.result.errors[listed:] = sorted(self.result.errors[listed:], key=lambda e: e.line)
+        self.result.total += len(chunk)
+        if commit and self.result.ok:
+            records_save_bulk(
+                user=self.user,
+                model=self.model,
+                new=to_create,
+                changed=to_update,
+                fields=self.fields,
+                change_reason=CHANGE_REASON,
+            )
+        if self.progress:
+            self.progress(len(chunk))
+
+
+def _differs(obj, name: str, value) -> bool:
+    field_ = obj._meta.get_field(name)
+    if field_.is_relation:
+        current = getattr(obj, field_.attname)
+        return current != (
+            getattr(value, field_.target_field.attname) if value is not None else None
+        )
+    return getattr(obj, name) != value
+
+
+def import_file(
+    kind: str,
+    path,
+    *,
+    user,
+    commit: bool,
+    filename: str | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> ImportResult:
+    """Check (and, with commit=True and no error, write) a file. Raises FileRefused."""
+    path = Path(path)
+    fmt = file_format(filename or path.name)
+    # The kinds build on this module: they are looked up when a file comes in.
+    from exchange.imports.kinds import COLUMNS, EXPORT_ONLY_COLUMNS, IMPORTERS, KIND_LABELS
+
+    importer = IMPORTERS[kind](user=user, progress=progress)
+    _header, lines = read_table(
+        path,
+        fmt,
+        columns=COLUMNS[kind],
+        ignored=EXPORT_ONLY_COLUMNS[kind],
+        label=KIND_LABELS[kind],
+    )
+    return importer.run(lines, commit=commit)

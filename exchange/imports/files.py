@@ -1,0 +1,163 @@
+"""Reading an import file: CSV or XLSX rows as text, a quick row count, the header check.
+
+Rows are streamed (csv.reader, openpyxl read_only), never read whole. CSV is UTF-8 (with or
+without the BOM Excel writes) and may use ";" between cells, as Excel set to Vietnamese does;
+XLSX is read from its first sheet. The header must hold exactly the kind's columns, in any order,
+plus those a raw export adds, which are dropped: a missing, unknown or repeated column refuses
+the whole file before any row is read.
+"""
+
+import csv
+import datetime
+from collections.abc import Iterator
+from pathlib import Path
+
+from django.utils.translation import gettext as _
+
+
+class FileRefused(Exception):
+    """The whole file is refused (unreadable, wrong format, wrong header, a line that is not
+    UTF-8): nothing of it is written."""
+
+
+def _cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _csv_rows(path: Path) -> Iterator[list[str]]:
+    # utf-8-sig drops a BOM if there is one (Excel writes one), and reads plain UTF-8 too.
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        first = handle.readline()
+        # Excel set to Vietnamese writes ";" between cells (the comma is the decimal mark).
+        delimiter = ";" if first.count(";") > first.count(",") else ","
+        handle.seek(0)
+        for row in csv.reader(handle, delimiter=delimiter):
+            yield [cell.strip() for cell in row]
+
+
+def _xlsx_rows(path: Path) -> Iterator[list[str]]:
+    import openpyxl
+
+    try:
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises many kinds for a damaged file
+        raise FileRefused(
+            _("The file could not be read as an XLSX workbook (%(error)s).") % {"error": error}
+        ) from None
+    try:
+        sheet = workbook.worksheets[0]
+        for row in sheet.iter_rows(values_only=True):
+            yield [_cell_text(value) for value in row]
+    finally:
+        workbook.close()
+
+
+def file_format(filename: str) -> str:
+    suffix = Path(filename).suffix.lower()
+    if suffix in (".csv", ".txt"):
+        return "csv"
+    if suffix == ".xlsx":
+        return "xlsx"
+    raise FileRefused(
+        _("Upload a .csv (UTF-8) or .xlsx file; “%(name)s” is neither.") % {"name": filename}
+    )
+
+
+def count_rows(path: Path, fmt: str) -> int | None:
+    """A quick estimate of the data rows, for the progress bar (None if unknown)."""
+    if fmt == "csv":
+        with open(path, "rb") as handle:
+            lines = sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b""))
+        return max(lines - 1, 0)
+    import openpyxl
+
+    try:
+        workbook = openpyxl.load_workbook(path, read_only=True)
+        rows = workbook.worksheets[0].max_row
+        workbook.close()
+        return max((rows or 1) - 1, 0)
+    except Exception:
+        return None
+
+
+def read_table(
+    path: Path, fmt: str, *, columns: list[str], ignored: list[str], label
+) -> tuple[list[str], Iterator[tuple[int, dict]]]:
+    """Check the header against `columns` (and the `ignored` ones a raw export adds), then
+    yield (line number, {column: text}) for each non-empty row. `label` names the kind."""
+    rows = _csv_rows(path) if fmt == "csv" else _xlsx_rows(path)
+    try:
+        header = next(rows)
+    except StopIteration:
+        raise FileRefused(_("The file is empty: it needs a header row.")) from None
+    except UnicodeDecodeError:
+        raise FileRefused(
+            _("The file is not UTF-8 text: save it as “CSV UTF-8” (or as XLSX) and try again.")
+        ) from None
+    header = [h.strip().lstrip("\ufeff").lower() for h in header]
+    while header and not header[-1]:
+        header.pop()
+    missing = [c for c in columns if c not in header]
+    unknown = [c for c in header if c not in columns and c not in ignored]
+    repeated = sorted({c for c in header if header.count(c) > 1})
+    problems = []
+    if missing:
+        problems.append(_("missing columns: %(columns)s") % {"columns": ", ".join(missing)})
+    if unknown:
+        problems.append(
+            _("unknown columns: %(columns)s")
+            % {"columns": ", ".join(c or "(empty)" for c in unknown)}
+        )
+    if repeated:
+        problems.append(_("repeated columns: %(columns)s") % {"columns": ", ".join(repeated)})
+    if problems:
+        raise FileRefused(
+            _(
+                "The header row does not match the %(kind)s template (%(problems)s). The columns "
+                "must be exactly: %(expected)s (a file exported from here may also keep the "
+                "columns the export adds, which are ignored: %(ignored)s)."
+            )
+            % {
+                "kind": label,
+                "problems": "; ".join(problems),
+                "expected": ", ".join(columns),
+                "ignored": ", ".join(ignored),
+            }
+        )
+
+    def records():
+        line = 1
+        try:
+            for row in rows:
+                line += 1
+                if not any(row):
+                    continue
+                values = {
+                    column: cell
+                    for column, cell in zip(header, row, strict=False)
+                    if column not in ignored
+                }
+                extra = [cell for cell in row[len(header) :] if cell]
+                if extra:
+                    values["__extra__"] = extra
+                yield line, values
+        except UnicodeDecodeError:
+            raise FileRefused(
+                _(
+                    "Line %(line)s is not UTF-8 text: save the file as “CSV UTF-8” (or as XLSX) "
+                    "and try again."
+                )
+                % {"line": line}
+            ) from None
+
+    return header, records()

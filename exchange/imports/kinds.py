@@ -1,0 +1,480 @@
+"""The four kinds of import file: their columns, how a row is parsed, its key and what it
+refers to; the labels, examples and blank templates (CSV, and XLSX with its instructions) shown
+on the import page."""
+
+import csv
+import io
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from exchange.exports import RAW_COLUMNS
+from exchange.imports.cells import parse_amount, parse_bool, parse_choice, parse_date
+from exchange.imports.engine import Importer
+from localities.models import (
+    Case,
+    CaseArticle,
+    Establishment,
+    Inspection,
+    InspectionOutcome,
+    InspectionTeam,
+    Line,
+    Report,
+    ReportKind,
+    ReportOutcome,
+)
+
+COLUMNS = {
+    "establishments": [
+        "code",
+        "name",
+        "line",
+        "commune_code",
+        "address",
+        "permit_number",
+        "opened_on",
+        "closed_on",
+        "in_scope",
+    ],
+    "inspections": [
+        "establishment_code",
+        "inspected_on",
+        "team",
+        "outcome",
+        "fine_vnd",
+        "violations",
+        "notes",
+    ],
+    "reports": [
+        "reference",
+        "kind",
+        "locality_code",
+        "received_on",
+        "verified_on",
+        "classified_on",
+        "handled_on",
+        "outcome",
+        "extended_until",
+        "summary",
+    ],
+    "cases": [
+        "reference",
+        "locality_code",
+        "article",
+        "opened_on",
+        "handled_on",
+        "report_reference",
+    ],
+}
+
+# The columns a raw export adds after the template's, for reading (names, the province, the
+# deadline the app computes): a file exported, edited and imported again may keep them; they
+# are ignored, never written.
+EXPORT_ONLY_COLUMNS = {
+    kind: [column for column, _path in RAW_COLUMNS[kind] if column not in columns]
+    for kind, columns in COLUMNS.items()
+}
+KIND_LABELS = {
+    "establishments": gettext_lazy("Establishments"),
+    "inspections": gettext_lazy("Inspections"),
+    "reports": gettext_lazy("Reports"),
+    "cases": gettext_lazy("Cases"),
+}
+
+
+class EstablishmentImporter(Importer):
+    kind = "establishments"
+    model = Establishment
+    key_column = "code"
+    field_columns = {"commune": "commune_code", "locality_code_given": "commune_code"}
+    fields = [
+        "name",
+        "line",
+        "commune",
+        "locality_code_given",
+        "address",
+        "permit_number",
+        "opened_on",
+        "closed_on",
+        "in_scope",
+    ]
+    checked_here = ["commune"]
+    validated_here = ["line", "opened_on", "closed_on", "in_scope"]
+
+    def parse(self, row):
+        t = row.text
+        code = t.get("code", "")
+        if not code:
+            self.error(row, "code", _("Required: enter the establishment's registry code."))
+        commune, given = self.place(row, "commune_code", communes_only=True)
+        row.values = {
+            "code": code,
+            "name": t.get("name", ""),
+            "line": self.cell(row, "line", parse_choice, Line),
+            "commune": commune,
+            "locality_code_given": given,
+            "address": t.get("address", ""),
+            "permit_number": t.get("permit_number", ""),
+            "opened_on": self.cell(row, "opened_on", parse_date),
+            "closed_on": self.cell(row, "closed_on", parse_date),
+            "in_scope": self.cell(row, "in_scope", parse_bool, True),
+        }
+        if code:
+            row.key = code
+
+    def existing(self, keys):
+        objects = Establishment.objects.filter(code__in=keys).select_related("commune")
+        return {o.code: o for o in objects}
+
+
+class InspectionImporter(Importer):
+    kind = "inspections"
+    model = Inspection
+    key_column = "establishment_code"
+    field_columns = {"establishment": "establishment_code"}
+    fields = ["team", "outcome", "fine_vnd", "violations", "notes"]
+    checked_here = ["establishment"]
+    validated_here = ["inspected_on", "team", "outcome"]
+
+    def parse(self, row):
+        t = row.text
+        inspected_on = self.cell(row, "inspected_on", parse_date)
+        if not t.get("inspected_on"):
+            self.error(row, "inspected_on", _("Required: enter the inspection date."))
+        if not t.get("establishment_code"):
+            self.error(row, "establishment_code", _("Required: enter the establishment's code."))
+        row.values = {
+            "inspected_on": inspected_on,
+            "team": self.cell(row, "team", parse_choice, InspectionTeam),
+            "outcome": self.cell(row, "outcome", parse_choice, InspectionOutcome),
+            "fine_vnd": self.cell(row, "fine_vnd", parse_amount),
+            "violations": t.get("violations", ""),
+            "notes": t.get("notes", ""),
+        }
+
+    def resolve_refs(self, rows):
+        codes = {r.text.get("establishment_code") for r in rows if r.text.get("establishment_code")}
+        found = {
+            e.code: e
+            for e in self.scoped(Establishment)
+            .filter(code__in=codes)
+            .only("pk", "code", "name", "opened_on", "commune_id", "province_id")
+        }
+        for row in rows:
+            code = row.text.get("establishment_code")
+            if not code:
+                continue
+            establishment = found.get(code)
+            if establishment is None:
+                self.error(
+                    row,
+                    "establishment_code",
+                    _("No establishment has the registry code %(code)s in your area.")
+                    % {"code": code},
+                )
+                continue
+            row.values["establishment"] = establishment
+            if row.values["inspected_on"]:
+                row.key = (establishment.pk, row.values["inspected_on"])
+                row.refs["code"] = code
+
+    def describe_key(self, row):
+        return f"{row.refs.get('code')} {row.values['inspected_on']:%d/%m/%Y}"
+
+    def key_text(self, key):
+        establishment_id, inspected_on = key
+        return f"{establishment_id}:{inspected_on.isoformat()}"
+
+    def existing(self, keys):
+        if not keys:
+            return {}
+        wanted = set(keys)
+        # The establishments × the dates is a cross product of the pairs wanted (~2.5 rows a
+        # key): read it as bare tuples, and whole records only for the pairs in the file.
+        pairs = (
+            Inspection.objects.filter(
+                establishment_id__in={k[0] for k in keys}, inspected_on__in={k[1] for k in keys}
+            )
+            .order_by()
+            .values_list("pk", "establishment_id", "inspected_on")
+        )
+        pks = [pk for pk, establishment_id, day in pairs if (establishment_id, day) in wanted]
+        if not pks:
+            return {}
+        objects = Inspection.objects.filter(pk__in=pks).order_by()
+        return {(o.establishment_id, o.inspected_on): o for o in objects}
+
+    def in_scope_pks(self, objects):
+        # The key holds the establishment, already found within the scope.
+        return {o.pk for o in objects}
+
+
+class ReportImporter(Importer):
+    kind = "reports"
+    model = Report
+    key_column = "reference"
+    field_columns = {"locality": "locality_code", "locality_code_given": "locality_code"}
+    fields = [
+        "kind",
+        "locality",
+        "locality_code_given",
+        "received_on",
+        "verified_on",
+        "classified_on",
+        "handled_on",
+        "outcome",
+        "extended_until",
+        "summary",
+    ]
+    checked_here = ["locality", "kind"]
+    validated_here = [
+        "received_on",
+        "verified_on",
+        "classified_on",
+        "handled_on",
+        "outcome",
+        "extended_until",
+    ]
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.kinds = {k.code: k for k in ReportKind.objects.all()}
+
+    def parse(self, row):
+        t = row.text
+        reference = t.get("reference", "")
+        if not reference:
+            self.error(row, "reference", _("Required: enter the report's reference."))
+        kind = self.kinds.get(t.get("kind", ""))
+        if kind is None:
+            self.error(
+                row,
+                "kind",
+                _("“%(value)s” is not allowed here: write one of %(choices)s.")
+                % {"value": t.get("kind", ""), "choices": ", ".join(self.kinds)},
+            )
+        locality, given = self.place(row, "locality_code", communes_only=False)
+        received_on = self.cell(row, "received_on", parse_date)
+        if not t.get("received_on"):
+            self.error(row, "received_on", _("Required: enter the date the report was received."))
+        outcome = t.get("outcome", "")
+        row.values = {
+            "reference": reference,
+            "kind": kind,
+            "locality": locality,
+            "locality_code_given": given,
+            "received_on": received_on,
+            "verified_on": self.cell(row, "verified_on", parse_date),
+            "classified_on": self.cell(row, "classified_on", parse_date),
+            "handled_on": self.cell(row, "handled_on", parse_date),
+            "outcome": self.cell(row, "outcome", parse_choice, ReportOutcome) if outcome else "",
+            "extended_until": self.cell(row, "extended_until", parse_date),
+            "summary": t.get("summary", ""),
+        }
+        if reference:
+            row.key = reference
+
+    def existing(self, keys):
+        return {o.reference: o for o in Report.objects.filter(reference__in=keys)}
+
+
+class CaseImporter(Importer):
+    kind = "cases"
+    model = Case
+    key_column = "reference"
+    field_columns = {
+        "locality": "locality_code",
+        "locality_code_given": "locality_code",
+        "report": "report_reference",
+    }
+    fields = ["locality", "locality_code_given", "article", "opened_on", "handled_on", "report"]
+    checked_here = ["locality", "report"]
+    validated_here = ["article", "opened_on", "handled_on"]
+
+    def parse(self, row):
+        t = row.text
+        reference = t.get("reference", "")
+        if not reference:
+            self.error(row, "reference", _("Required: enter the case reference."))
+        locality, given = self.place(row, "locality_code", communes_only=False)
+        opened_on = self.cell(row, "opened_on", parse_date)
+        if not t.get("opened_on"):
+            self.error(row, "opened_on", _("Required: enter the date the case was opened."))
+        row.values = {
+            "reference": reference,
+            "locality": locality,
+            "locality_code_given": given,
+            "article": self.cell(row, "article", parse_choice, CaseArticle),
+            "opened_on": opened_on,
+            "handled_on": self.cell(row, "handled_on", parse_date),
+            "report": None,
+        }
+        if reference:
+            row.key = reference
+
+    def resolve_refs(self, rows):
+        references = {r.text["report_reference"] for r in rows if r.text.get("report_reference")}
+        found = {
+            r.reference: r
+            for r in self.scoped(Report)
+            .filter(reference__in=references)
+            .only("pk", "reference", "received_on", "locality_id", "province_id")
+        }
+        for row in rows:
+            reference = row.text.get("report_reference")
+            if not reference:
+                continue
+            report = found.get(reference)
+            if report is None:
+                self.error(
+                    row,
+                    "report_reference",
+                    _("No report has the reference %(reference)s in your area.")
+                    % {"reference": reference},
+                )
+            row.values["report"] = report
+
+    def existing(self, keys):
+        return {o.reference: o for o in Case.objects.filter(reference__in=keys)}
+
+
+IMPORTERS = {
+    "establishments": EstablishmentImporter,
+    "inspections": InspectionImporter,
+    "reports": ReportImporter,
+    "cases": CaseImporter,
+}
+
+
+EXAMPLES = {
+    "establishments": {
+        "code": "HN-KS-0001",
+        "name": "Khách sạn Hoa Sen",
+        "line": "accommodation",
+        "commune_code": "00004",
+        "address": "12 Phố Đội Cấn",
+        "permit_number": "123/GCN-ANTT",
+        "opened_on": "15/03/2019",
+        "closed_on": "",
+        "in_scope": "true",
+    },
+    "inspections": {
+        "establishment_code": "HN-KS-0001",
+        "inspected_on": "20/05/2025",
+        "team": "interagency",
+        "outcome": "violation",
+        "fine_vnd": "7500000",
+        "violations": "Không đăng ký lưu trú",
+        "notes": "",
+    },
+    "reports": {
+        "reference": "TB-2025-001",
+        "kind": "crime_denunciation",
+        "locality_code": "00004",
+        "received_on": "02/06/2025",
+        "verified_on": "05/06/2025",
+        "classified_on": "06/06/2025",
+        "handled_on": "18/06/2025",
+        "outcome": "case_opened",
+        "extended_until": "",
+        "summary": "",
+    },
+    "cases": {
+        "reference": "VA-2025-001",
+        "locality_code": "00004",
+        "article": "327",
+        "opened_on": "18/06/2025",
+        "handled_on": "",
+        "report_reference": "TB-2025-001",
+    },
+}
+
+
+def column_help(kind: str) -> list[tuple[str, str]]:
+    """(column, what to write) for the template's instructions."""
+    date = _("date, dd/mm/yyyy or YYYY-MM-DD")
+    locality = _(
+        "locality code: 5 digits for a commune or 2 for a province (2025 scheme); an old code "
+        "as 2004:xxxxx"
+    )
+    texts = {
+        "code": _("registry code, unique nationwide (required)"),
+        "name": _("name (required)"),
+        "line": ", ".join(Line.values),
+        "commune_code": _("commune code: 5 digits (2025 scheme), or 2004:xxxxx for an old one"),
+        "address": _("address"),
+        "permit_number": _("security and order permit number, if any"),
+        "opened_on": date,
+        "closed_on": date,
+        "in_scope": _("true or false (empty = true)"),
+        "establishment_code": _("the establishment's registry code (required)"),
+        "inspected_on": date + " " + _("(required)"),
+        "team": ", ".join(InspectionTeam.values),
+        "outcome": ", ".join(InspectionOutcome.values)
+        if kind == "inspections"
+        else ", ".join(ReportOutcome.values) + " " + _("(with handled_on)"),
+        "fine_vnd": _("administrative fine in VND, a whole number (empty = 0)"),
+        "violations": _("violations found"),
+        "notes": _("notes"),
+        "reference": _("reference, unique nationwide (required)"),
+        "kind": ", ".join(ReportKind.objects.values_list("code", flat=True)),
+        "locality_code": locality,
+        "received_on": date + " " + _("(required)"),
+        "verified_on": date,
+        "classified_on": date,
+        "handled_on": date,
+        "extended_until": date + " " + _("(only with a decided extension)"),
+        "summary": _("summary (never the reporter's identity)"),
+        "article": ", ".join(CaseArticle.values),
+        "report_reference": _("reference of the report the case was born from, if any"),
+    }
+    return [(column, str(texts[column])) for column in COLUMNS[kind]]
+
+
+def template_csv(kind: str) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(COLUMNS[kind])
+    # A BOM, so Excel opens the file as UTF-8 and shows the diacritics.
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def template_xlsx(kind: str) -> bytes:
+    import openpyxl
+    from openpyxl.styles import Font
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = kind
+    sheet.append(COLUMNS[kind])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    sheet.freeze_panes = "A2"
+    for index, column in enumerate(COLUMNS[kind], start=1):
+        letter = sheet.cell(row=1, column=index).column_letter
+        sheet.column_dimensions[letter].width = max(14, len(column) + 4)
+        # Codes and dates as text, so Excel keeps leading zeros ("00004") and the day first.
+        if column.endswith("code") or column.endswith("_on") or column == "extended_until":
+            for row in range(2, 1002):
+                sheet.cell(row=row, column=index).number_format = "@"
+    guide = workbook.create_sheet(_("Instructions"))
+    guide.append([_("Column"), _("What to write"), _("Example")])
+    for cell in guide[1]:
+        cell.font = Font(bold=True)
+    for column, text in column_help(kind):
+        guide.append([column, text, EXAMPLES[kind].get(column, "")])
+    guide.append([])
+    guide.append(
+        [
+            _(
+                "Fill the first sheet from its second row; keep its header row as it is. Only "
+                "the first sheet is read."
+            )
+        ]
+    )
+    guide.column_dimensions["A"].width = 20
+    guide.column_dimensions["B"].width = 90
+    guide.column_dimensions["C"].width = 24
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
