@@ -77,9 +77,11 @@ class ScopedFilterSet(django_filters.FilterSet):
     class Meta:
         form = FilterForm
 
-    def __init__(self, data=None, queryset=None, *, request=None, **kwargs):
+    def __init__(self, data=None, queryset=None, *, request=None, user=None, **kwargs):
+        """`user`, or the request's: whose area the drop-downs offer (a command has no
+        request)."""
         super().__init__(data, queryset, request=request, **kwargs)
-        user = request.user
+        user = user if user is not None else request.user
         self.scope = scope_of(user)
         places = Locality.objects.restrict(user).current()
         provinces = places.provinces().order_by("code")

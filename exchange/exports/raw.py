@@ -15,7 +15,6 @@ import functools
 import io
 import itertools
 import tempfile
-from dataclasses import dataclass
 
 from django.db import connection, models
 from django.db.models.functions import NullIf
@@ -26,20 +25,13 @@ from exchange.models import ExportLog
 STREAM_CHUNK = 2000
 
 
-@dataclass(frozen=True)
-class _Asker:
-    """What the records lists' FilterSets read of a request: the user it comes from."""
-
-    user: object
-
-
 def filtered_records(kind: Kind, *, user, data):
     """(the records of `kind` the user may see, filtered like their list, the filterset).
 
     `data` holds the list's filter parameters, a QueryDict (a page's GET, the API's) or a dict;
     other keys are ignored. Invalid filters give no records, and the filterset says why."""
     queryset = kind.selector(user)
-    filterset = kind.filterset(data, queryset=queryset, request=_Asker(user))
+    filterset = kind.filterset(data, queryset=queryset, user=user)
     if not filterset.is_valid():
         return queryset.none(), filterset
     return filterset.qs, filterset
