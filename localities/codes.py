@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from localities.models import Locality, LocalityConversion
+from localities.models import Level, Locality, LocalityConversion, Scheme
 
 OLD_PREFIX = "2004:"
 
@@ -20,10 +20,10 @@ class Resolved:
 def parse_code(text: str) -> tuple[str, str]:
     """("2025", "00004") for "00004" or "2025:00004"; ("2004", "00001") for "2004:00001"."""
     raw = (text or "").strip()
-    scheme = "2025"
+    scheme = Scheme.NEW
     if ":" in raw:
         scheme, raw = (part.strip() for part in raw.split(":", 1))
-        if scheme not in ("2004", "2025"):
+        if scheme not in Scheme.values:
             raise ValidationError(
                 _("“%(text)s”: the scheme before “:” must be 2004 or 2025.") % {"text": text},
                 code="bad_scheme",
@@ -56,10 +56,10 @@ def resolve(text: str, *, communes_only: bool = False, within=None, choice: str 
             % {"code": code, "scheme": scheme},
             code="unknown_code",
         ) from None
-    given = "" if scheme == "2025" else f"{OLD_PREFIX}{code}"
-    if scheme == "2004":
+    given = "" if scheme == Scheme.NEW else f"{OLD_PREFIX}{code}"
+    if scheme == Scheme.OLD:
         locality = _convert(locality, choice)
-    if communes_only and locality.level != "commune":
+    if communes_only and locality.level != Level.COMMUNE:
         raise ValidationError(
             _("%(place)s is a province: give the code of one of its communes.")
             % {"place": locality},
@@ -75,7 +75,7 @@ def resolve(text: str, *, communes_only: bool = False, within=None, choice: str 
 
 
 def _convert(old: Locality, choice: str) -> Locality:
-    if old.level == "province":
+    if old.level == Level.PROVINCE:
         return old.successor
     parts = list(
         LocalityConversion.objects.filter(old=old)

@@ -9,6 +9,8 @@ import sqlite3
 from dataclasses import dataclass
 from importlib import resources
 
+from localities.models.places import Scheme
+
 
 @dataclass
 class Unit:
@@ -87,11 +89,11 @@ def _units(scheme: str, table: str, *, with_districts: bool) -> list[Unit]:
 
 
 def new_units() -> list[Unit]:
-    return _units("2025", "admin_units", with_districts=False)
+    return _units(Scheme.NEW, "admin_units", with_districts=False)
 
 
 def old_units() -> list[Unit]:
-    return _units("2004", "admin_units_legacy", with_districts=True)
+    return _units(Scheme.OLD, "admin_units_legacy", with_districts=True)
 
 
 @dataclass

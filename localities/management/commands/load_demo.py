@@ -23,6 +23,7 @@ from localities.models import (
     ReportKind,
     ReportOutcome,
     Role,
+    Scheme,
 )
 
 PASSWORD = "plan-tracker-demo"
@@ -73,7 +74,7 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=2021)
 
     def handle(self, *args, seed=2021, **options):
-        if not Locality.objects.filter(scheme="2025", code="01").exists():
+        if not Locality.objects.filter(scheme=Scheme.NEW, code="01").exists():
             self.stderr.write("Load the localities first: python manage.py load_localities")
             raise SystemExit(1)
         with transaction.atomic():
@@ -86,7 +87,7 @@ class Command(BaseCommand):
         for username, role, place, _ in users_table():
             where = ""
             if place:
-                where = " — " + str(Locality.objects.get(scheme="2025", code=place[1]))
+                where = " — " + str(Locality.objects.get(scheme=Scheme.NEW, code=place[1]))
             self.stdout.write(f"  {username:<18} {Role(role).label}{where}")
 
     def _users(self):
@@ -101,7 +102,7 @@ class Command(BaseCommand):
                 user.save()
             locality = None
             if place:
-                locality = Locality.objects.get(scheme="2025", code=place[1])
+                locality = Locality.objects.get(scheme=Scheme.NEW, code=place[1])
             Assignment.objects.update_or_create(
                 user=user, defaults={"role": role, "locality": locality}
             )
@@ -110,10 +111,10 @@ class Command(BaseCommand):
         span = (today - FIRST_DAY).days
         kinds = list(ReportKind.objects.all())
         for province_code, n_communes, n_est, n_reports, n_cases, rate in PROVINCES:
-            province = Locality.objects.get(scheme="2025", code=province_code)
+            province = Locality.objects.get(scheme=Scheme.NEW, code=province_code)
             communes = list(province.members.filter(level="commune").order_by("code")[:n_communes])
             if province_code == "01":
-                ba_dinh = Locality.objects.get(scheme="2025", code=COMMUNE_OFFICER_COMMUNE)
+                ba_dinh = Locality.objects.get(scheme=Scheme.NEW, code=COMMUNE_OFFICER_COMMUNE)
                 if ba_dinh not in communes:
                     communes[0] = ba_dinh
             establishments = self._establishments(rng, province, communes, n_est, today, span)

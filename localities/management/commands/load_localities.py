@@ -6,7 +6,7 @@ from django.db.models import F
 from tqdm import tqdm
 
 from localities import official_units
-from localities.models import Locality, LocalityConversion
+from localities.models import Level, Locality, LocalityConversion, Scheme
 from localities.models.places import SCHEME_2004_END, SCHEME_2025_START
 
 FIELDS = ["name", "short_name", "unit_type", "level", "latitude", "longitude", "key"]
@@ -40,24 +40,21 @@ class Command(BaseCommand):
             steps.update()
             self._load_conversions(table)
             steps.update()
-            Locality.objects.filter(scheme="2004").update(valid_until=SCHEME_2004_END)
-            Locality.objects.filter(scheme="2025").update(valid_from=SCHEME_2025_START)
+            Locality.objects.filter(scheme=Scheme.OLD).update(valid_until=SCHEME_2004_END)
+            Locality.objects.filter(scheme=Scheme.NEW).update(valid_from=SCHEME_2025_START)
             steps.update()
         steps.close()
-        counts = {
+        count = {
             (s, lvl): Locality.objects.filter(scheme=s, level=lvl).count()
-            for s in ("2025", "2004")
-            for lvl in ("province", "commune")
+            for s in Scheme.values
+            for lvl in Level.values
         }
+        new, old = Scheme.NEW, Scheme.OLD
         self.stdout.write(
-            "Localities: 2025 scheme {} provinces, {} communes; 2004 scheme {} provinces, {} "
-            "communes; {} conversions.".format(
-                counts[("2025", "province")],
-                counts[("2025", "commune")],
-                counts[("2004", "province")],
-                counts[("2004", "commune")],
-                LocalityConversion.objects.count(),
-            )
+            f"Localities: 2025 scheme {count[(new, Level.PROVINCE)]} provinces, "
+            f"{count[(new, Level.COMMUNE)]} communes; 2004 scheme "
+            f"{count[(old, Level.PROVINCE)]} provinces, {count[(old, Level.COMMUNE)]} "
+            f"communes; {LocalityConversion.objects.count()} conversions."
         )
 
     def _upsert(self, units, provinces):
@@ -93,9 +90,9 @@ class Command(BaseCommand):
             )
         }
         for new_key, old_keys in table.provinces.items():
-            Locality.objects.filter(scheme="2004", level="province", key__in=old_keys).update(
-                successor_id=by_key[("2025", new_key)]
-            )
+            Locality.objects.filter(
+                scheme=Scheme.OLD, level=Level.PROVINCE, key__in=old_keys
+            ).update(successor_id=by_key[(Scheme.NEW, new_key)])
 
     def _load_conversions(self, table):
         ids = {
@@ -106,7 +103,7 @@ class Command(BaseCommand):
         }
         wanted = {}
         for old_key, new_key, is_default in table.communes:
-            old_id, new_id = ids.get(("2004", old_key)), ids.get(("2025", new_key))
+            old_id, new_id = ids.get((Scheme.OLD, old_key)), ids.get((Scheme.NEW, new_key))
             if old_id and new_id:
                 wanted[(old_id, new_id)] = is_default
         existing = {
