@@ -36,6 +36,7 @@ from localities.models import (
     Report,
     ReportKind,
 )
+from localities.models.reports import LIFE
 
 PREFIX = "NAT-"
 FIRST_DAY = datetime.date(2021, 1, 1)
@@ -139,10 +140,7 @@ INSPECTION_COLUMNS = [
 REPORT_COLUMNS = [
     *RECORD_HEAD,
     "reference",
-    "received_on",
-    "verified_on",
-    "classified_on",
-    "handled_on",
+    *LIFE,
     "outcome",
     "extended_until",
     "extension_reason",

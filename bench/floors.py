@@ -11,6 +11,8 @@ PostgreSQL only (COPY, FILTER, ROLLUP): on SQLite the floors are skipped.
 import datetime
 import io
 
+from plan_tracker.metrics import FIGURES
+
 # One statement for a whole compliance table: establishments (with their inspections folded
 # per establishment once), reports and cases, each grouped by the table's key with a ROLLUP
 # row for the total, then joined to the table's localities. Percentages in SQL too.
@@ -100,25 +102,8 @@ SUMMARY = {
     "since_plan": "s.years & %(plan_bits)s > 0",
 }
 
-FLOOR_COLUMNS = [
-    "locality_code",
-    "locality_name",
-    "establishments_operating",
-    "inspected_in_year",
-    "inspected_in_year_pct",
-    "establishments_open_at_end",
-    "inspected_since_plan_start",
-    "coverage_pct",
-    "reports_received",
-    "reports_handled",
-    "reports_handled_on_time",
-    "reports_pending",
-    "reports_overdue",
-    "reports_on_time_pct",
-    "cases_handled",
-    "cases_handled_prev_year",
-    "cases_growth_pct",
-]
+# The figures' names (not how they are computed: that is the SQL below, written on its own).
+FLOOR_COLUMNS = ["locality_code", "locality_name", *FIGURES]
 
 
 def compliance_params(year: int, as_of: datetime.date, plan_first_day: datetime.date) -> dict:

@@ -9,7 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from localities.forms import BootstrapMixin, place_label
-from localities.models import (
+from localities.models.places import Locality
+from localities.models.records import (
     Case,
     CaseArticle,
     Establishment,
@@ -17,11 +18,8 @@ from localities.models import (
     InspectionOutcome,
     InspectionTeam,
     Line,
-    Locality,
-    Report,
-    ReportKind,
-    ReportStatus,
 )
+from localities.models.reports import Report, ReportKind, ReportStatus
 from localities.permissions import scope_of
 
 FIRST_YEAR = 2015

@@ -17,6 +17,7 @@ from localities.models import (
     ReportKind,
     ReportOutcome,
 )
+from localities.models.reports import LIFE, STAGES
 from localities.permissions import scope_of
 
 DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
@@ -289,10 +290,7 @@ class ReportForm(ReferencedRecordForm):
             "reference",
             "kind",
             "locality",
-            "received_on",
-            "verified_on",
-            "classified_on",
-            "handled_on",
+            *LIFE,
             "outcome",
             "extended_until",
             "extension_reason",
@@ -347,9 +345,7 @@ class ReportStageForm(BootstrapMixin, forms.Form):
     def __init__(self, *args, report: Report, **kwargs):
         super().__init__(*args, **kwargs)
         self.report = report
-        missing = [
-            s for s in ("verified_on", "classified_on", "handled_on") if not getattr(report, s)
-        ]
+        missing = [s for s in STAGES if not getattr(report, s)]
         self.fields["stage"].choices = [(s, self.STAGE_LABELS[s]) for s in missing]
         self.fields["stage"].initial = report.next_stage()
         self.fields["version"].initial = report.version

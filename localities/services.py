@@ -24,6 +24,7 @@ from localities.models import (
     Report,
     ReporterIdentity,
 )
+from localities.models.reports import STAGES
 from localities.permissions import (
     CHANGE,
     IDENTITY,
@@ -35,7 +36,6 @@ from localities.permissions import (
 
 logger = logging.getLogger(__name__)
 
-STAGES = ("verified_on", "classified_on", "handled_on")
 # Records a bulk statement writes at the most (an INSERT, an UPDATE, a history copy).
 BULK_BATCH = 1000
 # The fields of a history row besides the record's own: those django-simple-history adds.

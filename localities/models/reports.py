@@ -21,6 +21,11 @@ from localities.querysets import ScopedQuerySet
 # status, in the reports filter, on the work lists, in the digest and on the printed report.
 DUE_SOON_DAYS = 5
 
+# A report's life, in order (plan-rules §5): received, then verified and classified (in either
+# order), then handled; each date none before receipt and none after handling.
+LIFE = ("received_on", "verified_on", "classified_on", "handled_on")
+STAGES = LIFE[1:]  # the stages recorded after receipt
+
 
 def add_months(day: datetime.date, months: int) -> datetime.date:
     """Calendar months, clamped to the month's last day (31/01 + 1 month = 28 or 29/02)."""
@@ -286,7 +291,7 @@ class Report(LocatedRecord):
         return (self.deadline - as_of).days
 
     def next_stage(self) -> str | None:
-        for stage in ("verified_on", "classified_on", "handled_on"):
+        for stage in STAGES:
             if getattr(self, stage) is None:
                 return stage
         return None
@@ -302,7 +307,7 @@ class Report(LocatedRecord):
         }
         for field, label in labels.items():
             not_in_future(errors, field, getattr(self, field), label)
-        for field in ("verified_on", "classified_on", "handled_on"):
+        for field in STAGES:
             not_before(
                 errors,
                 field,

@@ -8,8 +8,9 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from localities.models import (
-    Assignment,
+from localities.models.access import Assignment, Role
+from localities.models.places import Locality, Scheme
+from localities.models.records import (
     Case,
     CaseArticle,
     Establishment,
@@ -17,14 +18,8 @@ from localities.models import (
     InspectionOutcome,
     InspectionTeam,
     Line,
-    Locality,
-    Report,
-    ReporterIdentity,
-    ReportKind,
-    ReportOutcome,
-    Role,
-    Scheme,
 )
+from localities.models.reports import Report, ReporterIdentity, ReportKind, ReportOutcome
 
 PASSWORD = "plan-tracker-demo"
 # (province code, communes used, establishments, reports, cases, yearly inspection rate)
