@@ -9,16 +9,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from localities.forms import BootstrapMixin, place_label
+from localities.models import CaseArticle, InspectionOutcome, InspectionTeam, Line
 from localities.models.places import Locality
-from localities.models.records import (
-    Case,
-    CaseArticle,
-    Establishment,
-    Inspection,
-    InspectionOutcome,
-    InspectionTeam,
-    Line,
-)
+from localities.models.records import Case, Establishment, Inspection
 from localities.models.reports import Report, ReportKind, ReportStatus
 from localities.permissions import scope_of
 

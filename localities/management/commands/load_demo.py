@@ -8,17 +8,10 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from localities.models import CaseArticle, InspectionOutcome, InspectionTeam, Line
 from localities.models.access import Assignment, Role
 from localities.models.places import Locality, Scheme
-from localities.models.records import (
-    Case,
-    CaseArticle,
-    Establishment,
-    Inspection,
-    InspectionOutcome,
-    InspectionTeam,
-    Line,
-)
+from localities.models.records import Case, Establishment, Inspection
 from localities.models.reports import Report, ReporterIdentity, ReportKind, ReportOutcome
 
 PASSWORD = "plan-tracker-demo"
