@@ -4,7 +4,7 @@
 - cells: a cell's text parsed into a date, a yes/no, an amount or a choice;
 - engine: the path every file takes (chunks, look-ups in bulk, validation, repeats; the
   writes go through localities.services), and its result;
-- kinds: establishments, inspections, reports and cases: columns, parsing, keys, templates.
+- importers: establishments, inspections, reports and cases: columns, parsing, keys, templates.
 
 The names below are the ones the pages, the jobs and the command use.
 """
@@ -16,7 +16,7 @@ from exchange.imports.engine import (
     import_file,
 )
 from exchange.imports.files import FileRefused, count_rows, file_format
-from exchange.imports.kinds import (
+from exchange.imports.importers import (
     COLUMNS,
     EXPORT_ONLY_COLUMNS,
     IMPORTERS,

@@ -22,8 +22,8 @@ How a file goes in (the same path for the page, the import jobs and `manage.py i
    keys met so far are kept in a temporary table of the import's own transaction (SeenKeys),
    not in Python, so that memory stays bounded by the chunk however long the file is.
 
-The kinds (exchange.imports.kinds) say their columns, how a row is parsed, its key and what it
-refers to; everything else is here.
+The importers of the kinds (exchange.imports.importers) say their columns, how a row is parsed,
+its key and what it refers to; everything else is here.
 """
 
 import uuid
@@ -374,8 +374,8 @@ def import_file(
     """Check (and, with commit=True and no error, write) a file. Raises FileRefused."""
     path = Path(path)
     fmt = file_format(filename or path.name)
-    # The kinds build on this module: they are looked up when a file comes in.
-    from exchange.imports.kinds import COLUMNS, EXPORT_ONLY_COLUMNS, IMPORTERS, KIND_LABELS
+    # The importers build on this module: they are looked up when a file comes in.
+    from exchange.imports.importers import COLUMNS, EXPORT_ONLY_COLUMNS, IMPORTERS, KIND_LABELS
 
     importer = IMPORTERS[kind](user=user, progress=progress)
     _header, lines = read_table(
