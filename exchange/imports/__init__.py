@@ -17,10 +17,6 @@ from exchange.imports.engine import (
 )
 from exchange.imports.files import FileRefused, count_rows, file_format
 from exchange.imports.importers import (
-    COLUMNS,
-    EXPORT_ONLY_COLUMNS,
-    IMPORTERS,
-    KIND_LABELS,
     column_help,
     template_csv,
     template_xlsx,
@@ -28,10 +24,6 @@ from exchange.imports.importers import (
 
 __all__ = [
     "CHUNK",
-    "COLUMNS",
-    "EXPORT_ONLY_COLUMNS",
-    "IMPORTERS",
-    "KIND_LABELS",
     "FileRefused",
     "ImportResult",
     "RowError",
