@@ -19,7 +19,7 @@ def write_import_file(ctx: Context, rows: int, *, seed: int = 5) -> Path:
     within each establishment's life, never in the future. The columns are the import
     template's, in its order (bench/floors.py's COPY of the file names them in that order)."""
     from bench.dataset import FIRST_DAY, PREFIX
-    from exchange.imports import COLUMNS
+    from exchange.kinds import KINDS
     from localities.models import Establishment
 
     rng = random.Random(seed)
@@ -33,7 +33,7 @@ def write_import_file(ctx: Context, rows: int, *, seed: int = 5) -> Path:
     path = ctx.workdir / f"import-inspections-{rows}.csv"
     written = 0
     with open(path, "w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=COLUMNS["inspections"])
+        writer = csv.DictWriter(handle, fieldnames=KINDS["inspections"].import_columns)
         writer.writeheader()
         step = 2000
         for start in range(0, len(candidates), step):

@@ -9,16 +9,21 @@ its template, then facts that help reading it (names, the province, the deadline
 computes). A column names its values_list path only where that is not its name. The rows a
 user may see and their filters are those of the kind's records list (the list view's selector
 and FilterSet), so an export or an API page holds exactly what the list shows; the model, the
-list's URL name and the OpenAPI schema's name follow from it.
-
-The import side (label, import columns, importer) is read from exchange.imports when it is
-asked for, not when this module is loaded: exchange.imports reads the export columns as it
-loads.
+list's URL name and the OpenAPI schema's name follow from it. The kind's importer
+(exchange.imports.importers) says its label, the import template's columns and how a file of
+the kind is read.
 """
 
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from exchange.imports.engine import Importer
+from exchange.imports.importers import (
+    CaseImporter,
+    EstablishmentImporter,
+    InspectionImporter,
+    ReportImporter,
+)
 from localities.models import CaseArticle, InspectionOutcome, InspectionTeam, Line, ReportOutcome
 from localities.views.lists import (
     CaseList,
@@ -58,6 +63,7 @@ class Kind:
     records_list: type[RecordList]
     order: tuple[str, ...]  # of the rows of an export or of the API's pages
     columns: tuple[Column, ...]
+    importer: type[Importer]
 
     @property
     def selector(self):
@@ -91,21 +97,18 @@ class Kind:
 
     @property
     def label(self):
-        from exchange import imports
-
-        return imports.KIND_LABELS[self.id]
+        return self.importer.label
 
     @property
     def import_columns(self) -> list[str]:
-        from exchange import imports
-
-        return imports.COLUMNS[self.id]
+        return self.importer.columns
 
     @property
-    def importer(self) -> type:
-        from exchange import imports
-
-        return imports.IMPORTERS[self.id]
+    def export_only_columns(self) -> list[str]:
+        """The columns an export adds after the template's, for reading (names, the province,
+        the deadline the app computes): a file exported, edited and imported again may keep
+        them; they are ignored, never written."""
+        return [name for name in self.column_names if name not in self.import_columns]
 
 
 ESTABLISHMENT_COLUMNS = (
@@ -166,9 +169,21 @@ CASE_COLUMNS = (
 KINDS: dict[str, Kind] = {
     kind.id: kind
     for kind in (
-        Kind("establishments", EstablishmentList, ("code",), ESTABLISHMENT_COLUMNS),
-        Kind("inspections", InspectionList, ("inspected_on", "pk"), INSPECTION_COLUMNS),
-        Kind("reports", ReportList, ("received_on", "pk"), REPORT_COLUMNS),
-        Kind("cases", CaseList, ("opened_on", "pk"), CASE_COLUMNS),
+        Kind(
+            "establishments",
+            EstablishmentList,
+            ("code",),
+            ESTABLISHMENT_COLUMNS,
+            EstablishmentImporter,
+        ),
+        Kind(
+            "inspections",
+            InspectionList,
+            ("inspected_on", "pk"),
+            INSPECTION_COLUMNS,
+            InspectionImporter,
+        ),
+        Kind("reports", ReportList, ("received_on", "pk"), REPORT_COLUMNS, ReportImporter),
+        Kind("cases", CaseList, ("opened_on", "pk"), CASE_COLUMNS, CaseImporter),
     )
 }

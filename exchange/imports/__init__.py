@@ -4,7 +4,7 @@
 - cells: a cell's text parsed into a date, a yes/no, an amount or a choice;
 - engine: the path every file takes (chunks, look-ups in bulk, validation, repeats; the
   writes go through localities.services), and its result;
-- kinds: establishments, inspections, reports and cases: columns, parsing, keys, templates.
+- importers: establishments, inspections, reports and cases: columns, parsing, keys, templates.
 
 The names below are the ones the pages, the jobs and the command use.
 """
@@ -16,11 +16,7 @@ from exchange.imports.engine import (
     import_file,
 )
 from exchange.imports.files import FileRefused, count_rows, file_format
-from exchange.imports.kinds import (
-    COLUMNS,
-    EXPORT_ONLY_COLUMNS,
-    IMPORTERS,
-    KIND_LABELS,
+from exchange.imports.importers import (
     column_help,
     template_csv,
     template_xlsx,
@@ -28,10 +24,6 @@ from exchange.imports.kinds import (
 
 __all__ = [
     "CHUNK",
-    "COLUMNS",
-    "EXPORT_ONLY_COLUMNS",
-    "IMPORTERS",
-    "KIND_LABELS",
     "FileRefused",
     "ImportResult",
     "RowError",

@@ -22,8 +22,8 @@ How a file goes in (the same path for the page, the import jobs and `manage.py i
    keys met so far are kept in a temporary table of the import's own transaction (SeenKeys),
    not in Python, so that memory stays bounded by the chunk however long the file is.
 
-The kinds (exchange.imports.kinds) say their columns, how a row is parsed, its key and what it
-refers to; everything else is here.
+The importers of the kinds (exchange.imports.importers) say their columns, how a row is parsed,
+its key and what it refers to; everything else is here.
 """
 
 import uuid
@@ -156,6 +156,11 @@ class Importer:
     # (a choice of the field's choices, a date or None for a nullable date, a bool): full_clean
     # skips their field checks; the model's clean() still sees them.
     validated_here: list[str] = []
+    # What the import page calls the kind, its columns (the template's header, in its order) and
+    # a row of example values for the template's instructions.
+    label = ""
+    columns: list[str] = []
+    examples: dict[str, str] = {}
 
     def __init__(self, *, user, progress: Callable[[int], None] | None = None):
         if not can_import(user):
@@ -374,15 +379,17 @@ def import_file(
     """Check (and, with commit=True and no error, write) a file. Raises FileRefused."""
     path = Path(path)
     fmt = file_format(filename or path.name)
-    # The kinds build on this module: they are looked up when a file comes in.
-    from exchange.imports.kinds import COLUMNS, EXPORT_ONLY_COLUMNS, IMPORTERS, KIND_LABELS
+    # The kinds name their importers, which build on this module: they are looked up when a
+    # file comes in.
+    from exchange.kinds import KINDS
 
-    importer = IMPORTERS[kind](user=user, progress=progress)
+    described = KINDS[kind]
+    importer = described.importer(user=user, progress=progress)
     _header, lines = read_table(
         path,
         fmt,
-        columns=COLUMNS[kind],
-        ignored=EXPORT_ONLY_COLUMNS[kind],
-        label=KIND_LABELS[kind],
+        columns=described.import_columns,
+        ignored=described.export_only_columns,
+        label=described.label,
     )
     return importer.run(lines, commit=commit)

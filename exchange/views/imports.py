@@ -140,7 +140,7 @@ def import_upload(request):
         {
             "id": kind.id,
             "label": kind.label,
-            "columns": column_help(kind.id),
+            "columns": column_help(kind),
         }
         for kind in KINDS.values()
     ]
@@ -366,8 +366,8 @@ def import_template(request, kind, fmt):
     if kind not in KINDS or fmt not in ("csv", "xlsx"):
         raise Http404
     if fmt == "csv":
-        response = HttpResponse(template_csv(kind), content_type="text/csv; charset=utf-8")
+        response = HttpResponse(template_csv(KINDS[kind]), content_type="text/csv; charset=utf-8")
     else:
-        response = HttpResponse(template_xlsx(kind), content_type=XLSX_CONTENT_TYPE)
+        response = HttpResponse(template_xlsx(KINDS[kind]), content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="plan-tracker-{kind}.{fmt}"'
     return response

@@ -6,14 +6,14 @@ import io
 
 import openpyxl
 
-from exchange.imports import COLUMNS
+from exchange.kinds import KINDS
 from localities.models import Establishment, Report
 
 
 def csv_bytes(kind, rows, *, bom=False, header=None, delimiter=","):
     out = io.StringIO()
     writer = csv.writer(out, delimiter=delimiter, lineterminator="\n")
-    writer.writerow(header or COLUMNS[kind])
+    writer.writerow(header or KINDS[kind].import_columns)
     for row in rows:
         writer.writerow(row)
     return (("\ufeff" if bom else "") + out.getvalue()).encode("utf-8")
@@ -22,7 +22,7 @@ def csv_bytes(kind, rows, *, bom=False, header=None, delimiter=","):
 def xlsx_bytes(kind, rows, *, header=None):
     workbook = openpyxl.Workbook()
     sheet = workbook.active
-    sheet.append(header or COLUMNS[kind])
+    sheet.append(header or KINDS[kind].import_columns)
     for row in rows:
         sheet.append(row)
     out = io.BytesIO()

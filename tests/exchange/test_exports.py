@@ -503,8 +503,7 @@ def test_a_raw_export_imports_back_unchanged(client, personas, records, kind, tm
 
 
 def test_the_columns_an_import_ignores_are_the_ones_an_export_adds():
-    from exchange.imports import EXPORT_ONLY_COLUMNS
     from exchange.kinds import KINDS
 
     for kind in KINDS.values():
-        assert kind.column_names == kind.import_columns + EXPORT_ONLY_COLUMNS[kind.id]
+        assert kind.column_names == kind.import_columns + kind.export_only_columns

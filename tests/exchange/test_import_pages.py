@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
 
-from exchange.imports import COLUMNS
+from exchange.kinds import KINDS
 from exchange.models import ImportJob
 from exchange.views import imports as import_views
 from localities.models import Establishment
@@ -123,15 +123,15 @@ def test_the_preview_without_an_upload_sends_back_to_the_upload(officer):
     assert officer.get(reverse("import_preview"))["Location"] == reverse("import_upload")
 
 
-@pytest.mark.parametrize("kind", list(COLUMNS))
+@pytest.mark.parametrize("kind", list(KINDS))
 def test_the_templates_hold_exactly_the_columns(officer, kind, tmp_path):
     csv_response = officer.get(reverse("import_template", args=[kind, "csv"]))
     text = csv_response.content.decode("utf-8-sig")
-    assert text.strip().split(",") == COLUMNS[kind]
+    assert text.strip().split(",") == KINDS[kind].import_columns
     xlsx_response = officer.get(reverse("import_template", args=[kind, "xlsx"]))
     workbook = openpyxl.load_workbook(io.BytesIO(xlsx_response.content))
     sheet = workbook.worksheets[0]
-    assert [c.value for c in sheet[1]] == COLUMNS[kind]
+    assert [c.value for c in sheet[1]] == KINDS[kind].import_columns
     assert sheet.freeze_panes == "A2"
     assert len(workbook.worksheets) == 2  # the instructions
     # An empty template imports as nothing, without error.

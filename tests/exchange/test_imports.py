@@ -594,9 +594,9 @@ def test_the_fields_full_clean_skips_are_ones_the_importer_validates_exactly(kin
     from django.core.validators import MaxLengthValidator
     from django.db import models
 
-    from exchange.imports import IMPORTERS
+    from exchange.kinds import KINDS
 
-    importer = IMPORTERS[kind]
+    importer = KINDS[kind].importer
     assert importer.validated_here
     for name in importer.validated_here:
         field = importer.model._meta.get_field(name)

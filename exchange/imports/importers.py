@@ -1,14 +1,15 @@
-"""The four kinds of import file: their columns, how a row is parsed, its key and what it
-refers to; the labels, examples and blank templates (CSV, and XLSX with its instructions) shown
-on the import page."""
+"""The importers of the four kinds of file: each says its label, its columns and an example row,
+how a row is parsed, its key and what it refers to; exchange.kinds names each kind's importer.
+Below them, the help and blank templates (CSV, and XLSX with its instructions) shown on the
+import page, for a kind of exchange.kinds."""
 
 import csv
 import io
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from exchange.exports import RAW_COLUMNS
 from exchange.imports.cells import parse_amount, parse_bool, parse_choice, parse_date
 from exchange.imports.engine import Importer
 from localities.models import (
@@ -24,8 +25,14 @@ from localities.models import (
     ReportOutcome,
 )
 
-COLUMNS = {
-    "establishments": [
+if TYPE_CHECKING:
+    from exchange.kinds import Kind
+
+
+class EstablishmentImporter(Importer):
+    kind = "establishments"
+    label = gettext_lazy("Establishments")
+    columns = [
         "code",
         "name",
         "line",
@@ -35,55 +42,18 @@ COLUMNS = {
         "opened_on",
         "closed_on",
         "in_scope",
-    ],
-    "inspections": [
-        "establishment_code",
-        "inspected_on",
-        "team",
-        "outcome",
-        "fine_vnd",
-        "violations",
-        "notes",
-    ],
-    "reports": [
-        "reference",
-        "kind",
-        "locality_code",
-        "received_on",
-        "verified_on",
-        "classified_on",
-        "handled_on",
-        "outcome",
-        "extended_until",
-        "summary",
-    ],
-    "cases": [
-        "reference",
-        "locality_code",
-        "article",
-        "opened_on",
-        "handled_on",
-        "report_reference",
-    ],
-}
-
-# The columns a raw export adds after the template's, for reading (names, the province, the
-# deadline the app computes): a file exported, edited and imported again may keep them; they
-# are ignored, never written.
-EXPORT_ONLY_COLUMNS = {
-    kind: [column for column, _path in RAW_COLUMNS[kind] if column not in columns]
-    for kind, columns in COLUMNS.items()
-}
-KIND_LABELS = {
-    "establishments": gettext_lazy("Establishments"),
-    "inspections": gettext_lazy("Inspections"),
-    "reports": gettext_lazy("Reports"),
-    "cases": gettext_lazy("Cases"),
-}
-
-
-class EstablishmentImporter(Importer):
-    kind = "establishments"
+    ]
+    examples = {
+        "code": "HN-KS-0001",
+        "name": "Khách sạn Hoa Sen",
+        "line": "accommodation",
+        "commune_code": "00004",
+        "address": "12 Phố Đội Cấn",
+        "permit_number": "123/GCN-ANTT",
+        "opened_on": "15/03/2019",
+        "closed_on": "",
+        "in_scope": "true",
+    }
     model = Establishment
     key_column = "code"
     field_columns = {"commune": "commune_code", "locality_code_given": "commune_code"}
@@ -129,6 +99,25 @@ class EstablishmentImporter(Importer):
 
 class InspectionImporter(Importer):
     kind = "inspections"
+    label = gettext_lazy("Inspections")
+    columns = [
+        "establishment_code",
+        "inspected_on",
+        "team",
+        "outcome",
+        "fine_vnd",
+        "violations",
+        "notes",
+    ]
+    examples = {
+        "establishment_code": "HN-KS-0001",
+        "inspected_on": "20/05/2025",
+        "team": "interagency",
+        "outcome": "violation",
+        "fine_vnd": "7500000",
+        "violations": "Không đăng ký lưu trú",
+        "notes": "",
+    }
     model = Inspection
     key_column = "establishment_code"
     field_columns = {"establishment": "establishment_code"}
@@ -211,6 +200,31 @@ class InspectionImporter(Importer):
 
 class ReportImporter(Importer):
     kind = "reports"
+    label = gettext_lazy("Reports")
+    columns = [
+        "reference",
+        "kind",
+        "locality_code",
+        "received_on",
+        "verified_on",
+        "classified_on",
+        "handled_on",
+        "outcome",
+        "extended_until",
+        "summary",
+    ]
+    examples = {
+        "reference": "TB-2025-001",
+        "kind": "crime_denunciation",
+        "locality_code": "00004",
+        "received_on": "02/06/2025",
+        "verified_on": "05/06/2025",
+        "classified_on": "06/06/2025",
+        "handled_on": "18/06/2025",
+        "outcome": "case_opened",
+        "extended_until": "",
+        "summary": "",
+    }
     model = Report
     key_column = "reference"
     field_columns = {"locality": "locality_code", "locality_code_given": "locality_code"}
@@ -280,6 +294,23 @@ class ReportImporter(Importer):
 
 class CaseImporter(Importer):
     kind = "cases"
+    label = gettext_lazy("Cases")
+    columns = [
+        "reference",
+        "locality_code",
+        "article",
+        "opened_on",
+        "handled_on",
+        "report_reference",
+    ]
+    examples = {
+        "reference": "VA-2025-001",
+        "locality_code": "00004",
+        "article": "327",
+        "opened_on": "18/06/2025",
+        "handled_on": "",
+        "report_reference": "TB-2025-001",
+    }
     model = Case
     key_column = "reference"
     field_columns = {
@@ -338,59 +369,7 @@ class CaseImporter(Importer):
         return {o.reference: o for o in Case.objects.filter(reference__in=keys)}
 
 
-IMPORTERS = {
-    "establishments": EstablishmentImporter,
-    "inspections": InspectionImporter,
-    "reports": ReportImporter,
-    "cases": CaseImporter,
-}
-
-
-EXAMPLES = {
-    "establishments": {
-        "code": "HN-KS-0001",
-        "name": "Khách sạn Hoa Sen",
-        "line": "accommodation",
-        "commune_code": "00004",
-        "address": "12 Phố Đội Cấn",
-        "permit_number": "123/GCN-ANTT",
-        "opened_on": "15/03/2019",
-        "closed_on": "",
-        "in_scope": "true",
-    },
-    "inspections": {
-        "establishment_code": "HN-KS-0001",
-        "inspected_on": "20/05/2025",
-        "team": "interagency",
-        "outcome": "violation",
-        "fine_vnd": "7500000",
-        "violations": "Không đăng ký lưu trú",
-        "notes": "",
-    },
-    "reports": {
-        "reference": "TB-2025-001",
-        "kind": "crime_denunciation",
-        "locality_code": "00004",
-        "received_on": "02/06/2025",
-        "verified_on": "05/06/2025",
-        "classified_on": "06/06/2025",
-        "handled_on": "18/06/2025",
-        "outcome": "case_opened",
-        "extended_until": "",
-        "summary": "",
-    },
-    "cases": {
-        "reference": "VA-2025-001",
-        "locality_code": "00004",
-        "article": "327",
-        "opened_on": "18/06/2025",
-        "handled_on": "",
-        "report_reference": "TB-2025-001",
-    },
-}
-
-
-def column_help(kind: str) -> list[tuple[str, str]]:
+def column_help(kind: "Kind") -> list[tuple[str, str]]:
     """(column, what to write) for the template's instructions."""
     date = _("date, dd/mm/yyyy or YYYY-MM-DD")
     locality = _(
@@ -411,7 +390,7 @@ def column_help(kind: str) -> list[tuple[str, str]]:
         "inspected_on": date + " " + _("(required)"),
         "team": ", ".join(InspectionTeam.values),
         "outcome": ", ".join(InspectionOutcome.values)
-        if kind == "inspections"
+        if kind.id == "inspections"
         else ", ".join(ReportOutcome.values) + " " + _("(with handled_on)"),
         "fine_vnd": _("administrative fine in VND, a whole number (empty = 0)"),
         "violations": _("violations found"),
@@ -428,29 +407,29 @@ def column_help(kind: str) -> list[tuple[str, str]]:
         "article": ", ".join(CaseArticle.values),
         "report_reference": _("reference of the report the case was born from, if any"),
     }
-    return [(column, str(texts[column])) for column in COLUMNS[kind]]
+    return [(column, str(texts[column])) for column in kind.import_columns]
 
 
-def template_csv(kind: str) -> bytes:
+def template_csv(kind: "Kind") -> bytes:
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(COLUMNS[kind])
+    writer.writerow(kind.import_columns)
     # A BOM, so Excel opens the file as UTF-8 and shows the diacritics.
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
-def template_xlsx(kind: str) -> bytes:
+def template_xlsx(kind: "Kind") -> bytes:
     import openpyxl
     from openpyxl.styles import Font
 
     workbook = openpyxl.Workbook()
     sheet = workbook.active
-    sheet.title = kind
-    sheet.append(COLUMNS[kind])
+    sheet.title = kind.id
+    sheet.append(kind.import_columns)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     sheet.freeze_panes = "A2"
-    for index, column in enumerate(COLUMNS[kind], start=1):
+    for index, column in enumerate(kind.import_columns, start=1):
         letter = sheet.cell(row=1, column=index).column_letter
         sheet.column_dimensions[letter].width = max(14, len(column) + 4)
         # Codes and dates as text, so Excel keeps leading zeros ("00004") and the day first.
@@ -462,7 +441,7 @@ def template_xlsx(kind: str) -> bytes:
     for cell in guide[1]:
         cell.font = Font(bold=True)
     for column, text in column_help(kind):
-        guide.append([column, text, EXAMPLES[kind].get(column, "")])
+        guide.append([column, text, kind.importer.examples.get(column, "")])
     guide.append([])
     guide.append(
         [
