@@ -24,6 +24,7 @@ from localities.models import (
     ReportKind,
     ReportOutcome,
 )
+from localities.models.reports import LIFE
 
 if TYPE_CHECKING:
     from exchange.kinds import Kind
@@ -205,10 +206,7 @@ class ReportImporter(Importer):
         "reference",
         "kind",
         "locality_code",
-        "received_on",
-        "verified_on",
-        "classified_on",
-        "handled_on",
+        *LIFE,
         "outcome",
         "extended_until",
         "summary",
@@ -232,23 +230,13 @@ class ReportImporter(Importer):
         "kind",
         "locality",
         "locality_code_given",
-        "received_on",
-        "verified_on",
-        "classified_on",
-        "handled_on",
+        *LIFE,
         "outcome",
         "extended_until",
         "summary",
     ]
     checked_here = ["locality", "kind"]
-    validated_here = [
-        "received_on",
-        "verified_on",
-        "classified_on",
-        "handled_on",
-        "outcome",
-        "extended_until",
-    ]
+    validated_here = [*LIFE, "outcome", "extended_until"]
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
