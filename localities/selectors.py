@@ -6,16 +6,17 @@ from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from localities.models import Case, Establishment, Inspection, Locality, Report
-from localities.permissions import NATION, VIEW, Scope, scope_of
+from localities.permissions import SERVER_OPERATOR, VIEW, Scope, scope_of
 
 
 @dataclass(frozen=True)
 class Frame:
     """The records a reading may use, already restricted: what the figures are computed from.
 
-    ``Frame.of(user)`` is what a user may see; ``Frame.nation()`` is every record, for the
-    server's own commands. Whoever builds a frame decides the scope once; the code that
-    computes from it never asks about users again.
+    ``Frame.of(user)`` is what a user may see; ``Frame.nation()`` is every record, what the
+    server operator (localities.permissions.SERVER_OPERATOR) reads in its commands. Whoever
+    builds a frame decides the scope once; the code that computes from it never asks about
+    users again.
     """
 
     scope: Scope
@@ -38,14 +39,8 @@ class Frame:
 
     @classmethod
     def nation(cls) -> "Frame":
-        return cls(
-            scope=NATION,
-            localities=Locality.objects.all(),
-            establishments=Establishment.objects.all(),
-            inspections=Inspection.objects.all(),
-            reports=Report.objects.all(),
-            cases=Case.objects.all(),
-        )
+        """Every record: what the server operator (a command run without a user) reads."""
+        return cls.of(SERVER_OPERATOR)
 
 
 def establishments_for_list(user):

@@ -381,6 +381,23 @@ def test_a_communes_work_lists(client, built, personas):
     assert "R5" in body and "E3" in body.replace("Cơ sở E3", "E3")
 
 
+def test_the_work_lists_due_soon_is_the_reports_due_soon_status(client, built, personas):
+    # R6 is due on 15/04/2025. On 09/04 that is 6 days away: pending, not due soon, on the
+    # report itself and on the work lists alike; on 10/04 (5 days) it
+    # is due soon everywhere.
+    from localities.models import Report
+
+    login(client, personas.commune_officer)
+    r6 = Report.objects.get(reference="R6")
+    for day, due_soon in (("09/04/2025", 0), ("10/04/2025", 1)):
+        as_of = scenario.D(2025, 4, int(day[:2]))
+        work = client.get(reverse("work_lists", args=[built.ba_dinh.pk]), {"as_of": day})
+        assert work.context["due_soon"] == due_soon, day
+        assert (r6.status(as_of) == "due_soon") == bool(due_soon), day
+        row = next(r for r in work.context["todo_list"] if r.reference == "R6")
+        assert row.due_soon == bool(due_soon), day
+
+
 def test_the_never_inspected_link_opens_exactly_the_establishments_counted(client, built, personas):
     # Beside E3 (open, in scope, never inspected), three that the work list must not count:
     # one out of the plan's scope, one closed before the as-of date, one opened after it.
