@@ -4,6 +4,7 @@ raw data (administrators only, never the reporter's identity), and the export lo
 import csv
 import datetime
 import io
+from decimal import Decimal
 
 import openpyxl
 import pytest
@@ -15,7 +16,6 @@ from exchange.models import ExportLog
 from localities.models import Inspection, ReporterIdentity
 from localities.selectors import Frame
 from plan_tracker import metrics
-from plan_tracker.compliance_io import write_csv
 from tests.exchange.helpers import establishment, report
 
 pytestmark = pytest.mark.django_db
@@ -59,10 +59,28 @@ def params(**extra):
 def test_the_compliance_csv_is_the_figures_table_with_its_total(client, personas, records):
     login(client, personas.admin)
     response = client.get(reverse("export_compliance", args=["csv"]), params())
-    table = metrics.compliance_table(frame=Frame.of(personas.admin), year=YEAR, as_of=AS_OF)
-    expected = io.StringIO()
-    write_csv(table, expected, total=True)
-    assert response.content.decode() == "\ufeff" + expected.getvalue()
+    # Worked by hand from the records, as of 31/12/2024 (the year is over):
+    # Hà Nội: HN-1..3 opened 2019, all open; HN-1 and HN-2 inspected in 2024 -> 2 / 3 = 66.7,
+    #   in the year and since the plan began. HN-R1 (crime, deadline 21/03) and HN-R2
+    #   (denunciation, received 01/11, deadline 01/12) are not handled -> 2 overdue, on time
+    #   0 / (2 - 0) = 0.0, not met. No cases either year -> n/a. Coverage 66.7 against the line
+    #   100 × 1460 / 1825 days = 80.0 -> behind; annual inspection 66.7 >= 20 -> met.
+    # Hồ Chí Minh City: HCM-1 inspected -> 1 / 1 = 100.0, on track; no report -> n/a.
+    # The nation sums the counts: 3 / 4 = 75.0 (behind), on time 0 / (2 - 0) = 0.0.
+    assert response.content.decode() == (
+        "\ufefflocality_code,locality_name,level,year,as_of,establishments_operating,"
+        "inspected_in_year,inspected_in_year_pct,establishments_open_at_end,"
+        "inspected_since_plan_start,coverage_pct,reports_received,reports_handled,"
+        "reports_handled_on_time,reports_pending,reports_overdue,reports_on_time_pct,"
+        "cases_handled,cases_handled_prev_year,cases_growth_pct,status_reports_on_time,"
+        "status_annual_inspection,status_full_coverage,status_cases_growth\n"
+        "01,Thành phố Hà Nội,province,2024,2024-12-31,3,2,66.7,3,2,66.7,2,0,0,0,2,0.0,0,0,,"
+        "not_met,met,behind,not_applicable\n"
+        "79,Thành phố Hồ Chí Minh,province,2024,2024-12-31,1,1,100.0,1,1,100.0,0,0,0,0,0,,0,0,,"
+        "not_applicable,met,on_track,not_applicable\n"
+        ",Whole country,nation,2024,2024-12-31,4,3,75.0,4,3,75.0,2,0,0,0,2,0.0,0,0,,"
+        "not_met,met,behind,not_applicable\n"
+    )
     rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
     hanoi = next(r for r in rows if r["locality_code"] == "01")
     # Hà Nội: 3 operating, 2 inspected in 2024 -> 2 / 3 × 100 = 66.7
@@ -176,18 +194,34 @@ def test_the_printed_report_shows_the_targets_figures_and_open_work(client, pers
     response = client.get(reverse("export_report"), params(locality="01"))
     assert response.status_code == 200
     context = response.context
-    table = metrics.compliance_table(
-        frame=Frame.of(personas.hn_officer),
-        year=YEAR,
-        as_of=AS_OF,
-        level="commune",
-        locality=records.hn,
-    )
-    assert [t["status"] for t in context["targets"]] == [
-        table.total.status(t.metric) for t in table.targets
+    # Hà Nội's figures worked by hand (as in the compliance CSV): 3 establishments opened 2019,
+    # 2 inspected in 2024 -> 2 / 3 = 66.7 in the year and since the plan began; 2 reports, both
+    # overdue (deadlines 21/03 and 01/12) -> on time 0 / (2 - 0) = 0.0; no cases either year.
+    assert [(t["figure"], t["value"], t["status"]) for t in context["targets"]] == [
+        ("reports_on_time_pct", Decimal("0.0"), "not_met"),  # target 100
+        ("inspected_in_year_pct", Decimal("66.7"), "met"),  # >= 20
+        ("coverage_pct", Decimal("66.7"), "behind"),  # < 100 × 1460 / 1825 days = 80.0
+        ("cases_growth_pct", None, "not_applicable"),  # no case in 2023
     ]
     figures = {f["id"]: f["value"] for f in context["figures"]}
-    assert figures == {f: table.total.values[f] for f in metrics.FIGURES}
+    assert figures == {
+        "establishments_operating": 3,
+        "inspected_in_year": 2,
+        "inspected_in_year_pct": Decimal("66.7"),
+        "establishments_open_at_end": 3,
+        "inspected_since_plan_start": 2,
+        "coverage_pct": Decimal("66.7"),
+        "reports_received": 2,
+        "reports_handled": 0,
+        "reports_handled_on_time": 0,
+        "reports_pending": 0,
+        "reports_overdue": 2,
+        "reports_on_time_pct": Decimal("0.0"),
+        "cases_handled": 0,
+        "cases_handled_prev_year": 0,
+        "cases_growth_pct": None,
+    }
+    assert list(figures) == list(metrics.FIGURES)
     html = response.content.decode()
     # Open work: HN-R2 received 01/11/2024 is not handled; HN-R1 neither (both listed).
     assert context["open_reports_count"] == 2
