@@ -1,4 +1,4 @@
-"""Exports: the compliance table (CSV, XLSX) against compliance_table, the printed report,
+"""Exports: the compliance table (CSV, XLSX) against figures worked by hand, the printed report,
 raw data (administrators only, never the reporter's identity), and the export log."""
 
 import csv
