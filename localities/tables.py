@@ -2,6 +2,7 @@
 
 import django_tables2 as tables
 from django.contrib.humanize.templatetags.humanize import intcomma
+from django.db.models import F
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -54,6 +55,12 @@ class EstablishmentTable(RecordTable):
         model = Establishment
         fields = ("code", "name", "line", "commune", "opened_on", "closed_on", "in_scope")
         sequence = (*fields, "province", "last_inspected")
+
+    def order_last_inspected(self, queryset, is_descending):
+        # Never inspected comes last both ways, whatever the database puts first for NULL.
+        last = F("last_inspected")
+        last = last.desc(nulls_last=True) if is_descending else last.asc(nulls_last=True)
+        return queryset.order_by(last, "code"), True
 
     def render_commune(self, value):
         return place(value)

@@ -59,42 +59,57 @@ class _Atomic:
         self.conn.commit() if kind is None else self.conn.rollback()
 
 
-def _two_writers(path, options) -> list:
-    """Writer A holds a write transaction for a moment; meanwhile writer B begins its own,
-    reads, then writes. Returns the errors B met."""
-    import threading
-    import time
+def _two_writers(path, options) -> tuple[list, bool]:
+    """Writer A holds a write transaction; meanwhile writer B begins its own, reads, then
+    writes. Returns the errors B met, and whether B's transaction began before A committed and
+    ended after it (B waited for A rather than slipping in before or after).
 
+    A holds its write until B is done (B failing ends it at once) or, B being blocked, for at
+    most `hold` seconds: the outcome is B's, never a race against a sleep."""
+    import threading
+
+    hold = 1.0
     setup = _sqlite(path, options)
     setup.cursor().execute("CREATE TABLE IF NOT EXISTS t (x integer)")
     setup.close()
-    a_writes, errors = threading.Event(), []
+    a_writes, a_committed, b_done = threading.Event(), threading.Event(), threading.Event()
+    errors, began_before_a_committed = [], []
 
     def writer_a():
         conn = _sqlite(path, options)
-        with _Atomic(conn):
-            conn.cursor().execute("INSERT INTO t VALUES (1)")
+        try:
+            with _Atomic(conn):
+                conn.cursor().execute("INSERT INTO t VALUES (1)")
+                a_writes.set()
+                b_done.wait(hold)
+            a_committed.set()
+        finally:
             a_writes.set()
-            time.sleep(0.3)
-        conn.close()
+            conn.close()
 
     def writer_b():
         conn = _sqlite(path, options)
-        a_writes.wait(5)
         try:
+            assert a_writes.wait(10), "writer A never wrote"
+            began_before_a_committed.append(not a_committed.is_set())
             with _Atomic(conn):
                 conn.cursor().execute("SELECT count(*) FROM t").fetchone()
                 conn.cursor().execute("INSERT INTO t VALUES (2)")
         except Exception as error:  # noqa: BLE001 - returned to the test
             errors.append(error)
-        conn.close()
+        finally:
+            b_done.set()
+            conn.close()
 
     threads = [threading.Thread(target=writer_a), threading.Thread(target=writer_b)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(30)
-    return errors
+        assert not thread.is_alive(), "a writer did not finish within 30 s"
+    # B began while A held its write and then wrote: it can only have waited for A's commit.
+    waited = began_before_a_committed == [True] and a_committed.is_set() and not errors
+    return errors, waited
 
 
 def test_the_embedded_sqlite_makes_a_second_writer_wait_instead_of_failing(
@@ -103,7 +118,8 @@ def test_the_embedded_sqlite_makes_a_second_writer_wait_instead_of_failing(
     from plan_tracker.env import SQLITE_OPTIONS
 
     with django_db_blocker.unblock():
-        assert _two_writers(tmp_path / "app.sqlite3", SQLITE_OPTIONS) == []
+        errors, waited = _two_writers(tmp_path / "app.sqlite3", SQLITE_OPTIONS)
+        assert errors == [] and waited
         # Without them (a deferred BEGIN) the same two writers fail: the test can tell.
-        errors = _two_writers(tmp_path / "plain.sqlite3", {"timeout": 1})
+        errors, _waited = _two_writers(tmp_path / "plain.sqlite3", {"timeout": 1})
     assert errors and "locked" in str(errors[0])

@@ -14,17 +14,6 @@ QUERY = "?year=2024&as_of=31/03/2025"
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _sync_orm_beside_playwright():
-    # The shared `browser` fixture starts Playwright's event loop (session scope) before the
-    # test database exists, and the per-test permission in conftest ends before the live
-    # server's database is flushed: both then trip Django's async guard. Allow it for the
-    # whole session, set before the session fixtures of these tests.
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-        yield
-
-
 @pytest.fixture
 def migration_data(page):
     """What the migrations load (the default plan, the report kinds), loaded again: after

@@ -19,14 +19,6 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 BAD_ROW = 57  # index in the 200 rows; line 58 of the file (line 1 is the header)
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _sync_orm_beside_playwright():
-    # As in test_dashboards: Playwright's loop starts before the test database; allow the ORM.
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-        yield
-
-
 @pytest.fixture
 def migration_data(page):
     """The data the migrations load (default plan, report kinds), loaded again if a flush of

@@ -19,16 +19,6 @@ from tests.conftest import PASSWORD
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _sync_orm_beside_playwright():
-    # Playwright's event loop starts with the session's `browser`, before the test database
-    # is set up: Django's async guard must be off for the whole session (as in
-    # test_dashboards.py).
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-        yield
-
-
 @pytest.fixture
 def report_kinds(world):
     # Should the flush have removed the rules the migration loads, load them again.
@@ -106,7 +96,9 @@ def test_a_provincial_officer_registers_inspects_and_handles_a_report(
     report = Report.objects.get(reference="HN-TB-2025-001")
     assert report.deadline == received + datetime.timedelta(days=20)
     assert page.get_attribute("#report-clock .badge", "data-status") == "pending"
-    assert "10" in page.inner_text("#deadline-text")
+    # Ten days left, and the deadline itself shown as its full date.
+    assert page.inner_text("#deadline-text").strip() == "Còn 10 ngày"
+    assert page.inner_text("#deadline") == d(received + datetime.timedelta(days=20))
     shot(page, "records_05_report_received")
 
     # Verification, classification, handling: one stage at a time.

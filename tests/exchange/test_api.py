@@ -9,9 +9,6 @@ from django.urls import reverse
 from exchange.models import ApiToken
 from exchange.openapi import schema
 from localities.models import Inspection, ReporterIdentity
-from localities.selectors import Frame
-from plan_tracker import metrics
-from plan_tracker.compliance_io import table_json
 from tests.exchange.helpers import establishment, report
 from tests.exchange.openapi_check import response_schema, validate
 
@@ -91,16 +88,116 @@ def test_another_provinces_figures_answer_404(client, personas, records):
     assert client.get("/api/v1/compliance", {"locality": "00070"}).status_code == 404
 
 
+COLUMNS = [
+    "locality_code",
+    "locality_name",
+    "level",
+    "year",
+    "as_of",
+    "establishments_operating",
+    "inspected_in_year",
+    "inspected_in_year_pct",
+    "establishments_open_at_end",
+    "inspected_since_plan_start",
+    "coverage_pct",
+    "reports_received",
+    "reports_handled",
+    "reports_handled_on_time",
+    "reports_pending",
+    "reports_overdue",
+    "reports_on_time_pct",
+    "cases_handled",
+    "cases_handled_prev_year",
+    "cases_growth_pct",
+    "status_reports_on_time",
+    "status_annual_inspection",
+    "status_full_coverage",
+    "status_cases_growth",
+]
+
+
 def test_compliance_has_the_csv_columns_and_values(client, personas, records):
     client.force_login(personas.admin)
     response = client.get("/api/v1/compliance", {"year": 2024, "as_of": AS_OF})
     body = response.json()
-    table = metrics.compliance_table(
-        frame=Frame.of(personas.admin), year=2024, as_of=datetime.date(2024, 12, 31)
-    )
-    assert body["columns"] == table.columns
-    assert body["rows"] == table_json(table)
-    assert body["total"] == table_json(table, total=True)[-1]
+    assert body["columns"] == COLUMNS
+    # Worked by hand from the records, as of 31/12/2024 (the year is over):
+    # Hà Nội: HN-1 (opened 2019) and HN-2 (opening unknown) operate and are still open, both
+    #   inspected 01/06/2024 -> 2 / 2 = 100.0 in the year and since the plan began.
+    #   HN-R1 (crime, received 01/03, deadline 21/03) is not handled -> overdue: on time 0 / (1 - 0)
+    #   = 0.0, not met (target 100). HN-C1 is not handled: 0 cases, none in 2023 -> n/a.
+    #   Coverage 100.0 against the line 100 × 1460 / 1825 days = 80.0 -> on track.
+    # Hồ Chí Minh City: HCM-1, inspected -> 1 / 1 = 100.0. HCM-R1 (denunciation, 30 days) received
+    #   01/03, handled 20/03 -> on time: 1 / (1 - 0) = 100.0, met. HCM-C1 not handled -> n/a.
+    # The nation sums the counts: 3 / 3 = 100.0; reports on time 1 / (2 - 0) = 50.0, not met.
+    common = {"level": "province", "year": 2024, "as_of": AS_OF}
+    no_cases = {"cases_handled": 0, "cases_handled_prev_year": 0, "cases_growth_pct": None}
+
+    def counted(n):
+        # n establishments, all operating, all inspected in 2024, all still open: 100.0 twice.
+        return {
+            "establishments_operating": n,
+            "inspected_in_year": n,
+            "inspected_in_year_pct": 100.0,
+            "establishments_open_at_end": n,
+            "inspected_since_plan_start": n,
+            "coverage_pct": 100.0,
+        }
+
+    def statuses(reports_on_time):
+        return {
+            "status_reports_on_time": reports_on_time,
+            "status_annual_inspection": "met",
+            "status_full_coverage": "on_track",
+            "status_cases_growth": "not_applicable",
+        }
+
+    hanoi = {
+        "locality_code": "01",
+        "locality_name": "Thành phố Hà Nội",
+        **common,
+        **counted(2),
+        "reports_received": 1,
+        "reports_handled": 0,
+        "reports_handled_on_time": 0,
+        "reports_pending": 0,
+        "reports_overdue": 1,
+        "reports_on_time_pct": 0.0,
+        **no_cases,
+        **statuses("not_met"),
+    }
+    hcm = {
+        "locality_code": "79",
+        "locality_name": "Thành phố Hồ Chí Minh",
+        **common,
+        **counted(1),
+        "reports_received": 1,
+        "reports_handled": 1,
+        "reports_handled_on_time": 1,
+        "reports_pending": 0,
+        "reports_overdue": 0,
+        "reports_on_time_pct": 100.0,
+        **no_cases,
+        **statuses("met"),
+    }
+    nation = {
+        "locality_code": "",
+        "locality_name": "Toàn quốc",
+        **common,
+        "level": "nation",
+        **counted(3),
+        "reports_received": 2,
+        "reports_handled": 1,
+        "reports_handled_on_time": 1,
+        "reports_pending": 0,
+        "reports_overdue": 1,
+        "reports_on_time_pct": 50.0,
+        **no_cases,
+        **statuses("not_met"),
+    }
+    assert body["rows"] == [hanoi, hcm]
+    assert body["total"] == nation
+    assert [list(row) for row in [*body["rows"], body["total"]]] == [COLUMNS] * 3
     # Hà Nội: 2 operating establishments, both inspected in 2024 -> 100.0
     hanoi = next(r for r in body["rows"] if r["locality_code"] == "01")
     assert (hanoi["establishments_operating"], hanoi["inspected_in_year_pct"]) == (2, 100.0)

@@ -1,13 +1,15 @@
-"""Exports: the compliance table (CSV, XLSX) against compliance_table, the printed report,
+"""Exports: the compliance table (CSV, XLSX) against figures worked by hand, the printed report,
 raw data (administrators only, never the reporter's identity), and the export log."""
 
 import csv
 import datetime
 import io
 import os
+from decimal import Decimal
 
 import openpyxl
 import pytest
+from django.db import connection
 from django.urls import reverse
 from django.utils import translation
 
@@ -16,7 +18,6 @@ from exchange.models import ExportLog
 from localities.models import Inspection, ReporterIdentity
 from localities.selectors import Frame
 from plan_tracker import metrics
-from plan_tracker.compliance_io import write_csv
 from tests.exchange.helpers import establishment, report
 
 pytestmark = pytest.mark.django_db
@@ -60,10 +61,28 @@ def params(**extra):
 def test_the_compliance_csv_is_the_figures_table_with_its_total(client, personas, records):
     login(client, personas.admin)
     response = client.get(reverse("export_compliance", args=["csv"]), params())
-    table = metrics.compliance_table(frame=Frame.of(personas.admin), year=YEAR, as_of=AS_OF)
-    expected = io.StringIO()
-    write_csv(table, expected, total=True)
-    assert response.content.decode() == "\ufeff" + expected.getvalue()
+    # Worked by hand from the records, as of 31/12/2024 (the year is over):
+    # Hà Nội: HN-1..3 opened 2019, all open; HN-1 and HN-2 inspected in 2024 -> 2 / 3 = 66.7,
+    #   in the year and since the plan began. HN-R1 (crime, deadline 21/03) and HN-R2
+    #   (denunciation, received 01/11, deadline 01/12) are not handled -> 2 overdue, on time
+    #   0 / (2 - 0) = 0.0, not met. No cases either year -> n/a. Coverage 66.7 against the line
+    #   100 × 1460 / 1825 days = 80.0 -> behind; annual inspection 66.7 >= 20 -> met.
+    # Hồ Chí Minh City: HCM-1 inspected -> 1 / 1 = 100.0, on track; no report -> n/a.
+    # The nation sums the counts: 3 / 4 = 75.0 (behind), on time 0 / (2 - 0) = 0.0.
+    assert response.content.decode() == (
+        "\ufefflocality_code,locality_name,level,year,as_of,establishments_operating,"
+        "inspected_in_year,inspected_in_year_pct,establishments_open_at_end,"
+        "inspected_since_plan_start,coverage_pct,reports_received,reports_handled,"
+        "reports_handled_on_time,reports_pending,reports_overdue,reports_on_time_pct,"
+        "cases_handled,cases_handled_prev_year,cases_growth_pct,status_reports_on_time,"
+        "status_annual_inspection,status_full_coverage,status_cases_growth\n"
+        "01,Thành phố Hà Nội,province,2024,2024-12-31,3,2,66.7,3,2,66.7,2,0,0,0,2,0.0,0,0,,"
+        "not_met,met,behind,not_applicable\n"
+        "79,Thành phố Hồ Chí Minh,province,2024,2024-12-31,1,1,100.0,1,1,100.0,0,0,0,0,0,,0,0,,"
+        "not_applicable,met,on_track,not_applicable\n"
+        ",Whole country,nation,2024,2024-12-31,4,3,75.0,4,3,75.0,2,0,0,0,2,0.0,0,0,,"
+        "not_met,met,behind,not_applicable\n"
+    )
     rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
     hanoi = next(r for r in rows if r["locality_code"] == "01")
     # Hà Nội: 3 operating, 2 inspected in 2024 -> 2 / 3 × 100 = 66.7
@@ -177,18 +196,34 @@ def test_the_printed_report_shows_the_targets_figures_and_open_work(client, pers
     response = client.get(reverse("export_report"), params(locality="01"))
     assert response.status_code == 200
     context = response.context
-    table = metrics.compliance_table(
-        frame=Frame.of(personas.hn_officer),
-        year=YEAR,
-        as_of=AS_OF,
-        level="commune",
-        locality=records.hn,
-    )
-    assert [t["status"] for t in context["targets"]] == [
-        table.total.status(t.metric) for t in table.targets
+    # Hà Nội's figures worked by hand (as in the compliance CSV): 3 establishments opened 2019,
+    # 2 inspected in 2024 -> 2 / 3 = 66.7 in the year and since the plan began; 2 reports, both
+    # overdue (deadlines 21/03 and 01/12) -> on time 0 / (2 - 0) = 0.0; no cases either year.
+    assert [(t["figure"], t["value"], t["status"]) for t in context["targets"]] == [
+        ("reports_on_time_pct", Decimal("0.0"), "not_met"),  # target 100
+        ("inspected_in_year_pct", Decimal("66.7"), "met"),  # >= 20
+        ("coverage_pct", Decimal("66.7"), "behind"),  # < 100 × 1460 / 1825 days = 80.0
+        ("cases_growth_pct", None, "not_applicable"),  # no case in 2023
     ]
     figures = {f["id"]: f["value"] for f in context["figures"]}
-    assert figures == {f: table.total.values[f] for f in metrics.FIGURES}
+    assert figures == {
+        "establishments_operating": 3,
+        "inspected_in_year": 2,
+        "inspected_in_year_pct": Decimal("66.7"),
+        "establishments_open_at_end": 3,
+        "inspected_since_plan_start": 2,
+        "coverage_pct": Decimal("66.7"),
+        "reports_received": 2,
+        "reports_handled": 0,
+        "reports_handled_on_time": 0,
+        "reports_pending": 0,
+        "reports_overdue": 2,
+        "reports_on_time_pct": Decimal("0.0"),
+        "cases_handled": 0,
+        "cases_handled_prev_year": 0,
+        "cases_growth_pct": None,
+    }
+    assert list(figures) == list(metrics.FIGURES)
     html = response.content.decode()
     # Open work: HN-R2 received 01/11/2024 is not handled; HN-R1 neither (both listed).
     assert context["open_reports_count"] == 2
@@ -400,8 +435,6 @@ def copies(monkeypatch):
 
 
 def test_the_raw_csv_is_byte_for_byte_what_it_always_was(client, personas, awkward, copies):
-    from django.db import connection
-
     login(client, personas.admin)
     assert raw_csv(client, "establishments") == (
         "\ufeffcode,name,line,commune_code,address,permit_number,opened_on,closed_on,in_scope,"
@@ -428,13 +461,9 @@ def test_the_raw_csv_is_byte_for_byte_what_it_always_was(client, personas, awkwa
     assert list(ExportLog.objects.order_by("pk").values_list("row_count", flat=True)) == [2, 2, 2]
 
 
-@pytest.mark.parametrize("kind", ["establishments", "inspections", "reports", "cases"])
-def test_the_database_writes_the_csv_python_would(
-    client, personas, records, kind, monkeypatch, copies
-):
-    from django.db import connection
-
-    from exchange.exports import raw
+@pytest.fixture
+def with_cases(records):
+    """The records, and two cases: one from a report with a quoted summary, one bare."""
     from localities.models import Case, Report
 
     Case(
@@ -449,13 +478,81 @@ def test_the_database_writes_the_csv_python_would(
     Case(
         reference="VA-2", locality=records.hn, article="328", opened_on=datetime.date(2024, 4, 1)
     ).save()
+    return records
+
+
+on_postgresql_only = pytest.mark.skipif(
+    "connection.vendor != 'postgresql'",
+    reason="COPY runs on PostgreSQL only: elsewhere both sides would be the Python writer",
+)
+
+
+@on_postgresql_only
+@pytest.mark.parametrize("kind", ["establishments", "inspections", "reports", "cases"])
+def test_the_database_writes_the_csv_python_would(
+    client, personas, with_cases, kind, monkeypatch, copies
+):
+    from exchange.exports import raw
+
     login(client, personas.admin)
     copied = raw_csv(client, kind)
     monkeypatch.setattr(raw, "_copy_csv", lambda *args: None)
     assert raw_csv(client, kind) == copied
     rows = ExportLog.objects.order_by("pk").first().row_count
     assert rows >= 2
-    assert copies == ([rows] if connection.vendor == "postgresql" else [])
+    assert copies == [rows]
+
+
+# What the Python writer gives for the records and their cases, written out by hand: a BOM,
+# the columns, one line per record ended by a line feed, empty cells for missing values, a
+# cell with a comma or quote between quotes (quotes doubled), the reporter's identity nowhere.
+PYTHON_CSV = {
+    "establishments": (
+        "code,name,line,commune_code,address,permit_number,opened_on,closed_on,in_scope,"
+        "commune_name,province_code,province_name,locality_code_given\n"
+        "HCM-1,Cơ sở HCM-1,karaoke,26734,,,2019-01-01,,true,Phường Sài Gòn,79,"
+        "Thành phố Hồ Chí Minh,\n"
+        "HN-1,Cơ sở HN-1,karaoke,00004,,,2019-01-01,,true,Phường Ba Đình,01,Thành phố Hà Nội,\n"
+        "HN-2,Cơ sở HN-2,accommodation,00070,,,2019-01-01,,true,Phường Hoàn Kiếm,01,"
+        "Thành phố Hà Nội,\n"
+        "HN-3,Cơ sở HN-3,accommodation,00070,,,2019-01-01,,true,Phường Hoàn Kiếm,01,"
+        "Thành phố Hà Nội,\n"
+    ),
+    "inspections": (
+        "establishment_code,inspected_on,team,outcome,fine_vnd,violations,notes,"
+        "establishment_name,commune_code,province_code\n"
+        "HN-1,2024-03-01,police,no_violation,0,,,Cơ sở HN-1,00004,01\n"
+        "HN-2,2024-04-01,police,no_violation,0,,,Cơ sở HN-2,00070,01\n"
+        "HCM-1,2024-05-01,police,violation,0,,,Cơ sở HCM-1,26734,79\n"
+    ),
+    # Deadlines: a crime denunciation has 20 days (01/03 -> 21/03), a denunciation 30
+    # (01/11 -> 01/12).
+    "reports": (
+        "reference,kind,locality_code,received_on,verified_on,classified_on,handled_on,outcome,"
+        "extended_until,summary,deadline,extension_reason,locality_name,province_code\n"
+        "HN-R1,crime_denunciation,00004,2024-03-01,,,,,,Tin báo,2024-03-21,,Phường Ba Đình,01\n"
+        "HN-R2,denunciation,01,2024-11-01,,,,,,,2024-12-01,,Thành phố Hà Nội,01\n"
+    ),
+    "cases": (
+        "reference,locality_code,article,opened_on,handled_on,report_reference,summary,"
+        "locality_name,province_code\n"
+        'VA-1,00004,327,2024-03-10,2024-06-01,HN-R1,"Chứa mại dâm, ""nhà nghỉ""",'
+        "Phường Ba Đình,01\n"
+        "VA-2,01,328,2024-04-01,,,,Thành phố Hà Nội,01\n"
+    ),
+}
+
+
+@pytest.mark.parametrize("kind", list(PYTHON_CSV))
+def test_the_python_writer_writes_these_bytes(client, personas, with_cases, kind, monkeypatch):
+    from exchange.exports import raw
+
+    monkeypatch.setattr(raw, "_copy_csv", lambda *args: None)
+    login(client, personas.admin)
+    response = client.get(reverse("export_raw", args=[kind, "csv"]))
+    content = b"".join(response.streaming_content)
+    assert content == b"\xef\xbb\xbf" + PYTHON_CSV[kind].encode("utf-8")
+    assert ExportLog.objects.get().row_count == PYTHON_CSV[kind].count("\n") - 1
 
 
 @pytest.mark.parametrize(

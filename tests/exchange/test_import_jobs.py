@@ -489,18 +489,21 @@ def test_job_pages_need_a_login(client, db):
 background = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
-def poll_until(client, job, states, *, limit=600):
-    """Ask the status as the page's script does until the job reaches one of `states`
-    (reads only: the test's thread writes nothing while the job's thread runs)."""
+def poll_until(client, job, states, *, within=10.0):
+    """Ask the status as the page's script does until the job reaches one of `states`, for at
+    most `within` seconds (reads only: the test's thread writes nothing while the job's thread
+    runs)."""
     url = reverse("import_job_status", args=[job.pk])
     seen = []
-    for _ in range(limit):
+    deadline = time.monotonic() + within
+    while True:
         status = client.get(url).json()
         seen.append((status["state"], status["rows_done"]))
         if status["state"] in states:
             return status, seen
-        time.sleep(0.05)
-    raise AssertionError(f"the job did not reach {states}: {seen[-5:]}")
+        if time.monotonic() > deadline:
+            raise AssertionError(f"the job did not reach {states} in {within} s: {seen[-5:]}")
+        time.sleep(0.02)
 
 
 @background
@@ -516,7 +519,7 @@ def test_a_large_file_is_checked_and_imported_in_the_background(officer, monkeyp
     assert status["state"] == "checked", seen
     assert (status["rows_done"], status["rows_total"], status["interrupted"]) == (30, 30, False)
     assert all(done <= 30 for _state, done in seen)
-    assert jobs.wait(job, 30)
+    assert jobs.wait(job, 10)
     job.refresh_from_db()
     assert (job.new_count, job.error_count) == (30, 0)
     response, html = page(officer, job)
@@ -525,7 +528,7 @@ def test_a_large_file_is_checked_and_imported_in_the_background(officer, monkeyp
     officer.post(reverse("import_job_confirm", args=[job.pk]))
     status, seen = poll_until(officer, job, {"imported", "checked", "failed"})
     assert status["state"] == "imported", seen
-    assert jobs.wait(job, 30)
+    assert jobs.wait(job, 10)
     assert Establishment.objects.count() == 30
     response, html = page(officer, job)
     assert "Imported big.csv: 30 new, 0 changed, 0 unchanged." in html
@@ -537,7 +540,7 @@ def test_a_large_file_with_one_bad_row_imports_nothing_in_the_background(officer
     job = the_job(officer)
     status, seen = poll_until(officer, job, {"checked", "failed"})
     assert status["state"] == "checked", seen
-    assert jobs.wait(job, 30)
+    assert jobs.wait(job, 10)
     response, html = page(officer, job)
     assert response.context["result"].error_count == 1
     assert 'id="import-errors"' in html and 'id="confirm-button"' not in html
