@@ -18,20 +18,8 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.browser)
 
 
-@pytest.fixture(scope="package", autouse=True)
-def _sync_orm_beside_playwright():
-    """Playwright's sync API runs an event loop in this thread while `browser` lives; Django then
-    refuses ORM calls from the test body (and from the database flush after each test) unless
-    told it is safe. It is: the loop is Playwright's, and nothing of ours runs in it. Allowed
-    for these tests only: the variable goes when the package's last test is done."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-        yield
-
-
-@pytest.fixture(scope="package")
-def browser(_sync_orm_beside_playwright):
-    # Package-scoped: the loop stops with the browser tests, before any other test runs.
+@pytest.fixture(scope="session")
+def browser():
     available = os.path.exists(CHROMIUM) or shutil.which(CHROMIUM)
     if not available:
         if os.environ.get("PLAN_TRACKER_REQUIRE_BROWSER"):
@@ -52,6 +40,12 @@ def page(browser, live_server):
     pg.base_url = live_server.url
     yield pg
     context.close()
+
+
+# Playwright's sync API runs an event loop in this thread for the whole session; Django then
+# refuses ORM calls from the test body (and from the database flush after each test) unless told
+# it is safe. It is: the loop is Playwright's, and nothing of ours runs in it.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 def login(page, username, password):
