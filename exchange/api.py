@@ -158,7 +158,10 @@ def record_list(kind: Kind):
         count = queryset.count()
         paths = ["pk", *kind.paths]
         names = ["id", *kind.column_names]
+        # Past the last record the page is empty (and the database is spared an offset beyond
+        # its integers).
         rows = queryset.order_by(*kind.order).values_list(*paths)[offset : offset + limit]
+        rows = rows if offset < count else []
         results = [{n: _plain(v) for n, v in zip(names, row, strict=True)} for row in rows]
         return JsonResponse(
             {
