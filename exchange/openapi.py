@@ -25,8 +25,9 @@ LOCALITY_CODE = {
     "type": "string",
     "pattern": "^\\s*(((" + "|".join(Scheme.values) + ")\\s*:\\s*)?[0-9]{1,5}\\s*)?$",
 }
-# A locality's id, or empty for no filter.
-LOCALITY_ID = {"type": "string", "pattern": "^[0-9]*$"}
+# A locality's id as the filters read it (a whole number, blanks around it ignored), or empty
+# for no filter.
+LOCALITY_ID = {"type": "string", "pattern": "^(\\s*[+-]?\\d+(_\\d+)*\\s*)?$"}
 
 
 def _record_schema(kind: Kind):
