@@ -18,7 +18,7 @@ from tests.exchange.test_api import records  # noqa: F401  (the records the list
 pytestmark = pytest.mark.django_db
 
 # Enough to reach every parameter's bounds and formats while keeping the run short.
-MAX_EXAMPLES = 40
+MAX_EXAMPLES = 100
 OPERATIONS = ["/api/v1/compliance", *(f"/api/v1/{kind}" for kind in KINDS)]
 
 
