@@ -17,6 +17,7 @@ from django.views.decorators.csrf import csrf_exempt
 from exchange.exports import raw
 from exchange.kinds import Kind
 from exchange.models import ApiToken
+from localities.filters import PlaceFilter
 from localities.permissions import OutOfScope, scope_of
 from localities.selectors import Frame
 from plan_tracker import metrics
@@ -114,6 +115,25 @@ def _page_params(request):
     return limit, offset
 
 
+def _unknown_places(filterset) -> bool:
+    """The filters are refused only for naming, by id, localities outside the caller's area (or
+    no locality at all): like a locality code, that answers 404."""
+    errors = filterset.errors.as_data()
+    places = [
+        name
+        for name, flt in filterset.filters.items()
+        if isinstance(flt, PlaceFilter) and name in errors
+    ]
+    if not places or set(errors) - set(places):
+        return False
+    for name in places:
+        try:
+            int(filterset.data.get(name))
+        except (TypeError, ValueError):
+            return False
+    return True
+
+
 def _link(request, limit, offset):
     query = request.GET.copy()
     query["limit"] = limit
@@ -132,11 +152,16 @@ def record_list(kind: Kind):
             return error(400, " ".join(problem.messages))
         queryset, filterset = raw.filtered_records(kind, user=request.user, data=request.GET)
         if not filterset.is_valid():
+            if _unknown_places(filterset):
+                return error(404, _("No locality with this id in your area."))
             return error(400, _("Check the filters."), fields=filterset.errors.get_json_data())
         count = queryset.count()
         paths = ["pk", *kind.paths]
         names = ["id", *kind.column_names]
+        # Past the last record the page is empty (and the database is spared an offset beyond
+        # its integers).
         rows = queryset.order_by(*kind.order).values_list(*paths)[offset : offset + limit]
+        rows = rows if offset < count else []
         results = [{n: _plain(v) for n, v in zip(names, row, strict=True)} for row in rows]
         return JsonResponse(
             {

@@ -2,13 +2,32 @@
 
 The tests check every endpoint's real answers against it (tests/exchange/openapi_check.py)."""
 
+import datetime
+
+import django_filters
 from django.http import JsonResponse
+from django.utils import timezone
 
 from exchange.api import DEFAULT_LIMIT, MAX_LIMIT
 from exchange.kinds import DATE, KINDS, NULLABLE_TEXT, TEXT, Kind
+from localities.filters import FIRST_YEAR, PlaceFilter, YearFilter
+from localities.models import Scheme
 from plan_tracker.metrics import FIGURES, LEADING, PERCENTAGES
-from plan_tracker.models import Metric
+from plan_tracker.models import Metric, Plan
+from plan_tracker.selection import FIRST_AS_OF
 from plan_tracker.status import Status
+
+# Text without NUL characters: the forms refuse them.
+NO_NUL = {"type": "string", "pattern": "^[^\\x00]*$"}
+# A locality code as the selection reads it: bare (2025 scheme) or prefixed with a scheme, one
+# to five digits, blanks around the parts ignored; empty for the caller's whole area.
+LOCALITY_CODE = {
+    "type": "string",
+    "pattern": "^\\s*(((" + "|".join(Scheme.values) + ")\\s*:\\s*)?[0-9]{1,5}\\s*)?$",
+}
+# A locality's id as the filters read it (a whole number, blanks around it ignored), or empty
+# for no filter.
+LOCALITY_ID = {"type": "string", "pattern": "^(\\s*[+-]?\\d+(_\\d+)*\\s*)?$"}
 
 
 def _record_schema(kind: Kind):
@@ -64,6 +83,58 @@ def _compliance_row():
     }
 
 
+def _alternatives(values) -> str:
+    return "(" + "|".join(values) + ")"
+
+
+def _days_until(last: datetime.date) -> dict:
+    """A YYYY-MM-DD date from FIRST_AS_OF to `last`, as a pattern (JSON Schema has no bounds
+    for dates)."""
+    any_month = "(0[1-9]|1[0-2])"
+    any_day = "(0[1-9]|[12][0-9]|3[01])"
+    branches = []
+    if last.year > FIRST_AS_OF.year:
+        years = _alternatives(str(y) for y in range(FIRST_AS_OF.year, last.year))
+        branches.append(f"{years}-{any_month}-{any_day}")
+    if last.month > 1:
+        months = _alternatives(f"{m:02d}" for m in range(1, last.month))
+        branches.append(f"{last.year}-{months}-{any_day}")
+    days = _alternatives(f"{d:02d}" for d in range(1, last.day + 1))
+    branches.append(f"{last.year}-{last.month:02d}-{days}")
+    return {**DATE, "pattern": "^" + _alternatives(branches) + "$"}
+
+
+def _with_blank(schema: dict) -> dict:
+    """A parameter that may also be sent empty, which means "not given"."""
+    return {"anyOf": [schema, {"type": "string", "enum": [""]}]}
+
+
+def _filter_schema(flt) -> tuple[dict, str]:
+    """The JSON Schema of the values a records list's filter accepts, and what it means."""
+    if isinstance(flt, PlaceFilter):
+        return LOCALITY_ID, (
+            f"{flt.label}: a locality's id; one outside the caller's area answers 404"
+        )
+    if isinstance(flt, YearFilter):
+        this_year = timezone.localdate().year
+        return _with_blank({"type": "integer", "minimum": FIRST_YEAR, "maximum": this_year}), (
+            f"{flt.label}: {FIRST_YEAR} to the current year"
+        )
+    if isinstance(flt, django_filters.ModelChoiceFilter):
+        field = flt.extra.get("to_field_name") or "pk"
+        values = sorted(str(v) for v in flt.queryset.values_list(field, flat=True))
+        return {"type": "string", "enum": ["", *values]}, str(flt.label)
+    if isinstance(flt, django_filters.ChoiceFilter):
+        choices = flt.extra["choices"]
+        values = [str(value) for value, _label in (choices() if callable(choices) else choices)]
+        return {"type": "string", "enum": ["", *values]}, str(flt.label)
+    if isinstance(flt, django_filters.BooleanFilter):
+        return TEXT, f"{flt.label}: true or false (anything else: either)"
+    if isinstance(flt, django_filters.DateFilter):
+        return _with_blank(DATE), f"{flt.label}: YYYY-MM-DD (dd/mm/yyyy is read too)"
+    return NO_NUL, str(flt.label)
+
+
 def _parameter(name, description, schema=None, required=False):
     return {
         "name": name,
@@ -90,28 +161,60 @@ ERROR_RESPONSES = {
 }
 
 
+ERROR = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+NOT_FOUND = {
+    "404": {
+        "description": "The locality is unknown or outside the caller's area",
+        "content": ERROR,
+    }
+}
+
+
+def _compliance_parameters() -> list[dict]:
+    plans = list(Plan.objects.order_by("pk"))
+    first = min((p.first_year for p in plans), default=FIRST_AS_OF.year)
+    last = max((p.last_year for p in plans), default=FIRST_AS_OF.year)
+    today = timezone.localdate()
+    return [
+        _parameter(
+            "plan",
+            "A plan's id (default: the default plan)",
+            _with_blank({"type": "integer", "enum": [p.pk for p in plans]}),
+        ),
+        _parameter(
+            "year",
+            "One of the plan's years (default: the current year of the plan); "
+            "a year outside the plan answers 400",
+            _with_blank({"type": "integer", "minimum": first, "maximum": last}),
+        ),
+        _parameter(
+            "as_of",
+            f"As-of date, YYYY-MM-DD (dd/mm/yyyy is read too), from "
+            f"{FIRST_AS_OF.isoformat()} to today (default: today)",
+            _with_blank(_days_until(today)),
+        ),
+        _parameter(
+            "level",
+            "province (default) or commune; a commune's table has no province level (400)",
+            {"type": "string", "enum": ["", "province", "commune"]},
+        ),
+        _parameter(
+            "locality",
+            "A province's or commune's code (bare = 2025 scheme, 2004:xxxxx = old). "
+            "With level=commune and a province: its communes. Unknown or outside the "
+            "caller's area: 404",
+            LOCALITY_CODE,
+        ),
+    ]
+
+
 def schema() -> dict:
     paths = {
         "/api/v1/compliance": {
             "get": {
                 "operationId": "compliance",
                 "summary": "The compliance table (plan-rules §7): the CSV's columns, as JSON",
-                "parameters": [
-                    _parameter(
-                        "year", "Year (default: the current year of the plan)", {"type": "integer"}
-                    ),
-                    _parameter("as_of", "As-of date, YYYY-MM-DD (default: today)", DATE),
-                    _parameter(
-                        "level",
-                        "province (default) or commune",
-                        {"type": "string", "enum": ["province", "commune"]},
-                    ),
-                    _parameter(
-                        "locality",
-                        "A province's or commune's code (bare = 2025 scheme, 2004:xxxxx = old). "
-                        "With level=commune and a province: its communes.",
-                    ),
-                ],
+                "parameters": _compliance_parameters(),
                 "responses": {
                     "200": {
                         "description": "The table",
@@ -121,12 +224,7 @@ def schema() -> dict:
                             }
                         },
                     },
-                    "404": {
-                        "description": "The locality is outside the caller's area or unknown",
-                        "content": {
-                            "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}
-                        },
-                    },
+                    **NOT_FOUND,
                     **ERROR_RESPONSES,
                 },
             }
@@ -141,11 +239,11 @@ def schema() -> dict:
                 {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT},
             ),
             _parameter("offset", "Rows to skip", {"type": "integer", "minimum": 0}),
-        ] + [
-            # The records list's filters (its FilterSet), which the endpoint accepts too.
-            _parameter(f, "A filter of the records list (same values as its page)")
-            for f in kind.filterset.base_filters
         ]
+        # The records list's filters (its FilterSet), which the endpoint accepts too.
+        for filter_name, flt in kind.filterset.base_filters.items():
+            value_schema, description = _filter_schema(flt)
+            parameters.append(_parameter(filter_name, description, value_schema))
         paths[f"/api/v1/{kind.id}"] = {
             "get": {
                 "operationId": kind.id,
@@ -161,6 +259,7 @@ def schema() -> dict:
                             }
                         },
                     },
+                    **NOT_FOUND,
                     **ERROR_RESPONSES,
                 },
             }

@@ -88,12 +88,17 @@ class ScopedFilterSet(django_filters.FilterSet):
         )
         self._narrowed = False
         if self.scope.national:
-            chosen = (data or {}).get("province")
-            if chosen and str(chosen).isdigit():
+            chosen = str((data or {}).get("province") or "")
+            if chosen.isdecimal():
                 self._narrowed = True
-                self.filters[self.place_filter].queryset = self.filters[
-                    self.place_filter
-                ].queryset.filter(province_id=int(chosen))
+                # Looked up by its id first: an id beyond the database's integers is no province.
+                province = provinces.filter(pk=int(chosen)).first()
+                place_filter = self.filters[self.place_filter]
+                place_filter.queryset = (
+                    place_filter.queryset.filter(province=province)
+                    if province
+                    else place_filter.queryset.none()
+                )
 
     @property
     def form(self):

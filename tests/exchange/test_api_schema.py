@@ -1,0 +1,62 @@
+"""Schemathesis against the API, in-process: every request the description allows is accepted,
+every request it forbids is refused with a 4xx, and every answer matches the description."""
+
+import contextlib
+
+import pytest
+import schemathesis
+from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
+from hypothesis import HealthCheck, given, settings
+from schemathesis import GenerationMode
+
+from exchange.kinds import KINDS
+from exchange.models import ApiToken
+from tests.exchange.test_api import records  # noqa: F401  (the records the lists answer with)
+
+pytestmark = pytest.mark.django_db
+
+# Enough to reach every parameter's bounds and formats while keeping the run short.
+MAX_EXAMPLES = 100
+OPERATIONS = ["/api/v1/compliance", *(f"/api/v1/{kind}" for kind in KINDS)]
+
+
+@contextlib.contextmanager
+def kept_connection():
+    """The app's requests run inside the test's transaction, as Django's test client does: the
+    connection must not be closed at the end of each request."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def api(settings):
+    settings.ALLOWED_HOSTS = ["localhost"]
+    with kept_connection():
+        yield schemathesis.openapi.from_wsgi("/api/v1/openapi.json", WSGIHandler())
+
+
+@pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE])
+@pytest.mark.parametrize("path", OPERATIONS)
+def test_the_api_does_what_its_description_says(api, personas, records, path, mode):  # noqa: F811
+    _token, raw = ApiToken.issue(user=personas.admin, name="schemathesis")
+    headers = {"Authorization": f"Bearer {raw}"}
+
+    @settings(
+        max_examples=MAX_EXAMPLES,
+        derandomize=True,
+        database=None,
+        deadline=None,
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(case=api[path]["GET"].as_strategy(generation_mode=mode))
+    def run(case):
+        case.call_and_validate(headers=headers)
+
+    run()
