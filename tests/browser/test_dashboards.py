@@ -16,10 +16,8 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 @pytest.fixture
 def migration_data(page):
-    """What the migrations load (the default plan, the report kinds), loaded again: after
-    Playwright starts, the ORM runs in another context whose connection lacks the serialized
-    copy, so a flush by an earlier transactional test is not undone. The loaders are
-    idempotent."""
+    """What the migrations load (the default plan, the report kinds), loaded again should a
+    flush by an earlier transactional test have taken it. The loaders are idempotent."""
     import importlib
 
     from django.apps import apps
