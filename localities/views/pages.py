@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -27,6 +28,20 @@ from localities.views.base import RecordDetail, RecordFormView
 # Establishments -------------------------------------------------------------------------------
 
 
+class ForgivingPaginator(Paginator):
+    """A page number that is not a number shows the first page, one past the end the last:
+    a link kept from a longer list, or a typed URL, still opens the record."""
+
+    def page(self, number):
+        try:
+            number = self.validate_number(number)
+        except PageNotAnInteger:
+            number = 1
+        except EmptyPage:
+            number = self.num_pages
+        return super().page(number)
+
+
 class EstablishmentDetail(RecordDetail):
     model = Establishment
     select_related = ("commune", "province")
@@ -37,7 +52,7 @@ class EstablishmentDetail(RecordDetail):
             "establishment", "establishment__commune"
         )
         table = InspectionTable(inspections, exclude=("establishment", "commune", "province"))
-        table.paginate(page=self.request.GET.get("page", 1), per_page=25)
+        table.paginate(ForgivingPaginator, page=self.request.GET.get("page", 1), per_page=25)
         context["inspections"] = table
         context["operating_today"] = self.object.is_operating_on(timezone.localdate())
         return context

@@ -247,3 +247,13 @@ def test_the_home_page_counts_the_users_area_in_one_query_per_kind_of_record(
     }
     html = client.get(reverse("home")).content.decode()
     assert 'id="records-cards"' in html
+
+
+def test_an_establishments_page_number_out_of_range_still_opens_it(client, hn, records):
+    # EST-BD has one inspection: one page of them. A page past the end, or not a number, shows
+    # that page rather than a server error.
+    url = reverse("establishment_detail", args=[records.establishment["BD"].pk])
+    for page in ("2", "999999999999999999999", "x", "-1"):
+        response = client.get(url, {"page": page})
+        assert response.status_code == 200, page
+        assert len(response.context["inspections"].paginated_rows) == 1, page
