@@ -4,11 +4,14 @@ area only; every look and every edit is logged (IdentityAccess), its content nev
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseRedirect
+from django.core.handlers.exception import response_for_exception
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views import View
+from django.views.decorators.cache import never_cache
 
 from localities.forms import ReporterIdentityForm
 from localities.models import IdentityAccess, Report
@@ -16,10 +19,23 @@ from localities.permissions import can_see_identity
 from localities.services import reporter_identity_save, reporter_identity_view
 
 
+@method_decorator(never_cache, name="dispatch")
 class ReportIdentityView(LoginRequiredMixin, View):
+    """No answer of this page may be kept by the browser or a proxy (never_cache, and Pragma for
+    HTTP/1.0 caches): not the identity, and not its refusals either, turned into answers here
+    so that they get the headers too."""
+
     template_name = "localities/report_identity.html"
 
     def dispatch(self, request, *args, **kwargs):
+        try:
+            response = self.dispatch_checked(request, *args, **kwargs)
+        except (PermissionDenied, Http404) as refusal:
+            response = response_for_exception(request, refusal)
+        response["Pragma"] = "no-cache"
+        return response
+
+    def dispatch_checked(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
         self.report = get_object_or_404(

@@ -138,3 +138,30 @@ def test_the_identity_is_not_in_the_django_admin():
 def test_the_identity_str_never_carries_the_name(records):
     identity = ReporterIdentity.objects.get(report=records.report["BD"])
     assert SECRET_NAME not in str(identity)
+
+
+@pytest.mark.parametrize(
+    ("persona", "method", "status"),
+    [
+        ("commune_officer", "get", 200),
+        ("commune_officer", "post", 302),
+        ("commune_officer", "post_invalid", 200),
+        ("ministry", "get", 403),
+        ("hcm_officer", "get", 404),
+        (None, "get", 302),
+    ],
+)
+def test_no_answer_of_the_identity_page_may_be_cached(
+    client, login, records, persona, method, status
+):
+    if persona:
+        login(persona)
+    url = reverse("report_identity", args=[records.report["BD"].pk])
+    if method == "get":
+        response = client.get(url)
+    else:
+        too_long = "x" * 500 if method == "post_invalid" else "Tên"
+        response = client.post(url, {"full_name": too_long})
+    assert response.status_code == status
+    assert "no-store" in response.headers.get("Cache-Control", "")
+    assert response.headers.get("Pragma") == "no-cache"
