@@ -313,8 +313,20 @@ def reporter_identity_save(
     return identity
 
 
+def reporter_identity_refused(*, user, report_id: int) -> None:
+    """Log a refused look at a reporter's identity: who and which report, as for a look (the
+    refusal reveals nothing of the identity). No row for a report that does not exist."""
+    if Report.objects.filter(pk=report_id).exists():
+        IdentityAccess.objects.create(
+            user=user, report_id=report_id, action=IdentityAccess.Action.REFUSED
+        )
+    logger.warning("%s was refused the reporter's identity of report %s", user, report_id)
+
+
 def _require_identity_right(user, report):
     if not can_see_identity(user):
+        reporter_identity_refused(user=user, report_id=report.pk)
         raise PermissionDenied(_("Your role may not see reporters' identities."))
     if not Report.objects.restrict(user, IDENTITY).filter(pk=report.pk).exists():
+        reporter_identity_refused(user=user, report_id=report.pk)
         raise OutOfScope(_("This report is outside your area."))

@@ -380,6 +380,8 @@ class IdentityAccess(models.Model):
     class Action(models.TextChoices):
         VIEW = "view", _("viewed")
         EDIT = "edit", _("edited")
+        # A look refused: a role without the right, or an officer of another area.
+        REFUSED = "refused", _("refused")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="identity_accesses")

@@ -6,7 +6,6 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.core.handlers.exception import response_for_exception
 from django.http import Http404, HttpResponseRedirect
-from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
@@ -16,7 +15,11 @@ from django.views.decorators.cache import never_cache
 from localities.forms import ReporterIdentityForm
 from localities.models import IdentityAccess, Report
 from localities.permissions import can_see_identity
-from localities.services import reporter_identity_save, reporter_identity_view
+from localities.services import (
+    reporter_identity_refused,
+    reporter_identity_save,
+    reporter_identity_view,
+)
 
 
 @method_decorator(never_cache, name="dispatch")
@@ -38,11 +41,18 @@ class ReportIdentityView(LoginRequiredMixin, View):
     def dispatch_checked(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
-        self.report = get_object_or_404(
-            Report.objects.restrict(request.user).select_related("kind", "locality"),
-            pk=kwargs["pk"],
+        # Every refused look is logged too (reporter_identity_refused), before the refusal.
+        self.report = (
+            Report.objects.restrict(request.user)
+            .select_related("kind", "locality")
+            .filter(pk=kwargs["pk"])
+            .first()
         )
+        if self.report is None:
+            reporter_identity_refused(user=request.user, report_id=kwargs["pk"])
+            raise Http404
         if not can_see_identity(request.user):
+            reporter_identity_refused(user=request.user, report_id=self.report.pk)
             raise PermissionDenied(_("Your role may not see reporters' identities."))
         return super().dispatch(request, *args, **kwargs)
 

@@ -118,17 +118,32 @@ def test_an_identity_can_be_recorded_for_a_report_that_had_none(client, login, r
     ("persona", "status"),
     [("ministry", 403), ("admin", 403), ("hcm_officer", 404), ("outsider", 404)],
 )
-def test_no_one_else_opens_or_changes_it_and_nothing_is_logged_for_them(
-    client, login, records, persona, status
+def test_no_one_else_opens_or_changes_it_and_each_refusal_is_logged(
+    client, login, records, persona, status, caplog
 ):
-    login(persona)
-    url = reverse("report_identity", args=[records.report["BD"].pk])
-    get = client.get(url)
-    post = client.post(url, {"full_name": "Kẻ Lạ"})
+    user = login(persona)
+    report = records.report["BD"]
+    url = reverse("report_identity", args=[report.pk])
+    with caplog.at_level(logging.DEBUG):
+        get = client.get(url)
+        post = client.post(url, {"full_name": "Kẻ Lạ"})
     assert (get.status_code, post.status_code) == (status, status)
     assert SECRET_NAME not in get.content.decode()
+    assert ReporterIdentity.objects.get(report=report).full_name == SECRET_NAME
+    # One row for each refused look, who and which report: nothing else.
+    rows = list(IdentityAccess.objects.values_list("user", "report", "action"))
+    assert rows == [(user.pk, report.pk, "refused")] * 2
+    for secret in SECRETS:
+        assert secret not in caplog.text
+
+
+def test_a_refused_look_at_a_report_that_does_not_exist_is_a_404_without_a_row(
+    client, login, records
+):
+    login("ministry")
+    response = client.get(reverse("report_identity", args=[999999]))
+    assert response.status_code == 404
     assert not IdentityAccess.objects.exists()
-    assert ReporterIdentity.objects.get(report=records.report["BD"]).full_name == SECRET_NAME
 
 
 def test_the_identity_is_not_in_the_django_admin():

@@ -175,7 +175,8 @@ def test_the_identity_services_refuse_roles_without_the_right(personas, records)
             services.reporter_identity_view(user=user, report=records.report["BD"])
     with pytest.raises(PermissionDenied):
         services.reporter_identity_view(user=personas.hcm_officer, report=records.report["BD"])
-    assert not IdentityAccess.objects.exists()
+    refused = IdentityAccess.objects.values_list("action", flat=True)
+    assert list(refused) == ["refused"] * 4
 
 
 # --- the admin ----------------------------------------------------------------------------------
