@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from localities.models import (
+    ConcurrentEditError,
     Establishment,
     IdentityAccess,
     Inspection,
@@ -296,18 +297,25 @@ def reporter_identity_save(
     address: str = "",
     contact: str = "",
     handwriting: str = "",
+    expected_version: int | None,
 ) -> ReporterIdentity:
+    """Record or change the reporter's identity. `expected_version` is the version the form was
+    loaded at, None if no identity was recorded then: when someone else has saved one since,
+    ConcurrentEditError is raised and nothing is written (nor logged as an edit)."""
     _require_identity_right(user, report)
     with transaction.atomic():
-        identity = ReporterIdentity.objects.filter(report=report).first() or ReporterIdentity(
-            report=report
-        )
+        identity = ReporterIdentity.objects.filter(report=report).first()
+        if identity is None:
+            identity = ReporterIdentity(report=report)
+        elif expected_version is None:
+            # Loaded when there was none; someone has recorded one since.
+            raise ConcurrentEditError()
         identity.full_name = full_name
         identity.address = address
         identity.contact = contact
         identity.handwriting = handwriting
         identity.full_clean()
-        identity.save()
+        identity.save_checked(expected_version=expected_version)
         IdentityAccess.objects.create(user=user, report=report, action=IdentityAccess.Action.EDIT)
     logger.info("%s edited the reporter's identity of report %s", user, report.pk)
     return identity

@@ -13,7 +13,7 @@ from django.views import View
 from django.views.decorators.cache import never_cache
 
 from localities.forms import ReporterIdentityForm
-from localities.models import IdentityAccess, Report
+from localities.models import ConcurrentEditError, IdentityAccess, Report
 from localities.permissions import can_see_identity
 from localities.services import (
     reporter_identity_refused,
@@ -64,9 +64,21 @@ class ReportIdentityView(LoginRequiredMixin, View):
     def post(self, request, pk):
         form = ReporterIdentityForm(data=request.POST)
         if form.is_valid():
-            reporter_identity_save(user=request.user, report=self.report, **form.cleaned_data)
-            messages.success(request, _("The reporter's identity was saved; your edit is logged."))
-            return HttpResponseRedirect(self.report.get_absolute_url())
+            fields = dict(form.cleaned_data)
+            try:
+                reporter_identity_save(
+                    user=request.user,
+                    report=self.report,
+                    expected_version=fields.pop("version"),
+                    **fields,
+                )
+            except ConcurrentEditError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(
+                    request, _("The reporter's identity was saved; your edit is logged.")
+                )
+                return HttpResponseRedirect(self.report.get_absolute_url())
         return self.render(form)
 
     def render(self, form):
