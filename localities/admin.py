@@ -1,14 +1,16 @@
 """Django admin, scoped like every other screen: a staff user sees and changes only the records
 of their area (restrict()), ministry staff only read, and the reporter's identity is absent."""
 
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
 from django.db.models import Q
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
 from simple_history.admin import SimpleHistoryAdmin
 
 from localities.models import (
     Assignment,
     Case,
+    ConcurrentEditError,
     Establishment,
     IdentityAccess,
     Inspection,
@@ -41,9 +43,39 @@ class ScopedAdminMixin:
         return is_administrator(request.user)
 
 
+class VersionedAdminForm(forms.ModelForm):
+    """A record's change form carries the version it was loaded at, as the site's forms do: a
+    record saved by someone else since is refused, not overwritten."""
+
+    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["loaded_version"].initial = self.instance.version
+
+    @property
+    def expected_version(self) -> int | None:
+        if not self.instance.pk:
+            return None
+        version = self.cleaned_data.get("loaded_version")
+        # A change posted without its version cannot prove it saw the latest data.
+        return version if version is not None else -1
+
+    def clean(self):
+        cleaned_data = super().clean()
+        # The instance was just reloaded: a saved change since the form was loaded shows here,
+        # with the user's input kept. save_checked() refuses one saved in between as well.
+        if self.instance.pk and self.expected_version != self.instance.version:
+            raise ConcurrentEditError()
+        return cleaned_data
+
+
 class ScopedRecordAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     """Records: restricted querysets, locality drop-downs restricted, saves through the
-    service (validation, version bump, scope re-check after the write)."""
+    service (validation, version check and bump, scope re-check after the write)."""
+
+    form = VersionedAdminForm
 
     def get_queryset(self, request):
         return super().get_queryset(request).restrict(request.user)
@@ -59,8 +91,18 @@ class ScopedRecordAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
-        # The version is bumped even here, so forms open on the site see the admin's change.
-        record_save(user=request.user, record=obj, expected_version=obj.version if change else None)
+        # The version is checked against the one the form was loaded at, and bumped, so forms
+        # open on the site see the admin's change and the admin never overwrites theirs.
+        record_save(user=request.user, record=obj, expected_version=form.expected_version)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ConcurrentEditError as error:
+            # Saved by someone else between the form's check and the write: the whole change
+            # was undone; the form is opened again at the new version.
+            messages.error(request, error.message)
+            return HttpResponseRedirect(request.get_full_path())
 
     def revert_disabled(self, request, obj=None):
         # A revert would skip validation and the version check: edit the record instead.

@@ -415,6 +415,10 @@ class CaseForm(ReferencedRecordForm):
 
 
 class ReporterIdentityForm(BootstrapMixin, forms.ModelForm):
+    """Carries the version the identity was loaded at: empty when none was recorded yet."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
     class Meta:
         model = ReporterIdentity
         fields = ["full_name", "address", "contact", "handwriting"]
@@ -422,4 +426,6 @@ class ReporterIdentityForm(BootstrapMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
         self.style_fields()

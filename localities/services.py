@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from localities.models import (
+    ConcurrentEditError,
     Establishment,
     IdentityAccess,
     Inspection,
@@ -296,25 +297,44 @@ def reporter_identity_save(
     address: str = "",
     contact: str = "",
     handwriting: str = "",
+    expected_version: int | None,
 ) -> ReporterIdentity:
+    """Record or change the reporter's identity. `expected_version` is the version the form was
+    loaded at, None if no identity was recorded then: when someone else has saved one since,
+    ConcurrentEditError is raised and nothing is written (nor logged as an edit)."""
     _require_identity_right(user, report)
     with transaction.atomic():
-        identity = ReporterIdentity.objects.filter(report=report).first() or ReporterIdentity(
-            report=report
-        )
+        identity = ReporterIdentity.objects.filter(report=report).first()
+        if identity is None:
+            identity = ReporterIdentity(report=report)
+        elif expected_version is None:
+            # Loaded when there was none; someone has recorded one since.
+            raise ConcurrentEditError()
         identity.full_name = full_name
         identity.address = address
         identity.contact = contact
         identity.handwriting = handwriting
         identity.full_clean()
-        identity.save()
+        identity.save_checked(expected_version=expected_version)
         IdentityAccess.objects.create(user=user, report=report, action=IdentityAccess.Action.EDIT)
     logger.info("%s edited the reporter's identity of report %s", user, report.pk)
     return identity
 
 
+def reporter_identity_refused(*, user, report_id: int) -> None:
+    """Log a refused look at a reporter's identity: who and which report, as for a look (the
+    refusal reveals nothing of the identity). No row for a report that does not exist."""
+    if Report.objects.filter(pk=report_id).exists():
+        IdentityAccess.objects.create(
+            user=user, report_id=report_id, action=IdentityAccess.Action.REFUSED
+        )
+    logger.warning("%s was refused the reporter's identity of report %s", user, report_id)
+
+
 def _require_identity_right(user, report):
     if not can_see_identity(user):
+        reporter_identity_refused(user=user, report_id=report.pk)
         raise PermissionDenied(_("Your role may not see reporters' identities."))
     if not Report.objects.restrict(user, IDENTITY).filter(pk=report.pk).exists():
+        reporter_identity_refused(user=user, report_id=report.pk)
         raise OutOfScope(_("This report is outside your area."))

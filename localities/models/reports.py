@@ -15,6 +15,7 @@ from simple_history.models import HistoricalRecords
 from localities.models.places import Locality, Scheme
 from localities.models.records import LocatedRecord
 from localities.models.validation import add_error, not_before, not_in_future, raise_if
+from localities.models.versioning import VersionCheckedModel
 from localities.querysets import ScopedQuerySet
 
 # A report not handled is "due soon" when its deadline is today or within this many days: on its
@@ -351,8 +352,9 @@ class Report(LocatedRecord):
         raise_if(errors)
 
 
-class ReporterIdentity(models.Model):
-    """Who reported: a state secret, kept apart from the report and never listed or exported."""
+class ReporterIdentity(VersionCheckedModel):
+    """Who reported: a state secret, kept apart from the report and never listed or exported.
+    Versioned like the records: of two officers editing it at once, the second is refused."""
 
     report = models.OneToOneField(Report, on_delete=models.CASCADE, related_name="reporter")
     full_name = models.CharField(_("full name"), max_length=200, blank=True)
@@ -380,6 +382,8 @@ class IdentityAccess(models.Model):
     class Action(models.TextChoices):
         VIEW = "view", _("viewed")
         EDIT = "edit", _("edited")
+        # A look refused: a role without the right, or an officer of another area.
+        REFUSED = "refused", _("refused")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="identity_accesses")

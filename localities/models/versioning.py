@@ -18,27 +18,13 @@ class ConcurrentEditError(ValidationError):
         )
 
 
-class VersionedModel(models.Model):
-    version = models.PositiveIntegerField(default=1, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+class VersionCheckedModel(models.Model):
+    """A version, and a save refused when someone has saved since it was read."""
 
-    # Fields computed from the record's others by set_derived_fields(), never typed in.
-    derived_fields: tuple[str, ...] = ()
-    # What bump_version() changes.
-    version_fields = ("version", "updated_at")
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         abstract = True
-
-    def save(self, *args, **kwargs):
-        self.set_derived_fields()
-        super().save(*args, **kwargs)
-
-    def set_derived_fields(self):
-        """Compute derived_fields from the record's other fields. save() calls it, and so does
-        the bulk write of many records (localities.services.records_save_bulk), which skips
-        save(): one rule for both."""
 
     def save_checked(self, *, expected_version: int | None, **kwargs):
         """Save, but only if nobody has saved since `expected_version` was read.
@@ -58,6 +44,28 @@ class VersionedModel(models.Model):
                 raise ConcurrentEditError()
             self.version = expected_version + 1
             self.save(**kwargs)
+
+
+class VersionedModel(VersionCheckedModel):
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    # Fields computed from the record's others by set_derived_fields(), never typed in.
+    derived_fields: tuple[str, ...] = ()
+    # What bump_version() changes.
+    version_fields = ("version", "updated_at")
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self.set_derived_fields()
+        super().save(*args, **kwargs)
+
+    def set_derived_fields(self):
+        """Compute derived_fields from the record's other fields. save() calls it, and so does
+        the bulk write of many records (localities.services.records_save_bulk), which skips
+        save(): one rule for both."""
 
     def bump_version(self, now):
         """An update written in bulk, where neither save_checked() nor save() runs: the next

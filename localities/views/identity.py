@@ -4,29 +4,55 @@ area only; every look and every edit is logged (IdentityAccess), its content nev
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseRedirect
-from django.shortcuts import get_object_or_404
+from django.core.handlers.exception import response_for_exception
+from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views import View
+from django.views.decorators.cache import never_cache
 
 from localities.forms import ReporterIdentityForm
-from localities.models import IdentityAccess, Report
+from localities.models import ConcurrentEditError, IdentityAccess, Report
 from localities.permissions import can_see_identity
-from localities.services import reporter_identity_save, reporter_identity_view
+from localities.services import (
+    reporter_identity_refused,
+    reporter_identity_save,
+    reporter_identity_view,
+)
 
 
+@method_decorator(never_cache, name="dispatch")
 class ReportIdentityView(LoginRequiredMixin, View):
+    """No answer of this page may be kept by the browser or a proxy (never_cache, and Pragma for
+    HTTP/1.0 caches): not the identity, and not its refusals either, turned into answers here
+    so that they get the headers too."""
+
     template_name = "localities/report_identity.html"
 
     def dispatch(self, request, *args, **kwargs):
+        try:
+            response = self.dispatch_checked(request, *args, **kwargs)
+        except (PermissionDenied, Http404) as refusal:
+            response = response_for_exception(request, refusal)
+        response["Pragma"] = "no-cache"
+        return response
+
+    def dispatch_checked(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
-        self.report = get_object_or_404(
-            Report.objects.restrict(request.user).select_related("kind", "locality"),
-            pk=kwargs["pk"],
+        # Every refused look is logged too (reporter_identity_refused), before the refusal.
+        self.report = (
+            Report.objects.restrict(request.user)
+            .select_related("kind", "locality")
+            .filter(pk=kwargs["pk"])
+            .first()
         )
+        if self.report is None:
+            reporter_identity_refused(user=request.user, report_id=kwargs["pk"])
+            raise Http404
         if not can_see_identity(request.user):
+            reporter_identity_refused(user=request.user, report_id=self.report.pk)
             raise PermissionDenied(_("Your role may not see reporters' identities."))
         return super().dispatch(request, *args, **kwargs)
 
@@ -38,9 +64,21 @@ class ReportIdentityView(LoginRequiredMixin, View):
     def post(self, request, pk):
         form = ReporterIdentityForm(data=request.POST)
         if form.is_valid():
-            reporter_identity_save(user=request.user, report=self.report, **form.cleaned_data)
-            messages.success(request, _("The reporter's identity was saved; your edit is logged."))
-            return HttpResponseRedirect(self.report.get_absolute_url())
+            fields = dict(form.cleaned_data)
+            try:
+                reporter_identity_save(
+                    user=request.user,
+                    report=self.report,
+                    expected_version=fields.pop("version"),
+                    **fields,
+                )
+            except ConcurrentEditError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(
+                    request, _("The reporter's identity was saved; your edit is logged.")
+                )
+                return HttpResponseRedirect(self.report.get_absolute_url())
         return self.render(form)
 
     def render(self, form):

@@ -6,6 +6,7 @@ import logging
 
 import pytest
 from django.contrib import admin
+from django.test import Client
 from django.urls import reverse
 
 from localities.models import IdentityAccess, ReporterIdentity
@@ -91,7 +92,13 @@ def test_an_officer_edits_the_identity_and_the_edit_is_logged(client, login, rec
     with caplog.at_level(logging.DEBUG):
         response = client.post(
             reverse("report_identity", args=[report.pk]),
-            {"full_name": "Lê Văn Mới", "address": "Ngõ Mới", "contact": "0911", "handwriting": ""},
+            {
+                "full_name": "Lê Văn Mới",
+                "address": "Ngõ Mới",
+                "contact": "0911",
+                "handwriting": "",
+                "version": 1,
+            },
         )
     assert response.status_code == 302
     identity = ReporterIdentity.objects.get(report=report)
@@ -118,17 +125,32 @@ def test_an_identity_can_be_recorded_for_a_report_that_had_none(client, login, r
     ("persona", "status"),
     [("ministry", 403), ("admin", 403), ("hcm_officer", 404), ("outsider", 404)],
 )
-def test_no_one_else_opens_or_changes_it_and_nothing_is_logged_for_them(
-    client, login, records, persona, status
+def test_no_one_else_opens_or_changes_it_and_each_refusal_is_logged(
+    client, login, records, persona, status, caplog
 ):
-    login(persona)
-    url = reverse("report_identity", args=[records.report["BD"].pk])
-    get = client.get(url)
-    post = client.post(url, {"full_name": "Kẻ Lạ"})
+    user = login(persona)
+    report = records.report["BD"]
+    url = reverse("report_identity", args=[report.pk])
+    with caplog.at_level(logging.DEBUG):
+        get = client.get(url)
+        post = client.post(url, {"full_name": "Kẻ Lạ"})
     assert (get.status_code, post.status_code) == (status, status)
     assert SECRET_NAME not in get.content.decode()
+    assert ReporterIdentity.objects.get(report=report).full_name == SECRET_NAME
+    # One row for each refused look, who and which report: nothing else.
+    rows = list(IdentityAccess.objects.values_list("user", "report", "action"))
+    assert rows == [(user.pk, report.pk, "refused")] * 2
+    for secret in SECRETS:
+        assert secret not in caplog.text
+
+
+def test_a_refused_look_at_a_report_that_does_not_exist_is_a_404_without_a_row(
+    client, login, records
+):
+    login("ministry")
+    response = client.get(reverse("report_identity", args=[999999]))
+    assert response.status_code == 404
     assert not IdentityAccess.objects.exists()
-    assert ReporterIdentity.objects.get(report=records.report["BD"]).full_name == SECRET_NAME
 
 
 def test_the_identity_is_not_in_the_django_admin():
@@ -138,3 +160,87 @@ def test_the_identity_is_not_in_the_django_admin():
 def test_the_identity_str_never_carries_the_name(records):
     identity = ReporterIdentity.objects.get(report=records.report["BD"])
     assert SECRET_NAME not in str(identity)
+
+
+@pytest.mark.parametrize(
+    ("persona", "method", "status"),
+    [
+        ("commune_officer", "get", 200),
+        ("commune_officer", "post", 302),
+        ("commune_officer", "post_invalid", 200),
+        ("ministry", "get", 403),
+        ("hcm_officer", "get", 404),
+        (None, "get", 302),
+    ],
+)
+def test_no_answer_of_the_identity_page_may_be_cached(
+    client, login, records, persona, method, status
+):
+    if persona:
+        login(persona)
+    url = reverse("report_identity", args=[records.report["BD"].pk])
+    if method == "get":
+        response = client.get(url)
+    else:
+        too_long = "x" * 500 if method == "post_invalid" else "Tên"
+        response = client.post(url, {"full_name": too_long, "version": 1})
+    assert response.status_code == status
+    assert "no-store" in response.headers.get("Cache-Control", "")
+    assert response.headers.get("Pragma") == "no-cache"
+
+
+def identity_form(client, url):
+    """What the browser would post back: the form's fields, the version it was loaded at too."""
+    form = client.get(url).context["form"]
+    return {name: form[name].value() or "" for name in form.fields}
+
+
+def test_the_second_of_two_concurrent_identity_edits_is_refused(personas, records):
+    report = records.report["BD"]
+    url = reverse("report_identity", args=[report.pk])
+    first, second = Client(), Client()
+    for client, persona in ((first, personas.hn_officer), (second, personas.commune_officer)):
+        client.cookies["django_language"] = "en"
+        client.force_login(persona)
+    first_data, second_data = identity_form(first, url), identity_form(second, url)
+    assert first_data["version"] == second_data["version"] == 1
+
+    assert first.post(url, {**first_data, "contact": "0911"}).status_code == 302
+    response = second.post(url, {**second_data, "contact": "0922"})
+
+    assert response.status_code == 200
+    assert "Someone else saved this record" in response.content.decode()
+    identity = ReporterIdentity.objects.get(report=report)
+    assert (identity.contact, identity.version) == ("0911", 2)
+    # The refused save is no edit: only the first one is logged as such.
+    assert IdentityAccess.objects.filter(action="edit").count() == 1
+    # Opened again, the form carries the new version, and the edit goes through.
+    again = identity_form(second, url)
+    assert again["version"] == 2
+    assert second.post(url, {**again, "contact": "0922"}).status_code == 302
+    assert ReporterIdentity.objects.get(report=report).contact == "0922"
+
+
+def test_an_identity_edit_posted_without_its_version_is_refused(client, login, records):
+    login("hn_officer")
+    report = records.report["BD"]
+    response = client.post(
+        reverse("report_identity", args=[report.pk]), {"full_name": "Không Có Phiên Bản"}
+    )
+    assert response.status_code == 200
+    assert ReporterIdentity.objects.get(report=report).full_name == SECRET_NAME
+
+
+def test_an_identity_recorded_by_someone_else_since_the_form_was_opened_is_kept(
+    client, login, records
+):
+    login("hn_officer")
+    report = records.report["HK"]
+    ReporterIdentity.objects.filter(report=report).delete()
+    url = reverse("report_identity", args=[report.pk])
+    data = identity_form(client, url)
+    assert data["version"] == ""
+    ReporterIdentity.objects.create(report=report, full_name="Người Trước")
+    response = client.post(url, {**data, "full_name": "Người Sau"})
+    assert response.status_code == 200
+    assert ReporterIdentity.objects.get(report=report).full_name == "Người Trước"

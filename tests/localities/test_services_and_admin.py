@@ -7,6 +7,7 @@ import pytest
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.test import Client
 from django.urls import reverse
 
 from localities import services
@@ -175,7 +176,8 @@ def test_the_identity_services_refuse_roles_without_the_right(personas, records)
             services.reporter_identity_view(user=user, report=records.report["BD"])
     with pytest.raises(PermissionDenied):
         services.reporter_identity_view(user=personas.hcm_officer, report=records.report["BD"])
-    assert not IdentityAccess.objects.exists()
+    refused = IdentityAccess.objects.values_list("action", flat=True)
+    assert list(refused) == ["refused"] * 4
 
 
 # --- the admin ----------------------------------------------------------------------------------
@@ -279,6 +281,7 @@ def test_an_admin_edit_goes_through_the_service_and_bumps_the_version(
             "address": est.address,
             "opened_on": "15/01/2020",
             "in_scope": "on",
+            "loaded_version": 1,
         },
     )
     assert response.status_code == 302, response.content.decode()[:2000]
@@ -306,3 +309,79 @@ def test_a_report_added_in_the_admin_gets_its_province_and_deadline_as_anywhere(
         datetime.date(2024, 3, 21),
         1,
     )
+
+
+def admin_form_data(response):
+    """What the browser would post back from an admin change form, the hidden version too."""
+    form = response.context["adminform"].form
+    data = {}
+    for name, field in form.fields.items():
+        value = form[name].value()
+        if value is None or value is False:
+            continue
+        if value is True:
+            data[name] = "on"
+        elif hasattr(value, "year"):
+            data[name] = field.widget.format_value(value)
+        else:
+            data[name] = value
+    return data
+
+
+def test_the_admin_refuses_the_second_of_two_concurrent_edits(client, records, staff_officer):
+    est = records.establishment["BD"]
+    url = reverse("admin:localities_establishment_change", args=[est.pk])
+    other = Client()
+    other.force_login(make_user("hn_staff_2", Role.PROVINCIAL_OFFICER, est.province, is_staff=True))
+    for each in (client, other):
+        each.cookies["django_language"] = "en"
+
+    first, second = admin_form_data(client.get(url)), admin_form_data(other.get(url))
+    assert first["loaded_version"] == second["loaded_version"] == 1
+
+    response = client.post(url, {**first, "name": "Tên của người thứ nhất"})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    response = other.post(url, {**second, "name": "Tên của người thứ hai"})
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Someone else saved this record" in html
+    assert "Tên của người thứ hai" in html  # their input is still on the screen
+    est.refresh_from_db()
+    assert (est.name, est.version) == ("Tên của người thứ nhất", 2)
+    assert est.history.count() == 2  # created, then the first edit: nothing of the second's
+
+
+def test_an_admin_change_posted_without_its_version_is_refused(client, records, staff_officer):
+    est = records.establishment["BD"]
+    url = reverse("admin:localities_establishment_change", args=[est.pk])
+    data = admin_form_data(client.get(url))
+    del data["loaded_version"]
+    response = client.post(url, {**data, "name": "Không có phiên bản"})
+    assert response.status_code == 200
+    est.refresh_from_db()
+    assert (est.name, est.version) == ("Khách sạn EST-BD", 1)
+
+
+def test_a_change_saved_between_the_admin_forms_check_and_its_write_is_undone(
+    client, records, staff_officer, monkeypatch
+):
+    from localities.admin import VersionedAdminForm
+
+    client.cookies["django_language"] = "en"
+    est = records.establishment["BD"]
+    url = reverse("admin:localities_establishment_change", args=[est.pk])
+    data = admin_form_data(client.get(url))
+    checked = VersionedAdminForm.clean
+
+    def someone_saves_meanwhile(form):
+        cleaned_data = checked(form)
+        Establishment.objects.filter(pk=est.pk).update(version=5)
+        return cleaned_data
+
+    monkeypatch.setattr(VersionedAdminForm, "clean", someone_saves_meanwhile)
+    response = client.post(url, {**data, "name": "Trong lúc đó"}, follow=True)
+    assert response.redirect_chain == [(url, 302)]
+    assert "Someone else saved this record" in response.content.decode()
+    est.refresh_from_db()
+    assert est.name == "Khách sạn EST-BD"
