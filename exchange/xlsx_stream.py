@@ -7,13 +7,16 @@ files; Python's zipfile writes to an unseekable stream (data descriptors, ZIP64)
 XML is compressed and sent block by block while the database cursor is read.
 
 Cells: text as inline strings, integers as numbers, booleans as booleans, dates as date serials
-formatted dd/mm/yyyy. The header row is bold and frozen.
+formatted dd/mm/yyyy. The header row is bold and frozen. A text a spreadsheet would read as a
+formula (it starts with =, +, -, @, a tab or a carriage return) gets a leading apostrophe.
 """
 
 import datetime
 import zipfile
 from collections.abc import Iterable, Iterator
 from xml.sax.saxutils import escape
+
+from plan_tracker.formulas import as_text
 
 EPOCH = datetime.date(1899, 12, 30)  # Excel's day 0 (with its 1900 leap-year quirk absorbed)
 # XML 1.0 forbids most control characters: a stray one in a free-text field would make the
@@ -84,7 +87,7 @@ def _cell(ref: str, value, style: str = "") -> str:
     if isinstance(value, datetime.date):
         day = value.date() if isinstance(value, datetime.datetime) else value
         return f'<c r="{ref}" s="1"><v>{(day - EPOCH).days}</v></c>'
-    return f'<c r="{ref}" t="inlineStr"{style}><is><t xml:space="preserve">{_text(str(value))}</t></is></c>'
+    return f'<c r="{ref}" t="inlineStr"{style}><is><t xml:space="preserve">{_text(as_text(str(value)))}</t></is></c>'
 
 
 class _Sink:

@@ -3,12 +3,15 @@ download and the exports (plan_tracker.metrics.Table.columns, in order).
 
 Counts are integers, percentages have one decimal ("12.5") or are empty (CSV) / null (JSON)
 when not applicable, statuses are the ids of plan-rules §7, as_of is "YYYY-MM-DD".
+A text that a spreadsheet would read as a formula gets a leading apostrophe (formulas.as_text).
 """
 
 import csv
 import datetime
 import json
 from decimal import Decimal
+
+from plan_tracker.formulas import as_text
 
 
 def csv_value(value) -> str:
@@ -18,6 +21,8 @@ def csv_value(value) -> str:
         return f"{value:.1f}"
     if isinstance(value, datetime.date):
         return value.isoformat()
+    if isinstance(value, str):
+        return as_text(value)
     return str(value)
 
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy, override
 from localities.selectors import Frame
 from plan_tracker import metrics
 from plan_tracker.compliance_io import write_csv
+from plan_tracker.formulas import as_text
 from plan_tracker.models import Metric
 from plan_tracker.selection import Selection
 from plan_tracker.status import Status
@@ -75,6 +76,11 @@ DEFINITIONS = {
         "(Cases handled − cases handled the year before) ÷ cases handled the year before × 100."
     ),
 }
+
+FORMULA_NOTE = gettext_lazy(
+    "A text that starts with =, +, -, @, a tab or a carriage return is written with an "
+    "apostrophe before it, so that no spreadsheet program runs it as a formula."
+)
 
 LEVEL_LABELS = {
     "province": gettext_lazy("Province"),
@@ -147,8 +153,9 @@ def _xlsx_value(column, value):
         try:
             return str(Status(value).label)
         except ValueError:
-            return value
-    return value
+            pass
+    # openpyxl writes a text starting with "=" as a formula.
+    return as_text(value) if isinstance(value, str) else value
 
 
 def compliance_xlsx(tables: dict, *, user) -> bytes:
@@ -245,6 +252,8 @@ def compliance_xlsx(tables: dict, *, user) -> bytes:
                 ),
             ]
         )
+        about.append([_("Text cells"), str(FORMULA_NOTE)])
+        about.cell(row=about.max_row, column=2).alignment = Alignment(wrap_text=True)
         out = io.BytesIO()
         workbook.save(out)
     return out.getvalue()

@@ -7,6 +7,10 @@ to the client in blocks as the rows are read. On PostgreSQL the CSV is written b
 itself (COPY of the same query into a temporary file, streamed from there), byte for byte as
 csv.writer writes it. The reporter's identity (ReporterIdentity) is never among the columns: it
 is another table, and no path below reaches it.
+
+A text cell that a spreadsheet would read as a formula (it starts with =, +, -, @, a tab or a
+carriage return) is written with a leading apostrophe, in both CSV writers and in the XLSX;
+numbers, dates and booleans are written as they are.
 """
 
 import codecs
@@ -17,10 +21,11 @@ import itertools
 import tempfile
 
 from django.db import connection, models
-from django.db.models.functions import NullIf
+from django.db.models.functions import Concat, Left, NullIf
 
 from exchange.kinds import Kind
 from exchange.models import ExportLog
+from plan_tracker.formulas import FORMULA_STARTS, as_text
 
 STREAM_CHUNK = 2000
 
@@ -85,14 +90,21 @@ def _csv_datetime(value):
     return "" if value is None else value.isoformat()
 
 
+def _csv_text(value):
+    return as_text(value) if value else value
+
+
 def _csv_converters(kind: Kind) -> list[tuple[int, object]]:
     """(column index, function) for the columns csv.writer would not write as the export does:
-    booleans as true/false, date-times in ISO form (None is written empty, a date and a
-    number as str() writes them, which is already their export form)."""
+    booleans as true/false, date-times in ISO form, texts that could be read as a formula with
+    an apostrophe before them (None is written empty, a date and a number as str() writes them,
+    which is already their export form)."""
     converters = []
     for index, path in enumerate(kind.paths):
         field = _column_field(kind.model, path)
-        if isinstance(field, models.BooleanField):
+        if isinstance(field, models.CharField | models.TextField):
+            converters.append((index, _csv_text))
+        elif isinstance(field, models.BooleanField):
             converters.append((index, _csv_bool))
         elif isinstance(field, models.DateTimeField):
             converters.append((index, _csv_datetime))
@@ -123,7 +135,8 @@ def _python_csv(rows, converters):
 
 
 # COPY writes a CSV cell as csv.writer does (quoted when it holds a comma, a quote or a line
-# break, quotes doubled, NULL empty) but for: an empty text (quoted by COPY: sent as NULL), a
+# break, quotes doubled, NULL empty) but for: a text that could be read as a formula (sent with
+# the apostrophe _csv_text puts before it), an empty text (quoted by COPY: sent as NULL), a
 # boolean (t/f: sent as true/false), a date (in the session's DateStyle: sent as to_char's
 # YYYY-MM-DD), and a text with a carriage return but no line feed, which COPY quotes and
 # csv.writer does not (see _lone_carriage_return). Columns of any other type keep the export
@@ -135,12 +148,27 @@ def _python_csv(rows, converters):
 COPY_BLOCK = 1 << 18
 
 
+def _copy_text(path: str):
+    """The text with an apostrophe before it where _csv_text puts one, in SQL:
+    CASE WHEN left(path, 1) IN ('=', '+', ...) THEN concat('\'', path) ELSE path END."""
+    text = models.TextField()
+    return models.Case(
+        models.When(
+            models.lookups.In(Left(path, 1, output_field=text), list(FORMULA_STARTS)),
+            then=Concat(models.Value("'"), path, output_field=text),
+        ),
+        default=models.F(path),
+        output_field=text,
+    )
+
+
 def _copy_columns(kind: Kind) -> list | None:
+    text = models.TextField()
     columns = []
     for path in kind.paths:
         field = _column_field(kind.model, path)
         if isinstance(field, models.CharField | models.TextField):
-            columns.append(NullIf(path, models.Value(""), output_field=models.TextField()))
+            columns.append(NullIf(_copy_text(path), models.Value(""), output_field=text))
         elif isinstance(field, models.BooleanField):
             columns.append(
                 models.Case(

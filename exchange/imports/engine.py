@@ -228,10 +228,13 @@ class Importer:
             .values_list("pk", flat=True)
         )
 
+    # What the kind's form says of a key another record already has (localities.forms).
+    taken_message = ""
+
     def out_of_scope_message(self, row: FileRow) -> str:
-        return _(
-            "%(key)s already belongs to a record outside your area: use another %(column)s."
-        ) % {"key": row.key, "column": self.key_column}
+        """For a key a record outside the importer's area has: what the form says of any key
+        already taken, without saying where, so that the answer tells nothing of that record."""
+        return str(self.taken_message)
 
     def describe_key(self, row: FileRow) -> str:
         return str(row.key)

@@ -7,11 +7,13 @@ import csv
 import io
 from typing import TYPE_CHECKING
 
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from exchange.imports.cells import parse_amount, parse_bool, parse_choice, parse_date
 from exchange.imports.engine import Importer
+from localities.forms import CaseForm, EstablishmentForm, InspectionForm, ReportForm
 from localities.models import (
     Case,
     CaseArticle,
@@ -57,6 +59,7 @@ class EstablishmentImporter(Importer):
     }
     model = Establishment
     key_column = "code"
+    taken_message = EstablishmentForm._meta.error_messages["code"]["unique"]
     field_columns = {"commune": "commune_code", "locality_code_given": "commune_code"}
     fields = [
         "name",
@@ -121,6 +124,7 @@ class InspectionImporter(Importer):
     }
     model = Inspection
     key_column = "establishment_code"
+    taken_message = InspectionForm._meta.error_messages[NON_FIELD_ERRORS]["unique_together"]
     field_columns = {"establishment": "establishment_code"}
     fields = ["team", "outcome", "fine_vnd", "violations", "notes"]
     checked_here = ["establishment"]
@@ -225,6 +229,7 @@ class ReportImporter(Importer):
     }
     model = Report
     key_column = "reference"
+    taken_message = ReportForm._meta.error_messages["reference"]["unique"]
     field_columns = {"locality": "locality_code", "locality_code_given": "locality_code"}
     fields = [
         "kind",
@@ -301,6 +306,7 @@ class CaseImporter(Importer):
     }
     model = Case
     key_column = "reference"
+    taken_message = CaseForm._meta.error_messages["reference"]["unique"]
     field_columns = {
         "locality": "locality_code",
         "locality_code_given": "locality_code",
