@@ -14,6 +14,8 @@ from pathlib import Path
 
 from django.utils.translation import gettext as _
 
+from plan_tracker.formulas import from_text
+
 
 class FileRefused(Exception):
     """The whole file is refused (unreadable, wrong format, wrong header, a line that is not
@@ -31,7 +33,7 @@ def _cell_text(value) -> str:
         return "true" if value else "false"
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value).strip()
+    return from_text(str(value).strip())
 
 
 def _csv_rows(path: Path) -> Iterator[list[str]]:
@@ -42,7 +44,7 @@ def _csv_rows(path: Path) -> Iterator[list[str]]:
         delimiter = ";" if first.count(";") > first.count(",") else ","
         handle.seek(0)
         for row in csv.reader(handle, delimiter=delimiter):
-            yield [cell.strip() for cell in row]
+            yield [from_text(cell.strip()) for cell in row]
 
 
 def _xlsx_rows(path: Path) -> Iterator[list[str]]:
