@@ -9,6 +9,7 @@ the whole file before any row is read.
 
 import csv
 import datetime
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -47,8 +48,45 @@ def _csv_rows(path: Path) -> Iterator[list[str]]:
             yield [from_text(cell.strip()) for cell in row]
 
 
+# An XLSX file is a zip archive, read by inflating its parts: a small file can inflate to
+# gigabytes (one 400 MB shared string in a 400 KB file) and take the server's memory with it.
+# Its parts' sizes are read from the archive's directory, and the file refused before any part
+# is inflated, when they add up past XLSX_MAX_INFLATED or one large part inflates more than
+# XLSX_MAX_RATIO times (a sheet of real rows inflates 5 to 20 times).
+XLSX_MAX_INFLATED = 256 * 1024 * 1024
+XLSX_MAX_RATIO = 200
+XLSX_RATIO_FROM = 8 * 1024 * 1024  # smaller parts may compress as well as they like
+
+
+def check_xlsx_archive(path: Path) -> None:
+    """FileRefused when the workbook would inflate past the limits above."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, OSError) as error:
+        raise FileRefused(
+            _("The file could not be read as an XLSX workbook (%(error)s).") % {"error": error}
+        ) from None
+    inflated = sum(part.file_size for part in parts)
+    too_dense = any(
+        part.file_size > XLSX_RATIO_FROM
+        and part.file_size > XLSX_MAX_RATIO * max(part.compress_size, 1)
+        for part in parts
+    )
+    if inflated > XLSX_MAX_INFLATED or too_dense:
+        raise FileRefused(
+            _(
+                "This XLSX file would take %(size)s MB once unpacked, more than a file of "
+                "records can: save the sheet again as a plain workbook, or as CSV."
+            )
+            % {"size": inflated // (1024 * 1024)}
+        )
+
+
 def _xlsx_rows(path: Path) -> Iterator[list[str]]:
     import openpyxl
+
+    check_xlsx_archive(path)
 
     try:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
@@ -84,6 +122,7 @@ def count_rows(path: Path, fmt: str) -> int | None:
     import openpyxl
 
     try:
+        check_xlsx_archive(path)
         workbook = openpyxl.load_workbook(path, read_only=True)
         rows = workbook.worksheets[0].max_row
         workbook.close()
