@@ -28,7 +28,6 @@ from localities.models import (
 from localities.models.reports import STAGES
 from localities.permissions import (
     CHANGE,
-    IDENTITY,
     OutOfScope,
     can_see_identity,
     can_write,
@@ -331,10 +330,19 @@ def reporter_identity_refused(*, user, report_id: int) -> None:
     logger.warning("%s was refused the reporter's identity of report %s", user, report_id)
 
 
-def _require_identity_right(user, report):
+def identity_report(*, user, pk) -> Report:
+    """The report whose reporter's identity `user` may open, or its refusal, logged first:
+    OutOfScope (answered 404, as for a report that does not exist) outside the user's area,
+    PermissionDenied for a role that may not see identities."""
+    report = Report.objects.restrict(user).select_related("kind", "locality").filter(pk=pk).first()
+    if report is None:
+        reporter_identity_refused(user=user, report_id=pk)
+        raise OutOfScope(_("This report is outside your area."))
     if not can_see_identity(user):
         reporter_identity_refused(user=user, report_id=report.pk)
         raise PermissionDenied(_("Your role may not see reporters' identities."))
-    if not Report.objects.restrict(user, IDENTITY).filter(pk=report.pk).exists():
-        reporter_identity_refused(user=user, report_id=report.pk)
-        raise OutOfScope(_("This report is outside your area."))
+    return report
+
+
+def _require_identity_right(user, report):
+    identity_report(user=user, pk=report.pk)

@@ -13,10 +13,9 @@ from django.views import View
 from django.views.decorators.cache import never_cache
 
 from localities.forms import ReporterIdentityForm
-from localities.models import ConcurrentEditError, IdentityAccess, Report
-from localities.permissions import can_see_identity
+from localities.models import ConcurrentEditError, IdentityAccess
 from localities.services import (
-    reporter_identity_refused,
+    identity_report,
     reporter_identity_save,
     reporter_identity_view,
 )
@@ -41,19 +40,8 @@ class ReportIdentityView(LoginRequiredMixin, View):
     def dispatch_checked(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
-        # Every refused look is logged too (reporter_identity_refused), before the refusal.
-        self.report = (
-            Report.objects.restrict(request.user)
-            .select_related("kind", "locality")
-            .filter(pk=kwargs["pk"])
-            .first()
-        )
-        if self.report is None:
-            reporter_identity_refused(user=request.user, report_id=kwargs["pk"])
-            raise Http404
-        if not can_see_identity(request.user):
-            reporter_identity_refused(user=request.user, report_id=self.report.pk)
-            raise PermissionDenied(_("Your role may not see reporters' identities."))
+        # Refused (and the refusal logged) outside the user's area or for a role without the right.
+        self.report = identity_report(user=request.user, pk=kwargs["pk"])
         return super().dispatch(request, *args, **kwargs)
 
     def get(self, request, pk):
