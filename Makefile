@@ -18,6 +18,7 @@ run: setup
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py load_localities
 	$(BIN)/python manage.py load_demo
+	$(BIN)/python manage.py schedule_digests
 	$(BIN)/python manage.py runserver $(HOST)
 
 test: setup

@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -84,3 +85,29 @@ class Target(models.Model):
 
     def __str__(self):
         return f"{self.get_metric_display()} ≥ {self.threshold}%"
+
+
+class DigestPreference(models.Model):
+    """A user's daily digest: whether they want it, in which language, and the last day it was
+    sent (so that a second run on the same day sends nothing twice). A user without a row gets
+    the digest in Vietnamese."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="digest_preference"
+    )
+    enabled = models.BooleanField(_("send me the daily digest"), default=True)
+    language = models.CharField(
+        _("language of the digest"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text=_("Empty: Vietnamese."),
+    )
+    last_sent_on = models.DateField(_("last sent on"), null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("daily digest preference")
+        verbose_name_plural = _("daily digest preferences")
+
+    def __str__(self):
+        return str(self.user)

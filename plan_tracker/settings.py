@@ -122,6 +122,33 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 # run in a background thread while the page shows their progress (exchange/jobs.py).
 IMPORT_INLINE_MAX_ROWS = env_int("IMPORT_INLINE_MAX_ROWS", 5000)
 
+# E-mail (the daily digest): printed on the console unless an SMTP server is named.
+EMAIL_HOST = env_str("EMAIL_HOST", "")
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Plan Tracker <plan-tracker@localhost>")
+# Where the app is reached from the officers' machines: the links in the e-mails start with it.
+PLAN_TRACKER_BASE_URL = env_str("PLAN_TRACKER_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The daily digest goes out at this hour, local time (TIME_ZONE).
+PLAN_TRACKER_DIGEST_HOUR = env_int("PLAN_TRACKER_DIGEST_HOUR", 7)
+if not 0 <= PLAN_TRACKER_DIGEST_HOUR <= 23:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(
+        f"PLAN_TRACKER_DIGEST_HOUR must be an hour from 0 to 23, got {PLAN_TRACKER_DIGEST_HOUR}"
+    )
+
+# The task queue (django-tasks): tasks run at once, inside the process that enqueues them.
+INSTALLED_APPS += ["django_tasks", "django_tasks_db"]
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
 DJANGO_TABLES2_TABLE_ATTRS = {"class": "table table-sm table-hover align-middle"}
 

@@ -8,6 +8,7 @@ from plan_tracker import views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("digest/", views.digest_preference, name="digest_preference"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

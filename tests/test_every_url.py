@@ -155,6 +155,8 @@ def selection(outsider=(404, 404), commune=(200, 404), **options):
 
 URLS = {
     "home": LIST,
+    # Each user's own choice of the daily digest: nobody else's is reachable.
+    "digest_preference": LIST,
     "establishment_list": LIST,
     "inspection_list": LIST,
     "report_list": LIST,
