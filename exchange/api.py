@@ -14,6 +14,7 @@ guessed. A 429 says in Retry-After how many seconds remain in the window.
 
 import datetime
 import functools
+import ipaddress
 import logging
 from decimal import Decimal
 
@@ -64,13 +65,26 @@ def too_many_requests(usage: dict) -> JsonResponse:
     return response
 
 
+def client_address(_group, request) -> str:
+    """The address refusals are counted for: REMOTE_ADDR (never a header the client writes);
+    an IPv6 address by its /64 network, which one client usually holds whole."""
+    address = request.META.get("REMOTE_ADDR") or ""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address or "unknown"
+    if ip.version == 6:
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False).network_address)
+    return str(ip)
+
+
 def _refusals(request, *, count: bool) -> dict | None:
     """The refused authentications of the request's address in the current window (one more
     with `count`)."""
     return get_usage(
         request,
         group=REFUSALS,
-        key="ip",
+        key=client_address,
         rate=settings.PLAN_TRACKER_API_FAILED_AUTH_RATE,
         increment=count,
     )
