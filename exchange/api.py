@@ -1,18 +1,30 @@
 """The read-only JSON API under /api/v1/ (plain Django views; the schema is in openapi.py).
 
 Authentication: the browser's session, or `Authorization: Bearer <token>` with a token the user
-created on the API tokens page. Every answer is restricted to the caller's area exactly like the
-pages: records outside it are absent from lists, and a locality outside it answers 404.
+created on the API tokens page, until its expiry day. Every answer is restricted to the caller's
+area exactly like the pages (a token limited to a province: to that part of it): records outside
+it are absent from lists, and a locality outside it answers 404.
+
+Rate limits (django-ratelimit, counted in the shared cache): settings.PLAN_TRACKER_API_RATE
+calls per token (per user for a session), and settings.PLAN_TRACKER_API_FAILED_AUTH_RATE
+refused authentications (unknown, revoked or expired token, or none) per address; past the
+latter the address gets 429 for the rest of the window, whatever it sends, so tokens cannot be
+guessed. A 429 says in Retry-After how many seconds remain in the window.
 """
 
 import datetime
 import functools
+import ipaddress
+import logging
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import JsonResponse
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
+from django_ratelimit.core import get_usage
 
 from exchange.exports import raw
 from exchange.kinds import Kind
@@ -27,6 +39,12 @@ from plan_tracker.selection import SelectionRefused, select
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 1000
 
+# The rate-limit counters' groups (django-ratelimit): calls per token, refusals per address.
+CALLS = "api-calls"
+REFUSALS = "api-refused-authentication"
+
+logger = logging.getLogger(__name__)
+
 
 def error(status: int, message: str, **extra) -> JsonResponse:
     response = JsonResponse({"error": str(message), **extra}, status=status)
@@ -35,8 +53,55 @@ def error(status: int, message: str, **extra) -> JsonResponse:
     return response
 
 
+def too_many_requests(usage: dict) -> JsonResponse:
+    """429, with the seconds left in the counter's window (at least 1) in Retry-After."""
+    seconds = max(1, usage["time_left"])
+    response = error(
+        429,
+        _("Too many requests: try again in %(seconds)s seconds.") % {"seconds": seconds},
+        retry_after=seconds,
+    )
+    response["Retry-After"] = str(seconds)
+    return response
+
+
+def client_address(_group, request) -> str:
+    """The address refusals are counted for: REMOTE_ADDR (never a header the client writes);
+    an IPv6 address by its /64 network, which one client usually holds whole."""
+    address = request.META.get("REMOTE_ADDR") or ""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address or "unknown"
+    if ip.version == 6:
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False).network_address)
+    return str(ip)
+
+
+def _refusals(request, *, count: bool) -> dict | None:
+    """The refused authentications of the request's address in the current window (one more
+    with `count`)."""
+    return get_usage(
+        request,
+        group=REFUSALS,
+        key=client_address,
+        rate=settings.PLAN_TRACKER_API_FAILED_AUTH_RATE,
+        increment=count,
+    )
+
+
+def refuse(request, message, reason: str) -> JsonResponse:
+    """401, counted against the address; logged without the token."""
+    _refusals(request, count=True)
+    logger.warning(
+        "API authentication refused from %s: %s", request.META.get("REMOTE_ADDR"), reason
+    )
+    return error(401, message)
+
+
 def api_view(view):
-    """GET only; the caller is the token's user or the session's; no area, no data."""
+    """GET only; the caller is the token's user or the session's, within the rate limits; no
+    area, no data."""
 
     @csrf_exempt
     @functools.wraps(view)
@@ -45,16 +110,45 @@ def api_view(view):
             response = error(405, _("This API is read-only: use GET."))
             response["Allow"] = "GET, HEAD"
             return response
+        refusals = _refusals(request, count=False)
+        if refusals is not None and refusals["count"] >= refusals["limit"]:
+            return too_many_requests(refusals)
         header = request.headers.get("Authorization", "")
+        token = None
         if header:
             scheme, _sep, raw = header.partition(" ")
-            user = ApiToken.authenticate(raw.strip()) if scheme.lower() == "bearer" else None
-            if user is None:
-                return error(401, _("The token is unknown or revoked."))
-            request.user = user
+            token = ApiToken.find(raw.strip()) if scheme.lower() == "bearer" else None
+            if token is None:
+                return refuse(request, _("The token is unknown or revoked."), "unknown token")
+            if token.expired():
+                message = _(
+                    "The token expired on %(day)s: create a new one on the API tokens page."
+                ) % {"day": date_format(token.expires_on, "SHORT_DATE_FORMAT")}
+                return refuse(request, message, f"expired token #{token.pk}")
+            request.user = token.caller()
+            caller = f"token:{token.token_hash}"
         elif not request.user.is_authenticated:
-            return error(401, _("Log in, or send an API token: Authorization: Bearer <token>."))
+            return refuse(
+                request,
+                _("Log in, or send an API token: Authorization: Bearer <token>."),
+                "no credentials",
+            )
+        else:
+            caller = f"user:{request.user.pk}"
+        calls = get_usage(
+            request,
+            group=CALLS,
+            key=lambda _group, _request: caller,
+            rate=settings.PLAN_TRACKER_API_RATE,
+            increment=True,
+        )
+        if calls is not None and calls["should_limit"]:
+            return too_many_requests(calls)
         if scope_of(request.user).empty:
+            if token is not None and token.province_id is not None:
+                return error(
+                    403, _("This token is limited to a province outside your area: revoke it.")
+                )
             return error(403, _("You have no area assigned: ask an administrator."))
         return view(request, *args, **kwargs)
 

@@ -160,7 +160,8 @@ CASE_COLUMNS = (
     Column("article", choice(CaseArticle)),
     Column("opened_on", DATE),
     Column("handled_on", NULLABLE_DATE),
-    Column("report_reference", NULLABLE_TEXT, "report__reference"),
+    # Only a report the reader may see (CaseQuerySet.with_report_seen_by on the list's rows).
+    Column("report_reference", NULLABLE_TEXT, "seen_report_reference"),
     Column("summary", TEXT),
     Column("locality_name", TEXT, "locality__name"),
     Column("province_code", TEXT, "province__code"),

@@ -1,5 +1,6 @@
 """API tokens for machine clients, and the log of every export."""
 
+import datetime
 import hashlib
 import secrets
 
@@ -9,6 +10,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 TOKEN_PREFIX = "pt_"
+# A token works until the end of its expiry day: by default 90 days after it is created, at
+# most a year. A forgotten token then stops by itself.
+TOKEN_DEFAULT_DAYS = 90
+TOKEN_MAX_DAYS = 365
 
 
 def hash_token(raw: str) -> str:
@@ -35,6 +40,20 @@ class ApiToken(models.Model):
     created = models.DateTimeField(_("created"), auto_now_add=True)
     last_used = models.DateTimeField(_("last used"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    # The last day the token works.
+    expires_on = models.DateField(_("valid until"))
+    # A token limited to a province answers with that province's records only, and only within
+    # its owner's area: it narrows the owner's scope, never widens it
+    # (localities.permissions.narrow_scope). Deleting the province deletes its tokens: a token
+    # is never silently widened to its owner's whole area.
+    province = models.ForeignKey(
+        "localities.Locality",
+        verbose_name=_("limited to province"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
 
     objects = ApiTokenQuerySet.as_manager()
 
@@ -50,30 +69,56 @@ class ApiToken(models.Model):
     def revoked(self) -> bool:
         return self.revoked_at is not None
 
+    def expired(self, today: datetime.date | None = None) -> bool:
+        return (today or timezone.localdate()) > self.expires_on
+
+    @staticmethod
+    def default_expiry(today: datetime.date | None = None) -> datetime.date:
+        return (today or timezone.localdate()) + datetime.timedelta(days=TOKEN_DEFAULT_DAYS)
+
+    @staticmethod
+    def latest_expiry(today: datetime.date | None = None) -> datetime.date:
+        return (today or timezone.localdate()) + datetime.timedelta(days=TOKEN_MAX_DAYS)
+
     @classmethod
-    def issue(cls, *, user, name: str) -> tuple["ApiToken", str]:
+    def issue(
+        cls, *, user, name: str, expires_on: datetime.date | None = None, province=None
+    ) -> tuple["ApiToken", str]:
         """A new token and its raw value (the only time the raw value exists)."""
         raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
         token = cls.objects.create(
-            user=user, name=name, token_hash=hash_token(raw), prefix=raw[:10]
+            user=user,
+            name=name,
+            token_hash=hash_token(raw),
+            prefix=raw[:10],
+            expires_on=expires_on or cls.default_expiry(),
+            province=province,
         )
         return token, raw
 
     @classmethod
-    def authenticate(cls, raw: str):
-        """The user a raw token belongs to, or None (unknown, revoked, or inactive user)."""
+    def find(cls, raw: str) -> "ApiToken | None":
+        """The token of a raw value, expired or not; None when unknown, revoked, or its user
+        is inactive."""
         if not raw:
             return None
-        token = (
+        return (
             cls.objects.active().select_related("user").filter(token_hash=hash_token(raw)).first()
         )
-        if token is None:
-            return None
+
+    def caller(self):
+        """The token's user as the API serves them: their scope narrowed to the token's
+        province, if it has one. Notes the use (at most once a minute, so a busy client does
+        not write on every call)."""
+        from localities.permissions import narrow_scope
+
         now = timezone.now()
-        # Written at most once a minute, so a busy client does not write on every call.
-        if token.last_used is None or (now - token.last_used).total_seconds() > 60:
-            cls.objects.filter(pk=token.pk).update(last_used=now)
-        return token.user
+        if self.last_used is None or (now - self.last_used).total_seconds() > 60:
+            type(self).objects.filter(pk=self.pk).update(last_used=now)
+        user = self.user
+        if self.province_id is not None:
+            narrow_scope(user, province_id=self.province_id)
+        return user
 
     def revoke(self):
         if self.revoked_at is None:

@@ -151,11 +151,26 @@ ERROR_RESPONSES = {
         "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
     },
     "401": {
-        "description": "No session and no valid token",
+        "description": "No session and no valid token: unknown, revoked, or expired (a token "
+        "works until the end of its expiry day, at most a year after it was created)",
         "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
     },
     "403": {
-        "description": "The user has no area assigned",
+        "description": "The user has no area assigned (or the token is limited to a province "
+        "outside it)",
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+    },
+    "429": {
+        "description": "Too many requests: past the calls allowed per token (per user for a "
+        "session), or past the refused authentications allowed per address, which then gets "
+        "429 whatever it sends until the window ends. Retry-After and retry_after say in how "
+        "many seconds",
+        "headers": {
+            "Retry-After": {
+                "description": "Seconds until the rate limit's window ends",
+                "schema": {"type": "integer", "minimum": 1},
+            }
+        },
         "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
     },
 }
@@ -267,7 +282,11 @@ def schema() -> dict:
     components = {
         "Error": {
             "type": "object",
-            "properties": {"error": TEXT, "fields": {"type": "object"}},
+            "properties": {
+                "error": TEXT,
+                "fields": {"type": "object"},
+                "retry_after": {"type": "integer", "minimum": 1},
+            },
             "required": ["error"],
         },
         "ComplianceRow": _compliance_row(),
@@ -307,8 +326,12 @@ def schema() -> dict:
             "version": "1.0.0",
             "description": (
                 "Read-only. Authenticate with the browser session or with "
-                "`Authorization: Bearer <token>` (tokens are created on the API tokens page). "
-                "Everything is restricted to the caller's area. Dates are YYYY-MM-DD; "
+                "`Authorization: Bearer <token>` (tokens are created on the API tokens page; "
+                "each works until its expiry day, at most a year, and may be limited to a "
+                "province: it then answers within that province only). "
+                "Everything is restricted to the caller's area. Calls are rate-limited per "
+                "token and refused authentications per address: past a limit the answer is "
+                "429 with a Retry-After header (seconds). Dates are YYYY-MM-DD; "
                 "percentages have one decimal, null when not applicable."
             ),
         },

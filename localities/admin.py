@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.http import Http404, HttpResponseRedirect
 from simple_history.admin import SimpleHistoryAdmin
 
+from localities.forms import UnseenReportKept
 from localities.models import (
     Assignment,
     Case,
@@ -153,14 +154,33 @@ class ReportAdmin(ScopedRecordAdmin):
     date_hierarchy = "received_on"
 
 
+class CaseAdminForm(UnseenReportKept, VersionedAdminForm):
+    """The report is offered from the viewer's area only (formfield_for_foreignkey), and one
+    outside it is neither shown nor lost (UnseenReportKept)."""
+
+    viewer = None  # the request's user, set by CaseAdmin.get_form
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.hide_unseen_report(self.viewer)
+
+    def clean(self):
+        return self.keep_unseen_report(super().clean())
+
+
 @admin.register(Case)
 class CaseAdmin(ScopedRecordAdmin):
+    form = CaseAdminForm
     list_display = ["reference", "article", "locality", "opened_on", "handled_on"]
     list_filter = ["article"]
     search_fields = ["reference", "summary"]
     list_select_related = ["locality"]
     raw_id_fields = ["report"]
     readonly_fields = ["locality_code_given", "version"]
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        return type(form.__name__, (form,), {"viewer": request.user})
 
 
 class AdministratorOnlyMixin(ScopedAdminMixin):

@@ -382,7 +382,37 @@ class ReportStageForm(BootstrapMixin, forms.Form):
                 self.add_error(target, message)
 
 
-class CaseForm(ReferencedRecordForm):
+class UnseenReportKept:
+    """A case form's link to a report its writer may not see (the site's form, the admin's).
+
+    The link is shown only to whoever may see the report; to anyone else the field is empty,
+    with not even a hint that there is a report, and left empty it keeps the link while the
+    report is of the case's province. A link to another province's report is dropped: Case.clean
+    would refuse it with a message about a report the writer may not see."""
+
+    unseen_report = None
+
+    def hide_unseen_report(self, user):
+        """The case's report if the user may see it; otherwise None, and the field empty."""
+        if not self.instance.pk or not self.instance.report_id:
+            return None
+        seen = self.instance.report_seen_by(user)
+        if seen is None:
+            self.unseen_report = self.instance.report
+            self.initial["report"] = None
+        return seen
+
+    def keep_unseen_report(self, cleaned: dict) -> dict:
+        unseen = self.unseen_report
+        if unseen is None or cleaned.get("report") is not None or "report" in self.errors:
+            return cleaned
+        locality = cleaned.get("locality")
+        if locality is not None and unseen.province_id == (locality.province_id or locality.pk):
+            cleaned["report"] = unseen
+        return cleaned
+
+
+class CaseForm(UnseenReportKept, ReferencedRecordForm):
     class Meta(ReferencedRecordForm.Meta):
         model = Case
         fields = ["reference", "locality", "article", "opened_on", "handled_on", "report"]
@@ -410,8 +440,12 @@ class CaseForm(ReferencedRecordForm):
                 )
             },
         )
-        if self.instance.report_id:
-            self.initial["report"] = self.instance.report.reference
+        seen = self.hide_unseen_report(self.user)
+        if seen is not None:
+            self.initial["report"] = seen.reference
+
+    def clean(self):
+        return self.keep_unseen_report(super().clean())
 
 
 class ReporterIdentityForm(BootstrapMixin, forms.ModelForm):

@@ -129,6 +129,24 @@ def scope_of(user) -> Scope:
     return scope
 
 
+def within_province(scope: Scope, province_id: int) -> Scope:
+    """The part of `scope` inside one province: the nation's gives the province, a scope in
+    that province stays as it is, a scope elsewhere gives nothing."""
+    if scope.national:
+        return Scope(province_id=province_id)
+    if scope.province_id == province_id:
+        return scope
+    return NO_SCOPE
+
+
+def narrow_scope(user, *, province_id: int) -> Scope:
+    """Narrow this user object's scope to one province for the rest of its life (an API
+    token limited to a province): every restrict() on it then answers within both."""
+    scope = within_province(scope_of(user), province_id)
+    user._plan_tracker_scope = scope
+    return scope
+
+
 def may(user, action: str = VIEW) -> bool:
     """Whether the user's role allows `action` at all (on the records of their scope)."""
     if action not in ACTIONS:

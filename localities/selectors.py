@@ -80,6 +80,7 @@ def reports_for_list(user, *, as_of=None):
 def cases_for_list(user):
     return (
         Case.objects.restrict(user)
-        .select_related("locality", "report", "province")
+        .with_report_seen_by(user)
+        .select_related("locality", "province")
         .order_by("-opened_on", "-pk")
     )

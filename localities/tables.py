@@ -3,6 +3,7 @@
 import django_tables2 as tables
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.db.models import F
+from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -146,8 +147,17 @@ class CaseTable(RecordTable):
     locality = tables.Column(verbose_name=_("Locality"), order_by=("locality__name",))
     opened_on = DateColumn(verbose_name=pgettext_lazy("case", "Opened"))
     handled_on = DateColumn(verbose_name=_("Handled"))
+    # The report only when the viewer may see it (CaseQuerySet.with_report_seen_by): another
+    # area's report is not named, nor sorted on.
     report = tables.Column(
-        verbose_name=_("From report"), linkify=True, order_by=("report__reference",)
+        verbose_name=_("From report"),
+        accessor="seen_report_reference",
+        linkify=lambda record: (
+            reverse("report_detail", args=[record.seen_report_id])
+            if record.seen_report_id
+            else None
+        ),
+        order_by=("seen_report_reference",),
     )
 
     class Meta(RecordTable.Meta):

@@ -6,3 +6,7 @@ class PlanTrackerConfig(AppConfig):
     name = "plan_tracker"
     verbose_name = _("Plan")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        # The log line of every failed sign-in and lockout.
+        from plan_tracker import signin  # noqa: F401

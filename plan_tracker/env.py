@@ -1,6 +1,7 @@
 """Settings from the environment, failing loudly on a bad value (the healthchecks habit)."""
 
 import os
+import re
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -49,3 +50,19 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if raw is None:
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+_RATE = re.compile(r"^\s*(\d+)\s*/\s*(\d*)\s*([smhd])\s*$")
+
+
+def env_rate(name: str, default: str) -> str:
+    """A rate limit as "count/period": a whole number, then s, m, h or d, optionally with a
+    multiple ("600/h", "20/10m"); the form django-ratelimit reads."""
+    raw = os.environ.get(name, default)
+    match = _RATE.match(raw)
+    if not match or int(match[1]) < 1 or match[2] == "0":
+        raise ImproperlyConfigured(
+            f"{name} must be a rate such as 600/h or 20/10m (count/period, the period in "
+            f"s, m, h or d), got {raw!r}"
+        )
+    return f"{match[1]}/{match[2]}{match[3]}"

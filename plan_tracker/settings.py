@@ -1,11 +1,12 @@
 """Django settings for Plan Tracker, read from the environment with safe local defaults."""
 
+import datetime
 from pathlib import Path
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
-from plan_tracker.env import SQLITE_OPTIONS, env_bool, env_int, env_list, env_str
+from plan_tracker.env import SQLITE_OPTIONS, env_bool, env_int, env_list, env_rate, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -93,6 +94,64 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 
+# --- Sign-in protection, the shared cache and the API's rate limits -------------------------
+# Guessing passwords: after AXES_FAILURE_LIMIT failed sign-ins for one username (from any
+# address), or from one address (whatever the usernames), every sign-in of that username or
+# from that address is refused, the right password too, until AXES_COOLOFF_TIME has passed
+# since the last failure. This covers the site's login page and the admin's, which both go
+# through django.contrib.auth.authenticate(). Failures are kept in axes' tables
+# (AccessAttempt, AccessFailureLog: the admin shows them) and logged by
+# plan_tracker.signin, never with the password.
+INSTALLED_APPS += ["axes"]
+# axes' middleware must come last: it turns the lockout flagged by its backend into the page.
+MIDDLEWARE += ["axes.middleware.AxesMiddleware"]
+AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out username or address before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15))
+# Each parameter alone, not their combination: per user and per address.
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# The address is REMOTE_ADDR (django-ipware is not installed, so a client cannot choose its
+# address with an X-Forwarded-For header). Behind a reverse proxy, REMOTE_ADDR is the proxy's.
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_LOCKOUT_CALLABLE = "plan_tracker.signin.locked_out"
+
+# The cache holds the API's rate-limit counters, which every server process must share.
+# Production (PostgreSQL, several gunicorn workers, possibly several machines) sets REDIS_URL,
+# e.g. redis://127.0.0.1:6379/0: Redis counts atomically. Without it, the cache is a directory
+# of files: every worker of the machine reads and writes the same counters, no table or
+# service is needed, and on the embedded SQLite the counters stay out of the database, whose
+# single write lock an import may hold for minutes (a database cache would make every API call
+# a write waiting for it). Its increments are not atomic: concurrent requests may lose a few
+# counts, which lets a client go that many requests past a limit, never further.
+REDIS_URL = env_str("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": env_str("CACHE_DIR", str(BASE_DIR / "var" / "cache")),
+        }
+    }
+# The API's rate limits (exchange/api.py), "count/period" with a period of s, m, h or d,
+# optionally with a multiple ("20/10m"). Above them the API answers 429 with Retry-After.
+# Requests with a token (or a session): per token (per user for a session).
+PLAN_TRACKER_API_RATE = env_rate("PLAN_TRACKER_API_RATE", "600/h")
+# Requests with an unknown, revoked or expired token, or with none: per address. Past this
+# limit the address gets 429 for the rest of the window, a right token too, so that tokens
+# cannot be guessed.
+PLAN_TRACKER_API_FAILED_AUTH_RATE = env_rate("PLAN_TRACKER_API_FAILED_AUTH_RATE", "20/10m")
+# --- end of sign-in protection, cache and rate limits ------------------------------------
+
 LOGIN_URL = "login"
 # Ministry staff and administrators land on the national dashboard; officers are sent on to
 # their own province or commune from there.
@@ -162,5 +221,8 @@ LOGGING = {
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
         "plan_tracker": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
         "localities": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+        "exchange": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+        # django-axes' own lines on failed sign-ins and lockouts (no password in them).
+        "axes": {"handlers": ["console"], "level": "WARNING"},
     },
 }

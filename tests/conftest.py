@@ -27,6 +27,21 @@ def _fast_passwords(settings):
 
 
 @pytest.fixture(autouse=True)
+def _own_cache(settings):
+    # The API's rate-limit counters live in the cache: each test starts with none, in memory
+    # (the settings' cache directory is shared by every run on the machine).
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "plan-tracker-tests",
+        }
+    }
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _migration_data(request):
     """The rows the migrations load (report kinds, the default plan) are there for every test.
 

@@ -28,6 +28,9 @@ from exchange.models import ExportLog
 from plan_tracker.formulas import FORMULA_STARTS, as_text
 
 STREAM_CHUNK = 2000
+# The columns read from an annotation of the kind's rows rather than a model field, and what
+# they hold.
+ANNOTATED_FIELDS = {"seen_report_reference": models.CharField()}
 
 
 def filtered_records(kind: Kind, *, user, data):
@@ -74,7 +77,10 @@ def raw_rows(kind: Kind, queryset) -> RawRows:
 
 
 def _column_field(model, path: str):
-    """The model field a values_list path ends on (a foreign key: the field it points to)."""
+    """The model field a values_list path ends on (a foreign key: the field it points to); for
+    an annotation of the kind's rows (CaseQuerySet.with_report_seen_by), its output field."""
+    if path in ANNOTATED_FIELDS:
+        return ANNOTATED_FIELDS[path]
     *relations, name = path.split("__")
     for relation in relations:
         model = model._meta.get_field(relation).related_model

@@ -1,5 +1,5 @@
 """The API tokens page: a user creates tokens for the read-only API (the raw value is shown
-once) and revokes them."""
+once), each valid until a day and possibly limited to a province, and revokes them."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,12 +14,17 @@ from exchange.models import ApiToken
 @login_required
 @require_http_methods(["GET", "POST"])
 def api_tokens(request):
-    form = ApiTokenForm(request.POST or None)
+    form = ApiTokenForm(request.POST or None, user=request.user)
     raw = None
     if request.method == "POST" and form.is_valid():
-        _token, raw = ApiToken.issue(user=request.user, name=form.cleaned_data["name"])
-        form = ApiTokenForm()
-    tokens = ApiToken.objects.filter(user=request.user)
+        _token, raw = ApiToken.issue(
+            user=request.user,
+            name=form.cleaned_data["name"],
+            expires_on=form.cleaned_data["expires_on"],
+            province=form.cleaned_data["province"],
+        )
+        form = ApiTokenForm(user=request.user)
+    tokens = ApiToken.objects.filter(user=request.user).select_related("province")
     return render(
         request, "exchange/api_tokens.html", {"form": form, "tokens": tokens, "raw_token": raw}
     )

@@ -261,6 +261,27 @@ class CaseArticle(models.TextChoices):
     CHILD_TRAFFICKING = "151", _("Art. 151 — trafficking of persons under 16")
 
 
+class CaseQuerySet(ScopedQuerySet):
+    def with_report_seen_by(self, user):
+        """`seen_report_id` and `seen_report_reference` on each case: its report's when the
+        user may see that report, otherwise None, so that a report outside the viewer's area
+        is not even named (lists, exports, the API)."""
+        from localities.models.reports import Report
+        from localities.permissions import scope_of
+
+        if scope_of(user).national:
+            seen = Q(report__isnull=False)
+        else:
+            seen = Q(report__in=Report.objects.restrict(user).values("pk"))
+        return self.annotate(
+            seen_report_id=models.Case(models.When(seen, then=models.F("report_id"))),
+            seen_report_reference=models.Case(
+                models.When(seen, then=models.F("report__reference")),
+                output_field=models.CharField(),
+            ),
+        )
+
+
 class Case(LocatedRecord):
     reference = models.CharField(_("case reference"), max_length=60, unique=True)
     locality = models.ForeignKey(
@@ -289,7 +310,7 @@ class Case(LocatedRecord):
     summary = models.TextField(_("summary"), blank=True)
 
     history = HistoricalRecords(excluded_fields=["updated_at", "created_at"])
-    objects = ScopedQuerySet.as_manager()
+    objects = CaseQuerySet.as_manager()
     scope_commune_field = "locality"
 
     class Meta:
@@ -313,9 +334,33 @@ class Case(LocatedRecord):
     def _place(self):
         return self.locality if self.locality_id else None
 
+    def report_seen_by(self, user):
+        """The case's report if the user may see it, else None (not even its reference)."""
+        from localities.models.reports import Report
+
+        if not self.report_id:
+            return None
+        if not Report.objects.restrict(user).filter(pk=self.report_id).exists():
+            return None
+        return self.report
+
+    def report_in_own_province(self) -> bool:
+        """Whether the case's report (if any) is of the case's own province: a case may be born
+        only from a report of its province, whoever links them (form, import, admin)."""
+        if not self.report_id or not self.locality_id:
+            return True
+        province_id = self.locality.province_id or self.locality_id
+        return self.report.province_id == province_id
+
     def clean(self):
         errors: dict = {}
         self._check_place(errors, "locality", commune_only=False)
+        if not self.report_in_own_province():
+            message = gettext(
+                "This report is of another province: a case can be born only from a report "
+                "of its own province."
+            )
+            add_error(errors, "report", message, "report_of_another_province")
         not_in_future(errors, "opened_on", self.opened_on, _("The opening date"))
         not_in_future(errors, "handled_on", self.handled_on, _("The handling date"))
         not_before(

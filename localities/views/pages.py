@@ -243,11 +243,8 @@ class CaseDetail(RecordDetail):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        report = self.object.report
         # A case's report is shown only when the user may see that report too.
-        if report and not Report.objects.restrict(self.request.user).filter(pk=report.pk).exists():
-            report = None
-        context["report"] = report
+        context["report"] = self.object.report_seen_by(self.request.user)
         return context
 
 

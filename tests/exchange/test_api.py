@@ -5,6 +5,7 @@ import hashlib
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from exchange.models import ApiToken
 from exchange.openapi import schema
@@ -254,7 +255,8 @@ def test_a_user_without_an_area_gets_403(client, personas, records):
 
 def test_a_token_is_created_on_its_page_shown_once_and_stored_hashed(client, personas, records):
     client.force_login(personas.hn_officer)
-    response = client.post(reverse("api_tokens"), {"name": "sync"})
+    valid_until = (timezone.localdate() + datetime.timedelta(days=30)).strftime("%d/%m/%Y")
+    response = client.post(reverse("api_tokens"), {"name": "sync", "expires_on": valid_until})
     raw = response.context["raw_token"]
     assert raw and raw in response.content.decode()
     token = ApiToken.objects.get()
