@@ -28,9 +28,7 @@ def places(world):
             "hoa_hong": make(
                 "HN-0001", "Karaoke Hoa Hồng", world.ba_dinh, "5 phố Kim Mã, Ba Đình, Hà Nội"
             ),
-            "binh_an": make(
-                "HN-0002", "Nhà nghỉ Bình An", world.hoan_kiem, "12 Hàng Bạc, Hà Nội"
-            ),
+            "binh_an": make("HN-0002", "Nhà nghỉ Bình An", world.hoan_kiem, "12 Hàng Bạc, Hà Nội"),
             "ha_long": make("HN-0003", "Massage Hạ Long", world.ba_dinh, "3 phố Đội Cấn"),
             "sai_gon": make(
                 "SG-0001", "Karaoke Hoa Hồng Sài Gòn", world.sai_gon, "1 Lê Lợi, TP Hồ Chí Minh"
