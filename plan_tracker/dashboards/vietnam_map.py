@@ -144,7 +144,9 @@ def place_labels(markers: list[Marker], frame: Box, fixed=(), max_rings: int = 2
     text); each tries the sides of DIRECTIONS at its marker's edge, then the same further out
     (drawn with a leader line), ring by ring. A marker with no room keeps no label (its name
     stays in its tooltip and in the table)."""
-    taken: list[Box] = [*fixed, *(m.box for m in markers)]
+    taken = _Grid()
+    for box in [*fixed, *(m.box for m in markers)]:
+        taken.add(box)
     step = LABEL_HEIGHT / 2
     for marker in sorted(markers, key=lambda m: (-m.r, m.text, m.x, m.y)):
         w, h = label_size(marker.text)
@@ -154,18 +156,41 @@ def place_labels(markers: list[Marker], frame: Box, fixed=(), max_rings: int = 2
             reach = marker.r + GAP + ring * step
             for dx, dy in DIRECTIONS:
                 box = _candidate(marker, reach, w, h, dx, dy)
-                if not box.inside(frame):
-                    continue
-                if any(box.overlaps(other) for other in taken if other is not own):
-                    continue
-                placed = box
-                break
+                if box.inside(frame) and not taken.hits(box, besides=own):
+                    placed = box
+                    break
             if placed:
                 marker.leader = ring > 0
                 break
         if placed:
             marker.label = placed
-            taken.append(placed)
+            taken.add(placed)
+
+
+class _Grid:
+    """Boxes filed by the cells of a coarse grid they touch, so that a candidate is checked
+    against its neighbours only (a province's communes: a few hundred boxes)."""
+
+    CELL = 40.0
+
+    def __init__(self):
+        self.cells: dict[tuple[int, int], list[Box]] = {}
+
+    def _cells(self, box: Box):
+        for i in range(int(box.x // self.CELL), int((box.x + box.w) // self.CELL) + 1):
+            for j in range(int(box.y // self.CELL), int((box.y + box.h) // self.CELL) + 1):
+                yield i, j
+
+    def add(self, box: Box) -> None:
+        for cell in self._cells(box):
+            self.cells.setdefault(cell, []).append(box)
+
+    def hits(self, box: Box, besides: Box) -> bool:
+        return any(
+            other is not besides and box.overlaps(other)
+            for cell in self._cells(box)
+            for other in self.cells.get(cell, ())
+        )
 
 
 @cache
@@ -270,10 +295,11 @@ def render(points: list[dict], shapes: dict[str, str], *, national: bool) -> Saf
     project = Projection(*frame_for(points, national))
     frame = Box(0, 0, project.width, project.height)
     most = max([p["establishments"] for p in points] + [1])
+    spread = 8 if len(points) <= 40 else 4  # a province's 100-odd communes: smaller markers
     markers, rows = [], []
     for p in points:
         x, y = project(p["lon"], p["lat"])
-        r = 4 + 7 * math.sqrt(p["establishments"] / most)
+        r = 3 + spread * math.sqrt(p["establishments"] / most)
         text = p["name"]
         if p["value"] is not None:  # the figure, starred when too few to compare
             text = f"{text} {percent(p['value'])}" + (" *" if p["too_few"] else "")
