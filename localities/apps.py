@@ -6,3 +6,10 @@ class LocalitiesConfig(AppConfig):
     name = "localities"
     verbose_name = _("Records")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from django.db.backends.signals import connection_created
+
+        from localities.text import register_sqlite_fold
+
+        connection_created.connect(register_sqlite_fold, dispatch_uid="localities_sqlite_fold")

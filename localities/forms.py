@@ -3,6 +3,7 @@ user's area; a locality may also be given by its code, old (2004:xxxxx) or new."
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.urls import reverse
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -197,8 +198,43 @@ class PlaceMixin:
 
 
 class EstablishmentForm(PlaceMixin, RecordForm):
+    """A new establishment's code may be left empty: it then gets the next free code of its
+    commune in the suggested format (Establishment.next_free_code), which a commune officer sees
+    filled in already."""
+
     place_field = "commune"
     communes_only = True
+
+    def setup_fields(self):
+        super().setup_fields()
+        commune_id = scope_of(self.user).commune_id
+        if commune_id and not self.instance.pk:
+            # A commune officer registers in their own commune only.
+            commune = self.place_scope.get(pk=commune_id)
+            self.initial.setdefault("commune", commune.pk)
+            self.initial.setdefault("code", Establishment.next_free_code(commune))
+        code = self.fields["code"]
+        example = Establishment.CODE_PREFIX.format(commune="00004") + "1".zfill(
+            Establishment.CODE_DIGITS
+        )
+        code.widget.attrs["placeholder"] = example
+        if self.instance.pk:
+            code.help_text = _(
+                "Format: CS-, the commune's 5-digit code, a hyphen and a number, e.g. %(example)s."
+            ) % {"example": example}
+        else:
+            code.required = False
+            code.help_text = _(
+                "Format: CS-, the commune's 5-digit code, a hyphen and a number, e.g. "
+                "%(example)s. Left empty, the next free code of the chosen commune is given."
+            ) % {"example": example}
+
+    def clean(self):
+        cleaned = super().clean()
+        commune = cleaned.get("commune")
+        if not self.instance.pk and not cleaned.get("code") and commune is not None:
+            cleaned["code"] = Establishment.next_free_code(commune)
+        return cleaned
 
     class Meta:
         model = Establishment
@@ -223,6 +259,32 @@ class EstablishmentForm(PlaceMixin, RecordForm):
         }
 
 
+class EstablishmentPicker(forms.TextInput):
+    """The registry code's text box; static/js/picker.js turns it into a search box (name,
+    code, address, commune) with a list of matches to choose from, by mouse or keyboard.
+    Without JavaScript it stays the code's text box."""
+
+    class Media:
+        js = ["js/picker.js"]
+
+    def __init__(self, attrs=None):
+        texts = {
+            "data-picker-placeholder": gettext("Type a name, code, address or commune"),
+            "data-picker-found": gettext("%s establishments found; arrow keys to choose"),
+            "data-picker-none": gettext("No establishment of your area matches"),
+            "data-picker-more": gettext("More match: type more of the name"),
+            "data-picker-chosen": gettext("Chosen: %s"),
+            "data-picker-list": gettext("Matching establishments"),
+            "autocomplete": "off",
+        }
+        super().__init__(attrs={**texts, **(attrs or {})})
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["attrs"]["data-picker"] = reverse("establishment_search")
+        return context
+
+
 class EstablishmentByCodeField(forms.ModelChoiceField):
     """An establishment of the user's area, typed as its registry code."""
 
@@ -234,7 +296,8 @@ class EstablishmentByCodeField(forms.ModelChoiceField):
     }
 
     def __init__(self, queryset, **kwargs):
-        super().__init__(queryset, to_field_name="code", widget=forms.TextInput, **kwargs)
+        kwargs.setdefault("widget", forms.TextInput)
+        super().__init__(queryset, to_field_name="code", **kwargs)
 
 
 class InspectionForm(RecordForm):
@@ -260,15 +323,30 @@ class InspectionForm(RecordForm):
         self.fields["establishment"] = EstablishmentByCodeField(
             Establishment.objects.restrict(self.user),
             label=_("Establishment (registry code)"),
+            widget=EstablishmentPicker,
+            help_text=_("Search by name, code, address or commune, or type the registry code."),
         )
-        if self.instance.establishment_id and "establishment" not in self.initial_from_caller:
+        chosen = self.initial_from_caller.get("establishment")
+        if chosen is None and self.instance.establishment_id:
+            chosen = self.instance.establishment
             # model_to_dict gives the pk; the box shows the registry code.
-            self.initial["establishment"] = self.instance.establishment.code
+            self.initial["establishment"] = chosen.code
+        if isinstance(chosen, Establishment):
+            # What the search box shows for the code it starts with.
+            self.fields["establishment"].widget.attrs["data-picker-label"] = picker_label(chosen)
         fine = self.fields["fine_vnd"]
         fine.error_messages["min_value"] = _(
             "A fine cannot be negative: enter 0 or the amount in VND."
         )
         fine.widget.attrs["step"] = 1000
+
+
+def picker_label(establishment: Establishment) -> str:
+    """How the establishment search names an establishment: name, code, commune."""
+    label = f"{establishment.name} ({establishment.code})"
+    if establishment.commune_id:
+        label = f"{label} — {establishment.commune.name}"
+    return label
 
 
 class ReferencedRecordForm(PlaceMixin, RecordForm):

@@ -6,6 +6,11 @@ from localities import views
 
 urlpatterns = [
     path("establishments/", views.EstablishmentList.as_view(), name="establishment_list"),
+    path(
+        "establishments/search/",
+        views.EstablishmentSearch.as_view(),
+        name="establishment_search",
+    ),
     path("establishments/new/", views.EstablishmentCreate.as_view(), name="establishment_create"),
     path(
         "establishments/<int:pk>/",

@@ -73,9 +73,9 @@ class Url:
 
     `fill`: None (no argument), "establishment"/"inspection"/"report"/"case" (a record's pk),
     "locality" (a province's pk; the commune officer's own is their commune), "job" or "token"
-    (the persona's own, or the other province's officer's), or "query" (the locality's code in
-    ?locality=). `args`: fixed arguments. Statuses by role: one number without a fill, else
-    (own, other)."""
+    (the persona's own, or the other province's officer's), "query" (the locality's code in
+    ?locality=), or "search" (?q= matching both provinces' establishments). `args`: fixed
+    arguments. Statuses by role: one number without a fill, else (own, other)."""
 
     def __init__(self, fill=None, *, officer, commune, ministry, admin, outsider, **options):
         self.fill = fill
@@ -162,6 +162,9 @@ URLS = {
     "report_list": LIST,
     "case_list": LIST,
     "establishment_create": CREATE,
+    # The inspection form's picker: searched for both provinces' codes, it answers everyone
+    # with the establishments they may record inspections of, none of the other province's.
+    "establishment_search": everyone((200, 200), "search"),
     "inspection_create": CREATE,
     "report_create": CREATE,
     "case_create": CREATE,
@@ -303,6 +306,8 @@ def filled(url: Url, persona, side, data):
     elif url.fill == "query":
         own_commune = persona == "commune_officer" and side == "own"
         query["locality"] = (place["commune"] if own_commune else place["locality"]).code
+    elif url.fill == "search":
+        query["q"] = "EST-"
     elif url.fill in ("job", "token"):
         owner = persona if side == "own" else f"{province}_officer"
         args.append(data.owned[owner][url.fill].pk)

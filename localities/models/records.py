@@ -1,7 +1,8 @@
 """Establishments, their inspections, and criminal cases."""
 
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import CharField, Exists, OuterRef, Q, Value
+from django.db.models.functions import Concat
 from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -11,6 +12,7 @@ from localities.models.places import Level, Locality, Scheme
 from localities.models.validation import add_error, not_before, not_in_future, raise_if
 from localities.models.versioning import VersionedModel
 from localities.querysets import ScopedQuerySet
+from localities.text import Fold, fold
 
 
 class Line(models.TextChoices):
@@ -66,6 +68,31 @@ class EstablishmentQuerySet(ScopedQuerySet):
             .exclude(self.inspected_between_q(since, day))
         )
 
+    def matching(self, text: str):
+        """The establishments whose code, name, address or commune hold every word of `text`,
+        tone marks and case aside ("karaoke hoa hong" finds "Karaoke Hoa Hồng")."""
+        words = fold(text or "").split()
+        if not words:
+            return self
+        space = Value(" ")
+        searched = self.alias(
+            folded_text=Fold(
+                Concat(
+                    "code",
+                    space,
+                    "name",
+                    space,
+                    "address",
+                    space,
+                    "commune__name",
+                    output_field=CharField(),
+                )
+            )
+        )
+        for word in words:
+            searched = searched.filter(folded_text__contains=word)
+        return searched
+
 
 class LocatedRecord(VersionedModel):
     """A record placed in a current locality, with its province kept alongside for scoping."""
@@ -110,6 +137,12 @@ class LocatedRecord(VersionedModel):
 
 
 class Establishment(LocatedRecord):
+    # The registry code this app suggests: "CS" (cơ sở), the commune's 2025 code, a number of
+    # at least four digits counting that commune's establishments. Other codes (an older
+    # registry's, an import's) stay valid: only their uniqueness is checked.
+    CODE_PREFIX = "CS-{commune}-"
+    CODE_DIGITS = 4
+
     code = models.CharField(_("registry code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=200)
     line = models.CharField(_("business line"), max_length=20, choices=Line.choices)
@@ -160,6 +193,15 @@ class Establishment(LocatedRecord):
 
     def _place(self):
         return self.commune if self.commune_id else None
+
+    @classmethod
+    def next_free_code(cls, commune: Locality) -> str:
+        """The commune's next code in the suggested format, one past the highest taken (by any
+        establishment anywhere: codes are unique nationwide)."""
+        prefix = cls.CODE_PREFIX.format(commune=commune.code)
+        taken = cls._default_manager.filter(code__startswith=prefix).values_list("code", flat=True)
+        numbers = [int(code[len(prefix) :]) for code in taken if code[len(prefix) :].isdigit()]
+        return f"{prefix}{max(numbers, default=0) + 1:0{cls.CODE_DIGITS}d}"
 
     def is_operating_on(self, day) -> bool:
         """Opened on or before `day` (or opening unknown) and not closed before `day`."""

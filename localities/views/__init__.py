@@ -17,6 +17,7 @@ from localities.views.pages import (
     ReportEdit,
     ReportStage,
 )
+from localities.views.search import EstablishmentSearch
 
 __all__ = [
     "CaseCreate",
@@ -27,6 +28,7 @@ __all__ = [
     "EstablishmentDetail",
     "EstablishmentEdit",
     "EstablishmentList",
+    "EstablishmentSearch",
     "InspectionCreate",
     "InspectionDetail",
     "InspectionEdit",

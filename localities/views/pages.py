@@ -78,7 +78,7 @@ class InspectionDetail(RecordDetail):
 class InspectionEdit(RecordFormView):
     model = Inspection
     form_class = forms.InspectionForm
-    select_related = ("establishment",)
+    select_related = ("establishment", "establishment__commune")
 
 
 class InspectionCreate(InspectionEdit):
@@ -91,7 +91,7 @@ class InspectionCreate(InspectionEdit):
             if not wanted.isdigit():
                 wanted = "0"
             self.establishment = get_object_or_404(
-                Establishment.objects.restrict(request.user), pk=wanted
+                Establishment.objects.restrict(request.user).select_related("commune"), pk=wanted
             )
         return super().dispatch(request, *args, **kwargs)
 

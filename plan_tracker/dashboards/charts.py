@@ -4,6 +4,7 @@ mapped for the chosen year, and the same in tables for readers without the chart
 from django.utils.translation import gettext as _
 
 from plan_tracker import metrics
+from plan_tracker.dashboards import vietnam_map
 from plan_tracker.dashboards.html_table import sort_text
 from plan_tracker.status import Status, status_info
 
@@ -124,3 +125,12 @@ def chart_data(series, sel, targets, metric, place) -> dict:
             "establishments": _("establishments"),
         },
     }
+
+
+def map_svg(chart: dict, place):
+    """The map of chart_data's localities, drawn server-side (vietnam_map); None with nothing
+    to draw."""
+    if not chart["map"]:
+        return None
+    styles = {shape["id"]: shape["style"] for shape in chart["shapes"]}
+    return vietnam_map.render(chart["map"], styles, national=place is None)

@@ -10,7 +10,6 @@ loops over the rows: no bound column, per-cell template or format_html per cell.
 """
 
 import html
-import unicodedata
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from urllib.parse import urlencode
@@ -23,6 +22,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from localities.text import fold
 from plan_tracker import metrics
 from plan_tracker.models import Metric
 from plan_tracker.status import Status, status_info
@@ -35,8 +35,7 @@ def esc(value) -> str:
 
 def sort_text(text: str) -> str:
     """Vietnamese names sorted as readers expect: without tone marks, đ as d, then with them."""
-    plain = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    return "".join(c for c in plain if not unicodedata.combining(c)).casefold() + "\0" + text
+    return fold(text) + "\0" + text
 
 
 class Numbers:

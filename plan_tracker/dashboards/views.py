@@ -14,7 +14,7 @@ from localities.models import Level, ReportStatus
 from localities.models.reports import DUE_SOON_DAYS, due_soon_until
 from localities.selectors import Frame
 from plan_tracker import metrics
-from plan_tracker.dashboards.charts import chart_data
+from plan_tracker.dashboards.charts import chart_data, map_svg
 from plan_tracker.dashboards.html_table import ComplianceTable, records_for, target_cell
 from plan_tracker.dashboards.links import (
     RowLinks,
@@ -218,6 +218,7 @@ def dashboard_charts(request, frame, sel):
         back_url = sel.url("dashboard_locality", place.pk)
     else:
         back_url = sel.url("work_lists", place.pk)
+    chart = chart_data(series, sel, targets, metric, place)
     return render(
         request,
         "plan_tracker/charts.html",
@@ -228,7 +229,8 @@ def dashboard_charts(request, frame, sel):
             current=_("Charts"),
             metric=metric,
             metric_label=dict(Metric.choices).get(metric, metric),
-            chart=chart_data(series, sel, targets, metric, place),
+            chart=chart,
+            map_svg=map_svg(chart, place),
             target_choices=[(t.metric, t.get_metric_display()) for t in targets],
             back_url=back_url,
         ),

@@ -1,5 +1,5 @@
 /* Plan Tracker charts (Chart.js 4, vendored). Nothing is told by colour alone: every status
-   also has a pattern (bars) or a shape (map) and its word, and each chart has a table twin. */
+   also has a pattern (bars) and its word (the map, drawn on the server, has shapes), and each chart has a table twin. */
 (function () {
   "use strict";
   var node = document.getElementById("chart-data");
@@ -174,96 +174,6 @@
     });
   }
 
-  function map() {
-    var canvas = document.getElementById("map-chart");
-    if (!canvas || !data.map.length) { return; }
-    var pts = data.map;
-    var lons = pts.map(function (e) { return e.lon; }), lats = pts.map(function (e) { return e.lat; });
-    var minLon = Math.min.apply(null, lons), maxLon = Math.max.apply(null, lons);
-    var minLat = Math.min.apply(null, lats), maxLat = Math.max.apply(null, lats);
-    var padLon = Math.max((maxLon - minLon) * 0.12, 0.3), padLat = Math.max((maxLat - minLat) * 0.06, 0.3);
-    minLon -= padLon; maxLon += padLon * 2.2; minLat -= padLat; maxLat += padLat;
-    /* Same scale on both axes (a degree of longitude is cos(latitude) of a degree of latitude). */
-    var box = canvas.parentNode, width = box.clientWidth || 600;
-    var ratio = (maxLat - minLat) / ((maxLon - minLon) * Math.cos((minLat + maxLat) / 2 * Math.PI / 180));
-    box.style.height = Math.min(Math.max(width * ratio, 320), 1100) + "px";
-    var most = Math.max.apply(null, pts.map(function (e) { return e.establishments; }).concat([1]));
-    var biggest = pts.length > 40 ? 11 : 17;
-    var byStatus = {};
-    pts.forEach(function (e) {
-      var id = e.status.id;
-      (byStatus[id] = byStatus[id] || []).push(e);
-    });
-    var datasets = (data.shapes || []).filter(function (s) { return byStatus[s.id]; }).map(function (s) {
-      var list = byStatus[s.id];
-      return {
-        label: s.label,
-        data: list.map(function (e) { return { x: e.lon, y: e.lat, e: e }; }),
-        pointStyle: s.style,
-        pointRadius: list.map(function (e) {
-          return e.value === null ? 3 : 4 + biggest * Math.sqrt(e.establishments / most);
-        }),
-        pointHoverRadius: list.map(function (e) { return 6 + biggest * Math.sqrt(e.establishments / most); }),
-        backgroundColor: COLOURS[s.id] + "cc", borderColor: "#212529", borderWidth: 1
-      };
-    });
-    /* Names beside the dots, the biggest first; a name that would cover one already written is
-       left out (the table gives every locality). */
-    var names = {
-      id: "names",
-      afterDatasetsDraw: function (chart) {
-        var ctx = chart.ctx, items = [], placed = [];
-        chart.data.datasets.forEach(function (ds, di) {
-          chart.getDatasetMeta(di).data.forEach(function (pt, i) {
-            items.push({ e: ds.data[i].e, x: pt.x, y: pt.y, r: ds.pointRadius[i] });
-          });
-        });
-        items.sort(function (a, b) { return b.e.establishments - a.e.establishments; });
-        ctx.save(); ctx.font = "11px system-ui, sans-serif"; ctx.textBaseline = "middle";
-        ctx.textAlign = "left";
-        items.forEach(function (it) {
-          var e = it.e;
-          if (e.value === null && pts.length > 40) { return; }
-          var text = e.value === null ? e.name : e.name + " " + pct(e.value) + (e.too_few ? " *" : "");
-          var box = { x: it.x + it.r + 3, y: it.y - 7, w: ctx.measureText(text).width, h: 14 };
-          var clash = placed.some(function (p) {
-            return box.x < p.x + p.w && p.x < box.x + box.w && box.y < p.y + p.h && p.y < box.y + box.h;
-          });
-          if (clash) { return; }
-          placed.push(box);
-          ctx.fillStyle = "rgba(255,255,255,0.8)";
-          ctx.fillRect(box.x - 1, box.y, box.w + 2, box.h);
-          ctx.fillStyle = e.value === null ? "#6c757d" : "#212529";
-          ctx.fillText(text, box.x, it.y);
-        });
-        ctx.restore();
-      }
-    };
-    new Chart(canvas, {
-      type: "scatter",
-      data: { datasets: datasets },
-      options: {
-        responsive: true, maintainAspectRatio: false, animation: false,
-        scales: {
-          x: { min: minLon, max: maxLon, title: { display: true, text: L.longitude },
-               ticks: { includeBounds: false, callback: function (v) { return v.toFixed(1) + "°E"; } } },
-          y: { min: minLat, max: maxLat, title: { display: true, text: L.latitude },
-               ticks: { includeBounds: false, callback: function (v) { return v.toFixed(1) + "°N"; } } }
-        },
-        plugins: {
-          legend: { position: "top", labels: { usePointStyle: true } },
-          tooltip: { callbacks: { label: function (item) {
-            var e = item.raw.e;
-            return e.name + ": " + pct(e.value) + " — " + e.status.label + " (" +
-              e.establishments + " " + L.establishments + ")" + (e.too_few ? " — " + L.too_few : "");
-          } } }
-        }
-      },
-      plugins: [names]
-    });
-  }
-
   data.over_years.forEach(overYears);
   ranking();
-  map();
 })();

@@ -69,7 +69,9 @@ def test_a_provincial_officer_registers_inspects_and_handles_a_report(
 
     # Record an inspection from its page: the establishment is filled in.
     page.click("#record-inspection")
-    assert page.input_value("#id_establishment") == "HN-KS-0001"
+    # The search box names it; the code it posts is in the field the box replaced.
+    assert page.input_value("#id_establishment_code") == "HN-KS-0001"
+    assert page.input_value("#id_establishment") == "Khách sạn Hồ Tây (HN-KS-0001) — Phường Ba Đình"
     inspected = today - datetime.timedelta(days=3)
     page.fill("#id_inspected_on", d(inspected))
     page.select_option("#id_team", "interagency")
