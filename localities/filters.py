@@ -134,6 +134,10 @@ class ScopedFilterSet(django_filters.FilterSet):
 class EstablishmentFilter(ScopedFilterSet):
     search_fields = ("code", "name", "address")
 
+    def search(self, queryset, name, value):
+        # The picker's rule: every word, in code, name, address or commune, tone marks aside.
+        return queryset.matching(value)
+
     commune = PlaceFilter(label=_("Commune"), field_name="commune")
     line = django_filters.ChoiceFilter(label=_("Business line"), choices=Line.choices)
     in_scope = django_filters.BooleanFilter(label=_("In the plan's scope"), widget=YesNoSelect)

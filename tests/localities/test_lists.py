@@ -47,6 +47,8 @@ def test_establishments_are_searched_by_code_name_and_address(client, hn, world)
     make_establishment(world.hoan_kiem, "EST-X", address="12 phố Hàng Bạc")
     assert codes(client.get(reverse("establishment_list"), {"q": "hàng bạc"})) == ["EST-X"]
     assert codes(client.get(reverse("establishment_list"), {"q": "est-b"})) == ["EST-BD"]
+    # As the picker searches: tone marks and case aside, every word anywhere.
+    assert codes(client.get(reverse("establishment_list"), {"q": "HANG bac 12"})) == ["EST-X"]
 
 
 def test_establishments_filter_by_commune_line_scope_and_operating_status(client, hn, world, today):

@@ -8,7 +8,6 @@ import pytest
 from django.urls import reverse
 
 from localities.models import Establishment
-from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -45,7 +44,7 @@ def test_a_code_of_the_commune_moved_elsewhere_is_still_taken(world):
 
 def test_a_commune_officer_finds_the_commune_and_the_code_filled_in(client, personas, world):
     make("CS-00004-0002", world.ba_dinh)
-    client.login(username=personas.commune_officer.username, password=PASSWORD)
+    client.force_login(personas.commune_officer)
     form = client.get(URL).context["form"]
     assert form["commune"].value() == world.ba_dinh.pk
     assert form["code"].value() == "CS-00004-0003"
@@ -55,7 +54,7 @@ def test_a_commune_officer_finds_the_commune_and_the_code_filled_in(client, pers
 
 def test_a_code_left_empty_becomes_the_next_free_one(client, personas, world):
     make("CS-00070-0001", world.hoan_kiem)
-    client.login(username=personas.hn_officer.username, password=PASSWORD)
+    client.force_login(personas.hn_officer)
     response = client.post(URL, {**DATA, "code": "", "commune": world.hoan_kiem.pk})
     assert response.status_code == 302
     created = Establishment.objects.get(name="Karaoke Mới")
@@ -64,7 +63,7 @@ def test_a_code_left_empty_becomes_the_next_free_one(client, personas, world):
 
 def test_a_taken_code_is_still_refused(client, personas, world):
     make("CS-00070-0001", world.hoan_kiem)
-    client.login(username=personas.hn_officer.username, password=PASSWORD)
+    client.force_login(personas.hn_officer)
     response = client.post(URL, {**DATA, "code": "CS-00070-0001", "commune": world.hoan_kiem.pk})
     assert response.status_code == 200
     # The unique refusal of the model, with the form's message for it (as before).
@@ -75,7 +74,7 @@ def test_a_taken_code_is_still_refused(client, personas, world):
 
 def test_an_edit_keeps_the_code_required(client, personas, world):
     est = make("CS-00070-0001", world.hoan_kiem)
-    client.login(username=personas.hn_officer.username, password=PASSWORD)
+    client.force_login(personas.hn_officer)
     response = client.post(
         reverse("establishment_edit", args=[est.pk]),
         {**DATA, "code": "", "commune": world.hoan_kiem.pk, "version": est.version},

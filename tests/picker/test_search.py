@@ -7,7 +7,6 @@ from django.urls import reverse
 
 from localities.models import Establishment
 from localities.text import fold
-from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +37,7 @@ def places(world):
 
 
 def search(client, user, text, **extra):
-    client.login(username=user.username, password=PASSWORD)
+    client.force_login(user)
     response = client.get(URL, {"q": text, **extra})
     assert response.status_code == 200
     return response.json()
@@ -122,7 +121,7 @@ def test_results_come_twenty_a_page(client, personas, world, django_assert_max_n
         )
         for i in range(1, 46)
     )
-    client.login(username=personas.hn_officer.username, password=PASSWORD)
+    client.force_login(personas.hn_officer)
     # The session, the user and the assignment, then the page: never one query a result.
     with django_assert_max_num_queries(4):
         first = client.get(URL, {"q": "khach san"}).json()
