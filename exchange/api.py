@@ -33,6 +33,7 @@ from localities.filters import PlaceFilter
 from localities.permissions import OutOfScope, scope_of
 from localities.selectors import Frame
 from plan_tracker import metrics
+from plan_tracker.client import client_address
 from plan_tracker.compliance_io import json_value
 from plan_tracker.selection import SelectionRefused, select
 
@@ -65,10 +66,10 @@ def too_many_requests(usage: dict) -> JsonResponse:
     return response
 
 
-def client_address(_group, request) -> str:
-    """The address refusals are counted for: REMOTE_ADDR (never a header the client writes);
-    an IPv6 address by its /64 network, which one client usually holds whole."""
-    address = request.META.get("REMOTE_ADDR") or ""
+def refusal_key(_group, request) -> str:
+    """The address refusals are counted for (plan_tracker.client); an IPv6 address by its /64
+    network, which one client usually holds whole."""
+    address = client_address(request)
     try:
         ip = ipaddress.ip_address(address)
     except ValueError:
@@ -84,7 +85,7 @@ def _refusals(request, *, count: bool) -> dict | None:
     return get_usage(
         request,
         group=REFUSALS,
-        key=client_address,
+        key=refusal_key,
         rate=settings.PLAN_TRACKER_API_FAILED_AUTH_RATE,
         increment=count,
     )
@@ -93,9 +94,7 @@ def _refusals(request, *, count: bool) -> dict | None:
 def refuse(request, message, reason: str) -> JsonResponse:
     """401, counted against the address; logged without the token."""
     _refusals(request, count=True)
-    logger.warning(
-        "API authentication refused from %s: %s", request.META.get("REMOTE_ADDR"), reason
-    )
+    logger.warning("API authentication refused from %s: %s", client_address(request), reason)
     return error(401, message)
 
 

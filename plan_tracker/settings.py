@@ -114,8 +114,11 @@ AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15))
 # Each parameter alone, not their combination: per user and per address.
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
-# The address is REMOTE_ADDR (django-ipware is not installed, so a client cannot choose its
-# address with an X-Forwarded-For header). Behind a reverse proxy, REMOTE_ADDR is the proxy's.
+# The address is plan_tracker.client's: REMOTE_ADDR, or behind TRUSTED_PROXY_COUNT reverse
+# proxies the address the outermost of them saw (never one a client writes itself), so a TLS
+# proxy in front does not lock everybody out together.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "plan_tracker.client.client_address"
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_LOCKOUT_CALLABLE = "plan_tracker.signin.locked_out"
 

@@ -14,12 +14,9 @@ from django.dispatch import receiver
 from django.shortcuts import render
 from django.utils import timezone
 
+from plan_tracker.client import client_address
+
 logger = logging.getLogger(__name__)
-
-
-def client_address(request) -> str:
-    """The address failures are counted for: REMOTE_ADDR, as axes reads it."""
-    return getattr(request, "axes_ip_address", None) or request.META.get("REMOTE_ADDR", "")
 
 
 @receiver(user_login_failed)
