@@ -254,6 +254,10 @@ class ComplianceTable:
         ]
         self.order_by = self._valid_order(order_by)
         self.data = self._sorted(records)
+        # Each cell's column named on the cell itself: on a phone a row becomes a card with no
+        # header above its cells, and the stylesheet writes these names (data-label) instead.
+        self.establishments_td = f'<td class="text-end" data-label="{esc(_("Establishments"))}">'
+        self.target_tds = [f'<td data-label="{esc(t.get_metric_display())}">' for t in self.targets]
 
     # --- sorting (as django-tables2 did: ?sort=a or -a, several comma-separated; unknown
     # names ignored), a figure that does not apply (None) last in both directions.
@@ -327,10 +331,11 @@ class ComplianceTable:
             link = f'<span class="fw-semibold">{name}</span>'
         parts = [
             f'<td>{link} <span class="text-body-secondary small">{esc(record["code"])}</span></td>'
-            f'<td class="text-end"><span class="figure-num">{record["establishments"]}</span></td>'
+            f"{self.establishments_td}"
+            f'<span class="figure-num">{record["establishments"]}</span></td>'
         ]
-        for cells in self.cells:
-            parts.append(f"<td>{cells.cell(row)}</td>")
+        for td, cells in zip(self.target_tds, self.cells, strict=True):
+            parts.append(f"{td}{cells.cell(row)}</td>")
         parts.append(f"<td>{self._links(record.get('links'))}</td>")
         return "".join(parts)
 
@@ -355,11 +360,11 @@ class ComplianceTable:
         total = self.figures.total
         parts = [
             f'<td><span class="fw-bold">{esc(total_label(total))}</span></td>'
-            f'<td class="text-end"><span class="figure-num fw-bold">'
+            f'{self.establishments_td}<span class="figure-num fw-bold">'
             f"{total.values['establishments_operating']}</span></td>"
         ]
-        for cells in self.cells:
-            parts.append(f"<td>{cells.cell(total)}</td>")
+        for td, cells in zip(self.target_tds, self.cells, strict=True):
+            parts.append(f"{td}{cells.cell(total)}</td>")
         parts.append("<td></td>")
         return SafeString("".join(parts))
 

@@ -271,7 +271,7 @@ def test_a_row_draws_each_target_with_its_figure_badge_bar_and_counts(client, bu
     assert "25,0%" in annual and "1 / 4" in annual
     # The footer: Hà Nội's total, its establishments under the column.
     footer = re.search(r"<tfoot[^>]*>(.*?)</tfoot>", body, re.S).group(1)
-    assert "Tổng: Thành phố Hà Nội" in footer and '<td class="text-end">' in footer
+    assert "Tổng: Thành phố Hà Nội" in footer and '<td class="text-end"' in footer
     assert "40,0%" in footer and "4 / 10" in footer
 
 
