@@ -6,3 +6,7 @@ class LocalitiesConfig(AppConfig):
     name = "localities"
     verbose_name = _("Records")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        # SQLite learns the Vietnamese collation on every new connection.
+        from localities import collation  # noqa: F401

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from localities.models import Case, Establishment, Inspection, Report, ReportStatus
+from localities.querysets import by_name
 
 TEMPLATE = "localities/table.html"
 
@@ -37,6 +38,11 @@ class RecordTable(tables.Table):
         attrs = {"class": "table table-sm table-hover align-middle"}
 
 
+def ordered_by_name(queryset, field, is_descending):
+    """A column sorted by a Vietnamese name in the alphabet's order (then by id, stable)."""
+    return queryset.order_by(by_name(field, descending=is_descending), "pk"), True
+
+
 def place(record_place):
     return record_place.name if record_place else "—"
 
@@ -61,6 +67,12 @@ class EstablishmentTable(RecordTable):
         last = F("last_inspected")
         last = last.desc(nulls_last=True) if is_descending else last.asc(nulls_last=True)
         return queryset.order_by(last, "code"), True
+
+    def order_name(self, queryset, is_descending):
+        return ordered_by_name(queryset, "name", is_descending)
+
+    def order_commune(self, queryset, is_descending):
+        return ordered_by_name(queryset, "commune__name", is_descending)
 
     def render_commune(self, value):
         return place(value)
@@ -92,6 +104,12 @@ class InspectionTable(RecordTable):
         model = Inspection
         fields = ("inspected_on", "establishment", "commune", "team", "outcome", "fine_vnd")
         sequence = ("inspected_on", "establishment", "commune", "province", "...")
+
+    def order_establishment(self, queryset, is_descending):
+        return ordered_by_name(queryset, "establishment__name", is_descending)
+
+    def order_commune(self, queryset, is_descending):
+        return ordered_by_name(queryset, "establishment__commune__name", is_descending)
 
     def render_establishment(self, value):
         return f"{value.name} ({value.code})"
@@ -133,6 +151,9 @@ class ReportTable(RecordTable):
         fields = ("reference", "kind", "locality", "received_on", "deadline", "handled_on")
         sequence = ("reference", "kind", "locality", "province", "...", "status_code")
 
+    def order_locality(self, queryset, is_descending):
+        return ordered_by_name(queryset, "locality__name", is_descending)
+
     def render_locality(self, value):
         return place(value)
 
@@ -154,6 +175,9 @@ class CaseTable(RecordTable):
         model = Case
         fields = ("reference", "article", "locality", "opened_on", "handled_on", "report")
         sequence = ("reference", "article", "locality", "province", "...")
+
+    def order_locality(self, queryset, is_descending):
+        return ordered_by_name(queryset, "locality__name", is_descending)
 
     def render_article(self, record):
         return record.get_article_display()
