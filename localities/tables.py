@@ -52,8 +52,8 @@ class EstablishmentTable(RecordTable):
     name = tables.Column(verbose_name=_("Name"), linkify=True)
     line = tables.Column(verbose_name=_("Business line"))
     commune = tables.Column(verbose_name=_("Commune"), order_by=("commune__name",))
-    opened_on = DateColumn(verbose_name=_("Opened"))
-    closed_on = DateColumn(verbose_name=_("Closed"))
+    opened_on = DateColumn(verbose_name=_("Opened on"))
+    closed_on = DateColumn(verbose_name=_("Closed on"))
     in_scope = tables.BooleanColumn(verbose_name=_("In scope"))
     last_inspected = DateColumn(verbose_name=_("Last inspected"))
 
@@ -143,7 +143,7 @@ class ReportTable(RecordTable):
     locality = tables.Column(verbose_name=_("Locality"), order_by=("locality__name",))
     received_on = DateColumn(verbose_name=_("Received"))
     deadline = DateColumn(verbose_name=_("Deadline"))
-    handled_on = DateColumn(verbose_name=_("Handled"))
+    handled_on = DateColumn(verbose_name=_("Handled on"))
     status_code = tables.Column(verbose_name=_("Status"))
 
     class Meta(RecordTable.Meta):
@@ -166,7 +166,7 @@ class CaseTable(RecordTable):
     article = tables.Column(verbose_name=_("Article"))
     locality = tables.Column(verbose_name=_("Locality"), order_by=("locality__name",))
     opened_on = DateColumn(verbose_name=pgettext_lazy("case", "Opened"))
-    handled_on = DateColumn(verbose_name=_("Handled"))
+    handled_on = DateColumn(verbose_name=_("Handled on"))
     report = tables.Column(
         verbose_name=_("From report"), linkify=True, order_by=("report__reference",)
     )

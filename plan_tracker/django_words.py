@@ -1,14 +1,18 @@
-"""Words of Django's admin pages that Django's own Vietnamese catalogue leaves in English
-(the skip link, the theme switch, the app list's column names, the password pages ...).
+"""Words of Django that its own Vietnamese catalogue leaves in English (the admin's skip
+link, theme switch, app list's column names, password pages ...) or words badly ("Enter a
+whole number." as "Nhập một số tổng thể.").
 
 Listed here so that the project's catalogue carries them (scripts/i18n.py extracts them from
-this module, locale/vi/parts/admin.po translates them). The project's catalogue is read before
-Django's, so the admin's templates show these translations. Nothing imports this module.
+this module, locale/vi/parts/django_words.po translates them). The project's catalogue is read
+before Django's, so Django's forms and the admin's templates show these translations. Nothing
+imports this module.
 """
 
 from django.utils.translation import gettext_noop, ngettext_lazy
 
-ADMIN_WORDS = [
+DJANGO_WORDS = [
+    # django.forms: an integer field's "invalid" message
+    gettext_noop("Enter a whole number."),
     # django.contrib.admin
     gettext_noop("Skip to main content"),
     gettext_noop("Toggle theme (current theme: auto)"),
