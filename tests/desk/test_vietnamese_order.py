@@ -78,3 +78,9 @@ def test_the_commune_drop_down_follows_the_alphabet(client, personas, world):
     field = response.context["filter"].form.fields["commune"]
     names = [place.name for place in field.queryset if place.name in ORDERED]
     assert names == ORDERED
+
+
+def test_the_dashboards_table_and_charts_sort_names_by_the_same_rule():
+    from plan_tracker.dashboards.html_table import sort_text
+
+    assert sorted(SHUFFLED, key=sort_text) == ORDERED
