@@ -367,7 +367,7 @@ def schema() -> dict:
         paths[f"/api/v1/{kind.id}"] = {
             "get": {
                 "operationId": kind.id,
-                "summary": both_short(_label(kind.label), name),
+                "summary": _label(kind.label),
                 "description": both(
                     f"Các bản ghi “{_languages(kind.label)[0]}” trong phạm vi của "
                     f"người gọi, theo trang{identity_vi}. Lọc như danh sách tương ứng.",
