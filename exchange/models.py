@@ -5,8 +5,11 @@ import hashlib
 import secrets
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 TOKEN_PREFIX = "pt_"
@@ -14,6 +17,13 @@ TOKEN_PREFIX = "pt_"
 # most a year. A forgotten token then stops by itself.
 TOKEN_DEFAULT_DAYS = 90
 TOKEN_MAX_DAYS = 365
+
+
+def person_name(user) -> str:
+    """How a user is named on pages and files: the full name, or the username without one."""
+    if user is None:
+        return ""
+    return user.get_full_name() or user.get_username()
 
 
 def hash_token(raw: str) -> str:
@@ -149,8 +159,112 @@ class ExportLog(models.Model):
         return f"{self.user} {self.what} {self.file_format} {self.at:%d/%m/%Y %H:%M}"
 
     @property
-    def filters_text(self) -> str:
-        return ", ".join(f"{k}={v}" for k, v in self.filters.items() if v not in (None, ""))
+    def author(self) -> str:
+        return person_name(self.user)
+
+    def description(self) -> str:
+        """The export in words, e.g. "Printed report (HTML) · Plan 2021–2025 · year 2025 ·
+        Thành phố Hà Nội": what, its format, then the selection or the filters it was made
+        with (never the exported data)."""
+        parts = [
+            gettext("%(what)s (%(format)s)")
+            % {"what": self.what_label(), "format": self.file_format.upper()}
+        ]
+        if self.what in self.SELECTION_EXPORTS:
+            parts += self._selection_words()
+        else:
+            parts += self._filter_words()
+        return " · ".join(str(part) for part in parts)
+
+    # Exports read through plan_tracker.selection; the others are raw records of a kind.
+    SELECTION_EXPORTS = {
+        "compliance": _("Compliance table"),
+        "report": _("Printed report"),
+    }
+
+    def what_label(self) -> str:
+        from exchange.kinds import KINDS
+
+        if self.what in self.SELECTION_EXPORTS:
+            return str(self.SELECTION_EXPORTS[self.what])
+        if self.what in KINDS:
+            return gettext("Raw data: %(kind)s") % {"kind": KINDS[self.what].label}
+        return self.what
+
+    def _selection_words(self) -> list:
+        from localities.codes import resolve
+        from localities.models import Level, Locality
+        from plan_tracker.models import Plan
+
+        chosen = self.filters
+        words = []
+        plan = Plan.objects.filter(pk=chosen.get("plan")).first() if chosen.get("plan") else None
+        if plan is not None:
+            words.append(
+                gettext("Plan %(first)s–%(last)s")
+                % {"first": plan.first_year, "last": plan.last_year}
+            )
+        if chosen.get("year"):
+            words.append(gettext("year %(year)s") % {"year": chosen["year"]})
+        as_of = _day(chosen.get("as_of"))
+        if as_of is not None and as_of != timezone.localdate(self.at):
+            words.append(
+                gettext("as of %(day)s") % {"day": date_format(as_of, "SHORT_DATE_FORMAT")}
+            )
+        place = None
+        if chosen.get("locality"):
+            try:
+                place = resolve(chosen["locality"], within=Locality.objects.all()).locality
+            except ValidationError:  # a locality since removed: its code still says which
+                place = None
+            words.append(place.name if place is not None else chosen["locality"])
+        else:
+            words.append(gettext("the whole nation"))
+        level = chosen.get("level")
+        usual = Level.COMMUNE if chosen.get("locality") else Level.PROVINCE
+        if level and level != usual and level in Level.values:
+            words.append(gettext("rows: %(level)s") % {"level": Level(level).label.lower()})
+        return words
+
+    def _filter_words(self) -> list:
+        from exchange.kinds import KINDS
+
+        kind = KINDS.get(self.what)
+        filters = kind.filterset.base_filters if kind is not None else {}
+        words = []
+        for name, value in self.filters.items():
+            if value in (None, "", []):
+                continue
+            flt = filters.get(name)
+            label = str(flt.label) if flt is not None and flt.label else name
+            values = value if isinstance(value, list) else [value]
+            shown = [_filter_value(flt, v) for v in values]
+            words.append(f"{label}: {', '.join(shown)}")
+        return words
+
+
+def _day(text):
+    try:
+        return datetime.date.fromisoformat(text) if text else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _filter_value(flt, value) -> str:
+    """A filter's value in words: the choice's label, or the chosen record's name."""
+    queryset = getattr(flt, "queryset", None) if flt is not None else None
+    if queryset is not None:
+        record = (
+            queryset.model._default_manager.filter(pk=value).first()
+            if str(value).isdigit()
+            else None
+        )
+        if record is not None:
+            return getattr(record, "name", None) or str(record)
+    choices = getattr(flt, "extra", {}).get("choices") if flt is not None else None
+    choices = dict((choices() if callable(choices) else choices) or [])
+    label = choices.get(value) or choices.get(str(value))
+    return str(label) if label else str(value)
 
 
 class ImportJob(models.Model):

@@ -24,6 +24,7 @@ urlpatterns = [
     path("api/tokens/", tokens.api_tokens, name="api_tokens"),
     path("api/tokens/<int:pk>/revoke/", tokens.api_token_revoke, name="api_token_revoke"),
     path("api/v1/openapi.json", openapi.openapi_json, name="api_openapi"),
+    path("api/docs/", openapi.api_docs, name="api_docs"),
     path("api/v1/compliance", api.compliance, name="api_compliance"),
     *(
         path(f"api/v1/{kind.id}", api.record_list(kind), name=f"api_{kind.id}")

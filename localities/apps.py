@@ -13,3 +13,5 @@ class LocalitiesConfig(AppConfig):
         from localities.text import register_sqlite_fold
 
         connection_created.connect(register_sqlite_fold, dispatch_uid="localities_sqlite_fold")
+        # SQLite learns the Vietnamese collation on every new connection.
+        from localities import collation  # noqa: F401

@@ -83,8 +83,8 @@ class ScopedFilterSet(django_filters.FilterSet):
             del self.filters[self.place_filter]
             return
         choices = places.communes() if self.communes_only else places
-        self.filters[self.place_filter].queryset = choices.select_related("province").order_by(
-            "-level", "province__code", "name"
+        self.filters[self.place_filter].queryset = choices.select_related("province").order_by_name(
+            "-level", "province__code"
         )
         self._narrowed = False
         if self.scope.national:

@@ -125,7 +125,7 @@ class PlaceMixin:
         self.place_scope = scope
         old = self.fields[self.place_field]
         field = PlaceChoiceField(
-            queryset=scope.select_related("province").order_by("-level", "province__code", "name"),
+            queryset=scope.select_related("province").order_by_name("-level", "province__code"),
             required=False,
             label=old.label,
             help_text=old.help_text,

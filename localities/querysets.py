@@ -8,8 +8,19 @@ commune or locality) and ``scope_province_field`` (the path to their province, d
 """
 
 from django.db import models
+from django.db.models.functions import Collate
 
+from localities.collation import COLLATION
 from localities.permissions import VIEW, may, scope_of
+
+
+def by_name(field: str = "name", *, descending: bool = False):
+    """An ordering by a Vietnamese name in the alphabet's order (Đ after D, Ô after O, both
+    before Y), not the code points' (which put them after Y): every list, drop-down and export
+    ordered by a name uses it. The collation is ICU's on PostgreSQL, a registered function on
+    SQLite (localities.collation)."""
+    expression = Collate(field, COLLATION)
+    return expression.desc() if descending else expression.asc()
 
 
 class ScopedQuerySet(models.QuerySet):
@@ -18,6 +29,10 @@ class ScopedQuerySet(models.QuerySet):
         model = self.model
         province_field = getattr(model, "scope_province_field", "province")
         return f"{model.scope_commune_field}_id", f"{province_field}_id"
+
+    def order_by_name(self, *before, field: str = "name"):
+        """Ordered by `before` (plain orderings), then by the Vietnamese name `field`."""
+        return self.order_by(*before, by_name(field))
 
     def restrict(self, user, action: str = VIEW):
         if not may(user, action):

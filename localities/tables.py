@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from localities.models import Case, Establishment, Inspection, Report, ReportStatus
+from localities.querysets import by_name
 
 TEMPLATE = "localities/table.html"
 
@@ -38,6 +39,11 @@ class RecordTable(tables.Table):
         attrs = {"class": "table table-sm table-hover align-middle"}
 
 
+def ordered_by_name(queryset, field, is_descending):
+    """A column sorted by a Vietnamese name in the alphabet's order (then by id, stable)."""
+    return queryset.order_by(by_name(field, descending=is_descending), "pk"), True
+
+
 def place(record_place):
     return record_place.name if record_place else "—"
 
@@ -47,8 +53,8 @@ class EstablishmentTable(RecordTable):
     name = tables.Column(verbose_name=_("Name"), linkify=True)
     line = tables.Column(verbose_name=_("Business line"))
     commune = tables.Column(verbose_name=_("Commune"), order_by=("commune__name",))
-    opened_on = DateColumn(verbose_name=_("Opened"))
-    closed_on = DateColumn(verbose_name=_("Closed"))
+    opened_on = DateColumn(verbose_name=_("Opened on"))
+    closed_on = DateColumn(verbose_name=_("Closed on"))
     in_scope = tables.BooleanColumn(verbose_name=_("In scope"))
     last_inspected = DateColumn(verbose_name=_("Last inspected"))
 
@@ -62,6 +68,12 @@ class EstablishmentTable(RecordTable):
         last = F("last_inspected")
         last = last.desc(nulls_last=True) if is_descending else last.asc(nulls_last=True)
         return queryset.order_by(last, "code"), True
+
+    def order_name(self, queryset, is_descending):
+        return ordered_by_name(queryset, "name", is_descending)
+
+    def order_commune(self, queryset, is_descending):
+        return ordered_by_name(queryset, "commune__name", is_descending)
 
     def render_commune(self, value):
         return place(value)
@@ -93,6 +105,12 @@ class InspectionTable(RecordTable):
         model = Inspection
         fields = ("inspected_on", "establishment", "commune", "team", "outcome", "fine_vnd")
         sequence = ("inspected_on", "establishment", "commune", "province", "...")
+
+    def order_establishment(self, queryset, is_descending):
+        return ordered_by_name(queryset, "establishment__name", is_descending)
+
+    def order_commune(self, queryset, is_descending):
+        return ordered_by_name(queryset, "establishment__commune__name", is_descending)
 
     def render_establishment(self, value):
         return f"{value.name} ({value.code})"
@@ -126,13 +144,16 @@ class ReportTable(RecordTable):
     locality = tables.Column(verbose_name=_("Locality"), order_by=("locality__name",))
     received_on = DateColumn(verbose_name=_("Received"))
     deadline = DateColumn(verbose_name=_("Deadline"))
-    handled_on = DateColumn(verbose_name=_("Handled"))
+    handled_on = DateColumn(verbose_name=_("Handled on"))
     status_code = tables.Column(verbose_name=_("Status"))
 
     class Meta(RecordTable.Meta):
         model = Report
         fields = ("reference", "kind", "locality", "received_on", "deadline", "handled_on")
         sequence = ("reference", "kind", "locality", "province", "...", "status_code")
+
+    def order_locality(self, queryset, is_descending):
+        return ordered_by_name(queryset, "locality__name", is_descending)
 
     def render_locality(self, value):
         return place(value)
@@ -146,7 +167,7 @@ class CaseTable(RecordTable):
     article = tables.Column(verbose_name=_("Article"))
     locality = tables.Column(verbose_name=_("Locality"), order_by=("locality__name",))
     opened_on = DateColumn(verbose_name=pgettext_lazy("case", "Opened"))
-    handled_on = DateColumn(verbose_name=_("Handled"))
+    handled_on = DateColumn(verbose_name=_("Handled on"))
     # The report only when the viewer may see it (CaseQuerySet.with_report_seen_by): another
     # area's report is not named, nor sorted on.
     report = tables.Column(
@@ -164,6 +185,9 @@ class CaseTable(RecordTable):
         model = Case
         fields = ("reference", "article", "locality", "opened_on", "handled_on", "report")
         sequence = ("reference", "article", "locality", "province", "...")
+
+    def order_locality(self, queryset, is_descending):
+        return ordered_by_name(queryset, "locality__name", is_descending)
 
     def render_article(self, record):
         return record.get_article_display()

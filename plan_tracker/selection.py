@@ -74,6 +74,36 @@ class SelectionForm(forms.Form):
             css = "form-select form-select-sm" if select else "form-control form-control-sm"
             widget.attrs.setdefault("class", css)
 
+    def offer_localities(self):
+        """Offer the locality as a drop-down of the names in the user's area — provinces in
+        Vietnamese alphabetical order, each followed by its communes — instead of a code to
+        type. The value sent is still the code, read by clean_locality as a typed one is."""
+        from localities.querysets import by_name
+
+        places = self.frame.localities.current().select_related("province").order_by(by_name())
+        provinces, communes = [], {}
+        for place in places:
+            if place.is_province:
+                provinces.append(place)
+            else:
+                communes.setdefault(place.province_id, []).append(place)
+        choices = [("", _("Your whole area"))]
+        for province in provinces:
+            whole = _("%(province)s (the whole province)") % {"province": province.name}
+            group = [(province.qualified_code, whole)]
+            group += [(c.qualified_code, c.name) for c in communes.pop(province.pk, [])]
+            choices.append((province.name, group))
+        for rest in communes.values():  # a commune officer's area: the commune alone
+            choices += [(c.qualified_code, c.name) for c in rest]
+        field = self.fields["locality"]
+        field.label = _("Locality")
+        attrs = {"class": "form-select form-select-sm"}
+        if len(choices) > 2:
+            # A long list: a search box narrows it (static/js/select-filter.js).
+            attrs["data-filter"] = _("Type to search: name or code")
+        field.widget = forms.Select(choices=choices, attrs=attrs)
+        return self
+
     def _plan_named(self, raw):
         text = str(raw or "").strip()
         return next((p for p in self.plans if str(p.pk) == text), None)

@@ -234,6 +234,7 @@ URLS = {
     "api_tokens": LIST,
     "api_token_revoke": everyone((302, 404), "token", method="post"),
     "api_openapi": LIST,
+    "api_docs": Url(officer=200, commune=200, ministry=200, admin=200, outsider=403),
     "api_compliance": selection(outsider=(403, 403)),
     **{
         f"api_{kind}": Url(officer=200, commune=200, ministry=200, admin=200, outsider=403)

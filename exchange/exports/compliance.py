@@ -7,10 +7,11 @@ import io
 from decimal import Decimal
 
 from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, override
 
+from exchange.models import person_name
 from localities.selectors import Frame
 from plan_tracker import metrics
 from plan_tracker.compliance_io import write_csv
@@ -158,6 +159,11 @@ def _xlsx_value(column, value):
     return as_text(value) if isinstance(value, str) else value
 
 
+def threshold_text(threshold) -> str:
+    """A target's threshold as the active language writes it: "≥ 100,00%" in Vietnamese."""
+    return f"≥ {number_format(threshold, 2)}%"
+
+
 def compliance_xlsx(tables: dict, *, user) -> bytes:
     """A workbook: one sheet per level, frozen Vietnamese header row, number formats, and an
     "About" sheet with the as-of date, the plan and the definitions. Always in Vietnamese."""
@@ -215,7 +221,7 @@ def compliance_xlsx(tables: dict, *, user) -> bytes:
                 str(any_table.locality) if any_table.locality else _("Your whole area"),
             ),
             (_("Made on"), date_format(timezone.localtime(), "SHORT_DATETIME_FORMAT")),
-            (_("Made by"), user.get_username() if user is not None else ""),
+            (_("Made by"), person_name(user)),
         ]
         for label, value in facts:
             about.append([label, value])
@@ -225,7 +231,7 @@ def compliance_xlsx(tables: dict, *, user) -> bytes:
         about.append([_("Targets"), ""])
         about.cell(row=about.max_row, column=1).font = bold
         for target in any_table.targets:
-            about.append([target.get_metric_display(), f"≥ {target.threshold}%"])
+            about.append([target.get_metric_display(), threshold_text(target.threshold)])
         about.append([])
         about.append([_("Column"), _("Definition")])
         for cell in about[about.max_row]:

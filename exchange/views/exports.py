@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET
 from exchange import pdf
 from exchange.exports import XLSX_CONTENT_TYPE, compliance, log_export, raw
 from exchange.kinds import KINDS
-from exchange.models import ExportLog
+from exchange.models import ExportLog, person_name
 from exchange.report import report_context
 from localities.permissions import is_administrator
 from localities.selectors import Frame
@@ -36,7 +36,8 @@ def with_selection(view):
         try:
             sel = select(request.GET, frame)
         except SelectionRefused as refusal:
-            return render(request, "exchange/exports.html", {"form": refusal.form}, status=400)
+            form = refusal.form.offer_localities()
+            return render(request, "exchange/exports.html", {"form": form}, status=400)
         return view(request, frame, sel, *args, **kwargs)
 
     return wrapper
@@ -54,7 +55,10 @@ def _logged_filters(sel: Selection) -> dict:
 
 @with_selection
 def exports_page(request, frame, sel):
-    context = {"form": sel.form, "is_administrator": is_administrator(request.user)}
+    context = {
+        "form": sel.form.offer_localities(),
+        "is_administrator": is_administrator(request.user),
+    }
     if context["is_administrator"]:
         context["raw"] = []
         for kind in KINDS.values():
@@ -133,7 +137,7 @@ def export_report(request, frame, sel):
     """The printed report of a province or the nation (HTML to print, or PDF)."""
     if frame.scope.commune_id or (sel.locality is not None and not sel.locality.is_province):
         raise PermissionDenied(_("The printed report is for a province or the nation."))
-    context = report_context(frame, sel)
+    context = dict(report_context(frame, sel), author=person_name(request.user))
     fmt = request.GET.get("format", "html")
     if fmt == "pdf":
         if not pdf.available():

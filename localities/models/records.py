@@ -292,6 +292,12 @@ class Inspection(VersionedModel):
                 "to “violation found” or the fine to 0."
             )
             add_error(errors, "fine_vnd", message, "fine_without_violation")
+        if self.outcome == InspectionOutcome.VIOLATION and not (self.violations or "").strip():
+            message = gettext(
+                "The outcome is “violation found” but no violation is described: write the "
+                "violations found, or set the outcome to “no violation”."
+            )
+            add_error(errors, "violations", message, "violation_not_described")
         raise_if(errors)
 
 

@@ -22,7 +22,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from localities.text import fold
+from localities.collation import sort_key
 from plan_tracker import metrics
 from plan_tracker.models import Metric
 from plan_tracker.status import Status, status_info
@@ -33,9 +33,10 @@ def esc(value) -> str:
     return html.escape(str(value), quote=True)
 
 
-def sort_text(text: str) -> str:
-    """Vietnamese names sorted as readers expect: without tone marks, đ as d, then with them."""
-    return fold(text) + "\0" + text
+def sort_text(text: str) -> tuple:
+    """Vietnamese names sorted as readers expect, in the alphabet's order (the database's
+    collation, localities.collation)."""
+    return sort_key(text)
 
 
 class Numbers:

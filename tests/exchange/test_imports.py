@@ -320,7 +320,9 @@ def test_a_split_old_commune_is_an_error_listing_the_candidates(personas, tmp_pa
 
 def test_xlsx_dates_and_numbers_typed_as_cells_are_read(personas, world, tmp_path):
     establishment("E-1", world.ba_dinh)
-    rows = [["E-1", datetime.date(2024, 5, 20), "police", "violation", 1500000, "", ""]]
+    rows = [
+        ["E-1", datetime.date(2024, 5, 20), "police", "violation", 1500000, "Không đăng ký", ""]
+    ]
     content = xlsx_bytes("inspections", rows)
     result = run(tmp_path, "inspections", None, personas.hn_officer, name="f.xlsx", content=content)
     assert result.ok, result.errors

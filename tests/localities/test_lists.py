@@ -81,7 +81,14 @@ def test_establishments_never_inspected_since_the_plan_began(client, hn, world):
 
 def test_inspections_filter_by_outcome_team_and_year(client, hn, records):
     est = records.establishment["HK"]
-    make_inspection(est, D(2023, 5, 5), outcome="violation", fine_vnd=1000, team="interagency")
+    make_inspection(
+        est,
+        D(2023, 5, 5),
+        outcome="violation",
+        violations="Không đăng ký lưu trú",
+        fine_vnd=1000,
+        team="interagency",
+    )
     url = reverse("inspection_list")
     assert len(shown(client.get(url, {"year": 2023}))) == 1
     assert len(shown(client.get(url, {"year": 2024}))) == 2  # BD and HK on 05/03/2024

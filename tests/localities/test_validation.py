@@ -150,7 +150,8 @@ def test_a_fine_needs_a_violation(client, hn):
 
 def test_a_fine_with_a_violation_is_recorded(client, hn, records):
     client.post(
-        reverse("inspection_create"), inspection_data(outcome="violation", fine_vnd="5000000")
+        reverse("inspection_create"),
+        inspection_data(outcome="violation", violations="Không có sổ lưu trú", fine_vnd="5000000"),
     )
     inspection = records.establishment["BD"].inspections.get(inspected_on="2024-06-01")
     assert inspection.fine_vnd == 5_000_000

@@ -259,7 +259,7 @@ def test_a_row_draws_each_target_with_its_figure_badge_bar_and_counts(client, bu
         (work, "Việc cần làm"),
         (f"{reverse('establishment_list')}?commune={pk}", "Cơ sở kinh doanh"),
         (f"{reverse('inspection_list')}?commune={pk}", "Kiểm tra"),
-        (f"{reverse('report_list')}?locality={pk}", "Tin báo, tố giác"),
+        (f"{reverse('report_list')}?locality={pk}", "Nguồn tin"),
         (f"{reverse('case_list')}?locality={pk}", "Vụ án"),
     ]
     # Hoàn Kiếm has no report and no case: n/a cells with no bar, the counts still shown.
