@@ -171,7 +171,7 @@ def test_the_skip_link_comes_first_and_leads_to_the_main_content(desktop, built,
     login(desktop, personas.ministry.username, PASSWORD)
     desktop.goto(f"{desktop.base_url}/dashboards/{QUERY}")
     skip = desktop.locator("a.skip-link")
-    assert skip.inner_text() == "Bỏ qua đến nội dung chính"
+    assert skip.inner_text() == "Chuyển đến nội dung chính"
     # Out of sight until focused.
     assert skip.bounding_box()["width"] <= 1
     desktop.keyboard.press("Tab")
