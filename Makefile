@@ -3,6 +3,12 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
+# The worker of the task queue that `make run` starts (settings.TASKS, PLAN_TRACKER_TASKS).
+ifeq ($(PLAN_TRACKER_TASKS),rq)
+WORKER := rqworker --job-class django_tasks_rq.Job default
+else
+WORKER := db_worker --no-reload
+endif
 
 .PHONY: run test setup lint format messages clean
 
@@ -18,6 +24,9 @@ run: setup
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py load_localities
 	$(BIN)/python manage.py load_demo
+	@# The task queue's worker (the large imports) runs beside the server and stops with it.
+	$(BIN)/python manage.py $(WORKER) & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver $(HOST)
 
 test: setup
