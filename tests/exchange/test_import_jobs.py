@@ -8,7 +8,9 @@ in the test's transaction). test_import_worker.py runs real worker processes.
 
 import datetime
 import io
+import os
 import re
+import time
 import zipfile
 
 import pytest
@@ -550,3 +552,70 @@ def test_old_jobs_that_no_longer_run_are_purged_at_the_next_upload(officer, pers
     assert not ImportJob.objects.filter(pk__in=gone).exists()
     # Recent ones stay, and a running one whatever its age (it shows as interrupted).
     assert set(ImportJob.objects.filter(pk__in=kept).values_list("pk", flat=True)) == set(kept)
+
+
+def test_the_stored_files_of_purged_jobs_and_of_old_uploads_are_deleted(officer, personas):
+    upload(officer, GOOD)
+    old = the_job(officer)
+    assert stored(old)
+    ImportJob.objects.filter(pk=old.pk).update(
+        state=State.FAILED, created=timezone.now() - datetime.timedelta(days=31)
+    )
+    # An upload of the session before (inline), left in the storage two days ago.
+    lost = default_storage.save(jobs.upload_name("f" * 32, "csv"), io.BytesIO(b"code\n"))
+    path = default_storage.path(lost)
+    two_days_ago = time.time() - 2 * 24 * 3600
+    os.utime(path, (two_days_ago, two_days_ago))
+    upload(officer, GOOD)
+    new = the_job(officer)
+    assert not ImportJob.objects.filter(pk=old.pk).exists()
+    assert not stored(old) and not default_storage.exists(lost)
+    assert stored(new)
+    assert default_storage.listdir(jobs.UPLOAD_FOLDER)[1] == [f"{new.file_key}.csv"]
+
+
+def test_the_queue_state_says_how_many_tasks_wait(officer, queue):
+    assert jobs.queue_state() == {"backend": queue, "reachable": True, "waiting": 0}
+    upload(officer, GOOD)
+    upload(officer, GOOD)
+    assert jobs.queue_state() == {"backend": queue, "reachable": True, "waiting": 2}
+    run(the_job(officer))
+    assert jobs.queue_state()["waiting"] == 0
+
+
+def test_a_waiting_job_is_interrupted_only_when_its_task_is_no_longer_queued(officer):
+    upload(officer, GOOD)
+    job = _silent_for(the_job(officer), 10)
+    assert job.state == State.WAITING and job.task_id
+    # Behind other tasks: still waiting in the queue, not interrupted.
+    assert not jobs.interrupted(job)
+    # Its task lost (the queue's store emptied): interrupted, to be run again.
+    ImportJob.objects.filter(pk=job.pk).update(task_id="")
+    job.refresh_from_db()
+    assert jobs.interrupted(job) and jobs.can_run_again(job)
+    officer.post(reverse("import_job_retry", args=[job.pk]))
+    job = run(job)
+    assert (job.state, job.attempt, job.new_count) == (State.CHECKED, 2, 3)
+
+
+@pytest.mark.parametrize(
+    "name,backend",
+    [("db", "DatabaseBackend"), ("rq", "RQBackend")],
+)
+def test_the_environment_chooses_the_queue(name, backend):
+    import subprocess
+    import sys
+
+    code = (
+        "import django; django.setup(); from exchange.jobs import run_import_job; "
+        "print(type(run_import_job.get_backend()).__name__)"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "plan_tracker.settings"}
+    env["PLAN_TRACKER_TASKS"] = name
+    done = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip() == backend
+    env["PLAN_TRACKER_TASKS"] = "celery"
+    refused = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert refused.returncode != 0 and "PLAN_TRACKER_TASKS must be one of" in refused.stderr
