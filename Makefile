@@ -24,10 +24,12 @@ run: setup
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py load_localities
 	$(BIN)/python manage.py load_demo
-	@# The task queue's worker (the large imports) runs beside the server and stops with it.
+	@# The task queue's worker (the large imports) runs beside the server; Ctrl-C (or TERM)
+	@# stops both, the worker once its current task is done.
 	$(BIN)/python manage.py $(WORKER) & worker=$$!; \
-	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
-	$(BIN)/python manage.py runserver $(HOST)
+	$(BIN)/python manage.py runserver $(HOST) & server=$$!; \
+	trap 'kill $$server $$worker 2>/dev/null; wait' EXIT INT TERM; \
+	wait $$server
 
 test: setup
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
