@@ -3,6 +3,12 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
+# The worker of the task queue that `make run` starts (settings.TASKS, PLAN_TRACKER_TASKS).
+ifeq ($(PLAN_TRACKER_TASKS),rq)
+WORKER := rqworker --with-scheduler --job-class django_tasks_rq.Job default
+else
+WORKER := db_worker --no-reload
+endif
 
 .PHONY: run test setup lint format messages clean
 
@@ -19,7 +25,12 @@ run: setup
 	$(BIN)/python manage.py load_localities
 	$(BIN)/python manage.py load_demo
 	$(BIN)/python manage.py schedule_digests
-	$(BIN)/python manage.py runserver $(HOST)
+	@# The task queue's worker (the large imports) runs beside the server; Ctrl-C (or TERM)
+	@# stops both, the worker once its current task is done.
+	$(BIN)/python manage.py $(WORKER) & worker=$$!; \
+	$(BIN)/python manage.py runserver $(HOST) & server=$$!; \
+	trap 'kill $$server $$worker 2>/dev/null; wait' EXIT INT TERM; \
+	wait $$server
 
 test: setup
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

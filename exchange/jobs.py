@@ -1,38 +1,53 @@
-"""Large imports in the background: an ImportJob checked, then imported, in a thread.
+"""Large imports in the background: an ImportJob checked, then imported, as a task of the queue.
 
 A file of more than settings.IMPORT_INLINE_MAX_ROWS rows would take longer than a request may
 (100,000 inspections: ~16 s to check, as long again to import, against gunicorn's 30 s). The
-upload makes an ImportJob and starts a daemon thread of the server process with its own
-database connection; the page polls the job. The thread runs exchange.imports.import_file
-exactly as the inline path does, with its `progress` callback (called once a chunk of rows,
-imports.CHUNK) writing rows_done and the heartbeat.
+upload is saved through Django's storage API (default_storage, under imports/: a folder of the
+machine, or an S3-compatible store shared by several machines), an ImportJob row is made, and
+each run of the job (its check, its import, a run again) is a task on the task queue
+(`run_import_job`, django.tasks API; settings.TASKS: the database backend with `manage.py
+db_worker` by default, RQ on Redis for several machines). Any worker on any machine may run it:
+the task carries only the job's id and run number, the worker reads the file from the storage
+and runs exchange.imports.import_file exactly as the inline path does, with its `progress`
+callback (called once a chunk of rows, imports.CHUNK) writing rows_done and the heartbeat.
 
-The import runs inside one transaction, so its own connection cannot publish progress: on
-PostgreSQL a second connection of the thread writes it (and sees a cancel or a newer run of the
-job, which stops the run). SQLite takes one writer at a time, so there the progress of a run
-lives in this process's memory (`_live`), which the page reads when the run is in the same
-process; the database gets the job's state only between runs.
+The ImportJob row is the job's truth for every process: state, rows done, heartbeat, errors.
+The import runs inside one transaction (all or nothing), so its own connection cannot publish
+progress; a second connection of the worker, in autocommit, writes it to the row, and sees a
+cancel or a newer run of the job there, which stops the run. On SQLite one connection writes at
+a time: the check writes no record, so it runs in a read (DEFERRED) transaction and its
+progress is written as on PostgreSQL; the import holds the database's only write lock from its
+first row to its commit, so its progress is not written while it runs (the page says so), and
+it is known to be alive by that very lock.
 
-A job whose heartbeat is older than STALE_AFTER while it runs, and that no thread of this
-process runs, was interrupted (the server stopped): it may be run again, and since a run writes
-nothing until its transaction commits, nothing of it was written.
+A job whose heartbeat is older than STALE_AFTER while it runs (and, on SQLite, while nobody
+holds the write lock), or that waits for a task the queue no longer has, was interrupted (its
+worker was stopped or killed): it may be run again, and since a run writes nothing until its
+transaction commits, nothing of it was written. Each run has its own number (`attempt`): a run
+that is no longer the job's current one writes nothing.
+
+Uploads are kept a day in the storage; jobs that no longer run, JOB_KEEP_DAYS (then deleted,
+with their stored files, at the next upload).
 """
 
+import contextlib
 import datetime
 import logging
+import shutil
 import tempfile
 import threading
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.core.signals import request_finished
 from django.db import DEFAULT_DB_ALIAS, OperationalError, connection, connections, transaction
 from django.db.models import F
 from django.dispatch import receiver
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django_tasks import TaskResultStatus, task
 
 from exchange.imports import FileRefused, ImportResult, RowError, import_file
 from exchange.models import ImportJob
@@ -40,7 +55,10 @@ from exchange.models import ImportJob
 logger = logging.getLogger(__name__)
 
 State = ImportJob.State
-UPLOAD_DIR = Path(tempfile.gettempdir()) / "plan_tracker_imports"
+# The folder of default_storage that holds the uploads.
+UPLOAD_FOLDER = "imports"
+# An upload is kept this long (seconds), then deleted at the next upload.
+UPLOAD_MAX_AGE = 24 * 3600
 # A running job silent for longer than this was interrupted. Progress is written at least
 # every chunk of rows (a fraction of a second to a few seconds), so three minutes is far off.
 STALE_AFTER = datetime.timedelta(minutes=3)
@@ -50,12 +68,65 @@ XLSX_EMPTY_MAX_BYTES = 64 * 1024
 JOB_KEEP_DAYS = 30
 
 
-def upload_path(key: str, fmt: str) -> Path:
-    return UPLOAD_DIR / f"{key}.{fmt}"
+# -- the stored uploads -------------------------------------------------------------------------
 
 
-def job_path(job: ImportJob) -> Path:
-    return upload_path(job.file_key, job.file_format)
+def upload_name(key: str, fmt: str) -> str:
+    return f"{UPLOAD_FOLDER}/{key}.{fmt}"
+
+
+def save_upload(upload, *, key: str, fmt: str) -> str:
+    """Store an uploaded file; the name it is stored under."""
+    return default_storage.save(upload_name(key, fmt), upload)
+
+
+def job_file(job: ImportJob) -> str:
+    return job.stored_file or upload_name(job.file_key, job.file_format)
+
+
+def delete_upload(name: str):
+    with contextlib.suppress(FileNotFoundError):
+        default_storage.delete(name)
+
+
+@contextlib.contextmanager
+def local_file(name: str):
+    """A path on this machine to read the stored file from (the readers of CSV and XLSX open
+    paths). A folder of the machine is read in place; a remote store's file is copied to a
+    private temporary file for as long as it is read, then deleted."""
+    try:
+        path = default_storage.path(name)
+    except NotImplementedError:
+        pass
+    else:
+        yield Path(path)
+        return
+    with (
+        default_storage.open(name, "rb") as source,
+        tempfile.NamedTemporaryFile(suffix=Path(name).suffix) as copy,
+    ):
+        shutil.copyfileobj(source, copy)
+        copy.flush()
+        yield Path(copy.name)
+
+
+def purge_old_uploads() -> int:
+    """Delete the stored uploads older than UPLOAD_MAX_AGE; how many went."""
+    try:
+        _folders, files = default_storage.listdir(UPLOAD_FOLDER)
+    except FileNotFoundError:
+        return 0
+    limit = timezone.now() - datetime.timedelta(seconds=UPLOAD_MAX_AGE)
+    gone = 0
+    for file in files:
+        name = f"{UPLOAD_FOLDER}/{file}"
+        try:
+            if default_storage.get_modified_time(name) < limit:
+                default_storage.delete(name)
+                gone += 1
+        except (OSError, NotImplementedError):
+            pass
+    return gone
 
 
 def known_rows(rows: int | None, path: Path, fmt: str) -> int | None:
@@ -75,62 +146,70 @@ def runs_inline(rows: int | None, path: Path, fmt: str) -> bool:
     return rows is not None and rows <= settings.IMPORT_INLINE_MAX_ROWS
 
 
-# -- what this process runs --------------------------------------------------------------------
-
-
-@dataclass
-class Live:
-    """A run in this process: its progress, fresher than the database's on SQLite."""
-
-    attempt: int
-    rows_done: int = 0
-    beat: datetime.datetime = field(default_factory=timezone.now)
-    stop: threading.Event = field(default_factory=threading.Event)
-    thread: threading.Thread | None = None
-
-
-_live: dict[int, Live] = {}
-_live_lock = threading.Lock()
-
-
-def live(job: ImportJob) -> Live | None:
-    """This process's run of the job's current attempt, if there is one."""
-    with _live_lock:
-        run = _live.get(job.pk)
-    if run is not None and run.attempt == job.attempt:
-        return run
-    return None
-
-
-def wait(job: ImportJob, timeout: float | None = None) -> bool:
-    """Wait for this process's thread of the job, if any; True when none is left running."""
-    run = live(job)
-    if run is None or run.thread is None:
-        return True
-    run.thread.join(timeout)
-    return not run.thread.is_alive()
-
-
 # -- the job as the page shows it --------------------------------------------------------------
 
 
 def interrupted(job: ImportJob, *, now=None) -> bool:
-    """A job that should be running but shows no sign of it (the server stopped)."""
-    if job.state not in ImportJob.RUNNING or live(job) is not None:
+    """A job that should be running but shows no sign of it (its worker stopped)."""
+    if job.state not in ImportJob.RUNNING:
         return False
     beat = job.heartbeat or job.created
-    return (now or timezone.now()) - beat > STALE_AFTER
+    if (now or timezone.now()) - beat <= STALE_AFTER:
+        return False
+    if job.state == State.WAITING:
+        # Behind other tasks in the queue, or never to run: the queue knows.
+        return not _task_waits(job)
+    if job.state == State.IMPORTING and not progress_written(job):
+        # An import on SQLite writes no heartbeat while it runs, and holds the write lock.
+        return not _sqlite_write_lock_held()
+    return True
+
+
+def progress_written(job: ImportJob) -> bool:
+    """Whether the job's row shows its progress while it runs: always, except for an import on
+    SQLite, whose transaction holds the database's only write lock until it ends."""
+    return not (job.state == State.IMPORTING and connection.vendor == "sqlite")
 
 
 def progress(job: ImportJob) -> tuple[int, int | None]:
-    """(rows done, rows in the file or None), from this process's run when it has one."""
-    run = live(job)
-    done = run.rows_done if run is not None else job.rows_done
+    """(rows done, rows in the file or None)."""
+    done = job.rows_done
     total = job.rows_total
     if total is not None:
         # count_rows is an estimate (a quoted line break counts as a row): never "41 of 40".
         total = max(total, done)
     return done, total
+
+
+def _task_waits(job: ImportJob) -> bool:
+    """Whether the task of the job's current run is still waiting in the queue."""
+    if not job.task_id:
+        return False
+    try:
+        task_result = run_import_job.get_result(job.task_id)
+    except Exception:  # unknown to the queue, or the queue unreachable
+        return False
+    return task_result.status == TaskResultStatus.READY
+
+
+def _sqlite_write_lock_held() -> bool:
+    """Whether a connection (an import's, on SQLite) holds the database's write lock now: one
+    that ends, killed or not, releases it. Asked without waiting."""
+    if connection.in_atomic_block:
+        return False  # this connection's own transaction: nothing to learn
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA busy_timeout")
+        (waits_ms,) = cursor.fetchone()
+        cursor.execute("PRAGMA busy_timeout = 0")
+        try:
+            cursor.execute("BEGIN IMMEDIATE")
+        except OperationalError:
+            return True
+        else:
+            cursor.execute("ROLLBACK")
+            return False
+        finally:
+            cursor.execute(f"PRAGMA busy_timeout = {int(waits_ms)}")
 
 
 def result(job: ImportJob) -> ImportResult:
@@ -161,19 +240,64 @@ def _result_fields(outcome: ImportResult) -> dict:
     }
 
 
+# -- the queue ---------------------------------------------------------------------------------
+
+
+@task()
+def run_import_job(job_id: int, attempt: int) -> str:
+    """The task of one run of a job: its check, or its import."""
+    job = run_job(job_id, attempt)
+    return job.state if job is not None else "superseded"
+
+
+def queue_state() -> dict:
+    """Whether the task queue's backend answers, and how many tasks wait in it (None when it
+    cannot say): {"backend": "db"|"rq"|<class name>, "reachable": bool, "waiting": int|None}."""
+    backend = run_import_job.get_backend()
+    name = type(backend).__name__
+    state = {"backend": name, "reachable": False, "waiting": None}
+    try:
+        if name == "DatabaseBackend":
+            from django_tasks_db.models import DBTaskResult
+
+            state["backend"] = "db"
+            state["waiting"] = (
+                DBTaskResult.objects.ready().filter(backend_name=backend.alias).count()
+            )
+        elif name == "RQBackend":
+            import django_rq
+
+            state["backend"] = "rq"
+            queues = [django_rq.get_queue(queue_name) for queue_name in sorted(backend.queues)]
+            for queue in queues:
+                queue.connection.ping()
+            state["waiting"] = sum(queue.count for queue in queues)
+        elif name == "DummyBackend":
+            state["waiting"] = sum(1 for r in backend.results if r.status == TaskResultStatus.READY)
+        else:  # the immediate backend runs each task as it is enqueued
+            state["waiting"] = 0
+    except Exception as error:
+        logger.warning("task queue (%s) unreachable: %s", name, type(error).__name__)
+        return state
+    state["reachable"] = True
+    return state
+
+
 # -- starting, confirming, cancelling, running again --------------------------------------------
 
 
 def create(
-    *, user, kind: str, fmt: str, name: str, key: str, rows: int | None, in_request=True
-) -> ImportJob:
-    """A job for a stored upload (from a view: its thread starts after the request)."""
+    *, user, kind: str, fmt: str, name: str, key: str, stored: str, rows: int | None,
+    in_request=True,
+) -> ImportJob:  # fmt: skip
+    """A job for a stored upload (from a view: its task is queued after the request)."""
     job = ImportJob.objects.create(
         user=user,
         kind=kind,
         file_format=fmt,
         file_name=name[:255],
         file_key=key,
+        stored_file=stored,
         language=translation.get_language() or settings.LANGUAGE_CODE,
         rows_total=rows,
         heartbeat=timezone.now(),
@@ -183,27 +307,29 @@ def create(
 
 
 def start(job: ImportJob, *, in_request: bool = False):
-    """Run the job's current attempt in a daemon thread, once the current transaction has
-    committed and, from a view, once the request is finished."""
+    """Queue the task of the job's current run, once the current transaction has committed
+    (a worker must find the run it is given) and, from a view, once the request is finished."""
     job_id, attempt = job.pk, job.attempt
 
-    def launch():
-        run = Live(attempt=attempt)
-        thread = threading.Thread(
-            target=_thread_main, args=(job_id, attempt), name=f"import-job-{job_id}", daemon=True
-        )
-        run.thread = thread
-        with _live_lock:
-            _live[job_id] = run
-        thread.start()
+    def enqueue():
+        try:
+            queued = run_import_job.enqueue(job_id, attempt)
+            _update(ImportJob.objects.filter(pk=job_id, attempt=attempt), task_id=queued.id)
+        except Exception:
+            # The job then waits for no task: after STALE_AFTER it shows as interrupted, and
+            # its owner can run it again.
+            logger.exception("import job %s: its task could not be queued", job_id)
 
-    transaction.on_commit(lambda: _after_request(launch) if in_request else launch())
+    if in_request:
+        _after_request(lambda: transaction.on_commit(enqueue))
+    else:
+        transaction.on_commit(enqueue)
 
 
 # A request's own last writes (its session above all) come after the view, in the middleware.
-# On SQLite a run's transaction holds the only write lock from its first row to its last, so a
-# run started by the view would hold them up until it ends: the thread starts when the request
-# is finished (Django sends request_finished once the response is sent).
+# On SQLite an import holds the only write lock from its first row to its last, so a task run
+# at once by a worker would hold them up until it ends: the task is queued when the request is
+# finished (Django sends request_finished once the response is sent).
 _request = threading.local()
 
 
@@ -230,8 +356,15 @@ def _move(job: ImportJob, **values) -> bool:
 
 
 def _start_new_run(job: ImportJob, *, in_request: bool, **values) -> bool:
-    """Move the job on to a new run (a new attempt, from no rows done) and start it."""
-    if not _move(job, attempt=F("attempt") + 1, rows_done=0, heartbeat=timezone.now(), **values):
+    """Move the job on to a new run (a new attempt, from no rows done) and queue it."""
+    if not _move(
+        job,
+        attempt=F("attempt") + 1,
+        rows_done=0,
+        heartbeat=timezone.now(),
+        task_id="",
+        **values,
+    ):
         return False
     job.refresh_from_db()
     start(job, in_request=in_request)
@@ -259,16 +392,13 @@ def can_cancel(job: ImportJob) -> bool:
 
 
 def cancel(job: ImportJob) -> bool:
-    """Stop and discard a job (its stored file too); False if it cannot be cancelled."""
+    """Stop and discard a job (its stored file too); False if it cannot be cancelled. A run
+    under way sees the cancel in the job's row at its next chunk and stops, writing nothing."""
     if not can_cancel(job):
         return False
-    run = live(job)
-    if run is not None:
-        # Seen by this process's thread at its next chunk (the only way on SQLite).
-        run.stop.set()
     if not _move(job, state=State.CANCELLED, finished_at=timezone.now()):
         return False
-    job_path(job).unlink(missing_ok=True)
+    delete_upload(job_file(job))
     return True
 
 
@@ -297,8 +427,8 @@ class Stopped(Exception):
 
 
 class _SideWriter:
-    """A second connection of the running thread, in autocommit, for the job's progress: the
-    import's own connection is inside its transaction until the end."""
+    """A second connection of the worker, in autocommit, for the job's progress: the import's
+    own connection is inside its transaction until the end."""
 
     def __init__(self):
         self.connection = connections.create_connection(DEFAULT_DB_ALIAS)
@@ -320,21 +450,32 @@ class _SideWriter:
         self.connection.close()
 
 
-class _Progress:
-    """The importer's progress callback: rows done, the heartbeat, and the stop signal."""
+class _OwnConnection:
+    """The progress written through the run's own connection, for a run made inside a
+    transaction that is already open (a second connection would not see the job's row)."""
 
-    def __init__(self, job: ImportJob, run: Live, writer: _SideWriter | None):
+    def progress(self, job_id: int, attempt: int, state: str, rows_done: int) -> bool:
+        return bool(
+            ImportJob.objects.filter(pk=job_id, attempt=attempt, state=state).update(
+                rows_done=rows_done, heartbeat=timezone.now()
+            )
+        )
+
+    def close(self):
+        pass
+
+
+class _Progress:
+    """The importer's progress callback: rows done, the heartbeat, and the stop signal (the
+    job's row no longer in the state and run this run was started for)."""
+
+    def __init__(self, job: ImportJob, writer):
         self.job = job
-        self.run = run
         self.writer = writer
         self.done = 0
 
     def __call__(self, rows: int):
         self.done += rows
-        self.run.rows_done = self.done
-        self.run.beat = timezone.now()
-        if self.run.stop.is_set():
-            raise Stopped
         if self.writer is not None and not self.writer.progress(
             self.job.pk, self.job.attempt, self.job.state, self.done
         ):
@@ -354,31 +495,37 @@ def _update(queryset, **values) -> int:
     return 0
 
 
-def _thread_main(job_id: int, attempt: int):
+def _progress_writer(commit: bool):
+    if connection.in_atomic_block:
+        return _OwnConnection()
+    if commit and connection.vendor == "sqlite":
+        # The import's transaction holds the only write lock: a second connection would wait
+        # for it to end.
+        return None
+    return _SideWriter()
+
+
+@contextlib.contextmanager
+def _reading_transaction(commit: bool):
+    """On SQLite the check runs in a DEFERRED transaction: it writes no record (only its own
+    temporary table), so it takes no write lock and the progress can be written meanwhile.
+    (The connection otherwise begins each transaction IMMEDIATE; django-tasks-db's worker
+    switches the mode the same way for its own claim.)"""
+    if commit or connection.vendor != "sqlite" or connection.in_atomic_block:
+        yield
+        return
+    connection.ensure_connection()
+    mode = connection.transaction_mode
+    connection.transaction_mode = "DEFERRED"
     try:
-        run_job(job_id, attempt)
-    except Exception:
-        logger.exception("import job %s: the run could not record its end", job_id)
+        yield
     finally:
-        connections.close_all()  # this thread's own connections
+        connection.transaction_mode = mode
 
 
 def run_job(job_id: int, attempt: int) -> ImportJob | None:
-    """Run one attempt of a job to its end (the thread's body; tests call it directly).
+    """Run one attempt of a job to its end (the task's body; tests call it directly).
     Returns the job as it ended, or None if the run was not (or no longer) the job's own."""
-    with _live_lock:
-        run = _live.get(job_id)
-        if run is None or run.attempt != attempt:
-            run = _live[job_id] = Live(attempt=attempt, thread=threading.current_thread())
-    try:
-        return _run(job_id, attempt, run)
-    finally:
-        with _live_lock:
-            if _live.get(job_id) is run:
-                del _live[job_id]
-
-
-def _run(job_id: int, attempt: int, run: Live) -> ImportJob | None:
     job = ImportJob.objects.select_related("user").filter(pk=job_id, attempt=attempt).first()
     if job is None or job.state not in ImportJob.RUNNING:
         return None
@@ -395,9 +542,9 @@ def _run(job_id: int, attempt: int, run: Live) -> ImportJob | None:
         ):
             return None
         job.state = State.CHECKING
-    path = job_path(job)
+    name = job_file(job)
     with translation.override(job.language or settings.LANGUAGE_CODE):
-        if not path.exists():
+        if not default_storage.exists(name):
             return _finish(
                 job,
                 mine,
@@ -408,22 +555,18 @@ def _run(job_id: int, attempt: int, run: Live) -> ImportJob | None:
                     "upload it again."
                 ),
             )
-        # A second connection sees only committed rows: in a test's transaction it would not
-        # see the job, so there the progress stays in this process.
-        writer = (
-            _SideWriter()
-            if connection.vendor != "sqlite" and not connection.in_atomic_block
-            else None
-        )
+        writer = _progress_writer(commit)
+        counter = _Progress(job, writer)
         try:
-            outcome = import_file(
-                job.kind,
-                path,
-                user=job.user,
-                commit=commit,
-                filename=f"x.{job.file_format}",
-                progress=_Progress(job, run, writer),
-            )
+            with local_file(name) as path, _reading_transaction(commit):
+                outcome = import_file(
+                    job.kind,
+                    path,
+                    user=job.user,
+                    commit=commit,
+                    filename=f"x.{job.file_format}",
+                    progress=counter,
+                )
         except Stopped:
             return None
         except FileRefused as error:
@@ -442,10 +585,10 @@ def _run(job_id: int, attempt: int, run: Live) -> ImportJob | None:
             if writer is not None:
                 writer.close()
     fields = _result_fields(outcome)
-    done = run.rows_done
+    done = counter.done
     if outcome.written:
         # It is in the records, whatever happened to the job meanwhile.
-        path.unlink(missing_ok=True)
+        delete_upload(name)
         return _finish(
             job, ImportJob.objects.filter(pk=job_id), state=State.IMPORTED, rows_done=done, **fields
         )
@@ -472,8 +615,11 @@ def _finish(job: ImportJob, queryset, *, state, **values) -> ImportJob | None:
 
 
 def purge_old_jobs() -> int:
-    """Delete the jobs older than JOB_KEEP_DAYS that are not running; how many went."""
+    """Delete the jobs older than JOB_KEEP_DAYS that are not running, with their stored files;
+    how many went."""
     limit = timezone.now() - datetime.timedelta(days=JOB_KEEP_DAYS)
     old = ImportJob.objects.filter(created__lt=limit).exclude(state__in=ImportJob.RUNNING)
+    for job in old.only("pk", "file_key", "file_format", "stored_file"):
+        delete_upload(job_file(job))
     deleted, _by_model = old.delete()
     return deleted

@@ -268,12 +268,13 @@ def _filter_value(flt, value) -> str:
 
 
 class ImportJob(models.Model):
-    """A large file's check and import, run in the background (exchange/jobs.py).
+    """A large file's check and import, run as tasks of the task queue (exchange/jobs.py).
 
     Files up to settings.IMPORT_INLINE_MAX_ROWS rows are checked and imported inside the
     request and have no job. A job belongs to the officer who uploaded it: nobody else sees it.
-    Its progress and heartbeat are written while it runs; a running job whose heartbeat stops
-    (the server restarted) is shown as interrupted and can be run again — the import is one
+    This row is the job's truth for every process and machine: its state, progress and
+    heartbeat are written here while it runs; a running job whose heartbeat stops (its worker
+    was stopped or killed) is shown as interrupted and can be run again — the import is one
     transaction, so nothing half-imported exists.
     """
 
@@ -292,8 +293,13 @@ class ImportJob(models.Model):
     kind = models.CharField(_("what the file holds"), max_length=20)
     file_format = models.CharField(_("format"), max_length=4)
     file_name = models.CharField(_("file"), max_length=255)
-    # The stored upload is UPLOAD_DIR/<file_key>.<file_format> (exchange/jobs.py).
+    # The upload's key; the file is kept in default_storage under `stored_file`
+    # (imports/<file_key>.<file_format>, exchange/jobs.py).
     file_key = models.CharField(max_length=32, unique=True, editable=False)
+    stored_file = models.CharField(max_length=255, blank=True, editable=False)
+    # The task queue's id of the current run's task (to tell a task still waiting in the
+    # queue from one that was lost).
+    task_id = models.CharField(max_length=64, blank=True, editable=False)
     # The uploader's language when the job was made: the errors are written in it.
     language = models.CharField(max_length=10, blank=True)
     state = models.CharField(_("state"), max_length=10, choices=State, default=State.WAITING)

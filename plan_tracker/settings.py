@@ -36,6 +36,11 @@ INSTALLED_APPS = [
     "plan_tracker",
     "exchange",
     "bench",
+    # The task queue (exchange/jobs.py): the django.tasks API, its database and RQ backends.
+    "django_tasks",
+    "django_tasks_db",
+    "django_rq",
+    "django_tasks_rq",
 ]
 
 MIDDLEWARE = [
@@ -181,7 +186,7 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
 
 # Import files of up to this many rows are checked and imported inside the request; larger ones
-# run in a background thread while the page shows their progress (exchange/jobs.py).
+# run as background tasks while the page shows their progress (exchange/jobs.py).
 IMPORT_INLINE_MAX_ROWS = env_int("IMPORT_INLINE_MAX_ROWS", 5000)
 
 # E-mail (the daily digest): printed on the console unless an SMTP server is named.
@@ -207,9 +212,42 @@ if not 0 <= PLAN_TRACKER_DIGEST_HOUR <= 23:
         f"PLAN_TRACKER_DIGEST_HOUR must be an hour from 0 to 23, got {PLAN_TRACKER_DIGEST_HOUR}"
     )
 
-# The task queue (django-tasks): tasks run at once, inside the process that enqueues them.
-INSTALLED_APPS += ["django_tasks", "django_tasks_db"]
-TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# -- Background tasks --------------------------------------------------------------------------
+# The django.tasks API (django-tasks, the backport of Django 6.0's django.tasks: moving to
+# Django 6 changes no task code). One "default" backend and queue for every task of the app
+# (the large imports of exchange/jobs.py and any scheduled work): add tasks, not backends.
+#   PLAN_TRACKER_TASKS=db (the default): tasks wait in the database (django-tasks-db) and
+#     `manage.py db_worker` runs them; `make run` starts one beside the server.
+#   PLAN_TRACKER_TASKS=rq: tasks wait in Redis (REDIS_URL) and `manage.py rqworker --job-class
+#     django_tasks_rq.Job default` runs them, on as many machines as share the database.
+TASKS_QUEUE = env_str("PLAN_TRACKER_TASKS", "db").strip().lower()
+_TASK_BACKENDS = {"db": "django_tasks_db.DatabaseBackend", "rq": "django_tasks_rq.RQBackend"}
+if TASKS_QUEUE not in _TASK_BACKENDS:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(
+        f"PLAN_TRACKER_TASKS must be one of {sorted(_TASK_BACKENDS)}, got {TASKS_QUEUE!r}"
+    )
+TASKS = {
+    "default": {"BACKEND": _TASK_BACKENDS[TASKS_QUEUE], "QUEUES": ["default"]},
+}
+# django-rq's queues (read by the RQ backend only). A task may run for long (an import of a
+# few hundred thousand rows): RQ's own limit of 3 minutes a task would stop it half-way.
+# Its Redis is REDIS_URL (the shared cache's too), or this machine's when that is not set.
+RQ_QUEUES = {
+    "default": {"URL": REDIS_URL or "redis://127.0.0.1:6379/0", "DEFAULT_TIMEOUT": 3600}
+}
+
+# -- Stored files ------------------------------------------------------------------------------
+# Uploads waiting for their import go through Django's storage API (default_storage): a folder
+# of the machine by default (MEDIA_ROOT, kept out of git), or any S3-compatible store shared by
+# several machines by setting STORAGES["default"] (e.g. django-storages' S3Storage). They are
+# never served over HTTP: there is no MEDIA_URL route.
+MEDIA_ROOT = env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media"))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
 DJANGO_TABLES2_TABLE_ATTRS = {"class": "table table-sm table-hover align-middle"}

@@ -2,18 +2,19 @@
 
 A file of up to settings.IMPORT_INLINE_MAX_ROWS rows is checked in the preview's request and
 imported in the confirm's; a larger one gets an ImportJob (exchange/jobs.py) whose check and
-import run in the background while its page shows the progress, then the same preview. The
-upload waits in UPLOAD_DIR under a key kept in the session, a day at most.
+import run as tasks of the task queue while its page shows the progress, then the same preview.
+The upload waits in the storage (default_storage, jobs.UPLOAD_FOLDER) under a key kept in the
+session, a day at most.
 """
 
 import functools
-import time
 import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.exceptions import PermissionDenied
+from django.core.files.storage import default_storage
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -32,13 +33,11 @@ from exchange.imports import (
     template_csv,
     template_xlsx,
 )
-from exchange.jobs import UPLOAD_DIR
 from exchange.kinds import KINDS
 from exchange.models import ImportJob
 from localities.permissions import can_import
 
 SESSION_KEY = "exchange_import"
-UPLOAD_MAX_AGE = 24 * 3600
 # How often the job page asks for news while a job runs (milliseconds).
 POLL_MS = 1000
 
@@ -49,15 +48,15 @@ def _require_import(user):
 
 
 def _stored(request):
-    """The uploaded file kept for this session, or None."""
+    """The uploaded file kept for this session and its name in the storage, or Nones."""
     info = request.session.get(SESSION_KEY)
     if not info:
         return None, None
-    path = jobs.upload_path(info["id"], info["fmt"])
-    if not path.exists() and not info.get("job"):
+    name = info.get("file") or jobs.upload_name(info["id"], info["fmt"])
+    if not info.get("job") and not default_storage.exists(name):
         request.session.pop(SESSION_KEY, None)
         return None, None
-    return info, path
+    return info, name
 
 
 def _session_job(request, info):
@@ -68,12 +67,12 @@ def _session_job(request, info):
 
 def _forget(request):
     """Discard the session's upload: its file, and its job unless that is importing."""
-    info, path = _stored(request)
+    info, name = _stored(request)
     job = _session_job(request, info)
     if job is not None:
         jobs.cancel(job)  # unless it is importing
-    elif path is not None:
-        path.unlink(missing_ok=True)
+    elif name is not None:
+        jobs.delete_upload(name)
     request.session.pop(SESSION_KEY, None)
 
 
@@ -85,15 +84,7 @@ def _forget_job(request, job):
 
 def _purge_old_uploads():
     jobs.purge_old_jobs()
-    if not UPLOAD_DIR.exists():
-        return
-    limit = time.time() - UPLOAD_MAX_AGE
-    for old in UPLOAD_DIR.iterdir():
-        try:
-            if old.stat().st_mtime < limit:
-                old.unlink()
-        except OSError:
-            pass
+    jobs.purge_old_uploads()
 
 
 @login_required
@@ -104,22 +95,22 @@ def import_upload(request):
     if request.method == "POST" and form.is_valid():
         _forget(request)
         _purge_old_uploads()
-        UPLOAD_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
         upload = form.cleaned_data["file"]
         fmt = "xlsx" if upload.name.lower().endswith(".xlsx") else "csv"
         key = uuid.uuid4().hex
-        path = jobs.upload_path(key, fmt)
-        with open(path, "wb") as handle:
-            for chunk in upload.chunks():
-                handle.write(chunk)
+        stored = jobs.save_upload(upload, key=key, fmt=fmt)
         info = {
             "id": key,
             "fmt": fmt,
+            "file": stored,
             "kind": form.cleaned_data["kind"],
             "name": upload.name,
         }
-        rows = count_rows(path, fmt)
-        if jobs.runs_inline(rows, path, fmt):
+        with jobs.local_file(stored) as path:
+            rows = count_rows(path, fmt)
+            inline = jobs.runs_inline(rows, path, fmt)
+            rows = None if inline else jobs.known_rows(rows, path, fmt)
+        if inline:
             following = reverse("import_preview")
         else:
             job = jobs.create(
@@ -128,7 +119,8 @@ def import_upload(request):
                 fmt=fmt,
                 name=upload.name,
                 key=key,
-                rows=jobs.known_rows(rows, path, fmt),
+                stored=stored,
+                rows=rows,
             )
             info["job"] = job.pk
             following = reverse("import_job", args=[job.pk])
@@ -158,18 +150,19 @@ def import_upload(request):
 def _inline_upload(view):
     """For the preview and the confirm of a file checked inside requests: an importer whose
     session holds no file is sent to the upload form, one whose file is a job's to the job's
-    page; otherwise view(request, info, path)."""
+    page; otherwise view(request, info, path) with a path to read the stored file from."""
 
     @functools.wraps(view)
     def wrapper(request):
         _require_import(request.user)
-        info, path = _stored(request)
+        info, name = _stored(request)
         if info is None:
             messages.info(request, _("Upload a file first."))
             return redirect("import_upload")
         if info.get("job"):
             return redirect("import_job", info["job"])
-        return view(request, info, path)
+        with jobs.local_file(name) as path:
+            return view(request, info, path)
 
     return wrapper
 
@@ -234,7 +227,7 @@ def _list_url(kind: str) -> str:
 @login_required
 @require_POST
 def import_cancel(request):
-    info, _path = _stored(request)
+    info, _name = _stored(request)
     job = _session_job(request, info)
     if job is not None and not jobs.can_cancel(job) and job.state == ImportJob.State.IMPORTING:
         messages.error(request, _("The import is under way and can no longer be stopped."))
@@ -267,6 +260,14 @@ def _job_status(job) -> dict:
             if total is not None
             else _("Checked %(done)s rows") % values
         )
+    elif state == ImportJob.State.IMPORTING and not jobs.progress_written(job):
+        # SQLite: the import's progress is known when it ends, all rows at once.
+        text = (
+            _("Importing %(total)s rows: they are saved all at once when the last one is done")
+            % values
+            if total is not None
+            else _("Importing: the rows are saved all at once when the last one is done")
+        )
     elif state == ImportJob.State.IMPORTING:
         text = (
             _("Imported %(done)s of %(total)s rows") % values
@@ -280,7 +281,7 @@ def _job_status(job) -> dict:
         "interrupted": interrupted,
         "rows_done": done,
         "rows_total": total,
-        "percent": min(100, done * 100 // total) if total else None,
+        "percent": min(100, done * 100 // total) if total and jobs.progress_written(job) else None,
         "text": text,
     }
 

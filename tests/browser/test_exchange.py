@@ -145,9 +145,12 @@ def test_an_administrator_downloads_the_national_table_as_xlsx(
 def test_a_large_file_is_checked_and_imported_as_a_job_the_page_follows(
     page, migration_data, world, kinds, personas, tmp_path, settings
 ):
-    """Above IMPORT_INLINE_MAX_ROWS the check and the import run in the server's background;
-    the page's script follows them (no reload by hand) to the preview and to the end."""
+    """Above IMPORT_INLINE_MAX_ROWS the check and the import run as tasks; the page's script
+    follows them (no reload by hand) to the preview and to the end. The immediate backend runs
+    each task in the live server's thread once its request is answered, as a worker would."""
     settings.IMPORT_INLINE_MAX_ROWS = 50
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.MEDIA_ROOT = str(tmp_path / "media")
     login(page, personas.hn_officer.username, PASSWORD)
     page.goto(f"{page.base_url}/imports/")
     with page.expect_download() as download:

@@ -4,6 +4,7 @@ import io
 
 import openpyxl
 import pytest
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
@@ -42,7 +43,7 @@ def test_upload_preview_confirm_imports_the_file(officer):
     response = upload(officer, GOOD)
     assert response.status_code == 302 and response["Location"] == reverse("import_preview")
     stored = officer.session[import_views.SESSION_KEY]
-    assert (import_views.UPLOAD_DIR / f"{stored['id']}.csv").exists()
+    assert default_storage.exists(stored["file"])
     preview = officer.get(reverse("import_preview"))
     assert preview.context["result"].new == 2
     assert 'id="confirm-button"' in preview.content.decode()
@@ -54,7 +55,7 @@ def test_upload_preview_confirm_imports_the_file(officer):
     assert not ImportJob.objects.exists()
     # The stored file is gone with the session's key.
     assert import_views.SESSION_KEY not in officer.session
-    assert not (import_views.UPLOAD_DIR / f"{stored['id']}.csv").exists()
+    assert not default_storage.exists(stored["file"])
 
 
 def test_a_file_at_the_threshold_runs_inline_and_one_row_more_as_a_job(officer, settings):
