@@ -234,9 +234,7 @@ TASKS = {
 # django-rq's queues (read by the RQ backend only). A task may run for long (an import of a
 # few hundred thousand rows): RQ's own limit of 3 minutes a task would stop it half-way.
 # Its Redis is REDIS_URL (the shared cache's too), or this machine's when that is not set.
-RQ_QUEUES = {
-    "default": {"URL": REDIS_URL or "redis://127.0.0.1:6379/0", "DEFAULT_TIMEOUT": 3600}
-}
+RQ_QUEUES = {"default": {"URL": REDIS_URL or "redis://127.0.0.1:6379/0", "DEFAULT_TIMEOUT": 3600}}
 
 # -- Stored files ------------------------------------------------------------------------------
 # Uploads waiting for their import go through Django's storage API (default_storage): a folder

@@ -141,7 +141,8 @@ def test_a_queue_that_runs_tasks_at_once_schedules_nothing_and_says_so(settings,
 
 
 @pytest.mark.django_db
-def test_on_a_queue_that_runs_tasks_at_once_the_task_sends_at_once(officers):
+def test_on_a_queue_that_runs_tasks_at_once_the_task_sends_at_once(settings, officers):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     result = send_daily_digests.enqueue()
     assert result.status == TaskResultStatus.SUCCESSFUL
     assert result.return_value["sent"] == 2
