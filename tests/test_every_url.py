@@ -155,6 +155,8 @@ def selection(outsider=(404, 404), commune=(200, 404), **options):
 
 URLS = {
     "home": LIST,
+    # The server's state for a monitor: no record, the same answer for anyone.
+    "healthz": everyone(200),
     "establishment_list": LIST,
     "inspection_list": LIST,
     "report_list": LIST,

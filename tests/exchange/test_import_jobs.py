@@ -443,7 +443,7 @@ def test_the_status_says_how_far_the_check_is(officer, personas):
     officer.cookies["django_language"] = "vi"
     assert officer.get(url).json()["text"] == "Đã kiểm tra 40.000 / 100.000 dòng"
     response, html = page(officer, job)
-    assert 'aria-valuenow="40"' in html and "width: 40%" in html
+    assert 'aria-valuenow="40"' in html and ' pct-40"' in html
     assert "Đã kiểm tra 40.000 / 100.000 dòng" in html
     # An estimate below the rows read never shows more than 100%.
     ImportJob.objects.filter(pk=job.pk).update(state=State.IMPORTING, rows_done=100002)
