@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 import pytest
-from django.conf import settings
+from django.conf import global_settings, settings
 from django.contrib.auth import get_user_model
 from django.db import connection, connections
 
@@ -52,7 +52,9 @@ def database_url() -> str:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_app_answers_after_postgresql_restarts(tmp_path, collected_static, world):
+def test_the_app_answers_after_postgresql_restarts(tmp_path, collected_static, world, settings):
+    # The server checks the password with the real hashers, not the suite's fast one.
+    settings.PASSWORD_HASHERS = global_settings.PASSWORD_HASHERS
     get_user_model().objects.create_user("restart_admin", password=PASSWORD, is_superuser=True)
     port = free_port()
     log = (tmp_path / "server.log").open("w")
