@@ -18,7 +18,9 @@ from tests.localities.conftest import (
     make_report,
 )
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# serialized_rollback, as the suite's other transactional tests: the flush after each leaves the
+# database empty for the next one to restore its rows.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def every_row() -> dict[str, list]:

@@ -51,7 +51,7 @@ def database_url() -> str:
     return f"postgres://{s['USER']}{password}@{s['HOST']}:{s['PORT'] or 5432}/{s['NAME']}"
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_app_answers_after_postgresql_restarts(tmp_path, collected_static, world, settings):
     # The server checks the password with the real hashers, not the suite's fast one.
     settings.PASSWORD_HASHERS = global_settings.PASSWORD_HASHERS
