@@ -250,39 +250,6 @@ def run_import_job(job_id: int, attempt: int) -> str:
     return job.state if job is not None else "superseded"
 
 
-def queue_state() -> dict:
-    """Whether the task queue's backend answers, and how many tasks wait in it (None when it
-    cannot say): {"backend": "db"|"rq"|<class name>, "reachable": bool, "waiting": int|None}."""
-    backend = run_import_job.get_backend()
-    name = type(backend).__name__
-    state = {"backend": name, "reachable": False, "waiting": None}
-    try:
-        if name == "DatabaseBackend":
-            from django_tasks_db.models import DBTaskResult
-
-            state["backend"] = "db"
-            state["waiting"] = (
-                DBTaskResult.objects.ready().filter(backend_name=backend.alias).count()
-            )
-        elif name == "RQBackend":
-            import django_rq
-
-            state["backend"] = "rq"
-            queues = [django_rq.get_queue(queue_name) for queue_name in sorted(backend.queues)]
-            for queue in queues:
-                queue.connection.ping()
-            state["waiting"] = sum(queue.count for queue in queues)
-        elif name == "DummyBackend":
-            state["waiting"] = sum(1 for r in backend.results if r.status == TaskResultStatus.READY)
-        else:  # the immediate backend runs each task as it is enqueued
-            state["waiting"] = 0
-    except Exception as error:
-        logger.warning("task queue (%s) unreachable: %s", name, type(error).__name__)
-        return state
-    state["reachable"] = True
-    return state
-
-
 # -- starting, confirming, cancelling, running again --------------------------------------------
 
 

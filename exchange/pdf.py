@@ -24,6 +24,7 @@ def _mime(path: str) -> str:
 def render(html: str, *, base_url: str) -> bytes:
     import weasyprint
     from django.contrib.staticfiles import finders
+    from django.contrib.staticfiles.storage import staticfiles_storage
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
     class StaticOnly(URLFetcher):
@@ -32,6 +33,9 @@ def render(html: str, *, base_url: str) -> bytes:
         def fetch(self, url, headers=None):
             path = url.split("/static/", 1)[-1] if "/static/" in url else None
             found = finders.find(path) if path else None
+            if path and not found and staticfiles_storage.exists(path):
+                # With DEBUG off the pages name the collected copies, hashed (css/app.1a2b.css).
+                found = staticfiles_storage.path(path)
             if not found:
                 raise ValueError(f"not fetched: {url}")
             with open(found, "rb") as handle:

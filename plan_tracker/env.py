@@ -2,6 +2,7 @@
 
 import os
 import re
+from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -66,3 +67,38 @@ def env_rate(name: str, default: str) -> str:
             f"s, m, h or d), got {raw!r}"
         )
     return f"{match[1]}/{match[2]}{match[3]}"
+
+
+def secret_key_from_file(path: Path) -> str:
+    """The secret key kept in `path`, generated there (readable by its owner only) the first
+    time. Generated once, so sessions and password-reset links survive restarts, and shared
+    by every process of the server that reads the same file."""
+    try:
+        key = path.read_text().strip()
+    except FileNotFoundError:
+        key = ""
+    if key:
+        return key
+    from django.core.management.utils import get_random_secret_key
+
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    key = get_random_secret_key()
+    # O_EXCL: of two processes starting at once, one writes the key and the other reads it.
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return _read_when_written(path)
+    with os.fdopen(fd, "w") as file:
+        file.write(key + "\n")
+    return key
+
+
+def _read_when_written(path: Path) -> str:
+    import time
+
+    for _ in range(50):
+        key = path.read_text().strip()
+        if key:
+            return key
+        time.sleep(0.1)
+    raise ImproperlyConfigured(f"The secret key file {path} is empty")

@@ -4,21 +4,41 @@ import datetime
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
-from plan_tracker.env import SQLITE_OPTIONS, env_bool, env_int, env_list, env_rate, env_str
+from plan_tracker.env import (
+    SQLITE_OPTIONS,
+    env_bool,
+    env_int,
+    env_list,
+    env_rate,
+    env_str,
+    secret_key_from_file,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 DEBUG = env_bool("DEBUG", True)
+
+# --- Secret key -------------------------------------------------------------------------------
+# SECRET_KEY from the environment; otherwise, with DEBUG off, a key generated once into a file
+# outside the repository (PLAN_TRACKER_SECRET_KEY_FILE), so a server started without one keeps
+# its sessions across restarts and no key is ever committed. With DEBUG on (development and
+# the tests), a fixed development key.
 SECRET_KEY = env_str("SECRET_KEY", "")
 if not SECRET_KEY:
-    if not DEBUG:
-        from django.core.exceptions import ImproperlyConfigured
-
-        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off")
-    # Only for local development: a fixed key so sessions survive restarts.
-    SECRET_KEY = "plan-tracker-local-development-key-not-for-production"
+    if DEBUG:
+        SECRET_KEY = "plan-tracker-local-development-key-not-for-production"
+    else:
+        SECRET_KEY = secret_key_from_file(
+            Path(
+                env_str(
+                    "PLAN_TRACKER_SECRET_KEY_FILE",
+                    str(Path.home() / ".config" / "plan-tracker" / "secret_key"),
+                )
+            )
+        )
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 
 INSTALLED_APPS = [
@@ -45,6 +65,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # The Content-Security-Policy header (below).
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "plan_tracker.middleware.VietnameseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -76,10 +98,15 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "plan_tracker.wsgi.application"
 
+# --- Database connections ---------------------------------------------------------------------
+# Persistent connections (a minute by default with DEBUG off), checked before each request
+# reuses one: after a PostgreSQL restart the first request of each process opens a new
+# connection instead of failing on the dead one (tests/production/test_database_restart.py).
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=int(env_str("DB_CONN_MAX_AGE", "0")),
+        conn_max_age=env_int("DB_CONN_MAX_AGE", 0 if DEBUG else 60),
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"].endswith("postgresql"):
@@ -94,10 +121,18 @@ elif DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"].setdefault("OPTIONS", {}).update(SQLITE_OPTIONS)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# --- Passwords and sessions --------------------------------------------------------------------
+# Passwords of at least 10 characters; a session ends after 30 minutes without a request (each
+# request saves the session, moving its expiry on).
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+SESSION_COOKIE_AGE = 30 * 60
+SESSION_SAVE_EVERY_REQUEST = True
 
 # --- Sign-in protection, the shared cache and the API's rate limits -------------------------
 # Guessing passwords: after AXES_FAILURE_LIMIT failed sign-ins for one username (from any
@@ -181,9 +216,67 @@ DATETIME_FORMAT = "d/m/Y H:i"
 SHORT_DATETIME_FORMAT = "d/m/Y H:i"
 DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
 
+# --- Static files -----------------------------------------------------------------------------
+# WhiteNoise serves them from STATIC_ROOT (filled by collectstatic). With DEBUG off their names
+# carry a hash of their content and they are stored compressed too, so browsers may keep them
+# forever; with DEBUG on (development, the tests) runserver reads them from static/ as they are.
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
+if not DEBUG:
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+        "whitenoise.middleware.WhiteNoiseMiddleware",
+    )
+
+# --- HTTPS ------------------------------------------------------------------------------------
+# With DEBUG off every HTTPS-only protection is on: HTTP is redirected to HTTPS, browsers are
+# told to use HTTPS only (HSTS, a year), session and CSRF cookies travel over HTTPS only.
+# PLAN_TRACKER_HTTPS=false turns them all off for plain http on the loopback (`make run`); each
+# can also be switched on its own. Behind a proxy that terminates TLS, the proxy says so in a
+# header (SECURE_PROXY_SSL_HEADER=X-Forwarded-Proto: the request counts as HTTPS when the
+# header says "https") and the origins it serves are trusted for CSRF (CSRF_TRUSTED_ORIGINS).
+HTTPS = env_bool("PLAN_TRACKER_HTTPS", not DEBUG)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", HTTPS)
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", HTTPS)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", HTTPS)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 365 * 24 * 3600 if HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", HTTPS)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", HTTPS)
+_proxy_header = env_str("SECURE_PROXY_SSL_HEADER", "").strip()
+if _proxy_header:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + _proxy_header.upper().replace("-", "_"), "https")
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+# A load balancer may ask for /healthz over plain http.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+
+# --- Content-Security-Policy (django-csp) -------------------------------------------------------
+# Scripts, styles, images and fonts from the app itself only: no inline <script>, no on...=
+# handler and no style="..." attribute runs (the templates keep them in static/js and
+# static/css; tests/production/test_content_security_policy.py checks). Bootstrap draws its
+# form controls' arrows with data: images.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 # Import files of up to this many rows are checked and imported inside the request; larger ones
 # run as background tasks while the page shows their progress (exchange/jobs.py).
@@ -242,10 +335,7 @@ RQ_QUEUES = {"default": {"URL": REDIS_URL or "redis://127.0.0.1:6379/0", "DEFAUL
 # several machines by setting STORAGES["default"] (e.g. django-storages' S3Storage). They are
 # never served over HTTP: there is no MEDIA_URL route.
 MEDIA_ROOT = env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media"))
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-}
+# (STORAGES["default"], with the static files' storage, is set in the static files block.)
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
 DJANGO_TABLES2_TABLE_ATTRS = {"class": "table table-sm table-hover align-middle"}

@@ -157,6 +157,8 @@ URLS = {
     "home": LIST,
     # Each user's own choice of the daily digest: nobody else's is reachable.
     "digest_preference": LIST,
+    # The server's state for a monitor: no record, the same answer for anyone.
+    "healthz": everyone(200),
     "establishment_list": LIST,
     "inspection_list": LIST,
     "report_list": LIST,

@@ -99,14 +99,21 @@ def clamp(value: float) -> float:
     return max(0.0, min(100.0, value))
 
 
+def percent_class(value: float) -> int:
+    """The whole percent of static/css/percent.css (pct-N, at-N) nearest a 0–100 value: the
+    Content-Security-Policy refuses style attributes, and a bar drawn to the percent is exact
+    to the eye."""
+    return round(clamp(value))
+
+
 def markers_html(marker: float | None, final: float | None) -> str:
     """The bar's goal marks: a solid line for what is expected by now, a dashed one for the
     target when it differs (both explained once in the legend above the table)."""
     parts = []
     if marker is not None:
-        parts.append(f'<span class="marker" style="left:{marker:.1f}%"></span>')
+        parts.append(f'<span class="marker at-{percent_class(marker)}"></span>')
     if final is not None:
-        parts.append(f'<span class="marker marker-final" style="left:{final:.1f}%"></span>')
+        parts.append(f'<span class="marker marker-final at-{percent_class(final)}"></span>')
     return "".join(parts)
 
 
@@ -198,8 +205,8 @@ class TargetCells:
             f'<div class="target-cell" data-status="{status}"><div class="tc-head">'
             f'<span class="figure-num fw-semibold">{figure}</span>{badge_html}</div>'
             f'<div class="progress target" role="img" aria-label="{text}" title="{text}">'
-            f'<div class="progress-bar bg-{Status.colour(status)}{striped}"'
-            f' style="width:{fill:.1f}%"></div>{marks}</div>'
+            f'<div class="progress-bar bg-{Status.colour(status)}{striped}'
+            f' pct-{percent_class(fill)}"></div>{marks}</div>'
             f'<div class="tc-counts figure-num">{counts}</div></div>'
         )
 

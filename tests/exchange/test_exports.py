@@ -231,7 +231,7 @@ def test_the_printed_report_shows_the_targets_figures_and_open_work(client, pers
     # HN-3 was never inspected.
     assert context["never_inspected_count"] == 1 and "HN-3" in html
     assert SECRET_NAME not in html
-    assert 'id="report-chart"' in html and "@page" in html
+    assert 'id="report-chart"' in html and "css/report.css" in html
     assert ExportLog.objects.get().what == "report"
 
 

@@ -26,6 +26,7 @@ from exchange.imports import engine
 from exchange.models import ImportJob
 from exchange.views import imports as import_views
 from localities.models import Establishment
+from plan_tracker.health import queue_state
 from tests.exchange import queues
 from tests.exchange.helpers import csv_bytes, xlsx_bytes
 
@@ -456,7 +457,7 @@ def test_the_status_says_how_far_the_check_is(officer, personas):
     officer.cookies["django_language"] = "vi"
     assert officer.get(url).json()["text"] == "Đã kiểm tra 40.000 / 100.000 dòng"
     response, html = page(officer, job)
-    assert 'aria-valuenow="40"' in html and "width: 40%" in html
+    assert 'aria-valuenow="40"' in html and ' pct-40"' in html
     assert "Đã kiểm tra 40.000 / 100.000 dòng" in html
     ImportJob.objects.filter(pk=job.pk).update(state=State.IMPORTING, rows_done=100002)
     status = officer.get(url).json()
@@ -575,12 +576,13 @@ def test_the_stored_files_of_purged_jobs_and_of_old_uploads_are_deleted(officer,
 
 
 def test_the_queue_state_says_how_many_tasks_wait(officer, queue):
-    assert jobs.queue_state() == {"backend": queue, "reachable": True, "waiting": 0}
+    backend = {"db": "DatabaseBackend", "rq": "RQBackend"}[queue]
+    assert queue_state() == {"backend": backend, "ok": True, "waiting": 0}
     upload(officer, GOOD)
     upload(officer, GOOD)
-    assert jobs.queue_state() == {"backend": queue, "reachable": True, "waiting": 2}
+    assert queue_state() == {"backend": backend, "ok": True, "waiting": 2}
     run(the_job(officer))
-    assert jobs.queue_state()["waiting"] == 0
+    assert queue_state()["waiting"] == 0
 
 
 def test_a_waiting_job_is_interrupted_only_when_its_task_is_no_longer_queued(officer):

@@ -231,13 +231,13 @@ def test_a_row_draws_each_target_with_its_figure_badge_bar_and_counts(client, bu
     # a striped red bar filled to 60%, the goal mark at 100%.
     assert 'data-status="not_met"' in reports
     assert "60,0%" in reports and "✘" in reports and "Không đạt" in reports
-    assert "bg-danger progress-bar-striped" in reports and "width:60.0%" in reports
+    assert "bg-danger progress-bar-striped" in reports and ' pct-60"' in reports
     assert 'aria-label="Đạt 60,0% so với mức cần đạt 100,0%"' in reports
     assert "3 / 5" in reports
     # Annual inspection: 3 / 6 = 50,0% >= 20%: met, plain green bar, goal mark at 20%, and no
     # dashed mark (the goal is the target itself in a finished year).
     assert 'data-status="met"' in annual and "✔ Đạt" in re.sub("<[^>]+>", "", annual)
-    assert 'bg-success"' in annual and "width:50.0%" in annual and "left:20.0%" in annual
+    assert 'bg-success pct-50"' in annual and '"marker at-20"' in annual
     assert "marker-final" not in annual
     assert 'title="Đạt 50,0% so với mức cần đạt 20,0%"' in annual
     assert "3 / 6" in annual
@@ -245,13 +245,13 @@ def test_a_row_draws_each_target_with_its_figure_badge_bar_and_counts(client, bu
     # days -> 80,0% expected; 3 of the 5 open then were inspected since 2021 (E2, E4, E6) =
     # 60,0%: behind, a dashed mark at the target (100%).
     assert 'data-status="behind"' in coverage and "bg-warning progress-bar-striped" in coverage
-    assert "60,0%" in coverage and "left:80.0%" in coverage
-    assert '<span class="marker marker-final" style="left:100.0%">' in coverage
+    assert "60,0%" in coverage and '"marker at-80"' in coverage
+    assert '<span class="marker marker-final at-100">' in coverage
     assert "3 / 5" in coverage
     # Cases: 3 handled in 2024 (C3, C4, C7) vs 2 in 2023 (C1, C2) = +50,0% >= 3%: met; the bar's
-    # scale is max(2 × 1.03, 3) = 3 cases, full, the goal mark at 2.06 / 3 = 68,7%.
+    # scale is max(2 × 1.03, 3) = 3 cases, full, the goal mark at 2.06 / 3 = 68,7% (drawn at 69%).
     assert 'data-status="met"' in growth and "+50,0%" in growth
-    assert "width:100.0%" in growth and "left:68.7%" in growth
+    assert ' pct-100"' in growth and '"marker at-69"' in growth
     assert "3 so với 2 năm trước" in growth
     # Next steps: the work lists, then the commune's record lists.
     pk = built.ba_dinh.pk
@@ -332,7 +332,7 @@ def test_the_work_lists_summary_draws_the_same_cells(client, built, personas):
     )
     summary = re.search(r'id="summary"(.*?)<h2', response.content.decode(), re.S).group(1)
     assert 'aria-label="Đạt 50,0% so với mức cần đạt 20,0%"' in summary
-    assert 'data-status="behind"' in summary and "left:80.0%" in summary
+    assert 'data-status="behind"' in summary and '"marker at-80"' in summary
 
 
 def test_the_selectors_refuse_a_bad_date_a_future_date_and_a_year_outside_the_plan(
