@@ -359,3 +359,20 @@ def test_a_pages_own_option_outside_its_choices_answers_400(
     page = response.content.decode()
     assert "Yêu cầu không hợp lệ" in page and "abc" in page
     assert client.get(path, {param: good}).status_code == 200
+
+
+def test_a_raw_export_with_an_invalid_filter_is_refused_and_not_logged(
+    client, personas, two_provinces
+):
+    from exchange.models import ExportLog
+
+    client.force_login(personas.admin)
+    path = reverse("export_raw", args=["establishments", "csv"])
+    for value in ("2025-13-45", "\x00"):
+        response = client.get(path, {"as_of": value})
+        assert response.status_code == 400
+        assert "Yêu cầu không hợp lệ" in response.content.decode()
+    assert not ExportLog.objects.exists()
+    # A valid filter exports, and is logged.
+    response = client.get(path, {"as_of": "01/01/2025"})
+    assert response.status_code == 200 and ExportLog.objects.count() == 1

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -113,6 +114,10 @@ def export_raw(request, kind, fmt):
         raise PermissionDenied(_("Raw data exports are for administrators."))
     kind = KINDS[kind]
     queryset, filterset = raw.filtered_records(kind, user=request.user, data=request.GET)
+    if not filterset.is_valid():
+        # Refused with the filters' reasons rather than an empty file that looks like no records.
+        context = {"form": filterset.form, "back_url": reverse("exports")}
+        return render(request, "400.html", context, status=400)
     log = log_export(
         user=request.user, what=kind.id, file_format=fmt, filters=raw.used_filters(filterset)
     )
