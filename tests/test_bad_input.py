@@ -376,3 +376,16 @@ def test_a_raw_export_with_an_invalid_filter_is_refused_and_not_logged(
     # A valid filter exports, and is logged.
     response = client.get(path, {"as_of": "01/01/2025"})
     assert response.status_code == 200 and ExportLog.objects.count() == 1
+
+
+def test_a_filter_value_read_as_no_filter_is_not_logged(client, personas, two_provinces):
+    """A yes/no filter that is neither (here a NUL, which PostgreSQL's JSON cannot hold) filters
+    nothing, and the export's log says so."""
+    from exchange.models import ExportLog
+
+    client.force_login(personas.admin)
+    path = reverse("export_raw", args=["establishments", "csv"])
+    response = client.get(path, {"in_scope": "\x00", "line": "karaoke"})
+    assert response.status_code == 200
+    b"".join(response.streaming_content)
+    assert ExportLog.objects.get().filters == {"line": "karaoke"}
