@@ -4,7 +4,8 @@ Rows are streamed (csv.reader, openpyxl read_only), never read whole. CSV is UTF
 without the BOM Excel writes) and may use ";" between cells, as Excel set to Vietnamese does;
 XLSX is read from its first sheet. The header must hold exactly the kind's columns, in any order,
 plus those a raw export adds, which are dropped: a missing, unknown or repeated column refuses
-the whole file before any row is read.
+the whole file before any row is read. A header cell may name a column by its code or by its
+heading (header_codes).
 """
 
 import csv
@@ -15,6 +16,7 @@ from pathlib import Path
 
 from django.utils.translation import gettext as _
 
+from exchange.imports.cells import normalise
 from plan_tracker.formulas import from_text
 
 
@@ -131,11 +133,23 @@ def count_rows(path: Path, fmt: str) -> int | None:
         return None
 
 
+def header_codes(header: list[str], words: dict[str, str]) -> list[str]:
+    """The header's cells as column codes: a cell that is a column's code or heading (`words`:
+    {normalised word: code}, exchange.kinds) becomes that code; any other is kept, normalised,
+    for the header check to name."""
+    codes = []
+    for cell in header:
+        word = normalise(cell.lstrip("\ufeff"))
+        codes.append(words.get(word, word))
+    return codes
+
+
 def read_table(
-    path: Path, fmt: str, *, columns: list[str], ignored: list[str], label
+    path: Path, fmt: str, *, columns: list[str], ignored: list[str], label, words=None
 ) -> tuple[list[str], Iterator[tuple[int, dict]]]:
     """Check the header against `columns` (and the `ignored` ones a raw export adds), then
-    yield (line number, {column: text}) for each non-empty row. `label` names the kind."""
+    yield (line number, {column: text}) for each non-empty row. `label` names the kind;
+    `words` maps the headings a header may hold to their columns (header_codes)."""
     rows = _csv_rows(path) if fmt == "csv" else _xlsx_rows(path)
     try:
         header = next(rows)
@@ -145,7 +159,7 @@ def read_table(
         raise FileRefused(
             _("The file is not UTF-8 text: save it as “CSV UTF-8” (or as XLSX) and try again.")
         ) from None
-    header = [h.strip().lstrip("\ufeff").lower() for h in header]
+    header = header_codes(header, words or {})
     while header and not header[-1]:
         header.pop()
     missing = [c for c in columns if c not in header]

@@ -8,10 +8,18 @@ import io
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import NON_FIELD_ERRORS
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from exchange.imports.cells import parse_amount, parse_bool, parse_choice, parse_date
+from exchange.imports.cells import (
+    choices_text,
+    normalise,
+    parse_amount,
+    parse_bool,
+    parse_choice,
+    parse_date,
+)
 from exchange.imports.engine import Importer
 from localities.forms import CaseForm, EstablishmentForm, InspectionForm, ReportForm
 from localities.models import (
@@ -245,20 +253,31 @@ class ReportImporter(Importer):
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
-        self.kinds = {k.code: k for k in ReportKind.objects.all()}
+        kinds = list(ReportKind.objects.all())
+        # A kind by its code, or by its name in Vietnamese or in English (compared as the
+        # choices are: exchange.imports.cells.normalise).
+        self.kinds = {}
+        for kind in kinds:
+            for word in (kind.name_en, kind.name, kind.code):
+                if word:
+                    self.kinds[normalise(word)] = kind
+        english = (translation.get_language() or "").startswith("en")
+        self.kind_choices = choices_text(
+            (k.code, (k.name_en or k.name) if english else k.name) for k in kinds
+        )
 
     def parse(self, row):
         t = row.text
         reference = t.get("reference", "")
         if not reference:
             self.error(row, "reference", _("Required: enter the report's reference."))
-        kind = self.kinds.get(t.get("kind", ""))
+        kind = self.kinds.get(normalise(t.get("kind", "")))
         if kind is None:
             self.error(
                 row,
                 "kind",
                 _("“%(value)s” is not allowed here: write one of %(choices)s.")
-                % {"value": t.get("kind", ""), "choices": ", ".join(self.kinds)},
+                % {"value": t.get("kind", ""), "choices": self.kind_choices},
             )
         locality, given = self.place(row, "locality_code", communes_only=False)
         received_on = self.cell(row, "received_on", parse_date)
