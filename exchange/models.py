@@ -372,7 +372,8 @@ class ImportBatch(models.Model):
         on_delete=models.CASCADE,
         related_name="import_batches",
     )
-    kind = models.CharField(_("what the file holds"), max_length=20)
+    # The records' model, as app_label.model_name (the lists of localities match it).
+    model = models.CharField(max_length=100)
     created = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
@@ -381,7 +382,7 @@ class ImportBatch(models.Model):
         ordering = ["-created", "-pk"]
 
     def __str__(self):
-        return f"{self.kind} {self.pk}"
+        return f"{self.model} {self.pk}"
 
 
 class ImportedRecord(models.Model):

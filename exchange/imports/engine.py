@@ -416,6 +416,7 @@ class Importer:
                 self.result.written = True
             else:
                 transaction.set_rollback(True)
+                self.result.batch = None  # rolled back with the records
         return self.result
 
     def _handle(self, chunk: list[FileRow], commit: bool):
@@ -443,7 +444,8 @@ class Importer:
             return
         if self.batch is None:
             self.batch = ImportBatch.objects.create(
-                user=self.user if self.user.pk is not None else None, kind=self.kind
+                user=self.user if self.user.pk is not None else None,
+                model=self.model._meta.label_lower,
             )
             self.result.batch = self.batch.pk
         ImportedRecord.objects.bulk_create(
