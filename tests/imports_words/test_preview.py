@@ -32,8 +32,9 @@ def rows_150():
 @pytest.fixture
 def known(world):
     """What the records hold before the file: E-002 (line 3) changes its name, line, commune
-    and opening date (a current commune code is kept as no "code as given": that stays empty); E-005 (line 6) is as the file has it; E-120 (line 121, past the preview)
-    changes its name."""
+    and opening date (a current commune code is kept as no "code as given": that stays
+    empty); E-005 (line 6) is as the file has it; E-120 (line 121, past the preview) changes
+    its name."""
     establishment(
         "E-002",
         world.hoan_kiem,
