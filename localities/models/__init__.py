@@ -13,6 +13,7 @@ from localities.models.records import (
 from localities.models.reports import (
     IdentityAccess,
     Report,
+    ReportExtension,
     ReporterIdentity,
     ReportKind,
     ReportOutcome,
@@ -36,6 +37,7 @@ __all__ = [
     "Locality",
     "LocalityConversion",
     "Report",
+    "ReportExtension",
     "ReportKind",
     "ReportOutcome",
     "ReportStatus",

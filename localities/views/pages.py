@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -21,7 +22,7 @@ from localities.models import (
     ReportStatus,
 )
 from localities.permissions import can_see_identity
-from localities.services import report_record_stage
+from localities.services import record_save, report_extend, report_record_stage
 from localities.tables import InspectionTable, status_badge
 from localities.views.base import RecordDetail, RecordFormView
 
@@ -165,6 +166,22 @@ class ReportEdit(RecordFormView):
     form_class = forms.ReportForm
     select_related = ("kind", "locality")
 
+    def save_record(self, form, record):
+        """The report's corrections, then a new extension when one was entered, together."""
+        extension = form.extension_data() if not self.creating else None
+        with transaction.atomic():
+            record_save(
+                user=self.request.user, record=record, expected_version=form.expected_version
+            )
+            if extension:
+                try:
+                    report_extend(user=self.request.user, report=record, **extension)
+                except ValidationError as error:
+                    names = forms.ExtensionFields.EXTENSION_FIELD_NAMES
+                    raise ValidationError(
+                        {names.get(f, f): m for f, m in error.message_dict.items()}
+                    ) from error
+
 
 class ReportCreate(ReportEdit):
     form_class = forms.ReportCreateForm
@@ -205,8 +222,7 @@ class ReportStage(RecordFormView):
                     stage=data["stage"],
                     on=data["on"],
                     outcome=data["outcome"],
-                    extended_until=data["extended_until"],
-                    extension_reason=data["extension_reason"],
+                    extension=form.extension_data(),
                     expected_version=data["version"],
                 )
             except ConcurrentEditError as error:
