@@ -270,14 +270,13 @@ def report_record_stage(
         raise ValidationError(
             {"stage": _("This stage is already recorded: edit the report to correct its date.")}
         )
-    with transaction.atomic():
-        setattr(report, stage, on)
-        if stage == "handled_on":
-            report.outcome = outcome
-        record_save(user=user, record=report, expected_version=expected_version)
-        if extension:
-            report_extend(user=user, report=report, **extension)
-    return report
+    setattr(report, stage, on)
+    if stage == "handled_on":
+        report.outcome = outcome
+    if extension:
+        report_extend(user=user, report=report, expected_version=expected_version, **extension)
+        return report
+    return record_save(user=user, record=report, expected_version=expected_version)
 
 
 # The report's copy of its latest extension, which the extension service writes.
@@ -302,7 +301,8 @@ def report_extend(
     reason: str = "",
     expected_version: int | None = None,
 ) -> ReportExtension:
-    """Record the next extension decision of one report (a form's)."""
+    """Record the next extension decision of one report (a form's), saving the report with it
+    (with any other change the form made to it) as one new version."""
     extension = ReportExtension(
         report=report,
         extended_until=extended_until,
@@ -316,7 +316,11 @@ def report_extend(
 
 
 def report_extensions_record(
-    *, user, extensions: list[ReportExtension], expected_version: int | None = None
+    *,
+    user,
+    extensions: list[ReportExtension],
+    expected_version: int | None = None,
+    reports_written: bool = False,
 ) -> None:
     """Every write of an extension decision goes through here (forms and imports alike): each
     is the next one of its report (at most one a report per call), validated by its model
@@ -325,6 +329,9 @@ def report_extensions_record(
     version bumped, a history row of the report by `user`).
 
     `expected_version` (one extension only): the version the user's form read the report at.
+    `reports_written`: the caller (an import) has just written the reports, with the extension
+    already copied onto them by Report.apply_extension, in this transaction: only the
+    decisions are written here.
     """
     _require_writer(user)
     if not extensions:
@@ -342,7 +349,7 @@ def report_extensions_record(
             extension.sequence = previous.sequence + 1 if previous else 1
             extension.full_clean(exclude=["report", "counted_from"], validate_unique=False)
             extension.report.apply_extension(extension)
-        if len(extensions) == 1:
+        if len(extensions) == 1 and not reports_written:
             (extension,) = extensions
             extension.report = record_save(
                 user=user, record=extension.report, expected_version=expected_version
@@ -356,14 +363,15 @@ def report_extensions_record(
                 extension.report.pk,
             )
             return
-        records_save_bulk(
-            user=user,
-            model=Report,
-            new=[],
-            changed=reports,
-            fields=EXTENSION_FIELDS,
-            change_reason="extension",
-        )
+        if not reports_written:
+            records_save_bulk(
+                user=user,
+                model=Report,
+                new=[],
+                changed=reports,
+                fields=EXTENSION_FIELDS,
+                change_reason="extension",
+            )
         for extension in extensions:
             extension.report_id = extension.report.pk
             extension.set_derived_fields()

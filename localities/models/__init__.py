@@ -13,8 +13,8 @@ from localities.models.records import (
 from localities.models.reports import (
     IdentityAccess,
     Report,
-    ReportExtension,
     ReporterIdentity,
+    ReportExtension,
     ReportKind,
     ReportOutcome,
     ReportStatus,

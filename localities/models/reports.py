@@ -207,8 +207,12 @@ class ReportQuerySet(ScopedQuerySet):
         return self.filter(self.due_soon_on_q(day))
 
     def with_deadline_on(self, day):
-        """`deadline_then` on each report: its deadline in force on D."""
-        return self.annotate(deadline_then=self.deadline_on(day))
+        """`deadline_then` on each report: its deadline in force on D (`deadline_then_on`),
+        which Report.deadline_on(D) then reads instead of looking it up again."""
+        return self.annotate(
+            deadline_then=self.deadline_on(day),
+            deadline_then_on=Value(day, output_field=DateField()),
+        )
 
     def with_status(self, day):
         """`status_code` on each report: its ReportStatus on D, computed in SQL."""
@@ -216,9 +220,7 @@ class ReportQuerySet(ScopedQuerySet):
             status_code=Case(
                 When(self.handled_on_time_by(day), then=Value(ReportStatus.HANDLED_ON_TIME)),
                 When(self.handled_by(day), then=Value(ReportStatus.HANDLED_LATE)),
-                When(
-                    self.deadline_compared(day, "lt", day), then=Value(ReportStatus.OVERDUE)
-                ),
+                When(self.deadline_compared(day, "lt", day), then=Value(ReportStatus.OVERDUE)),
                 When(
                     self.deadline_compared(day, "lte", due_soon_until(day)),
                     then=Value(ReportStatus.DUE_SOON),
@@ -260,9 +262,7 @@ class Report(LocatedRecord):
     )
     # The latest extension decision (ReportExtension), copied here by Report.apply_extension
     # so that lists and exports read it without a join; only the extension service writes it.
-    extended_until = models.DateField(
-        _("extended until"), null=True, blank=True, editable=False
-    )
+    extended_until = models.DateField(_("extended until"), null=True, blank=True, editable=False)
     extension_decided_on = models.DateField(
         _("extension decided on"), null=True, blank=True, editable=False
     )
@@ -356,6 +356,8 @@ class Report(LocatedRecord):
     def deadline_on(self, as_of: datetime.date) -> datetime.date:
         """The deadline in force on `as_of`: the base one, or the date set by the latest
         extension counted on that day (ReportQuerySet.deadline_on is the same rule in SQL)."""
+        if "deadline_then" in self.__dict__ and self.__dict__.get("deadline_then_on") == as_of:
+            return self.deadline_then
         deadline = self.deadline or self.compute_deadline()
         if self.extension_counted_from is None or self.extension_counted_from <= as_of:
             return deadline

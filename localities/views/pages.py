@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -167,20 +166,29 @@ class ReportEdit(RecordFormView):
     select_related = ("kind", "locality")
 
     def save_record(self, form, record):
-        """The report's corrections, then a new extension when one was entered, together."""
+        """The report's corrections, with a new extension when one was entered: one save."""
         extension = form.extension_data() if not self.creating else None
-        with transaction.atomic():
+        if not extension:
             record_save(
                 user=self.request.user, record=record, expected_version=form.expected_version
             )
-            if extension:
-                try:
-                    report_extend(user=self.request.user, report=record, **extension)
-                except ValidationError as error:
-                    names = forms.ExtensionFields.EXTENSION_FIELD_NAMES
-                    raise ValidationError(
-                        {names.get(f, f): m for f, m in error.message_dict.items()}
-                    ) from error
+            return
+        try:
+            report_extend(
+                user=self.request.user,
+                report=record,
+                expected_version=form.expected_version,
+                **extension,
+            )
+        except ConcurrentEditError:
+            raise
+        except ValidationError as error:
+            if not hasattr(error, "error_dict"):
+                raise
+            names = forms.ExtensionFields.EXTENSION_FIELD_NAMES
+            raise ValidationError(
+                {names.get(f, f): m for f, m in error.message_dict.items()}
+            ) from error
 
 
 class ReportCreate(ReportEdit):

@@ -13,8 +13,8 @@ from localities.models import (
     Establishment,
     Inspection,
     Report,
-    ReportExtension,
     ReporterIdentity,
+    ReportExtension,
 )
 
 OPENED = datetime.date(2020, 1, 15)
