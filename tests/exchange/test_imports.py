@@ -35,9 +35,11 @@ def setup_cases(world, kinds):
 # YYYY-MM-DD), an update of the first row, three bad rows with the column each one breaks, a
 # row outside Hà Nội, and how to read a record back.
 
+
 def report_row(*cells):
     """A report's row from its cells without the extension decision's three columns (empty)."""
     return [*cells[:9], "", "", "", *cells[9:]]
+
 
 SPECS = {
     "establishments": {
@@ -132,7 +134,9 @@ SPECS = {
                 "handled_on",
             ),
             (
-                report_row("R-6", "denunciation", "00004", "10/03/2024", "", "", "", "suspended", "", ""),
+                report_row(
+                    "R-6", "denunciation", "00004", "10/03/2024", "", "", "", "suspended", "", ""
+                ),
                 "handled_on",
             ),
         ],
