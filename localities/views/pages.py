@@ -153,6 +153,7 @@ def report_context(report) -> dict:
         "is_handled": bool(report.handled_on),
         "base_deadline": report.kind.base_deadline(report.received_on),
         "legal_maximum": report.kind.legal_maximum(report.received_on),
+        "extensions": list(report.extensions.order_by("sequence")),
         "next_stage": report.next_stage(),
         "handled_days_late": (report.handled_on - report.deadline).days
         if report.handled_on
