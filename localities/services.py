@@ -351,6 +351,9 @@ def report_extensions_record(
             extension.report.apply_extension(extension)
         if len(extensions) == 1 and not reports_written:
             (extension,) = extensions
+            # A new version of the report, also when the caller read no version of its own.
+            if expected_version is None:
+                expected_version = extension.report.version
             extension.report = record_save(
                 user=user, record=extension.report, expected_version=expected_version
             )
