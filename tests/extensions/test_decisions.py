@@ -115,8 +115,9 @@ def test_the_second_extension_is_decided_by_the_first_ones_deadline_and_ends_aft
     # Ending on the deadline it extends is no extension.
     with pytest.raises(ValidationError) as caught:
         extend(officer, report, D(2025, 11, 30), D(2025, 11, 28), number="02/QĐ-CSĐT")
-    assert "after the deadline it extends (30/11/2025)" in (
-        caught.value.message_dict["extended_until"][0]
+    assert (
+        "after the deadline it extends (30/11/2025)"
+        in (caught.value.message_dict["extended_until"][0])
     )
     # Beyond 90 days from receipt (30/12/2025).
     with pytest.raises(ValidationError) as caught:
@@ -142,8 +143,8 @@ def test_a_handled_report_is_not_extended_afterwards(world, kinds, personas):
     report = denunciation(world, handled_on=D(2025, 10, 20), outcome="no_violation")
     with pytest.raises(ValidationError) as caught:
         extend(personas.hn_officer, report, D(2025, 11, 30), D(2025, 10, 25))
-    assert "after the report was handled (20/10/2025)" in (
-        caught.value.message_dict["decided_on"][0]
+    assert (
+        "after the report was handled (20/10/2025)" in (caught.value.message_dict["decided_on"][0])
     )
 
 
