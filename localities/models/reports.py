@@ -510,6 +510,11 @@ class ReportExtension(VersionedModel):
             add_error(errors, "decision_no", message, "decision_no_required")
         label = gettext("The extension's decision date")
         not_in_future(errors, "decided_on", self.decided_on, label)
+        # The deadlines of a receipt date in the future (refused by the report's own check)
+        # mean nothing, and past 31/12/9999 they are no date at all.
+        if report.received_on is None or report.received_on > timezone.localdate():
+            raise_if(errors)
+            return
         not_before(
             errors,
             "decided_on",
