@@ -34,6 +34,7 @@ from localities.models import (
     Inspection,
     Locality,
     Report,
+    ReportExtension,
     ReportKind,
 )
 from localities.models.reports import LIFE
@@ -149,6 +150,27 @@ REPORT_COLUMNS = [
     "locality_id",
     "province_id",
     "kind",
+    "base_deadline",
+    "extension_decided_on",
+    "extension_decision_no",
+    "extension_decided_by",
+    "extension_counted_from",
+]
+COLUMN = {name: index for index, name in enumerate(REPORT_COLUMNS)}
+# A generated report's extension decision (one at most), loaded after the reports.
+EXTENSION_COLUMNS = [
+    "version",
+    "created_at",
+    "updated_at",
+    "report_id",
+    "sequence",
+    "extended_until",
+    "decided_on",
+    "decision_no",
+    "decided_by",
+    "reason",
+    "recorded_on",
+    "counted_from",
 ]
 CASE_COLUMNS = [
     *RECORD_HEAD,
@@ -172,6 +194,9 @@ DAY_COLUMNS = {
     "handled_on",
     "extended_until",
     "deadline",
+    "base_deadline",
+    "extension_decided_on",
+    "extension_counted_from",
 }
 
 
@@ -359,9 +384,11 @@ class Nation:
                 locality = self.communes[members[rng.randrange(len(members))]][0]
             base = kind.base_deadline(received_day).toordinal()
             maximum = kind.legal_maximum(received_day).toordinal()
-            extended = None
+            extended = decided = None
             if rng.random() < 0.15 and maximum > base:
                 extended = base + rng.randint(1, maximum - base)
+                # Decided on or before the base deadline it extends, as the law requires.
+                decided = min(now, received + rng.randint(0, base - received))
             deadline = extended or base
             roll = rng.random()
             if pid in self.always_on_time or roll < self.on_time_rate[pid]:
@@ -397,6 +424,11 @@ class Nation:
                     locality,
                     pid,
                     kind_code,
+                    base,
+                    decided,
+                    f"{i + 1}/QĐ-GH" if extended else "",
+                    "Thủ trưởng Cơ quan điều tra" if extended else "",
+                    decided,
                 ]
             )
         self.report_rows = rows
@@ -486,6 +518,7 @@ class Loader:
             ),
             (f"DELETE FROM localities_reporteridentity WHERE report_id IN ({nat_rep})", 1),
             (f"DELETE FROM localities_identityaccess WHERE report_id IN ({nat_rep})", 1),
+            (f"DELETE FROM localities_reportextension WHERE report_id IN ({nat_rep})", 1),
             (f"DELETE FROM {rep} WHERE reference LIKE %s", 1),
             (
                 f"DELETE FROM {history} WHERE establishment_id IN ({nat_est})",
@@ -576,6 +609,27 @@ class Loader:
         nation.report_ids = dict(
             Report.objects.filter(reference__startswith=PREFIX).values_list("reference", "pk")
         )
+        stamp = self._stamp()
+        extensions = []
+        for row in rows:
+            if row[COLUMN["extended_until"]] is None:
+                continue
+            decided = row[COLUMN["extension_decided_on"]]
+            extensions.append(
+                [
+                    *stamp,
+                    nation.report_ids[row[COLUMN["reference"]]],
+                    1,
+                    row[COLUMN["extended_until"]],
+                    decided,
+                    row[COLUMN["extension_decision_no"]],
+                    row[COLUMN["extension_decided_by"]],
+                    row[COLUMN["extension_reason"]],
+                    decided,
+                    decided,
+                ]
+            )
+        self._copy(ReportExtension, EXTENSION_COLUMNS, extensions, "extensions")
 
     def load_cases(self, nation):
         # The case's report: generated as its reference, loaded as its id.
@@ -588,7 +642,7 @@ class Loader:
     def analyze(self):
         """Fresh planner statistics (and, on PostgreSQL, the visibility map that index-only
         scans need): what autovacuum would do a little later anyway."""
-        models = (Establishment, Inspection, InspectedYears, Report, Case)
+        models = (Establishment, Inspection, InspectedYears, Report, ReportExtension, Case)
         tables = [m._meta.db_table for m in models]
         if self.postgres:
             with connection.cursor() as cursor:

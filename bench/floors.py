@@ -13,6 +13,16 @@ import io
 
 from plan_tracker.metrics import FIGURES
 
+# A report's deadline in force on the as-of date (ReportQuerySet.deadline_on): the stored one
+# when its latest extension counts on A (or it has none), else the latest extension counted on
+# A, else the base deadline.
+# It stands for __DEADLINE_ON_A__ in the statements below, in a subquery over the reports.
+DEADLINE_ON_A = """(CASE WHEN extension_counted_from IS NULL
+                OR extension_counted_from <= %(a)s THEN deadline
+           ELSE COALESCE((SELECT x.extended_until FROM localities_reportextension x
+                           WHERE x.report_id = localities_report.id AND x.counted_from <= %(a)s
+                           ORDER BY x.sequence DESC LIMIT 1), base_deadline) END)"""
+
 # One statement for a whole compliance table: establishments (with their inspections folded
 # per establishment once), reports and cases, each grouped by the table's key with a ROLLUP
 # row for the total, then joined to the table's localities. Percentages in SQL too.
@@ -38,13 +48,14 @@ WITH {inspected_cte} est AS (
     SELECT {rec_key} AS gid,
            count(*) AS received,
            count(*) FILTER (WHERE handled_on <= %(a)s) AS handled,
-           count(*) FILTER (WHERE handled_on <= %(a)s AND handled_on <= deadline) AS on_time,
+           count(*) FILTER (WHERE handled_on <= %(a)s AND handled_on <= deadline_a) AS on_time,
            count(*) FILTER (WHERE (handled_on IS NULL OR handled_on > %(a)s)
-                            AND deadline >= %(a)s) AS pending,
+                            AND deadline_a >= %(a)s) AS pending,
            count(*) FILTER (WHERE (handled_on IS NULL OR handled_on > %(a)s)
-                            AND deadline < %(a)s) AS overdue
-    FROM localities_report
-    WHERE received_on BETWEEN %(y0)s AND %(e)s {rec_where}
+                            AND deadline_a < %(a)s) AS overdue
+    FROM (SELECT *, __DEADLINE_ON_A__ AS deadline_a
+          FROM localities_report
+          WHERE received_on BETWEEN %(y0)s AND %(e)s {rec_where}) r
     GROUP BY ROLLUP ({rec_key})
 ), cas AS (
     SELECT {rec_key} AS gid,
@@ -74,7 +85,7 @@ LEFT JOIN est ON coalesce(est.gid, 0) = coalesce(l.gid, 0)
 LEFT JOIN rep ON coalesce(rep.gid, 0) = coalesce(l.gid, 0)
 LEFT JOIN cas ON coalesce(cas.gid, 0) = coalesce(l.gid, 0)
 ORDER BY l.gid IS NULL, l.code
-"""
+""".replace("__DEADLINE_ON_A__", DEADLINE_ON_A)
 
 # Where "inspected" comes from. Over the base tables: the inspections of
 # [min(plan start, 1 Jan Y), E] folded per establishment once, two bool_or answering "inspected
@@ -185,13 +196,13 @@ WORK_LISTS_SQL = """
   ORDER BY e.opened_on NULLS FIRST, e.code
   LIMIT %(limit)s)
 UNION ALL
-(SELECT 'report', r.id, r.reference, r.kind, r.deadline
-   FROM localities_report r
+(SELECT 'report', r.id, r.reference, r.kind, r.deadline_a
+   FROM (SELECT *, __DEADLINE_ON_A__ AS deadline_a FROM localities_report) r
   WHERE r.locality_id = %(commune)s AND r.received_on <= %(a)s
     AND (r.handled_on IS NULL OR r.handled_on > %(a)s)
-  ORDER BY r.deadline, r.received_on, r.id
+  ORDER BY r.deadline_a, r.received_on, r.id
   LIMIT %(limit)s)
-"""
+""".replace("__DEADLINE_ON_A__", DEADLINE_ON_A)
 
 
 def work_lists(conn, *, commune_id, as_of, plan_first_day, limit=50):

@@ -18,6 +18,7 @@ from localities.models import (
     Locality,
     LocalityConversion,
     Report,
+    ReportExtension,
     ReportKind,
 )
 from localities.permissions import can_write, is_administrator, scope_of
@@ -144,8 +145,26 @@ class InspectionAdmin(ScopedRecordAdmin):
     date_hierarchy = "inspected_on"
 
 
+class ReportExtensionInline(admin.TabularInline):
+    """The report's extension decisions, to read: they are written through the report's forms
+    and imports only (services.report_extensions_record checks each one)."""
+
+    model = ReportExtension
+    fields = ["sequence", "extended_until", "decided_on", "decision_no", "decided_by", "reason"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Report)
 class ReportAdmin(ScopedRecordAdmin):
+    inlines = [ReportExtensionInline]
     list_display = ["reference", "kind", "locality", "received_on", "deadline", "handled_on"]
     list_filter = ["kind", "outcome"]
     search_fields = ["reference", "summary"]

@@ -380,8 +380,95 @@ class ReferencedRecordForm(PlaceMixin, RecordForm):
         widgets = {"summary": forms.Textarea(attrs={"rows": 3})}
 
 
-class ReportForm(ReferencedRecordForm):
-    """The full report, for corrections; new reports use ReportCreateForm."""
+class ExtensionFields(forms.Form):
+    """A new extension decision, on the report's forms: the date it extends the deadline to and
+    the decision (date, number, authority), all required once the date is given. The
+    extensions already decided are listed on the report's page; each new one is the next."""
+
+    extended_until = forms.DateField(
+        label=_("Extended until"),
+        required=False,
+        help_text=_(
+            "Only when an extension was decided for a complex matter: a new extension, "
+            "after the deadline in force."
+        ),
+    )
+    extension_decided_on = forms.DateField(
+        label=_("Extension decided on"),
+        required=False,
+        help_text=_("The date of the decision: on or before the deadline it extends."),
+    )
+    extension_decision_no = forms.CharField(
+        label=_("Extension decision number"), required=False, max_length=60
+    )
+    extension_decided_by = forms.CharField(
+        label=_("Extension decided by"),
+        required=False,
+        max_length=200,
+        help_text=_("The authority that decided it, e.g. the head of the investigation agency."),
+    )
+    extension_reason = forms.CharField(
+        label=_("Reason for the extension"), required=False, max_length=300
+    )
+
+    # The extension's model fields and the form's.
+    EXTENSION_FIELD_NAMES = {
+        "extended_until": "extended_until",
+        "decided_on": "extension_decided_on",
+        "decision_no": "extension_decision_no",
+        "decided_by": "extension_decided_by",
+        "reason": "extension_reason",
+    }
+
+    def clean_extension(self, cleaned: dict):
+        if not cleaned.get("extended_until"):
+            decision = [f for f in list(self.EXTENSION_FIELD_NAMES.values())[1:] if cleaned.get(f)]
+            if decision:
+                self.add_error(
+                    "extended_until",
+                    gettext("Enter the date the extension runs to, or leave the decision empty."),
+                )
+            return
+        required = {
+            "extension_decided_on": gettext(
+                "An extension is a decision: enter the date it was decided."
+            ),
+            "extension_decision_no": gettext(
+                "An extension is a decision: enter its document number."
+            ),
+            "extension_decided_by": gettext(
+                "An extension is a decision: enter the authority that decided it."
+            ),
+        }
+        for name, message in required.items():
+            if not cleaned.get(name):
+                self.add_error(name, message)
+
+    def extension_data(self) -> dict | None:
+        """The keyword arguments of services.report_extend, or None without an extension."""
+        if not self.cleaned_data.get("extended_until"):
+            return None
+        return {
+            model: self.cleaned_data.get(form) or ("" if model != "decided_on" else None)
+            for model, form in self.EXTENSION_FIELD_NAMES.items()
+        }
+
+    def add_extension_errors(self, error: ValidationError) -> ValidationError | None:
+        """Show the extension's errors next to its fields; return the rest, if any."""
+        rest = {}
+        for field, messages in error.message_dict.items():
+            target = self.EXTENSION_FIELD_NAMES.get(field)
+            if target is None:
+                rest[field] = messages
+                continue
+            for message in messages:
+                self.add_error(target, message)
+        return ValidationError(rest) if rest else None
+
+
+class ReportForm(ExtensionFields, ReferencedRecordForm):
+    """The full report, for corrections, and a new extension; new reports use
+    ReportCreateForm."""
 
     class Meta(ReferencedRecordForm.Meta):
         model = Report
@@ -391,8 +478,6 @@ class ReportForm(ReferencedRecordForm):
             "locality",
             *LIFE,
             "outcome",
-            "extended_until",
-            "extension_reason",
             "summary",
         ]
         error_messages = {
@@ -408,13 +493,24 @@ class ReportForm(ReferencedRecordForm):
         super().setup_fields()
         self.fields["kind"].queryset = ReportKind.objects.all()
 
+    def clean(self):
+        cleaned = super().clean()
+        self.clean_extension(cleaned)
+        return cleaned
+
 
 class ReportCreateForm(ReportForm):
     class Meta(ReportForm.Meta):
         fields = ["reference", "kind", "locality", "received_on", "summary"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A report just received has no extension yet.
+        for name in self.EXTENSION_FIELD_NAMES.values():
+            del self.fields[name]
 
-class ReportStageForm(BootstrapMixin, forms.Form):
+
+class ReportStageForm(ExtensionFields, BootstrapMixin, forms.Form):
     """Record the next stage of a report (the middle two may come in either order)."""
 
     stage = forms.ChoiceField(label=_("Stage"))
@@ -424,14 +520,6 @@ class ReportStageForm(BootstrapMixin, forms.Form):
         choices=[("", "---------"), *ReportOutcome.choices],
         required=False,
         help_text=_("Only for the handling: the decision issued."),
-    )
-    extended_until = forms.DateField(
-        label=_("Extended until"),
-        required=False,
-        help_text=_("Only when an extension was decided for a complex matter."),
-    )
-    extension_reason = forms.CharField(
-        label=_("Reason for the extension"), required=False, max_length=300
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
@@ -448,8 +536,6 @@ class ReportStageForm(BootstrapMixin, forms.Form):
         self.fields["stage"].choices = [(s, self.STAGE_LABELS[s]) for s in missing]
         self.fields["stage"].initial = report.next_stage()
         self.fields["version"].initial = report.version
-        self.fields["extended_until"].initial = report.extended_until
-        self.fields["extension_reason"].initial = report.extension_reason
         self.style_fields()
 
     def clean(self):
@@ -467,12 +553,16 @@ class ReportStageForm(BootstrapMixin, forms.Form):
                     "“Handled”, or leave the decision empty."
                 ),
             )
+        self.clean_extension(cleaned)
         return cleaned
 
     def add_model_errors(self, error: ValidationError):
         """Show the model's errors next to this form's fields."""
+        error = self.add_extension_errors(error)
+        if error is None:
+            return
         stage = self.cleaned_data.get("stage")
-        mapping = {stage: "on", "outcome": "outcome", "extended_until": "extended_until"}
+        mapping = {stage: "on", "outcome": "outcome"}
         for field, messages in error.message_dict.items():
             target = mapping.get(field)
             if target not in self.fields:

@@ -24,6 +24,7 @@ from localities.models import (
     Inspection,
     Report,
     ReporterIdentity,
+    ReportExtension,
 )
 from localities.models.reports import STAGES
 from localities.permissions import (
@@ -257,12 +258,12 @@ def report_record_stage(
     stage: str,
     on: datetime.date,
     outcome: str = "",
-    extended_until: datetime.date | None = None,
-    extension_reason: str = "",
+    extension: dict | None = None,
     expected_version: int | None,
 ) -> Report:
     """Record that `report` reached `stage` (verified_on, classified_on or handled_on) on `on`,
-    with the decision when it is the handling, and an extension when one was decided."""
+    with the decision when it is the handling, and an extension when one was decided
+    (`extension`: the keyword arguments of report_extend)."""
     if stage not in STAGES:
         raise ValueError(f"unknown stage {stage!r}")
     if getattr(report, stage) is not None:
@@ -272,10 +273,117 @@ def report_record_stage(
     setattr(report, stage, on)
     if stage == "handled_on":
         report.outcome = outcome
-    if extended_until:
-        report.extended_until = extended_until
-        report.extension_reason = extension_reason
+    if extension:
+        report_extend(user=user, report=report, expected_version=expected_version, **extension)
+        return report
     return record_save(user=user, record=report, expected_version=expected_version)
+
+
+# The report's copy of its latest extension, which the extension service writes.
+EXTENSION_FIELDS = [
+    "extended_until",
+    "extension_decided_on",
+    "extension_decision_no",
+    "extension_decided_by",
+    "extension_reason",
+    "extension_counted_from",
+]
+
+
+def report_extend(
+    *,
+    user,
+    report: Report,
+    extended_until: datetime.date,
+    decided_on: datetime.date | None,
+    decision_no: str,
+    decided_by: str = "",
+    reason: str = "",
+    expected_version: int | None = None,
+) -> ReportExtension:
+    """Record the next extension decision of one report (a form's), saving the report with it
+    (with any other change the form made to it) as one new version."""
+    extension = ReportExtension(
+        report=report,
+        extended_until=extended_until,
+        decided_on=decided_on,
+        decision_no=decision_no,
+        decided_by=decided_by,
+        reason=reason,
+    )
+    report_extensions_record(user=user, extensions=[extension], expected_version=expected_version)
+    return extension
+
+
+def report_extensions_record(
+    *,
+    user,
+    extensions: list[ReportExtension],
+    expected_version: int | None = None,
+    reports_written: bool = False,
+) -> None:
+    """Every write of an extension decision goes through here (forms and imports alike): each
+    is the next one of its report (at most one a report per call), validated by its model
+    (decided on or before the deadline it extends, within the legal maximum), written with
+    its history row, and copied onto its report as the deadline now in force (the report's
+    version bumped, a history row of the report by `user`).
+
+    `expected_version` (one extension only): the version the user's form read the report at.
+    `reports_written`: the caller (an import) has just written the reports, with the extension
+    already copied onto them by Report.apply_extension, in this transaction: only the
+    decisions are written here.
+    """
+    _require_writer(user)
+    if not extensions:
+        return
+    reports = [extension.report for extension in extensions]
+    if len({report.pk for report in reports}) != len(reports):
+        raise ValueError("one extension a report per call")
+    with transaction.atomic():
+        latest: dict = {}
+        for existing in ReportExtension.objects.filter(report__in=reports).order_by("sequence"):
+            latest[existing.report_id] = existing
+        for extension in extensions:
+            previous = latest.get(extension.report.pk)
+            extension.previous = previous
+            extension.sequence = previous.sequence + 1 if previous else 1
+            extension.full_clean(exclude=["report", "counted_from"], validate_unique=False)
+            extension.report.apply_extension(extension)
+        if len(extensions) == 1 and not reports_written:
+            (extension,) = extensions
+            # A new version of the report, also when the caller read no version of its own.
+            if expected_version is None:
+                expected_version = extension.report.version
+            extension.report = record_save(
+                user=user, record=extension.report, expected_version=expected_version
+            )
+            extension._history_user = user if user.pk is not None else None
+            extension.save()
+            logger.info(
+                "%s recorded extension %s of report %s",
+                user,
+                extension.sequence,
+                extension.report.pk,
+            )
+            return
+        if not reports_written:
+            records_save_bulk(
+                user=user,
+                model=Report,
+                new=[],
+                changed=reports,
+                fields=EXTENSION_FIELDS,
+                change_reason="extension",
+            )
+        for extension in extensions:
+            extension.report_id = extension.report.pk
+            extension.set_derived_fields()
+        bulk_create_with_history(
+            extensions,
+            ReportExtension,
+            batch_size=BULK_BATCH,
+            default_user=user if user.pk is not None else None,
+        )
 
 
 def reporter_identity_view(*, user, report: Report) -> ReporterIdentity | None:

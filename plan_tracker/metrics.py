@@ -37,8 +37,10 @@ Rules that are choices of this module
 * full_coverage is judged against the straight line from 0% on the plan's first day to the
   threshold on its last day until E reaches the last day, also for a finished year before the
   plan's last one (``coverage_line``).
-* A report's deadline is the stored one (base limit, or the recorded extension); the date an
-  extension was decided is not recorded, so an extension counts whatever A is.
+* A report's deadline at A is the one in force on A (ReportQuerySet.deadline_on): the base
+  limit plus the extensions decided on or before A. An extension decided after A does not
+  exist at A, like anything else dated after it; one recorded without a decision date (before
+  decisions were dated) counts from the day it was recorded.
 """
 
 from __future__ import annotations
@@ -667,12 +669,13 @@ def never_inspected(frame: Frame, *, locality, plan, as_of):
 
 def reports_to_handle(frame: Frame, *, locality, as_of):
     """Every report open on A, whatever year it was received in: overdue first, then the
-    nearest deadline."""
+    nearest deadline (the deadline in force on A, `deadline_then`)."""
     return (
         _in(frame.reports, locality)
         .open_on(as_of)
+        .with_deadline_on(as_of)
         .select_related("kind", "locality")
-        .order_by("deadline", "received_on", "pk")
+        .order_by("deadline_then", "received_on", "pk")
     )
 
 

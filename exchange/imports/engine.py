@@ -175,6 +175,8 @@ class Importer:
     field_columns: dict = {}
     # Fields written on create and compared/updated on re-import.
     fields: list[str] = []
+    # Fields the kind's own checks (check_row) may set besides those, written with them.
+    also_written: list[str] = []
     # Foreign keys checked here in bulk rather than by full_clean (which queries per row).
     checked_here: list[str] = []
     # Fields whose value parse() already validated exactly as the field's own clean() would
@@ -313,6 +315,7 @@ class Importer:
                 continue
             if obj is not None:
                 changed = [f for f in self.fields if _differs(obj, f, row.values[f])]
+                changed += self.other_changes(obj, row)
                 if not changed:
                     self.result.unchanged += 1
                     row.status = UNCHANGED
@@ -328,6 +331,7 @@ class Importer:
                 changed = None
             try:
                 obj.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+                self.check_row(obj, row)
             except ValidationError as error:
                 for name, messages in error.message_dict.items():
                     column = "" if name == NON_FIELD_ERRORS else self.field_columns.get(name, name)
@@ -396,6 +400,16 @@ class Importer:
                 }
             )
 
+    def other_changes(self, obj, row: FileRow) -> list[str]:
+        """The columns of `row` besides `fields` that change the record `obj`."""
+        return []
+
+    def check_row(self, obj, row: FileRow):
+        """The kind's own checks of a row whose record passed full_clean (ValidationError)."""
+
+    def written(self, new: list, changed: list):
+        """After a chunk's records are written, in the import's transaction."""
+
     def check_repeats(self, rows: list[FileRow]):
         """A key already met, in this chunk or an earlier one, is an error naming its first
         line (a failed row's key counts too: the file has it twice either way)."""
@@ -446,10 +460,12 @@ class Importer:
                 model=self.model,
                 new=to_create,
                 changed=to_update,
-                fields=self.fields,
+                fields=[*self.fields, *self.also_written],
                 change_reason=CHANGE_REASON,
             )
             self._remember(to_create, to_update)
+
+            self.written(to_create, to_update)
         if self.progress:
             self.progress(len(chunk))
 

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.utils import translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -31,10 +32,12 @@ from localities.models import (
     InspectionTeam,
     Line,
     Report,
+    ReportExtension,
     ReportKind,
     ReportOutcome,
 )
 from localities.models.reports import LIFE
+from localities.services import EXTENSION_FIELDS, report_extensions_record
 
 if TYPE_CHECKING:
     from exchange.kinds import Kind
@@ -221,6 +224,9 @@ class ReportImporter(Importer):
         *LIFE,
         "outcome",
         "extended_until",
+        "extension_decided_on",
+        "extension_decision_no",
+        "extension_decided_by",
         "summary",
     ]
     examples = {
@@ -233,23 +239,34 @@ class ReportImporter(Importer):
         "handled_on": "18/06/2025",
         "outcome": "case_opened",
         "extended_until": "",
+        "extension_decided_on": "",
+        "extension_decision_no": "",
+        "extension_decided_by": "",
         "summary": "",
     }
     model = Report
     key_column = "reference"
     taken_message = ReportForm._meta.error_messages["reference"]["unique"]
-    field_columns = {"locality": "locality_code", "locality_code_given": "locality_code"}
+    field_columns = {
+        "locality": "locality_code",
+        "locality_code_given": "locality_code",
+        # The extension decision's fields (ReportExtension) and their columns.
+        "decided_on": "extension_decided_on",
+        "decision_no": "extension_decision_no",
+        "decided_by": "extension_decided_by",
+    }
     fields = [
         "kind",
         "locality",
         "locality_code_given",
         *LIFE,
         "outcome",
-        "extended_until",
         "summary",
     ]
+    # A new extension is copied onto its report (Report.apply_extension) and written with it.
+    also_written = EXTENSION_FIELDS
     checked_here = ["locality", "kind"]
-    validated_here = [*LIFE, "outcome", "extended_until"]
+    validated_here = [*LIFE, "outcome"]
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
@@ -262,6 +279,9 @@ class ReportImporter(Importer):
                 if word:
                     self.kinds[normalise(word)] = kind
         self.kind_choices = _report_kinds_text(kinds)
+        # The latest extension of each report of the chunk, and the chunk's new decisions.
+        self.latest: dict = {}
+        self.new_extensions: list[ReportExtension] = []
 
     def parse(self, row):
         t = row.text
@@ -291,14 +311,75 @@ class ReportImporter(Importer):
             "classified_on": self.cell(row, "classified_on", parse_date),
             "handled_on": self.cell(row, "handled_on", parse_date),
             "outcome": self.cell(row, "outcome", parse_choice, ReportOutcome) if outcome else "",
-            "extended_until": self.cell(row, "extended_until", parse_date),
             "summary": t.get("summary", ""),
         }
+        extended_until = self.cell(row, "extended_until", parse_date)
+        decision = {
+            "decided_on": self.cell(row, "extension_decided_on", parse_date),
+            "decision_no": t.get("extension_decision_no", ""),
+            "decided_by": t.get("extension_decided_by", ""),
+        }
+        if extended_until:
+            row.refs["extension"] = {"extended_until": extended_until, **decision}
+        elif any(decision.values()):
+            self.error(
+                row,
+                "extended_until",
+                _("Enter the date the extension runs to, or leave the decision empty."),
+            )
         if reference:
             row.key = reference
 
     def existing(self, keys):
-        return {o.reference: o for o in Report.objects.filter(reference__in=keys)}
+        found = {o.reference: o for o in Report.objects.filter(reference__in=keys)}
+        self.latest = {}
+        self.new_extensions = []
+        extensions = ReportExtension.objects.filter(report__in=list(found.values()))
+        for extension in extensions.order_by("sequence"):
+            self.latest[extension.report_id] = extension
+        return found
+
+    def other_changes(self, obj, row):
+        """The file holds a report's latest extension: a date other than the one recorded is
+        a new extension decision (the next one); the same date changes nothing, whatever its
+        decision columns say. An empty date never removes an extension."""
+        extension = row.refs.get("extension")
+        if extension and extension["extended_until"] != obj.extended_until:
+            return ["extended_until"]
+        if not extension and obj.extended_until:
+            self.error(
+                row,
+                "extended_until",
+                _(
+                    "This report has an extension until %(date)s: an import adds extensions "
+                    "but never removes one. Keep the date as it is."
+                )
+                % {"date": date_format(obj.extended_until, "SHORT_DATE_FORMAT")},
+            )
+        return []
+
+    def check_row(self, obj, row):
+        extension = row.refs.get("extension")
+        if not extension or extension["extended_until"] == obj.extended_until:
+            return
+        previous = self.latest.get(obj.pk) if obj.pk else None
+        decision = ReportExtension(
+            report=obj,
+            sequence=previous.sequence + 1 if previous else 1,
+            decided_on=extension["decided_on"],
+            decision_no=extension["decision_no"],
+            decided_by=extension["decided_by"],
+            extended_until=extension["extended_until"],
+        )
+        decision.previous = previous
+        decision.full_clean(exclude=["report", "counted_from"], validate_unique=False)
+        obj.apply_extension(decision)
+        self.new_extensions.append(decision)
+
+    def written(self, new, changed):
+        """The chunk's new extension decisions, through the one service that writes them."""
+        decisions, self.new_extensions = self.new_extensions, []
+        report_extensions_record(user=self.user, extensions=decisions, reports_written=True)
 
 
 class CaseImporter(Importer):
@@ -413,7 +494,24 @@ def column_help(kind: "Kind") -> list[tuple[str, str, str]]:
         "verified_on": date,
         "classified_on": date,
         "handled_on": date,
-        "extended_until": date + " " + _("(only with a decided extension)"),
+        "extended_until": date
+        + " "
+        + _(
+            "(only with a decided extension): the latest extension. A date other than the "
+            "one recorded adds the report's next extension, with its decision in the next "
+            "three columns; the same date changes nothing; an extension is never removed "
+            "by an import."
+        ),
+        "extension_decided_on": date
+        + " "
+        + _(
+            "the extension's decision date (required with a new extension): on or before "
+            "the deadline it extends."
+        ),
+        "extension_decision_no": _(
+            "the extension decision's number (required with a new extension)"
+        ),
+        "extension_decided_by": _("the authority that decided the extension"),
         "summary": _("summary (never the reporter's identity)"),
         "article": choices_text(CaseArticle.choices),
         "report_reference": _("reference of the report the case was born from, if any"),
@@ -456,7 +554,7 @@ def template_xlsx(kind: "Kind") -> bytes:
         letter = sheet.cell(row=1, column=index).column_letter
         sheet.column_dimensions[letter].width = max(14, len(column) + 4)
         # Codes and dates as text, so Excel keeps leading zeros ("00004") and the day first.
-        if column.endswith("code") or column.endswith("_on") or column == "extended_until":
+        if column.endswith(("code", "_on", "_no")) or column == "extended_until":
             for row in range(2, 1002):
                 sheet.cell(row=row, column=index).number_format = "@"
     guide = workbook.create_sheet(_("Instructions"))

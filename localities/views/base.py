@@ -111,9 +111,7 @@ class RecordFormView(ScopedObjectMixin, TemplateResponseMixin, View):
         if form.is_valid():
             record = form.save(commit=False)
             try:
-                record_save(
-                    user=request.user, record=record, expected_version=form.expected_version
-                )
+                self.save_record(form, record)
             except ConcurrentEditError as error:
                 form.add_error(None, error)
             except ValidationError as error:
@@ -122,6 +120,9 @@ class RecordFormView(ScopedObjectMixin, TemplateResponseMixin, View):
                 messages.success(request, self.saved_message(record))
                 return HttpResponseRedirect(record.get_absolute_url())
         return self.render_to_response(self.get_context_data(form=form), status=200)
+
+    def save_record(self, form, record):
+        record_save(user=self.request.user, record=record, expected_version=form.expected_version)
 
     def saved_message(self, record):
         if self.creating:

@@ -36,12 +36,24 @@ class Entry:
         }[self.kind]
 
 
+# Fields that are not typed in but belong in a record's history: a report's deadline and its
+# latest extension decision (written by the extension service).
+SHOWN_DERIVED = {
+    "deadline",
+    "extended_until",
+    "extension_decided_on",
+    "extension_decision_no",
+    "extension_decided_by",
+    "extension_reason",
+}
+
+
 def _fields(model):
     result = []
     for f in model._meta.concrete_fields:
         if f.name in HIDDEN:
             continue
-        if f.editable or f.name == "deadline":
+        if f.editable or f.name in SHOWN_DERIVED:
             result.append(f)
     return result
 

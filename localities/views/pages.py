@@ -20,7 +20,7 @@ from localities.models import (
     ReportStatus,
 )
 from localities.permissions import can_see_identity
-from localities.services import report_record_stage
+from localities.services import record_save, report_extend, report_record_stage
 from localities.tables import InspectionTable, status_badge
 from localities.views.base import RecordDetail, RecordFormView
 
@@ -155,6 +155,7 @@ def report_context(report) -> dict:
         "is_handled": bool(report.handled_on),
         "base_deadline": report.kind.base_deadline(report.received_on),
         "legal_maximum": report.kind.legal_maximum(report.received_on),
+        "extensions": list(report.extensions.order_by("sequence")),
         "next_stage": report.next_stage(),
         "handled_days_late": (report.handled_on - report.deadline).days
         if report.handled_on
@@ -166,6 +167,31 @@ class ReportEdit(RecordFormView):
     model = Report
     form_class = forms.ReportForm
     select_related = ("kind", "locality")
+
+    def save_record(self, form, record):
+        """The report's corrections, with a new extension when one was entered: one save."""
+        extension = form.extension_data() if not self.creating else None
+        if not extension:
+            record_save(
+                user=self.request.user, record=record, expected_version=form.expected_version
+            )
+            return
+        try:
+            report_extend(
+                user=self.request.user,
+                report=record,
+                expected_version=form.expected_version,
+                **extension,
+            )
+        except ConcurrentEditError:
+            raise
+        except ValidationError as error:
+            if not hasattr(error, "error_dict"):
+                raise
+            names = forms.ExtensionFields.EXTENSION_FIELD_NAMES
+            raise ValidationError(
+                {names.get(f, f): m for f, m in error.message_dict.items()}
+            ) from error
 
 
 class ReportCreate(ReportEdit):
@@ -207,8 +233,7 @@ class ReportStage(RecordFormView):
                     stage=data["stage"],
                     on=data["on"],
                     outcome=data["outcome"],
-                    extended_until=data["extended_until"],
-                    extension_reason=data["extension_reason"],
+                    extension=form.extension_data(),
                     expected_version=data["version"],
                 )
             except ConcurrentEditError as error:

@@ -288,7 +288,7 @@ def test_a_raw_export_of_reports_never_carries_the_reporters_identity(client, pe
     login(client, personas.admin)
     text = read_stream(client.get(reverse("export_raw", args=["reports", "csv"])))
     header = text.splitlines()[0].split(",")
-    assert header[:10] == [
+    assert header[:13] == [
         "reference",
         "kind",
         "locality_code",
@@ -298,6 +298,9 @@ def test_a_raw_export_of_reports_never_carries_the_reporters_identity(client, pe
         "handled_on",
         "outcome",
         "extended_until",
+        "extension_decided_on",
+        "extension_decision_no",
+        "extension_decided_by",
         "summary",
     ]
     assert not {"full_name", "contact", "address", "handwriting", "reporter"} & set(header)
@@ -529,9 +532,10 @@ PYTHON_CSV = {
     # (01/11 -> 01/12).
     "reports": (
         "reference,kind,locality_code,received_on,verified_on,classified_on,handled_on,outcome,"
-        "extended_until,summary,deadline,extension_reason,locality_name,province_code\n"
-        "HN-R1,crime_denunciation,00004,2024-03-01,,,,,,Tin báo,2024-03-21,,Phường Ba Đình,01\n"
-        "HN-R2,denunciation,01,2024-11-01,,,,,,,2024-12-01,,Thành phố Hà Nội,01\n"
+        "extended_until,extension_decided_on,extension_decision_no,extension_decided_by,summary,"
+        "deadline,extension_reason,locality_name,province_code\n"
+        "HN-R1,crime_denunciation,00004,2024-03-01,,,,,,,,,Tin báo,2024-03-21,,Phường Ba Đình,01\n"
+        "HN-R2,denunciation,01,2024-11-01,,,,,,,,,,2024-12-01,,Thành phố Hà Nội,01\n"
     ),
     "cases": (
         "reference,locality_code,article,opened_on,handled_on,report_reference,summary,"

@@ -34,6 +34,13 @@ def setup_cases(world, kinds):
 # For each kind: what must exist first, two clean rows (one with dd/mm/yyyy dates, one with
 # YYYY-MM-DD), an update of the first row, three bad rows with the column each one breaks, a
 # row outside Hà Nội, and how to read a record back.
+
+
+def report_row(*cells):
+    """A report's row from its cells without the extension decision's three columns (empty)."""
+    return [*cells[:9], "", "", "", *cells[9:]]
+
+
 SPECS = {
     "establishments": {
         "model": Establishment,
@@ -93,7 +100,7 @@ SPECS = {
         "model": Report,
         "setup": None,
         "rows": [
-            [
+            report_row(
                 "R-1",
                 "crime_denunciation",
                 "00004",
@@ -104,15 +111,15 @@ SPECS = {
                 "case_opened",
                 "",
                 "",
-            ],
-            ["R-2", "denunciation", "01", "2024-04-01", "", "", "", "", "", ""],
+            ),
+            report_row("R-2", "denunciation", "01", "2024-04-01", "", "", "", "", "", ""),
         ],
-        "update": (0, 9, "Tin báo về hoạt động mua bán dâm"),
+        "update": (0, 12, "Tin báo về hoạt động mua bán dâm"),
         "changed_field": ("summary", "Tin báo về hoạt động mua bán dâm"),
         "bad": [
-            (["R-4", "rumour", "00004", "01/03/2024", "", "", "", "", "", ""], "kind"),
+            (report_row("R-4", "rumour", "00004", "01/03/2024", "", "", "", "", "", ""), "kind"),
             (
-                [
+                report_row(
                     "R-5",
                     "denunciation",
                     "00004",
@@ -123,15 +130,17 @@ SPECS = {
                     "no_violation",
                     "",
                     "",
-                ],
+                ),
                 "handled_on",
             ),
             (
-                ["R-6", "denunciation", "00004", "10/03/2024", "", "", "", "suspended", "", ""],
+                report_row(
+                    "R-6", "denunciation", "00004", "10/03/2024", "", "", "", "suspended", "", ""
+                ),
                 "handled_on",
             ),
         ],
-        "outside": ["R-7", "denunciation", "79", "01/03/2024", "", "", "", "", "", ""],
+        "outside": report_row("R-7", "denunciation", "79", "01/03/2024", "", "", "", "", "", ""),
         "outside_column": "locality_code",
         "get": lambda: Report.objects.get(reference="R-1"),
         "first_date": ("received_on", datetime.date(2024, 3, 1)),
@@ -677,8 +686,11 @@ def test_a_form_and_an_import_write_a_record_the_same_way(client, personas, worl
 
     officer = personas.hn_officer
     client.force_login(officer)
-    row = ["R-1", "crime_denunciation", "2004:00001", "01/03/2024", "", "", "", "", "", "Tin"]
-    extended = [*row[:8], "15/04/2024", row[9]]
+    cells = ["R-1", "crime_denunciation", "2004:00001", "01/03/2024", "", "", "", "", "", "Tin"]
+    row = report_row(*cells)
+    # Extended to 15/04/2024 by decision 12/QĐ-CSĐT of 10/03/2024 (the deadline was 21/03).
+    decision = ["15/04/2024", "10/03/2024", "12/QĐ-CSĐT", "Thủ trưởng CQĐT"]
+    extended = [*row[:8], *decision, row[12]]
 
     def written():
         report = Report.objects.get(reference="R-1")
@@ -703,6 +715,9 @@ def test_a_form_and_an_import_write_a_record_the_same_way(client, personas, worl
         url = reverse("report_edit", args=[Report.objects.get(reference="R-1").pk])
         data = form_data(client.get(url))
         data["extended_until"] = "15/04/2024"
+        data["extension_decided_on"] = "10/03/2024"
+        data["extension_decision_no"] = "12/QĐ-CSĐT"
+        data["extension_decided_by"] = "Thủ trưởng CQĐT"
         assert client.post(url, data).status_code == 302
         form_extended = written()
         transaction.set_rollback(True)

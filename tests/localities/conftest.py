@@ -14,6 +14,7 @@ from localities.models import (
     Inspection,
     Report,
     ReporterIdentity,
+    ReportExtension,
 )
 
 OPENED = datetime.date(2020, 1, 15)
@@ -53,7 +54,30 @@ def make_inspection(establishment, day=INSPECTED, **extra):
     return inspection
 
 
+def add_extension(report, extended_until, decided_on=None, **extra):
+    """The report's next extension, decided on `decided_on` (default: the day it was received),
+    validated and written as the extension service does, without a user."""
+    previous = report.extensions.order_by("-sequence").first()
+    extension = ReportExtension(
+        report=report,
+        sequence=previous.sequence + 1 if previous else 1,
+        extended_until=extended_until,
+        decided_on=decided_on or report.received_on,
+        decision_no=extra.pop("decision_no", "01/QĐ-GH"),
+        decided_by=extra.pop("decided_by", "Thủ trưởng Cơ quan điều tra"),
+        **extra,
+    )
+    extension.previous = previous
+    extension.full_clean(exclude=["counted_from"])
+    report.apply_extension(extension)
+    report.save()
+    extension.save()
+    return extension
+
+
 def make_report(locality, reference, kind="crime_information", received_on=RECEIVED, **extra):
+    extended_until = extra.pop("extended_until", None)
+    decided_on = extra.pop("extension_decided_on", None)
     report = Report(
         reference=reference,
         kind_id=kind,
@@ -64,6 +88,8 @@ def make_report(locality, reference, kind="crime_information", received_on=RECEI
     )
     report.full_clean()
     report.save()
+    if extended_until:
+        add_extension(report, extended_until, decided_on)
     return report
 
 

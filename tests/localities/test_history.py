@@ -45,6 +45,9 @@ def test_a_recorded_stage_shows_in_the_reports_history_with_its_new_deadline(cli
             "on": "20/02/2024",
             "outcome": "administrative_penalty",
             "extended_until": "01/04/2024",
+            "extension_decided_on": "15/02/2024",
+            "extension_decision_no": "07/QĐ-CSĐT",
+            "extension_decided_by": "Thủ trưởng CQĐT",
             "extension_reason": "phức tạp",
             "version": 1,
         },
@@ -54,6 +57,8 @@ def test_a_recorded_stage_shows_in_the_reports_history_with_its_new_deadline(cli
     assert changes["handled on"] == ("—", "20/02/2024")
     assert changes["handling decision"] == ("—", "Administrative penalty")
     assert changes["extended until"] == ("—", "01/04/2024")
+    assert changes["extension decided on"] == ("—", "15/02/2024")
+    assert changes["extension decision number"] == ("—", "07/QĐ-CSĐT")
     assert changes["deadline"] == ("21/02/2024", "01/04/2024")
     assert "version" not in {c.label for c in entries[0].changes}
 

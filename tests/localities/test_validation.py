@@ -218,12 +218,20 @@ def test_the_database_refuses_a_handled_report_without_decision(records):
         Report.objects.filter(pk=records.report["BD"].pk).update(handled_on=RECEIVED)
 
 
+# A decision within the base deadline (21/02/2024) of the report received 01/02/2024.
+DECISION = {
+    "extension_decided_on": "15/02/2024",
+    "extension_decision_no": "05/QĐ-CSĐT",
+    "extension_decided_by": "Thủ trưởng CQĐT",
+}
+
+
 def test_an_extension_beyond_the_legal_maximum_is_refused(client, hn, records):
     # Crime information received 01/02/2024: at most 4 calendar months, to 01/06/2024.
     report = records.report["BD"]
     response = client.post(
         reverse("report_edit", args=[report.pk]),
-        report_edit_data(report, extended_until="02/06/2024"),
+        report_edit_data(report, extended_until="02/06/2024", **DECISION),
     )
     assert "at most until 01/06/2024" in errors_of(response, "extended_until")
 
@@ -233,9 +241,20 @@ def test_an_extension_must_end_after_the_base_deadline(client, hn, records):
     report = records.report["BD"]
     response = client.post(
         reverse("report_edit", args=[report.pk]),
-        report_edit_data(report, extended_until="21/02/2024"),
+        report_edit_data(report, extended_until="21/02/2024", **DECISION),
     )
-    assert "after the base deadline (21/02/2024)" in errors_of(response, "extended_until")
+    assert "after the deadline it extends (21/02/2024)" in errors_of(response, "extended_until")
+
+
+def test_an_extension_needs_its_decision(client, hn, records):
+    report = records.report["BD"]
+    response = client.post(
+        reverse("report_edit", args=[report.pk]),
+        report_edit_data(report, extended_until="01/03/2024"),
+    )
+    assert "enter the date it was decided" in errors_of(response, "extension_decided_on")
+    assert "enter its document number" in errors_of(response, "extension_decision_no")
+    assert "enter the authority" in errors_of(response, "extension_decided_by")
 
 
 def test_report_references_are_unique(client, hn, world):

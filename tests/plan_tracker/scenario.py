@@ -30,6 +30,7 @@ TP Hồ Chí Minh: nothing at all (zero denominators).
 import datetime
 
 from localities.models import Case, Establishment, Inspection, Report
+from tests.localities.conftest import add_extension
 
 D = datetime.date
 
@@ -52,15 +53,18 @@ def establishment(code, commune, *, opened=None, closed=None, in_scope=True, ins
 
 
 def report(ref, locality, kind, received, *, handled=None, extended=None):
-    return Report.objects.create(
+    record = Report.objects.create(
         reference=ref,
         kind=kind,
         locality=locality,
         received_on=received,
         handled_on=handled,
         outcome="no_violation" if handled else "",
-        extended_until=extended,
     )
+    if extended:
+        # Decided the day it was received: it counts at every as-of date of the scenario.
+        add_extension(record, extended)
+    return record
 
 
 def case(ref, locality, opened, handled=None):

@@ -12,7 +12,13 @@ from localities.models import CaseArticle, InspectionOutcome, InspectionTeam, Li
 from localities.models.access import Assignment, Role
 from localities.models.places import Locality, Scheme
 from localities.models.records import Case, Establishment, Inspection
-from localities.models.reports import Report, ReporterIdentity, ReportKind, ReportOutcome
+from localities.models.reports import (
+    Report,
+    ReporterIdentity,
+    ReportExtension,
+    ReportKind,
+    ReportOutcome,
+)
 
 PASSWORD = "plan-tracker-demo"
 # (province code, communes used, establishments, reports, cases, yearly inspection rate)
@@ -190,15 +196,12 @@ class Command(BaseCommand):
                 summary=f"Phản ánh hoạt động mại dâm tại cơ sở kinh doanh, {place.name}",
             )
             maximum = kind.legal_maximum(received)
-            if rng.random() < 0.2 and maximum > kind.base_deadline(received) + datetime.timedelta(
-                days=1
-            ):
-                extra = rng.randint(1, (maximum - kind.base_deadline(received)).days)
-                report.extended_until = kind.base_deadline(received) + datetime.timedelta(
-                    days=extra
-                )
-                report.extension_reason = "Vụ việc phức tạp, cần xác minh thêm"
-            deadline = report.compute_deadline()
+            base = kind.base_deadline(received)
+            extended_until = None
+            if rng.random() < 0.2 and maximum > base + datetime.timedelta(days=1):
+                extra = rng.randint(1, (maximum - base).days)
+                extended_until = base + datetime.timedelta(days=extra)
+            deadline = extended_until or base
             # Handled on time (most), late (some), or not yet handled.
             roll = rng.random()
             if roll < 0.7:
@@ -224,6 +227,24 @@ class Command(BaseCommand):
                 report.verified_on = received + datetime.timedelta(days=rng.randint(1, 3))
             report.full_clean()
             report.save()
+            if extended_until:
+                # Decided within the base time limit, before the handling and not after today.
+                decided = min(received + datetime.timedelta(days=5), base, today)
+                if handled:
+                    decided = min(decided, handled)
+                extension = ReportExtension(
+                    report=report,
+                    sequence=1,
+                    extended_until=extended_until,
+                    decided_on=decided,
+                    decision_no=f"{i + 1:03d}/QĐ-CSĐT",
+                    decided_by="Thủ trưởng Cơ quan Cảnh sát điều tra",
+                    reason="Vụ việc phức tạp, cần xác minh thêm",
+                )
+                extension.full_clean(exclude=["counted_from"])
+                report.apply_extension(extension)
+                report.save()
+                extension.save()
             ReporterIdentity.objects.create(
                 report=report,
                 full_name=f"Nguyễn Văn {chr(65 + i % 26)}",
