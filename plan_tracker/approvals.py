@@ -93,9 +93,7 @@ class YearApprovalQuerySet(models.QuerySet):
 
 
 class YearApproval(models.Model):
-    plan = models.ForeignKey(
-        "plan_tracker.Plan", verbose_name=_("plan"), on_delete=models.PROTECT
-    )
+    plan = models.ForeignKey("plan_tracker.Plan", verbose_name=_("plan"), on_delete=models.PROTECT)
     province = models.ForeignKey(
         Locality,
         verbose_name=_("province"),
@@ -309,9 +307,7 @@ def take_step(
     OutOfScope (404) when the province is not the user's to see."""
     if action not in STEPS:
         raise ValueError(f"unknown step {action!r}")
-    if not may(user) or not (
-        scope_of(user).national or scope_of(user).province_id == province.pk
-    ):
+    if not may(user) or not (scope_of(user).national or scope_of(user).province_id == province.pk):
         raise OutOfScope(gettext("This province is outside your area."))
     if province.level != Level.PROVINCE or not province.is_current:
         raise StepRefused(gettext("Only a province of the 2025 scheme has years to approve."))
