@@ -80,9 +80,10 @@ class StepRefused(Exception):
 class YearApprovalQuerySet(models.QuerySet):
     def restrict(self, user):
         """The approvals of the user's area: every province for national users, their own
-        province for officers (a commune officer reads the province's)."""
+        province for provincial officers (the province's year is the province's business: a
+        commune officer has none)."""
         scope = scope_of(user)
-        if scope.empty:
+        if scope.empty or scope.commune_id:
             return self.none()
         if scope.national:
             return self
@@ -141,6 +142,10 @@ class YearApproval(models.Model):
 
     def __str__(self):
         return f"{self.province.name} {self.year}: {self.get_state_display()}"
+
+    @property
+    def state_colour(self) -> str:
+        return State.colour(self.state)
 
     @property
     def is_locked(self) -> bool:
@@ -399,3 +404,16 @@ def states_for(*, plan, year: int, province_ids=None) -> dict[int, YearApproval]
     if province_ids is not None:
         queryset = queryset.filter(province_id__in=list(province_ids))
     return {approval.province_id: approval for approval in queryset}
+
+
+def approved_row(approval: YearApproval | None, place):
+    """The approved figures of `place` (the province or one of its communes) as a row of the
+    compliance table, or None when the year is not approved."""
+    from plan_tracker import metrics
+
+    if approval is None or approval.state != State.APPROVED:
+        return None
+    values = approval.snapshot_row(place.pk if place is not None else None)
+    if values is None:
+        return None
+    return metrics.Row(locality=place, values=values, level=values.get("level", ""))
