@@ -417,3 +417,60 @@ def approved_row(approval: YearApproval | None, place):
     if values is None:
         return None
     return metrics.Row(locality=place, values=values, level=values.get("level", ""))
+
+
+# The columns an export adds to the compliance table: the year's state, whether the live
+# figures now differ from the approved ones, and the approved percentage of each target.
+APPROVED_FIGURES = [
+    "inspected_in_year_pct",
+    "coverage_pct",
+    "reports_on_time_pct",
+    "cases_growth_pct",
+]
+APPROVAL_COLUMNS = [
+    "approval_state",
+    "approved_differs",
+    *(f"approved_{name}" for name in APPROVED_FIGURES),
+]
+
+
+def with_approval_columns(table):
+    """The compliance table with APPROVAL_COLUMNS after its own, for each row and its total
+    (the state of the row's province; for an approved year its approved percentages and
+    whether any live figure of the row now differs). One query for every province."""
+    from plan_tracker import metrics
+
+    approvals = states_for(plan=table.plan, year=table.year)
+    for row in [*table.rows, table.total]:
+        place = row.locality
+        approval = None
+        if place is not None:
+            approval = approvals.get(place.province_id or place.pk)
+        if place is None:
+            row.values["approval_state"] = None  # the nation's total: no one year to approve
+        else:
+            row.values["approval_state"] = approval.state if approval else State.NOT_SUBMITTED
+        approved = approved_row(approval, place) if place is not None else None
+        for name in APPROVED_FIGURES:
+            row.values[f"approved_{name}"] = approved.values.get(name) if approved else None
+        if approved is None:
+            row.values["approved_differs"] = None
+        else:
+            row.values["approved_differs"] = any(
+                _differs(row.values.get(name), approved.values.get(name))
+                for name in metrics.FIGURES
+            )
+    table.columns = [*table.columns, *APPROVAL_COLUMNS]
+    table.extra["approvals"] = approvals
+    return table
+
+
+def figure_differs(live, approved) -> bool:
+    """Whether a live figure differs from its approved value (percentages to one decimal)."""
+    return _differs(live, approved)
+
+
+def _differs(live, approved) -> bool:
+    if live is None or approved is None:
+        return (live is None) != (approved is None)
+    return round(float(live), 1) != round(float(approved), 1)
