@@ -13,8 +13,16 @@ TP Hồ Chí Minh has one establishment in Sài Gòn, inspected on 01/04/2024.
 import datetime
 
 import pytest
+from django.utils import translation
 
 from localities.models import Case, Establishment, Inspection, Report
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Messages are compared in English, the source language (one test reads Vietnamese)."""
+    with translation.override("en"):
+        yield
 
 
 def save(record):
