@@ -87,9 +87,6 @@ def test_the_approved_figures_are_printed_as_approved(approved_2024, hanoi, pers
         year=2024,
         comment="Thêm kiểm tra",
     )
-    import datetime
-
-    from localities.models import Inspection
 
     record_save(
         user=personas.hn_officer,
