@@ -66,7 +66,8 @@ def test_the_national_table_shows_states_and_both_numbers(client, moved, persona
     assert 'data-state="approved"' in hanoi and ">Approved<" in hanoi
     assert 'data-state="not_submitted"' in hcm
     cell = reports_cell(hanoi)
-    # (Percentages with a decimal comma, in English too.) The approved figure with its counts, then the live one, marked.
+    # (Percentages with a decimal comma, in English too.) The approved figure with its
+    # counts, then the live one, marked.
     assert "50,0%" in cell and "1 / 2" in cell
     assert 'class="tc-live' in cell and "≠" in cell and "66,7%" in cell and "2 / 3" in cell
     # The annual inspection has not moved: no mark.
