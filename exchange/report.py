@@ -7,6 +7,7 @@ from django.utils import timezone
 from exchange.exports import compliance
 from localities.selectors import Frame
 from plan_tracker import metrics
+from plan_tracker.approvals import State, approved_row, figure_differs, with_approval_columns
 from plan_tracker.models import Metric
 from plan_tracker.selection import Selection
 from plan_tracker.status import status_info
@@ -14,8 +15,14 @@ from plan_tracker.status import status_info
 
 def report_context(frame: Frame, sel: Selection) -> dict:
     """What the printed report shows, for a province or the nation (or an officer's area)."""
-    compliance_table = sel.table(frame)
+    # Each row's approval of the year (one query for every province).
+    compliance_table = with_approval_columns(sel.table(frame))
     total = compliance_table.total
+    approval = approved_total = None
+    if sel.locality is not None:
+        province_id = sel.locality.province_id or sel.locality.pk
+        approval = compliance_table.extra["approvals"].get(province_id)
+        approved_total = approved_row(approval, sel.locality)
     targets = []
     for target in compliance_table.targets:
         figure = metrics.TARGET_FIGURES.get(target.metric, (None,))[0]
@@ -35,6 +42,11 @@ def report_context(frame: Frame, sel: Selection) -> dict:
             "label": compliance.column_label(f),
             "value": total.values.get(f),
             "pct": f in metrics.PERCENTAGES,
+            # An approved year: the approved value, and whether the live one now differs.
+            "approved": approved_total.values.get(f) if approved_total else None,
+            "differs": bool(
+                approved_total and figure_differs(total.values.get(f), approved_total.values.get(f))
+            ),
         }
         for f in metrics.FIGURES
     ]
@@ -68,6 +80,9 @@ def report_context(frame: Frame, sel: Selection) -> dict:
     return {
         "table": compliance_table,
         "total": total,
+        "approval": approval,
+        "approval_states": State.choices,
+        "approved_total": approved_total,
         "locality": sel.locality,
         "targets": targets,
         "figures": figures,

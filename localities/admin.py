@@ -3,8 +3,10 @@ of their area (restrict()), ministry staff only read, and the reporter's identit
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpResponseRedirect
+from django.urls import reverse
 from simple_history.admin import SimpleHistoryAdmin
 
 from localities.forms import UnseenReportKept
@@ -106,6 +108,42 @@ class ScopedRecordAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
             messages.error(request, error.message)
             return HttpResponseRedirect(request.get_full_path())
 
+    def _lock_refusal(self, objs) -> str | None:
+        """Why deleting `objs` would change a submitted or approved year, or None."""
+        for obj in objs:
+            try:
+                obj.refuse_if_locked(deleting=True)
+            except ValidationError as refusal:
+                return refusal.messages[0]
+        return None
+
+    def delete_view(self, request, object_id, extra_context=None):
+        obj = self.get_queryset(request).filter(pk=object_id).first()
+        refusal = obj is not None and self._lock_refusal([obj])
+        if refusal:
+            messages.error(request, refusal)
+            return HttpResponseRedirect(
+                reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk])
+            )
+        return super().delete_view(request, object_id, extra_context)
+
+    def delete_model(self, request, obj):
+        obj.refuse_if_locked(deleting=True)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        refusal = self._lock_refusal(queryset)
+        if refusal:
+            raise ValidationError(refusal, code="year_locked")
+        super().delete_queryset(request, queryset)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if "delete_selected" in actions:
+            action, name, description = actions["delete_selected"]
+            actions["delete_selected"] = (_unless_locked(action), name, description)
+        return actions
+
     def revert_disabled(self, request, obj=None):
         # A revert would skip validation and the version check: edit the record instead.
         return True
@@ -123,6 +161,20 @@ class ScopedRecordAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         self._in_scope_or_404(request, object_id)
         return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+def _unless_locked(delete_selected):
+    """The admin's bulk deletion, refused with the approval's message when one of the chosen
+    records is of a submitted or approved year."""
+
+    def action(modeladmin, request, queryset):
+        refusal = modeladmin._lock_refusal(queryset)
+        if refusal:
+            messages.error(request, refusal)
+            return None
+        return delete_selected(modeladmin, request, queryset)
+
+    return action
 
 
 @admin.register(Establishment)

@@ -9,7 +9,10 @@ the scope, an action is allowed by role:
 * ``change``: officers and administrators (ministry staff only read);
 * ``import``: the same as change;
 * ``identity``: the reporter's identity, only the officers who handle the reports of their area
-  (not ministry staff, not administrators).
+  (not ministry staff, not administrators);
+* ``submit``: a province's year for approval, provincial officers (of their own province);
+* ``approve`` and ``return``: a submitted year, ministry staff;
+* ``reopen``: an approved year, administrators.
 
 A superuser without an assignment counts as an administrator; a user with no assignment and no
 superuser flag, or an inactive one, has no scope and may do nothing. Records are narrowed to
@@ -40,8 +43,18 @@ WRITING_ROLES = frozenset({Role.COMMUNE_OFFICER, Role.PROVINCIAL_OFFICER, Role.A
 IDENTITY_ROLES = frozenset({Role.COMMUNE_OFFICER, Role.PROVINCIAL_OFFICER})
 
 VIEW, CHANGE, IMPORT, IDENTITY = "view", "change", "import", "identity"
-ACTIONS = (VIEW, CHANGE, IMPORT, IDENTITY)
-_ROLES_FOR = {CHANGE: WRITING_ROLES, IMPORT: WRITING_ROLES, IDENTITY: IDENTITY_ROLES}
+# The steps of a province's year towards approval (plan_tracker.approvals).
+SUBMIT, APPROVE, RETURN, REOPEN = "submit", "approve", "return", "reopen"
+ACTIONS = (VIEW, CHANGE, IMPORT, IDENTITY, SUBMIT, APPROVE, RETURN, REOPEN)
+_ROLES_FOR = {
+    CHANGE: WRITING_ROLES,
+    IMPORT: WRITING_ROLES,
+    IDENTITY: IDENTITY_ROLES,
+    SUBMIT: frozenset({Role.PROVINCIAL_OFFICER}),
+    APPROVE: frozenset({Role.MINISTRY}),
+    RETURN: frozenset({Role.MINISTRY}),
+    REOPEN: frozenset({Role.ADMINISTRATOR}),
+}
 
 
 class OutOfScope(Http404, PermissionDenied):

@@ -111,3 +111,10 @@ class DigestPreference(models.Model):
 
     def __str__(self):
         return str(self.user)
+
+
+# The approvals of a province's year live with their rules (plan_tracker.approvals); imported
+# here so that Django finds their models.
+from plan_tracker.approvals import ApprovalStep, YearApproval  # noqa: E402
+
+__all__ = ["ApprovalStep", "DigestPreference", "Metric", "Plan", "Target", "YearApproval"]

@@ -233,6 +233,29 @@ URLS = {
         outsider=403,
         args=("establishments", "csv"),
     ),
+    # A province's years: the province's officers and the nation; a commune officer's own
+    # locality is a commune, which has none.
+    "approval_list": LIST,
+    "approval_detail": Url(
+        "locality",
+        officer=(200, 404),
+        commune=(404, 404),
+        ministry=(200, 200),
+        admin=(200, 200),
+        outsider=(404, 404),
+        args=(2024,),
+    ),
+    # No step chosen: back to the year's page with the reason.
+    "approval_step": Url(
+        "locality",
+        officer=(302, 404),
+        commune=(404, 404),
+        ministry=(302, 302),
+        admin=(302, 302),
+        outsider=(404, 404),
+        args=(2024,),
+        method="post",
+    ),
     "api_tokens": LIST,
     "api_token_revoke": everyone((302, 404), "token", method="post"),
     "api_openapi": LIST,

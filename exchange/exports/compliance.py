@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy, override
 from exchange.models import person_name
 from localities.selectors import Frame
 from plan_tracker import metrics
+from plan_tracker.approvals import APPROVED_FIGURES, State, with_approval_columns
 from plan_tracker.compliance_io import write_csv
 from plan_tracker.formulas import as_text
 from plan_tracker.models import Metric
@@ -41,6 +42,8 @@ COLUMN_LABELS = {
     "cases_handled": gettext_lazy("Cases handled"),
     "cases_handled_prev_year": gettext_lazy("Cases handled the year before"),
     "cases_growth_pct": gettext_lazy("Growth of cases handled (%)"),
+    "approval_state": gettext_lazy("Approval of the year"),
+    "approved_differs": gettext_lazy("Live figures differ from the approved ones"),
 }
 
 DEFINITIONS = {
@@ -91,6 +94,10 @@ LEVEL_LABELS = {
 
 
 def column_label(column: str) -> str:
+    if column.startswith("approved_") and column.removeprefix("approved_") in APPROVED_FIGURES:
+        return _("Approved: %(figure)s") % {
+            "figure": COLUMN_LABELS[column.removeprefix("approved_")]
+        }
     if column.startswith("status_"):
         metric = column.removeprefix("status_")
         try:
@@ -107,13 +114,15 @@ def compliance_tables(frame: Frame, sel: Selection) -> dict:
     province level (a commune, a commune officer)."""
 
     def table(level):
-        return metrics.compliance_table(
-            frame,
-            year=sel.year,
-            as_of=sel.as_of,
-            plan=sel.plan,
-            level=level,
-            locality=sel.locality,
+        return with_approval_columns(
+            metrics.compliance_table(
+                frame,
+                year=sel.year,
+                as_of=sel.as_of,
+                plan=sel.plan,
+                level=level,
+                locality=sel.locality,
+            )
         )
 
     tables = {}
@@ -150,6 +159,10 @@ def _xlsx_value(column, value):
         return float(value)
     if column == "level":
         return str(LEVEL_LABELS.get(value, value))
+    if column == "approval_state":
+        return str(State(value).label) if value else None
+    if column == "approved_differs":
+        return _("yes") if value else _("no")
     if column.startswith("status_"):
         try:
             return str(Status(value).label)

@@ -49,6 +49,7 @@ from localities.models import Locality
 from localities.permissions import IMPORT, can_import, scope_of
 from localities.services import records_save_bulk
 from localities.views.history import _display as shown_value
+from plan_tracker.approvals import locks_read_once
 
 CHUNK = 2000
 MAX_ERRORS_LISTED = 500
@@ -429,7 +430,8 @@ class Importer:
                 )
 
     def run(self, lines: Iterator[tuple[int, dict]], *, commit: bool) -> ImportResult:
-        with transaction.atomic():
+        # The submitted and approved years, read once for every row's check of them.
+        with transaction.atomic(), locks_read_once():
             # On an exception the transaction's rollback takes the table away.
             self.seen = SeenKeys()
             chunk: list[FileRow] = []

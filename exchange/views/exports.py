@@ -22,6 +22,7 @@ from exchange.models import ExportLog, person_name
 from exchange.report import report_context
 from localities.permissions import is_administrator
 from localities.selectors import Frame
+from plan_tracker.approvals import with_approval_columns
 from plan_tracker.selection import Selection, SelectionRefused, select
 
 
@@ -83,7 +84,7 @@ def export_compliance(request, frame, sel, fmt):
     """The compliance table: the CSV holds the selection's table and its total (one level),
     the XLSX a sheet per level. The same download for the dashboards and the exports page."""
     if fmt == "csv":
-        table = sel.table(frame)
+        table = with_approval_columns(sel.table(frame))
         body = compliance.compliance_csv(table)
         rows = len(table.rows) + 1
         content_type = "text/csv; charset=utf-8"

@@ -1,5 +1,7 @@
 """Establishments, their inspections, and criminal cases."""
 
+import datetime
+
 from django.db import models
 from django.db.models import CharField, Exists, OuterRef, Q, Value
 from django.db.models.functions import Concat
@@ -8,6 +10,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from localities.models.locks import YearLocked, years_between
 from localities.models.places import Level, Locality, Scheme
 from localities.models.validation import add_error, not_before, not_in_future, raise_if
 from localities.models.versioning import VersionedModel
@@ -94,7 +97,7 @@ class EstablishmentQuerySet(ScopedQuerySet):
         return searched
 
 
-class LocatedRecord(VersionedModel):
+class LocatedRecord(YearLocked, VersionedModel):
     """A record placed in a current locality, with its province kept alongside for scoping."""
 
     province = models.ForeignKey(
@@ -135,6 +138,12 @@ class LocatedRecord(VersionedModel):
         if place is not None:
             self.province_id = place.province_id or place.pk
 
+    def province_for(self, values: dict) -> int | None:
+        place = self._place()
+        if place is not None and values.get(f"{self.place_field}_id") == place.pk:
+            return place.province_id or place.pk
+        return values.get("province_id")
+
 
 class Establishment(LocatedRecord):
     # The registry code this app suggests: "CS" (cơ sở), the commune's 2025 code, a number of
@@ -167,6 +176,9 @@ class Establishment(LocatedRecord):
     history = HistoricalRecords(excluded_fields=["updated_at", "created_at"])
     objects = EstablishmentQuerySet.as_manager()
     scope_commune_field = "commune"
+    place_field = "commune"
+    figure_dates = ("opened_on", "closed_on")
+    free_fields = ("code", "name", "line", "address", "permit_number", "locality_code_given")
 
     class Meta:
         verbose_name = _("establishment")
@@ -203,6 +215,16 @@ class Establishment(LocatedRecord):
         numbers = [int(code[len(prefix) :]) for code in taken if code[len(prefix) :].isdigit()]
         return f"{prefix}{max(numbers, default=0) + 1:0{cls.CODE_DIGITS}d}"
 
+    def span_years(self, values: dict) -> set[int]:
+        """Every year it operates in: its figures count it in each."""
+        return years_between(values.get("opened_on"), values.get("closed_on"))
+
+    def date_change_years(self, field: str, old, new) -> set[int]:
+        """Moving an opening or a closing changes every year between the two dates."""
+        if field == "opened_on":
+            return years_between(min(old, new, key=_or_earliest), max(old, new, key=_or_earliest))
+        return years_between(min(old, new, key=_or_latest), max(old, new, key=_or_latest))
+
     def is_operating_on(self, day) -> bool:
         """Opened on or before `day` (or opening unknown) and not closed before `day`."""
         return (self.opened_on is None or self.opened_on <= day) and (
@@ -212,6 +234,7 @@ class Establishment(LocatedRecord):
     def clean(self):
         errors: dict = {}
         self._check_place(errors, "commune", commune_only=True)
+        self.refuse_if_locked()
         not_in_future(errors, "opened_on", self.opened_on, _("The opening date"))
         not_in_future(errors, "closed_on", self.closed_on, _("The closing date"))
         not_before(
@@ -235,7 +258,7 @@ class InspectionOutcome(models.TextChoices):
     VIOLATION = "violation", _("Violation found")
 
 
-class Inspection(VersionedModel):
+class Inspection(YearLocked, VersionedModel):
     establishment = models.ForeignKey(
         Establishment,
         verbose_name=_("establishment"),
@@ -253,6 +276,8 @@ class Inspection(VersionedModel):
     objects = ScopedQuerySet.as_manager()
     scope_commune_field = "establishment__commune"
     scope_province_field = "establishment__province"
+    figure_dates = ("inspected_on",)
+    free_fields = ("team", "outcome", "violations", "fine_vnd", "notes")
 
     class Meta:
         verbose_name = _("inspection")
@@ -274,8 +299,22 @@ class Inspection(VersionedModel):
     def get_absolute_url(self):
         return reverse("inspection_detail", args=[self.pk])
 
+    def province_for(self, values: dict) -> int | None:
+        establishment_id = values.get("establishment_id")
+        if establishment_id is None:
+            return None
+        if establishment_id == self.establishment_id:
+            return self.establishment.province_id
+        return (
+            Establishment.objects.filter(pk=establishment_id)
+            .values_list("province_id", flat=True)
+            .first()
+        )
+
     def clean(self):
         errors: dict = {}
+        if self.establishment_id:
+            self.refuse_if_locked()
         not_in_future(errors, "inspected_on", self.inspected_on, _("The inspection date"))
         if self.establishment_id:
             not_before(
@@ -360,6 +399,17 @@ class Case(LocatedRecord):
     history = HistoricalRecords(excluded_fields=["updated_at", "created_at"])
     objects = CaseQuerySet.as_manager()
     scope_commune_field = "locality"
+    place_field = "locality"
+    # The figures count a case in the year of its handling only.
+    figure_dates = ("handled_on",)
+    free_fields = (
+        "reference",
+        "article",
+        "opened_on",
+        "report_id",
+        "summary",
+        "locality_code_given",
+    )
 
     class Meta:
         verbose_name = _("case")
@@ -403,6 +453,7 @@ class Case(LocatedRecord):
     def clean(self):
         errors: dict = {}
         self._check_place(errors, "locality", commune_only=False)
+        self.refuse_if_locked()
         if not self.report_in_own_province():
             message = gettext(
                 "This report is of another province: a case can be born only from a report "
@@ -429,6 +480,16 @@ class Case(LocatedRecord):
                 _("the report's receipt date"),
             )
         raise_if(errors)
+
+
+def _or_earliest(day):
+    """An unknown opening sorts first."""
+    return day or datetime.date.min
+
+
+def _or_latest(day):
+    """No closing yet sorts last."""
+    return day or datetime.date.max
 
 
 # The years a summary bit can stand for: bit (year - SUMMARY_FIRST_YEAR) of a signed 64-bit

@@ -290,6 +290,21 @@ class Report(LocatedRecord):
     history = HistoricalRecords(excluded_fields=["updated_at", "created_at"])
     objects = ReportQuerySet.as_manager()
     scope_commune_field = "locality"
+    place_field = "locality"
+    # The figures count a report in the year of its receipt; its handling, and an extension's
+    # decision where the model records one, change the figures of their own years.
+    figure_dates = ("received_on", "handled_on", "extension_decided_on")
+    free_fields = (
+        "reference",
+        "verified_on",
+        "classified_on",
+        "outcome",
+        "extension_reason",
+        "extension_decision_no",
+        "extension_decided_by",
+        "summary",
+        "locality_code_given",
+    )
     derived_fields = (*LocatedRecord.derived_fields, "base_deadline", "deadline")
 
     class Meta:
@@ -394,6 +409,7 @@ class Report(LocatedRecord):
     def clean(self):
         errors: dict = {}
         self._check_place(errors, "locality", commune_only=False)
+        self.refuse_if_locked()
         labels = {
             "received_on": _("The receipt date"),
             "verified_on": _("The verification date"),

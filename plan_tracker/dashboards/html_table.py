@@ -184,6 +184,25 @@ class TargetCells:
             return esc(self.counts_words % {"current": numerator, "previous": denominator})
         return f"{numerator} / {denominator}"
 
+    def cell_with_approved(self, row: metrics.Row, approved: metrics.Row | None) -> str:
+        """The row's cell; for an approved year the approved figures' cell, and under it,
+        marked, the live figure when it now differs from the approved one."""
+        if approved is None:
+            return self.cell(row)
+        cell = self.cell(approved)
+        live, then = row.values, approved.values
+        if _same(live[self.pct_name], then[self.pct_name]) and self.counts(live) == self.counts(
+            then
+        ):
+            return cell
+        figure = self.numbers.pct(live[self.pct_name])
+        words = esc(_("The live figure now differs from the approved one"))
+        return (
+            f'{cell}<div class="tc-live small text-danger" title="{words}">'
+            f'<span aria-hidden="true">≠</span> {esc(_("Now"))}: '
+            f'<span class="figure-num">{figure}</span> ({self.counts(live)})</div>'
+        )
+
     def cell(self, row: metrics.Row) -> str:
         values = row.values
         status = str(row.status(self.metric))
@@ -209,6 +228,24 @@ class TargetCells:
             f' pct-{percent_class(fill)}"></div>{marks}</div>'
             f'<div class="tc-counts figure-num">{counts}</div></div>'
         )
+
+
+def _same(live, approved) -> bool:
+    """A live percentage (Decimal) and an approved one (as stored: a float), to one decimal."""
+    if live is None or approved is None:
+        return live is None and approved is None
+    return _decimal(live).quantize(ONE_DECIMAL) == _decimal(approved).quantize(ONE_DECIMAL)
+
+
+def approval_badge(approval) -> str:
+    """The state of a province's year, as a badge (absent: not submitted)."""
+    from plan_tracker.approvals import State
+
+    state = approval.state if approval is not None else State.NOT_SUBMITTED
+    return (
+        f'<span class="badge text-bg-{State.colour(state)} approval-state" '
+        f'data-state="{state}">{esc(State(state).label)}</span>'
+    )
 
 
 def target_cell(target, row: metrics.Row, table: metrics.Table) -> str:
@@ -239,14 +276,29 @@ class Column:
 class ComplianceTable:
     """The rows of a compliance table (records_for), sorted as asked, rendered once each."""
 
-    def __init__(self, figures: metrics.Table, records: list[dict], *, order_by=None, query=None):
+    def __init__(
+        self,
+        figures: metrics.Table,
+        records: list[dict],
+        *,
+        order_by=None,
+        query=None,
+        approval_column: bool = False,
+        approved_total: metrics.Row | None = None,
+    ):
+        """`approval_column`: a column with each row's approval state (the records carry
+        "approval", and "approved" for an approved year's figures). `approved_total`: the
+        total's approved figures (a province's approved year)."""
         self.figures = figures
+        self.approval_column = approval_column
+        self.approved_total = approved_total
         self.query = query if query is not None else {}
         self.numbers = Numbers()
         self.targets = [t for t in figures.targets if t.metric in metrics.TARGET_FIGURES]
         self.cells = [TargetCells(t, figures, self.numbers) for t in self.targets]
         self.columns = [
             Column("locality", _("Locality"), ("sort_name",)),
+            *([Column("approval", _("Approval"), ("sort_approval",))] if approval_column else []),
             Column("establishments", _("Establishments"), ("establishments",), "text-end"),
             *(
                 Column(
@@ -266,6 +318,7 @@ class ComplianceTable:
         # header above its cells, and the stylesheet writes these names (data-label) instead.
         self.establishments_td = f'<td class="text-end" data-label="{esc(_("Establishments"))}">'
         self.target_tds = [f'<td data-label="{esc(t.get_metric_display())}">' for t in self.targets]
+        self.approval_td = f'<td data-label="{esc(_("Approval"))}">'
 
     # --- sorting (as django-tables2 did: ?sort=a or -a, several comma-separated; unknown
     # names ignored), a figure that does not apply (None) last in both directions.
@@ -339,11 +392,20 @@ class ComplianceTable:
             link = f'<span class="fw-semibold">{name}</span>'
         parts = [
             f'<td>{link} <span class="text-body-secondary small">{esc(record["code"])}</span></td>'
+        ]
+        if self.approval_column:
+            state = approval_badge(record.get("approval"))
+            url = record.get("approval_url")
+            if url:
+                state = f'<a href="{esc(url)}">{state}</a>'
+            parts.append(f"{self.approval_td}{state}</td>")
+        parts.append(
             f"{self.establishments_td}"
             f'<span class="figure-num">{record["establishments"]}</span></td>'
-        ]
+        )
+        approved = record.get("approved")
         for td, cells in zip(self.target_tds, self.cells, strict=True):
-            parts.append(f"{td}{cells.cell(row)}</td>")
+            parts.append(f"{td}{cells.cell_with_approved(row, approved)}</td>")
         parts.append(f"<td>{self._links(record.get('links'))}</td>")
         return "".join(parts)
 
@@ -368,17 +430,21 @@ class ComplianceTable:
         total = self.figures.total
         parts = [
             f'<td><span class="fw-bold">{esc(total_label(total))}</span></td>'
-            f'{self.establishments_td}<span class="figure-num fw-bold">'
+            + ("<td></td>" if self.approval_column else "")
+            + f'{self.establishments_td}<span class="figure-num fw-bold">'
             f"{total.values['establishments_operating']}</span></td>"
         ]
         for td, cells in zip(self.target_tds, self.cells, strict=True):
-            parts.append(f"{td}{cells.cell(total)}</td>")
+            parts.append(f"{td}{cells.cell_with_approved(total, self.approved_total)}</td>")
         parts.append("<td></td>")
         return SafeString("".join(parts))
 
 
-def records_for(figures: metrics.Table, url_for, links_for) -> list[dict]:
-    """The rows of a metrics.Table as dicts for ComplianceTable (with sort keys)."""
+def records_for(figures: metrics.Table, url_for, links_for, approval_for=None) -> list[dict]:
+    """The rows of a metrics.Table as dicts for ComplianceTable (with sort keys).
+
+    `approval_for(place)`, when given: (the year's approval or None, its page's URL, the
+    approved figures of the row as a metrics.Row or None)."""
     records = []
     sort_keys = [(f"sort_{metric}", names[0]) for metric, names in metrics.TARGET_FIGURES.items()]
     for row in figures.rows:
@@ -395,5 +461,9 @@ def records_for(figures: metrics.Table, url_for, links_for) -> list[dict]:
         }
         for key, name in sort_keys:
             record[key] = values[name]  # None (n/a) sorts last: see ComplianceTable._sorted
+        if approval_for is not None:
+            approval, url, approved = approval_for(place)
+            record["approval"], record["approval_url"], record["approved"] = approval, url, approved
+            record["sort_approval"] = approval.state if approval is not None else ""
         records.append(record)
     return records

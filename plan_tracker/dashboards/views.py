@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -16,6 +17,7 @@ from localities.models import Level, ReportStatus
 from localities.models.reports import DUE_SOON_DAYS, due_soon_until
 from localities.selectors import Frame
 from plan_tracker import metrics
+from plan_tracker.approvals import State, approved_row, states_for
 from plan_tracker.dashboards.charts import chart_data, map_svg
 from plan_tracker.dashboards.html_table import ComplianceTable, records_for, target_cell
 from plan_tracker.dashboards.links import (
@@ -31,7 +33,7 @@ from plan_tracker.status import Status, status_info
 
 WORK_LIST_LIMIT = 100
 # Query parameters of a page that are not part of the selection but are kept by its form.
-KEEP = ("sort", "all", "locality")
+KEEP = ("sort", "all", "locality", "approved")
 
 
 class ToggleForm(forms.Form):
@@ -104,15 +106,54 @@ def measured_targets(sel: Selection):
     return [t for t in sel.plan.targets.all() if t.metric in metrics.TARGET_FIGURES]
 
 
-def build_table(request, figures, sel):
+def build_table(request, figures, sel, approvals: dict, place=None):
+    """The page's table with the approval of each province's year (the nation's table: a
+    column of states; a province's: the approved figures of its communes and its total)."""
     links = RowLinks(sel)
-    records = records_for(figures, links.url_for, links.links_for)
+    if place is None:
+
+        def approval_for(row_place):
+            approval = approvals.get(row_place.pk)
+            return approval, approval_url(sel, row_place), approved_row(approval, row_place)
+
+        approved_total = None
+    else:
+        own = approvals.get(place.pk)
+
+        def approval_for(row_place):
+            return own, None, approved_row(own, row_place)
+
+        approved_total = approved_row(own, place)
+    records = records_for(figures, links.url_for, links.links_for, approval_for)
     return ComplianceTable(
-        figures, records, order_by=request.GET.get("sort") or None, query=request.GET
+        figures,
+        records,
+        order_by=request.GET.get("sort") or None,
+        query=request.GET,
+        approval_column=place is None,
+        approved_total=approved_total,
     )
 
 
+def approval_url(sel: Selection, province) -> str:
+    extra = {"plan": sel.plan.pk} if "plan" in sel.explicit else {}
+    url = reverse("approval_detail", args=[sel.year, province.pk])
+    return f"{url}?{urlencode(extra)}" if extra else url
+
+
 def render_dashboard(request, sel: Selection, figures, place=None, **extra):
+    # One grouped query: the approval of every province of the table (or of the one).
+    approvals = states_for(
+        plan=sel.plan, year=sel.year, province_ids=None if place is None else [place.pk]
+    )
+    if place is None and request.GET.get("approved") == "1":
+        figures.rows = [
+            row
+            for row in figures.rows
+            if row.locality.pk in approvals and approvals[row.locality.pk].state == State.APPROVED
+        ]
+    params = dict(request.GET.items())
+    params["approved"] = "0" if request.GET.get("approved") == "1" else "1"
     return render(
         request,
         "plan_tracker/dashboard.html",
@@ -121,8 +162,13 @@ def render_dashboard(request, sel: Selection, figures, place=None, **extra):
             sel,
             place=place,
             figures=figures,
-            table=build_table(request, figures, sel),
+            table=build_table(request, figures, sel, approvals, place),
             charts_url=sel.url("dashboard_charts", locality=place.code if place else None),
+            approval=approvals.get(place.pk) if place is not None else None,
+            approval_page=approval_url(sel, place) if place is not None else None,
+            approved_only=request.GET.get("approved") == "1",
+            approved_toggle_url=f"{request.path}?{urlencode(params)}",
+            approvals_url=reverse("approval_list"),
             **extra,
         ),
     )

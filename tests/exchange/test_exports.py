@@ -18,6 +18,7 @@ from exchange.models import ExportLog
 from localities.models import Inspection, ReporterIdentity
 from localities.selectors import Frame
 from plan_tracker import metrics
+from plan_tracker.approvals import with_approval_columns
 from tests.exchange.helpers import establishment, report
 
 pytestmark = pytest.mark.django_db
@@ -75,13 +76,17 @@ def test_the_compliance_csv_is_the_figures_table_with_its_total(client, personas
         "inspected_since_plan_start,coverage_pct,reports_received,reports_handled,"
         "reports_handled_on_time,reports_pending,reports_overdue,reports_on_time_pct,"
         "cases_handled,cases_handled_prev_year,cases_growth_pct,status_reports_on_time,"
-        "status_annual_inspection,status_full_coverage,status_cases_growth\n"
+        "status_annual_inspection,status_full_coverage,status_cases_growth,"
+        # Each province's approval of the year (none submitted here), then the approved
+        # percentages of an approved year (none).
+        "approval_state,approved_differs,approved_inspected_in_year_pct,approved_coverage_pct,"
+        "approved_reports_on_time_pct,approved_cases_growth_pct\n"
         "01,Thành phố Hà Nội,province,2024,2024-12-31,3,2,66.7,3,2,66.7,2,0,0,0,2,0.0,0,0,,"
-        "not_met,met,behind,not_applicable\n"
+        "not_met,met,behind,not_applicable,not_submitted,,,,,\n"
         "79,Thành phố Hồ Chí Minh,province,2024,2024-12-31,1,1,100.0,1,1,100.0,0,0,0,0,0,,0,0,,"
-        "not_applicable,met,on_track,not_applicable\n"
+        "not_applicable,met,on_track,not_applicable,not_submitted,,,,,\n"
         ",Whole country,nation,2024,2024-12-31,4,3,75.0,4,3,75.0,2,0,0,0,2,0.0,0,0,,"
-        "not_met,met,behind,not_applicable\n"
+        "not_met,met,behind,not_applicable,,,,,,\n"
     )
     rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
     hanoi = next(r for r in rows if r["locality_code"] == "01")
@@ -139,6 +144,8 @@ def test_the_compliance_xlsx_has_a_sheet_per_level_and_one_about_it(client, pers
     workbook = openpyxl.load_workbook(io.BytesIO(response.content))
     provinces, communes, about = workbook.worksheets
     table = metrics.compliance_table(frame=Frame.of(personas.admin), year=YEAR, as_of=AS_OF)
+    # The figures' columns, then the approval of each province's year.
+    table = with_approval_columns(table)
     with translation.override("vi"):
         headers = [column_label(c) for c in table.columns]
         assert provinces.title == str(translation.gettext("Provinces"))

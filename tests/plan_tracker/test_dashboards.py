@@ -509,6 +509,18 @@ def test_an_officers_csv_is_their_own_area(client, built, personas):
 # --- queries ------------------------------------------------------------------------------------
 
 
+def approve_2024(personas, *provinces):
+    """Submit and approve 2024 for these provinces (their approved figures on the pages)."""
+    from plan_tracker.approvals import take_step
+    from plan_tracker.metrics import default_plan
+
+    plan = default_plan()
+    officers = {"01": personas.hn_officer, "79": personas.hcm_officer}
+    for province in provinces:
+        for user, action in ((officers[province.code], "submit"), (personas.ministry, "approve")):
+            take_step(user=user, action=action, plan=plan, province=province, year=2024)
+
+
 def grow_provinces(n):
     for i in range(n):
         province = make_locality("2025", f"{40 + i}", f"Tỉnh {i}", "province")
@@ -521,9 +533,11 @@ def test_the_national_page_costs_the_same_queries_whatever_the_number_of_provinc
     client, world, personas, django_assert_num_queries, provinces
 ):
     grow_provinces(provinces)
+    approve_2024(personas, world.hn, world.hcm)
     login(client, personas.ministry)
-    # session, user, assignment, plans, targets, localities, establishments, reports, cases
-    with django_assert_num_queries(9):
+    # session, user, assignment, plans, targets, localities, establishments, reports, cases,
+    # and the approvals of every province's year (one grouped query, whatever their number)
+    with django_assert_num_queries(10):
         response = client.get(reverse("dashboard_national"), Q2024)
     assert len(response.context["figures"].rows) == 2 + provinces
 
@@ -551,10 +565,12 @@ def test_a_provinces_page_and_work_lists_cost_constant_queries(
     for i in range(communes):
         commune = make_locality("2025", f"{30000 + i}", f"Xã {i}", "commune", world.hn)
         establishment(f"C{i}", commune)
+    approve_2024(personas, world.hn)
     login(client, personas.hn_officer)
     # session, user, assignment, locality, plans, targets, in-scope check, localities,
-    # establishments, reports, cases, and the officer's locality in the navigation bar
-    with django_assert_num_queries(12):
+    # establishments, reports, cases, the approval of the province's year, and the officer's
+    # locality in the navigation bar
+    with django_assert_num_queries(13):
         client.get(reverse("dashboard_locality", args=[world.hn.pk]), Q2024)
     # + never inspected (list, count), reports to handle (list, count), due soon, overdue, and
     # the probe for inspections after the as-of date (the pace of the running year 2025)

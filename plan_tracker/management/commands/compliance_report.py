@@ -10,15 +10,22 @@ the pages (plan_tracker.selection): a year outside the plan or a future date is 
 One row per locality; columns: locality_code, locality_name, level, year, as_of, the 15 figures
 of §7, then status_<target id> for each target of the plan. The plan and the as-of date are
 also written to stderr, so stdout stays the table alone.
+
+With --approved, the figures as approved (plan_tracker.approvals) for the year of the
+locality's province, in the same columns; exit 1 when that year is not approved.
 """
 
+import csv
+import datetime
 import io
+import json
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.timezone import localtime
 
 from localities.permissions import OutOfScope
 from localities.selectors import Frame
-from plan_tracker.compliance_io import write_csv, write_json
+from plan_tracker.compliance_io import csv_value, write_csv, write_json
 from plan_tracker.selection import SelectionRefused, select
 
 
@@ -42,8 +49,13 @@ class Command(BaseCommand):
         parser.add_argument(
             "--total", action="store_true", help="add the total (nation or province) as last row"
         )
+        parser.add_argument(
+            "--approved",
+            action="store_true",
+            help="the figures as approved for the locality's province (exit 1 if not approved)",
+        )
 
-    def handle(self, *args, year, as_of, locality, level, format, plan, total, **options):
+    def handle(self, *args, year, as_of, locality, level, format, plan, total, approved, **options):
         # The same selection, with the same bounds, as the pages, exports and API.
         asked = {"year": year, "as_of": as_of, "locality": locality, "level": level, "plan": plan}
         frame = Frame.nation()
@@ -53,6 +65,9 @@ class Command(BaseCommand):
             raise CommandError(str(refusal)) from None
         except OutOfScope:
             raise CommandError(f"No locality has the code {locality}.") from None
+        if approved:
+            self._approved(sel, format=format, total=total)
+            return
         try:
             table = sel.table(frame)
         except OutOfScope as problem:
@@ -67,3 +82,60 @@ class Command(BaseCommand):
         else:
             write_json(table, out, total=total)
         self.stdout.write(out.getvalue(), ending="")
+
+    def _approved(self, sel, *, format: str, total: bool):
+        """The snapshot of the approved year: the province's row (--level province) or its
+        communes' rows (--total: the province's after them), or a commune's own row."""
+        from plan_tracker.approvals import State, person, states_for
+
+        place = sel.locality
+        if place is None:
+            raise CommandError("--approved needs --locality: a province's or commune's code.")
+        province_id = place.province_id or place.pk
+        approval = states_for(plan=sel.plan, year=sel.year, province_ids=[province_id]).get(
+            province_id
+        )
+        if approval is None or approval.state != State.APPROVED:
+            state = approval.get_state_display() if approval else State.NOT_SUBMITTED.label
+            raise CommandError(
+                f"The year {sel.year} of {place.province.name} is not approved ({state})."
+            )
+        snapshot = approval.snapshot
+        if place.is_province and sel.level == "province":
+            rows = [snapshot["province"]]
+        elif place.is_province:
+            rows = list(snapshot["communes_by_pk"].values())
+            rows.sort(key=lambda row: row["locality_code"])
+            if total:
+                rows.append(snapshot["province"])
+        else:
+            rows = [approval.snapshot_row(place.pk)]
+        self.stderr.write(
+            f"Plan: {sel.plan}; year {sel.year}; approved on "
+            f"{localtime(approval.decided_at):%d/%m/%Y} by {person(approval.decided_by)}; "
+            f"figures as of {datetime.date.fromisoformat(snapshot['as_of']):%d/%m/%Y}; "
+            f"{len(rows)} rows"
+        )
+        columns = snapshot["columns"]
+        out = io.StringIO()
+        if format == "csv":
+            writer = csv.writer(out, lineterminator="\n")
+            writer.writerow(columns)
+            for row in rows:
+                writer.writerow([_csv(row.get(column)) for column in columns])
+        else:
+            json.dump(
+                [{c: row.get(c) for c in columns} for row in rows],
+                out,
+                ensure_ascii=False,
+                indent=2,
+            )
+            out.write("\n")
+        self.stdout.write(out.getvalue(), ending="")
+
+
+def _csv(value) -> str:
+    """As the live table's CSV writes it (a percentage with one decimal)."""
+    if isinstance(value, float):
+        return f"{value:.1f}"
+    return csv_value(value)
