@@ -5,6 +5,9 @@ between measurements."""
 from __future__ import annotations
 
 import datetime
+import os
+import subprocess
+import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +24,23 @@ SERVER_ENVIRONMENT = {
     "DB_CONN_MAX_AGE": "60",
     # Plain http on the loopback: the TLS proxy in front of a deployment is not measured.
     "PLAN_TRACKER_HTTPS": "false",
+    # With DEBUG off the pages name their static files by the manifest collectstatic writes
+    # (collect_static, below); kept apart from a deployment's own folder.
+    "STATIC_ROOT": str(Path(__file__).resolve().parent.parent / "var" / "bench-static"),
 }
+
+
+def collect_static(env: dict | None = None) -> None:
+    """collectstatic for the production-like settings, as `make serve` runs it before gunicorn."""
+    environment = dict(os.environ if env is None else env)
+    for name, value in SERVER_ENVIRONMENT.items():
+        environment.setdefault(name, value)
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--no-input", "--verbosity", "0"],
+        cwd=Path(__file__).resolve().parent.parent,
+        env=environment,
+        check=True,
+    )
 
 
 @dataclass

@@ -21,7 +21,14 @@ import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bench.context import BENCH_PASSWORD, SERVER_ENVIRONMENT, Context, inspected_days, vacuum
+from bench.context import (
+    BENCH_PASSWORD,
+    SERVER_ENVIRONMENT,
+    Context,
+    collect_static,
+    inspected_days,
+    vacuum,
+)
 from bench.measure import percentile
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -261,6 +268,7 @@ class Gunicorn:
             env["DATABASE_URL"] = self.database_url
         for name, value in SERVER_ENVIRONMENT.items():
             env.setdefault(name, value)
+        collect_static(env)
         gunicorn = Path(sys.executable).with_name("gunicorn")
         command = [
             str(gunicorn),

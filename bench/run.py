@@ -37,7 +37,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 # Run as a script, the project's root is not on the path until the lines above put it there.
-from bench.context import SERVER_ENVIRONMENT, make_context  # noqa: E402
+from bench.context import SERVER_ENVIRONMENT, collect_static, make_context  # noqa: E402
 from bench.load import measure_load  # noqa: E402
 from bench.pages import explain_national, measure_pages  # noqa: E402
 from bench.report import format_table, make_report, write_report  # noqa: E402
@@ -48,6 +48,7 @@ def setup_django():
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "plan_tracker.settings")
     for name, value in SERVER_ENVIRONMENT.items():
         os.environ.setdefault(name, value)
+    collect_static()
     import django
 
     django.setup()

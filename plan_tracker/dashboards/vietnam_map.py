@@ -322,7 +322,8 @@ def render(points: list[dict], shapes: dict[str, str], *, national: bool) -> Saf
     place_labels(markers, frame, fixed=fixed, max_rings=24 if national else 4)
 
     out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="vn-map" id="map-svg" role="img" '
+        # A group, not an image: its markers are links one reaches with the keyboard.
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="vn-map" id="map-svg" role="group" '
         f'viewBox="0 0 {project.width:.0f} {project.height:.0f}" '
         f'aria-labelledby="map-svg-title">',
         f'<title id="map-svg-title">{_esc(map_title())}</title>',
