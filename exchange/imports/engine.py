@@ -368,6 +368,20 @@ class Importer:
         described = []
         for name in changed:
             model_field = obj._meta.get_field(name)
+            column = self.field_columns.get(name, name)
+            if name not in row.values:
+                # A change the kind handles itself (other_changes): the file's text is the new
+                # value.
+                old = getattr(obj, model_field.attname)
+                described.append(
+                    [
+                        column,
+                        str(model_field.verbose_name),
+                        shown_value(model_field, old, {}),
+                        row.text.get(column, ""),
+                    ]
+                )
+                continue
             old, new = getattr(obj, model_field.attname), row.values[name]
             related = {}
             if model_field.is_relation:

@@ -144,10 +144,12 @@ def test_inspections_written_in_vietnamese(fmt, personas, world, tmp_path):
 def test_a_report_kind_by_its_vietnamese_or_english_name(personas, world, kinds, tmp_path):
     crime = kinds["crime_denunciation"]
     header = ["Số hiệu", "Loại nguồn tin", "Mã địa bàn", "Ngày tiếp nhận", "verified_on",
-              "classified_on", "handled_on", "outcome", "extended_until", "summary"]  # fmt: skip
+              "classified_on", "handled_on", "outcome", "extended_until",
+              "extension_decided_on", "extension_decision_no", "extension_decided_by",
+              "summary"]  # fmt: skip
     rows = [
-        ["R-1", crime.name.upper(), "00004", "02/06/2025", "", "", "", "", "", ""],
-        ["R-2", crime.name_en, "00004", "02/06/2025", "", "", "", "", "", ""],
+        ["R-1", crime.name.upper(), "00004", "02/06/2025", *[""] * 9],
+        ["R-2", crime.name_en, "00004", "02/06/2025", *[""] * 9],
     ]
     path = write(tmp_path, "r.csv", csv_bytes("reports", rows, header=header))
     result = import_file("reports", path, user=personas.hn_officer, commit=True)

@@ -142,7 +142,9 @@ def test_a_report_preview_never_shows_the_reporters_identity(officer, world, kin
     from exchange.kinds import KINDS
 
     assert not identity & set(KINDS["reports"].importer.fields)
-    rows = [["R-1", "crime_denunciation", "00004", "02/06/2025", "", "", "", "", "", "Mới"]]
+    rows = [
+        ["R-1", "crime_denunciation", "00004", "02/06/2025", "", "", "", "", "", "", "", "", "Mới"]
+    ]
     upload(officer, csv_bytes("reports", rows), kind="reports")
     response = officer.get(reverse("import_preview"))
     [row] = response.context["result"].preview
