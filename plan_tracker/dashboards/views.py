@@ -15,6 +15,7 @@ from localities.models.reports import DUE_SOON_DAYS, due_soon_until
 from localities.selectors import Frame
 from plan_tracker import metrics
 from plan_tracker.dashboards.charts import chart_data, map_svg
+from plan_tracker.dashboards.glance import at_a_glance
 from plan_tracker.dashboards.html_table import ComplianceTable, records_for, target_cell
 from plan_tracker.dashboards.links import (
     RowLinks,
@@ -106,7 +107,9 @@ def render_dashboard(request, sel: Selection, figures, place=None, **extra):
 def dashboard_national(request, frame, sel):
     if not frame.scope.national:
         return redirect(scope_landing(request.user, request.GET.urlencode()))
-    return render_dashboard(request, sel, sel.table(frame))
+    figures = sel.table(frame)
+    glance = at_a_glance(figures, sorted_by_user=bool(request.GET.get("sort")))
+    return render_dashboard(request, sel, figures, **glance)
 
 
 @with_selection
