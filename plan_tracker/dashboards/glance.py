@@ -2,14 +2,17 @@
 each target (counted over the rows already computed, no query); the provinces worst first
 unless a sort was asked; those with no record at all folded into one line."""
 
+import dataclasses
+
 from plan_tracker import metrics
 from plan_tracker.status import Status, status_info
 
 
 def at_a_glance(figures: metrics.Table, *, sorted_by_user: bool) -> dict:
-    """What the national dashboard adds: `glance` (per target, the count of each status),
-    `quiet` (the provinces with no record, taken out of figures.rows) — and figures.rows
-    ordered worst first when the user asked for no sort."""
+    """What the national dashboard adds: `glance` (per target, the count of each status over
+    every province), `quiet` (the provinces with no record) and `table_figures`, the table the
+    page draws: the others, worst first when the user asked for no sort. `figures` itself is
+    left whole (the total, the downloads and the charts read it)."""
     measured = [t for t in figures.targets if t.metric in metrics.TARGET_FIGURES]
     metric_names = [t.metric for t in measured]
     counts = metrics.status_counts(figures.rows, metric_names)
@@ -21,13 +24,13 @@ def at_a_glance(figures: metrics.Table, *, sorted_by_user: bool) -> dict:
         }
         for target in measured
     ]
-    quiet = [row for row in figures.rows if not metrics.has_records(row)]
-    figures.rows = [row for row in figures.rows if metrics.has_records(row)]
+    shown = [row for row in figures.rows if metrics.has_records(row)]
     if not sorted_by_user:
         # sorted() is stable: within a status, the provinces keep their order by code.
-        figures.rows.sort(key=lambda row: metrics.worst_first_key(row, metric_names))
+        shown.sort(key=lambda row: metrics.worst_first_key(row, metric_names))
     return {
         "glance": glance,
         "glance_statuses": [status_info(s) for s in order],
-        "quiet": [row.locality for row in quiet],
+        "quiet": [row.locality for row in figures.rows if not metrics.has_records(row)],
+        "table_figures": dataclasses.replace(figures, rows=shown),
     }

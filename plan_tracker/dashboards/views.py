@@ -96,7 +96,7 @@ def render_dashboard(request, sel: Selection, figures, place=None, **extra):
             sel,
             place=place,
             figures=figures,
-            table=build_table(request, figures, sel),
+            table=build_table(request, extra.pop("table_figures", figures), sel),
             charts_url=sel.url("dashboard_charts", locality=place.code if place else None),
             **extra,
         ),

@@ -166,9 +166,11 @@ def test_the_pages_queries_do_not_grow_with_provinces(
         commune = make_locality("2025", f"8{n:04d}", f"Xã Mới {n}", "commune", province)
         establishment(f"N{n}", commune, opened=datetime.date(2020, 1, 1))
     assert count() == before
-    # Pinned: the session, user and scope, the plans, then per year one compliance table
-    # (localities, establishments, reports, cases), and the two queries of the remainder.
-    with django_assert_num_queries(before):
+    # Pinned: the session, the user, their assignments, the plans and their targets (5), then
+    # per year one compliance table (its localities, establishments, reports, cases: 2 × 4),
+    # and the remainder (never-inspected establishments, overdue reports: 2).
+    assert before == 5 + 2 * 4 + 2
+    with django_assert_num_queries(5 + 2 * 4 + 2):
         client.get(url, plan_query(reviewed))
 
 
