@@ -339,8 +339,12 @@ def review_document(review: Review, *, today: datetime.date, urls: dict) -> docu
                 "%(count)s reports were overdue on %(day)s.",
                 review.total.reports_overdue,
             )
-            % {"count": documents.display(review.total.reports_overdue), "day": end},
-            url=urls["reports"],
+            % {"count": documents.display(review.total.reports_overdue), "day": end}
+        )
+    )
+    blocks.append(
+        documents.Paragraph(
+            _("The reports list shows those overdue today:"), note=True, url=urls["reports"]
         )
     )
     left = [p for p in review.places if p.never_inspected or p.reports_overdue]
