@@ -158,7 +158,8 @@ def letterhead_for(locality: Locality | None, day: datetime.date, *, symbol: str
             signer_role=_("Head of the unit").upper(),
             signer_hint=_("(Signature, full name, seal)"),
         )
-    province = locality.province if locality.province_id else locality
+    # A province is its own province (no query); a commune's is read through it.
+    province = locality if locality.is_province else locality.province
     return Letterhead(
         parent_body=ministry,
         issuing_body=(_("Public security of %(province)s") % {"province": province.name}).upper(),
