@@ -18,8 +18,8 @@ import ipaddress
 import logging
 from decimal import Decimal
 
+from django import forms
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.http import JsonResponse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -195,17 +195,12 @@ def compliance(request):
     )
 
 
-def _page_params(request):
-    try:
-        limit = int(request.GET.get("limit", DEFAULT_LIMIT))
-        offset = int(request.GET.get("offset", 0))
-    except ValueError:
-        raise ValidationError(_("limit and offset must be whole numbers.")) from None
-    if limit < 1 or limit > MAX_LIMIT or offset < 0:
-        raise ValidationError(
-            _("limit must be 1 to %(max)s and offset 0 or more.") % {"max": MAX_LIMIT}
-        )
-    return limit, offset
+class PageForm(forms.Form):
+    """?limit= and ?offset= of a records list (an offset past the last record is an empty
+    page, however large)."""
+
+    limit = forms.IntegerField(min_value=1, max_value=MAX_LIMIT, required=False)
+    offset = forms.IntegerField(min_value=0, required=False)
 
 
 def _unknown_places(filterset) -> bool:
@@ -239,10 +234,11 @@ def record_list(kind: Kind):
 
     @api_view
     def view(request):
-        try:
-            limit, offset = _page_params(request)
-        except ValidationError as problem:
-            return error(400, " ".join(problem.messages))
+        paging = PageForm(request.GET)
+        if not paging.is_valid():
+            return error(400, _("Check the parameters."), fields=paging.errors.get_json_data())
+        limit = paging.cleaned_data["limit"] or DEFAULT_LIMIT
+        offset = paging.cleaned_data["offset"] or 0
         queryset, filterset = raw.filtered_records(kind, user=request.user, data=request.GET)
         if not filterset.is_valid():
             if _unknown_places(filterset):

@@ -16,6 +16,8 @@ from localities.models.reports import Report, ReportKind, ReportStatus
 from localities.permissions import scope_of
 
 FIRST_YEAR = 2015
+# The digits of the largest id the database holds (a 64-bit integer).
+MAX_ID_DIGITS = 19
 
 
 def year_choices():
@@ -89,7 +91,9 @@ class ScopedFilterSet(django_filters.FilterSet):
         self._narrowed = False
         if self.scope.national:
             chosen = str((data or {}).get("province") or "")
-            if chosen.isdecimal():
+            # An id in ASCII digits that int() reads (a longer one is no province either: the
+            # filter's own field refuses it).
+            if chosen.isascii() and chosen.isdecimal() and len(chosen) <= MAX_ID_DIGITS:
                 self._narrowed = True
                 # Looked up by its id first: an id beyond the database's integers is no province.
                 province = provinces.filter(pk=int(chosen)).first()

@@ -349,6 +349,27 @@ def picker_label(establishment: Establishment) -> str:
     return label
 
 
+class PagingForm(forms.Form):
+    """The size of a list's pages (django-tables2 reads ?per_page=); the page number itself is
+    forgiving: not a number shows the first page, past the end the last."""
+
+    MAX_PER_PAGE = 100
+
+    per_page = forms.IntegerField(
+        label=_("Rows per page"), min_value=1, max_value=MAX_PER_PAGE, required=False
+    )
+
+
+class EstablishmentChoice(forms.Form):
+    """?establishment=<id> of the page that records an inspection: one of `queryset`."""
+
+    establishment = forms.ModelChoiceField(queryset=Establishment.objects.none(), required=False)
+
+    def __init__(self, *args, queryset, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["establishment"].queryset = queryset
+
+
 class ReferencedRecordForm(PlaceMixin, RecordForm):
     """Reports and cases: placed in a province or a commune, with a summary."""
 

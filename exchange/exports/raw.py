@@ -50,10 +50,12 @@ def used_filters(filterset, *, ignore=("format", "page", "sort", "limit", "offse
     if not filterset.is_bound:
         return {}
     result = {}
+    cleaned = filterset.form.cleaned_data if filterset.is_valid() else {}
     for name, value in filterset.data.items():
         if name in ignore or value in ("", None):
             continue
-        if name in filterset.filters:
+        # A value its field reads as no filter (a yes/no that is neither) was not applied.
+        if name in filterset.filters and cleaned.get(name) not in (None, ""):
             values = filterset.data.getlist(name) if hasattr(filterset.data, "getlist") else [value]
             result[name] = values[0] if len(values) == 1 else values
     return result

@@ -15,6 +15,7 @@ DMY = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 YMD = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 GROUPED = re.compile(r"^\d{1,3}([.,\s]\d{3})+$")
 TRUE = {"true", "1", "yes", "y", "x", "có", "co", "c"}
+MAX_AMOUNT_DIGITS = 30
 FALSE = {"false", "0", "no", "n", "không", "khong", "k"}
 
 
@@ -58,7 +59,9 @@ def parse_amount(text: str) -> int:
     value = text.replace(" ", "")
     if GROUPED.match(text):
         value = re.sub(r"[.,\s]", "", text)
-    if not value.isdigit():
+    # ASCII digits only ("²" is a digit to str.isdigit but no number to int), and no more of
+    # them than an amount in VND could have.
+    if not (value.isascii() and value.isdigit()) or len(value) > MAX_AMOUNT_DIGITS:
         raise CellError(
             _("“%(value)s” is not an amount in VND: write a whole number, e.g. 1500000.")
             % {"value": text}

@@ -36,7 +36,7 @@ from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from exchange.imports.cells import CellError
-from exchange.imports.files import file_format, read_table
+from exchange.imports.files import NUL_COLUMNS, file_format, read_table
 from localities.codes import resolve
 from localities.models import Locality
 from localities.permissions import IMPORT, can_import, scope_of
@@ -246,6 +246,21 @@ class Importer:
     # the common path
     def check_chunk(self, rows: list[FileRow]) -> tuple[list, list]:
         for row in rows:
+            nul = row.text.pop(NUL_COLUMNS, None)
+            if nul:
+                # Its text goes no further: PostgreSQL refuses a NUL in any text it is sent.
+                row.text = {}
+                for column in nul:
+                    self.error(
+                        row,
+                        "" if column == "-" else column,
+                        _(
+                            "This cell holds a NUL character (code 0), which no record may "
+                            "contain: the file may be saved in another encoding; save it as "
+                            "“CSV UTF-8” (or as XLSX) and try again."
+                        ),
+                    )
+                continue
             extra = row.text.pop("__extra__", None)
             if extra:
                 self.error(

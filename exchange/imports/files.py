@@ -5,6 +5,12 @@ without the BOM Excel writes) and may use ";" between cells, as Excel set to Vie
 XLSX is read from its first sheet. The header must hold exactly the kind's columns, in any order,
 plus those a raw export adds, which are dropped: a missing, unknown or repeated column refuses
 the whole file before any row is read.
+
+A cell longer than CELL_MAX_CHARS characters (the csv module's own limit, applied to XLSX cells
+too) refuses the file at its row: no field of a record holds that much, and the CSV reader
+cannot be trusted to find the next row after such a cell. A cell holding a NUL character
+(PostgreSQL cannot store one in text) is an error of its row, listed with the others; the row's
+cells go no further (see engine.Importer.check_chunk).
 """
 
 import csv
@@ -13,9 +19,15 @@ import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from plan_tracker.formulas import from_text
+
+# Python's csv module refuses a longer field (csv.field_size_limit()'s default).
+CELL_MAX_CHARS = 131_072
+# The key under which a row's columns holding a NUL character reach the engine.
+NUL_COLUMNS = "__nul__"
 
 
 class FileRefused(Exception):
@@ -94,10 +106,21 @@ def _xlsx_rows(path: Path) -> Iterator[list[str]]:
         raise FileRefused(
             _("The file could not be read as an XLSX workbook (%(error)s).") % {"error": error}
         ) from None
+    line = 0
     try:
         sheet = workbook.worksheets[0]
+        # The sheet's XML is parsed as its rows are read: a damaged one fails here.
         for row in sheet.iter_rows(values_only=True):
+            line += 1
             yield [_cell_text(value) for value in row]
+    except Exception as error:  # the XML parser's and openpyxl's many kinds, as above
+        raise FileRefused(
+            _(
+                "Line %(line)s of the sheet could not be read (%(error)s): save the workbook "
+                "again, or as CSV, and try again."
+            )
+            % {"line": line + 1, "error": error}
+        ) from None
     finally:
         workbook.close()
 
@@ -145,6 +168,9 @@ def read_table(
         raise FileRefused(
             _("The file is not UTF-8 text: save it as “CSV UTF-8” (or as XLSX) and try again.")
         ) from None
+    except csv.Error as error:
+        raise _unreadable_line(1, error) from None
+    _check_lengths(1, header)
     header = [h.strip().lstrip("\ufeff").lower() for h in header]
     while header and not header[-1]:
         header.pop()
@@ -183,6 +209,7 @@ def read_table(
                 line += 1
                 if not any(row):
                     continue
+                _check_lengths(line, row)
                 values = {
                     column: cell
                     for column, cell in zip(header, row, strict=False)
@@ -191,7 +218,17 @@ def read_table(
                 extra = [cell for cell in row[len(header) :] if cell]
                 if extra:
                     values["__extra__"] = extra
+                nul = [
+                    column or "-"
+                    for column, cell in zip(header, row, strict=False)
+                    if "\x00" in cell
+                ]
+                if nul or any("\x00" in cell for cell in extra):
+                    values[NUL_COLUMNS] = nul or ["-"]
                 yield line, values
+        except csv.Error as error:
+            # The reader failed on the row after the last one read.
+            raise _unreadable_line(line + 1, error) from None
         except UnicodeDecodeError:
             raise FileRefused(
                 _(
@@ -202,3 +239,30 @@ def read_table(
             ) from None
 
     return header, records()
+
+
+def _check_lengths(line: int, row: list[str]) -> None:
+    """FileRefused when a cell of the row is longer than CELL_MAX_CHARS."""
+    if any(len(cell) > CELL_MAX_CHARS for cell in row):
+        raise _too_long(line)
+
+
+def _too_long(line: int) -> FileRefused:
+    return FileRefused(
+        _(
+            "Line %(line)s has a cell longer than %(limit)s characters, more than any column "
+            "of a record holds: shorten it (or check that the file's quotes are paired) and try "
+            "again."
+        )
+        % {"line": line, "limit": number_format(CELL_MAX_CHARS, force_grouping=True)}
+    )
+
+
+def _unreadable_line(line: int, error: csv.Error) -> FileRefused:
+    # The csv module says so in English only: its field limit is the one reason met in practice.
+    if "field limit" in str(error):
+        return _too_long(line)
+    return FileRefused(
+        _("Line %(line)s could not be read as CSV (%(error)s): check its quotes and try again.")
+        % {"line": line, "error": error}
+    )

@@ -4,12 +4,15 @@ export is logged."""
 
 import functools
 
+from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from exchange import pdf
@@ -115,6 +118,10 @@ def export_raw(request, kind, fmt):
         raise PermissionDenied(_("Raw data exports are for administrators."))
     kind = KINDS[kind]
     queryset, filterset = raw.filtered_records(kind, user=request.user, data=request.GET)
+    if not filterset.is_valid():
+        # Refused with the filters' reasons rather than an empty file that looks like no records.
+        context = {"form": filterset.form, "back_url": reverse("exports")}
+        return render(request, "400.html", context, status=400)
     log = log_export(
         user=request.user, what=kind.id, file_format=fmt, filters=raw.used_filters(filterset)
     )
@@ -132,13 +139,23 @@ def export_raw(request, kind, fmt):
     return response
 
 
+class ReportFormat(forms.Form):
+    format = forms.ChoiceField(
+        label=gettext_lazy("Format"), choices=[("html", "HTML"), ("pdf", "PDF")], required=False
+    )
+
+
 @with_selection
 def export_report(request, frame, sel):
     """The printed report of a province or the nation (HTML to print, or PDF)."""
     if frame.scope.commune_id or (sel.locality is not None and not sel.locality.is_province):
         raise PermissionDenied(_("The printed report is for a province or the nation."))
+    chosen = ReportFormat(request.GET)
+    if not chosen.is_valid():
+        context = {"form": chosen, "back_url": request.path}
+        return render(request, "400.html", context, status=400)
     context = dict(report_context(frame, sel), author=person_name(request.user))
-    fmt = request.GET.get("format", "html")
+    fmt = chosen.cleaned_data["format"] or "html"
     if fmt == "pdf":
         if not pdf.available():
             raise Http404(_("PDF is not available on this server: print the page instead."))

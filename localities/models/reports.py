@@ -334,7 +334,10 @@ class Report(LocatedRecord):
         if self.outcome and not self.handled_on:
             message = gettext("A handling decision needs its date: enter the handling date.")
             add_error(errors, "handled_on", message, "handled_on_required")
-        if self.extended_until and self.received_on and self.kind_id:
+        # Only on a receipt date that passed its own check: the deadlines of one in the future
+        # mean nothing (and past 31/12/9999 they are no date at all).
+        received_ok = self.received_on and "received_on" not in errors
+        if self.extended_until and received_ok and self.kind_id:
             base = self.kind.base_deadline(self.received_on)
             maximum = self.kind.legal_maximum(self.received_on)
             if self.extended_until <= base:

@@ -2,10 +2,11 @@
 + filterset + table."""
 
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.shortcuts import render
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
-from localities import filters, selectors, tables
+from localities import filters, forms, selectors, tables
 from localities.permissions import can_write, scope_of
 from localities.views.base import CREATE_TITLES, LIST_TITLES, record_url
 
@@ -28,6 +29,13 @@ class RecordList(LoginRequiredMixin, SingleTableMixin, FilterView):
             "table_class": table_class,
         }
         return type(f"{model.__name__}List", (cls,), attributes)
+
+    def get(self, request, *args, **kwargs):
+        paging = forms.PagingForm(request.GET)
+        if not paging.is_valid():
+            context = {"form": paging, "back_url": request.path}
+            return render(request, "400.html", context, status=400)
+        return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
         return self.selector(self.request.user)

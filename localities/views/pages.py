@@ -3,8 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.http import HttpResponseRedirect
-from django.shortcuts import get_object_or_404
+from django.http import Http404, HttpResponseRedirect
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -86,13 +85,16 @@ class InspectionCreate(InspectionEdit):
 
     def dispatch(self, request, *args, **kwargs):
         self.establishment = None
-        wanted = request.GET.get("establishment")
-        if wanted and request.user.is_authenticated:
-            if not wanted.isdigit():
-                wanted = "0"
-            self.establishment = get_object_or_404(
-                Establishment.objects.restrict(request.user).select_related("commune"), pk=wanted
+        if request.user.is_authenticated:
+            chosen = forms.EstablishmentChoice(
+                request.GET,
+                queryset=Establishment.objects.restrict(request.user).select_related("commune"),
             )
+            # Not an establishment of the user's area (or not an id at all): as any record
+            # outside it, 404.
+            if not chosen.is_valid():
+                raise Http404(_("No establishment with this id in your area."))
+            self.establishment = chosen.cleaned_data["establishment"]
         return super().dispatch(request, *args, **kwargs)
 
     def get_initial(self):

@@ -6,9 +6,11 @@ and commune officers are sent to their own area."""
 import functools
 from urllib.parse import urlencode
 
+from django import forms
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from localities.models import Level, ReportStatus
 from localities.models.reports import DUE_SOON_DAYS, due_soon_until
@@ -31,6 +33,30 @@ from plan_tracker.status import Status, status_info
 WORK_LIST_LIMIT = 100
 # Query parameters of a page that are not part of the selection but are kept by its form.
 KEEP = ("sort", "all", "locality")
+
+
+class ToggleForm(forms.Form):
+    """?all=1 shows a province's communes with nothing to count too; ?all=0 or none hides
+    them."""
+
+    all = forms.ChoiceField(
+        label=gettext_lazy("Every commune"), choices=[("0", "0"), ("1", "1")], required=False
+    )
+
+
+class ChartForm(forms.Form):
+    """?metric= of the charts: one of the plan's measured targets (default: the first)."""
+
+    metric = forms.ChoiceField(label=gettext_lazy("Target"), required=False)
+
+    def __init__(self, data, *, targets):
+        super().__init__(data)
+        self.fields["metric"].choices = [(t.metric, t.get_metric_display()) for t in targets]
+
+
+def refused(request, form):
+    """400 with the page's look, the form's errors and a link to the page without them."""
+    return render(request, "400.html", {"form": form, "back_url": request.path}, status=400)
 
 
 def with_selection(view):
@@ -117,8 +143,11 @@ def dashboard_locality(request, frame, sel):
     place = sel.locality
     if place.level == Level.COMMUNE:
         return redirect(sel.url("work_lists", place.pk))
+    toggle = ToggleForm(request.GET)
+    if not toggle.is_valid():
+        return refused(request, toggle)
     figures = sel.table(frame)
-    show_all = request.GET.get("all") == "1"
+    show_all = toggle.cleaned_data["all"] == "1"
     hidden = 0
     if not show_all:
         kept = [r for r in figures.rows if any(r.values[name] for name in metrics.COUNTS)]
@@ -202,7 +231,10 @@ def work_lists(request, frame, sel):
 def dashboard_charts(request, frame, sel):
     place = sel.locality
     targets = measured_targets(sel)
-    metric = request.GET.get("metric") or Metric.ANNUAL_INSPECTION
+    chosen = ChartForm(request.GET, targets=targets)
+    if not chosen.is_valid():
+        return refused(request, chosen)
+    metric = chosen.cleaned_data["metric"] or Metric.ANNUAL_INSPECTION
     if metric not in {t.metric for t in targets}:
         metric = targets[0].metric if targets else Metric.ANNUAL_INSPECTION
     # One set of grouped queries for every year of the plan: the rows rank and map the
