@@ -5,6 +5,7 @@ outside the user's area answers 404."""
 
 import dataclasses
 
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
@@ -100,3 +101,11 @@ def review_page(request, frame, sel, fmt="html"):
             national_url=reverse("review_national") if frame.scope.national else None,
         ),
     )
+
+
+@login_required
+def review_file(request, fmt, **kwargs):
+    """The review as a PDF or DOCX file (any other format: 404)."""
+    if fmt not in ("pdf", "docx"):
+        raise Http404
+    return review_page(request, fmt=fmt, **kwargs)

@@ -205,3 +205,11 @@ def test_national_users_open_any_provinces_review(client, world, reviewed, role)
     url = reverse("review_locality", args=[world.hcm.pk])
     page = client.get(url, plan_query(reviewed)).content.decode()
     assert "CÔNG AN THÀNH PHỐ HỒ CHÍ MINH" in page
+
+
+def test_only_pdf_and_docx_are_files(client, personas, reviewed, world):
+    client.force_login(personas.ministry)
+    assert client.get(reverse("review_national_file", args=["html"])).status_code == 404
+    url = reverse("review_locality_file", args=[world.hn.pk, "xlsx"])
+    assert client.get(url).status_code == 404
+    assert not ExportLog.objects.exists()
