@@ -19,6 +19,8 @@ SERVER_ENVIRONMENT = {
     # Persistent connections, as a production server would run: sessions are checked against
     # the database by every request.
     "DB_CONN_MAX_AGE": "60",
+    # Plain http on the loopback: the TLS proxy in front of a deployment is not measured.
+    "PLAN_TRACKER_HTTPS": "false",
 }
 
 

@@ -27,7 +27,9 @@ transaction commits, nothing of it was written. Each run has its own number (`at
 that is no longer the job's current one writes nothing.
 
 Uploads are kept a day in the storage; jobs that no longer run, JOB_KEEP_DAYS (then deleted,
-with their stored files, at the next upload).
+with their stored files, at the next upload), and so are the lists of the records imports
+wrote (ImportBatch). A job stores its check's preview of the file's first rows, and once
+imported, its batch.
 """
 
 import contextlib
@@ -50,7 +52,7 @@ from django.utils.translation import gettext as _
 from django_tasks import TaskResultStatus, task
 
 from exchange.imports import FileRefused, ImportResult, RowError, import_file
-from exchange.models import ImportJob
+from exchange.models import ImportBatch, ImportJob
 
 logger = logging.getLogger(__name__)
 
@@ -223,6 +225,8 @@ def result(job: ImportJob) -> ImportResult:
         error_count=job.error_count,
         errors=[RowError(line, column, message) for line, column, message in job.errors],
         changes=[(line, key, columns) for line, key, columns in job.changes],
+        preview=job.preview,
+        batch=job.batch_id,
     )
     outcome.written = job.state == State.IMPORTED
     return outcome
@@ -237,6 +241,8 @@ def _result_fields(outcome: ImportResult) -> dict:
         "error_count": outcome.error_count,
         "errors": [[e.line, e.column, e.message] for e in outcome.errors],
         "changes": [[line, key, list(columns)] for line, key, columns in outcome.changes],
+        "preview": outcome.preview,
+        "batch_id": outcome.batch,
     }
 
 
@@ -589,4 +595,6 @@ def purge_old_jobs() -> int:
     for job in old.only("pk", "file_key", "file_format", "stored_file"):
         delete_upload(job_file(job))
     deleted, _by_model = old.delete()
+    # The lists of what imports wrote (a job's, a page's or the command's) go with them.
+    ImportBatch.objects.filter(created__lt=limit).delete()
     return deleted

@@ -12,11 +12,21 @@ and FilterSet), so an export or an API page holds exactly what the list shows; t
 list's URL name and the OpenAPI schema's name follow from it. The kind's importer
 (exchange.imports.importers) says its label, the import template's columns and how a file of
 the kind is read.
+
+Each column has a heading too, as the import page and the template's instructions show it:
+the model field's verbose name, or the column's own where that would be ambiguous (the code
+and the name of a commune). A file's header may name a column by its code or by its heading
+in Vietnamese or in English (header_words).
 """
 
+import functools
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
+
+from exchange.imports.cells import in_languages, normalise
 from exchange.imports.engine import Importer
 from exchange.imports.importers import (
     CaseImporter,
@@ -49,6 +59,7 @@ class Column(NamedTuple):
     name: str  # the CSV header and the API's key
     schema: dict  # its JSON Schema in the API's answers
     lookup: str = ""  # what values_list reads, where that is not the name
+    heading: object = None  # its heading, where the model field's verbose name is not it
 
     @property
     def path(self) -> str:
@@ -99,6 +110,18 @@ class Kind:
     def label(self):
         return self.importer.label
 
+    def heading(self, name: str):
+        """The heading of the column `name` (translatable), as the import page shows it."""
+        column = next(c for c in self.columns if c.name == name)
+        if column.heading is not None:
+            return column.heading
+        return capfirst(self.model._meta.get_field(column.path.split("__")[0]).verbose_name)
+
+    def header_words(self) -> dict[str, str]:
+        """{normalised word: column} for a file's header: each column's code and its heading
+        in Vietnamese and in English. ValueError if one word would name two columns."""
+        return _header_words(self.id)
+
     @property
     def import_columns(self) -> list[str]:
         return self.importer.columns
@@ -111,37 +134,54 @@ class Kind:
         return [name for name in self.column_names if name not in self.import_columns]
 
 
+@functools.cache
+def _header_words(kind_id: str) -> dict[str, str]:
+    kind = KINDS[kind_id]
+    words: dict[str, str] = {}
+    for column in kind.columns:
+        for word in (column.name, *in_languages(kind.heading(column.name))):
+            if words.setdefault(normalise(word), column.name) != column.name:
+                raise ValueError(f"{kind.id}: the heading “{word}” names two columns")
+    return words
+
+
+COMMUNE_CODE = _("Commune code")
+PROVINCE_CODE = _("Province code")
+PROVINCE_NAME = _("Province name")
+LOCALITY_CODE = _("Locality code")
+LOCALITY_NAME = _("Locality name")
+
 ESTABLISHMENT_COLUMNS = (
     Column("code", TEXT),
     Column("name", TEXT),
     Column("line", choice(Line)),
-    Column("commune_code", TEXT, "commune__code"),
+    Column("commune_code", TEXT, "commune__code", COMMUNE_CODE),
     Column("address", TEXT),
     Column("permit_number", TEXT),
     Column("opened_on", NULLABLE_DATE),
     Column("closed_on", NULLABLE_DATE),
     Column("in_scope", {"type": "boolean"}),
-    Column("commune_name", TEXT, "commune__name"),
-    Column("province_code", TEXT, "province__code"),
-    Column("province_name", TEXT, "province__name"),
+    Column("commune_name", TEXT, "commune__name", _("Commune name")),
+    Column("province_code", TEXT, "province__code", PROVINCE_CODE),
+    Column("province_name", TEXT, "province__name", PROVINCE_NAME),
     Column("locality_code_given", TEXT),
 )
 INSPECTION_COLUMNS = (
-    Column("establishment_code", TEXT, "establishment__code"),
+    Column("establishment_code", TEXT, "establishment__code", _("Establishment code")),
     Column("inspected_on", DATE),
     Column("team", choice(InspectionTeam)),
     Column("outcome", choice(InspectionOutcome)),
     Column("fine_vnd", {"type": "integer", "minimum": 0}),
     Column("violations", TEXT),
     Column("notes", TEXT),
-    Column("establishment_name", TEXT, "establishment__name"),
-    Column("commune_code", TEXT, "establishment__commune__code"),
-    Column("province_code", TEXT, "establishment__province__code"),
+    Column("establishment_name", TEXT, "establishment__name", _("Establishment name")),
+    Column("commune_code", TEXT, "establishment__commune__code", COMMUNE_CODE),
+    Column("province_code", TEXT, "establishment__province__code", PROVINCE_CODE),
 )
 REPORT_COLUMNS = (
     Column("reference", TEXT),
-    Column("kind", TEXT, "kind__code"),
-    Column("locality_code", TEXT, "locality__code"),
+    Column("kind", TEXT, "kind__code", _("Report kind")),
+    Column("locality_code", TEXT, "locality__code", LOCALITY_CODE),
     Column("received_on", DATE),
     Column("verified_on", NULLABLE_DATE),
     Column("classified_on", NULLABLE_DATE),
@@ -151,20 +191,20 @@ REPORT_COLUMNS = (
     Column("summary", TEXT),
     Column("deadline", DATE),
     Column("extension_reason", TEXT),
-    Column("locality_name", TEXT, "locality__name"),
-    Column("province_code", TEXT, "province__code"),
+    Column("locality_name", TEXT, "locality__name", LOCALITY_NAME),
+    Column("province_code", TEXT, "province__code", PROVINCE_CODE),
 )
 CASE_COLUMNS = (
     Column("reference", TEXT),
-    Column("locality_code", TEXT, "locality__code"),
+    Column("locality_code", TEXT, "locality__code", LOCALITY_CODE),
     Column("article", choice(CaseArticle)),
-    Column("opened_on", DATE),
+    Column("opened_on", DATE, "", _("Date the case was opened")),
     Column("handled_on", NULLABLE_DATE),
     # Only a report the reader may see (CaseQuerySet.with_report_seen_by on the list's rows).
-    Column("report_reference", NULLABLE_TEXT, "seen_report_reference"),
+    Column("report_reference", NULLABLE_TEXT, "seen_report_reference", _("Report reference")),
     Column("summary", TEXT),
-    Column("locality_name", TEXT, "locality__name"),
-    Column("province_code", TEXT, "province__code"),
+    Column("locality_name", TEXT, "locality__name", LOCALITY_NAME),
+    Column("province_code", TEXT, "province__code", PROVINCE_CODE),
 )
 
 KINDS: dict[str, Kind] = {

@@ -1,4 +1,4 @@
-"""API tokens for machine clients, and the log of every export."""
+"""API tokens for machine clients, the log of every export, import jobs and what imports wrote."""
 
 import datetime
 import hashlib
@@ -320,6 +320,13 @@ class ImportJob(models.Model):
     errors = models.JSONField(default=list, blank=True)
     # [[line, record, [columns]], ...]: the records an import will change (capped likewise).
     changes = models.JSONField(default=list, blank=True)
+    # The file's first rows as the preview shows them (exchange.imports.engine.PreviewRow):
+    # [{"line", "key", "status", "changes": [[column, label, old, new], ...]}, ...].
+    preview = models.JSONField(default=list, blank=True)
+    # What the import wrote, once it is done: the list of exactly its records links to it.
+    batch = models.ForeignKey(
+        "ImportBatch", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     # The whole file was refused (header, format, encoding): failure says why.
     refused = models.BooleanField(default=False)
     # The check made at confirm found errors the preview had not: nothing was imported.
@@ -346,3 +353,50 @@ class ImportJob(models.Model):
     @property
     def running(self) -> bool:
         return self.state in self.RUNNING
+
+
+class ImportBatch(models.Model):
+    """One import that wrote records (a page's, a job's or the command's): whose it was and
+    which records it created or changed (ImportedRecord), for the list of exactly those.
+
+    Written in the import's own transaction: an import rolled back leaves no batch. Only its
+    importer may list it (localities.filters, the `import` filter); the records listed are
+    still those of the importer's area, as every list's are. Kept as long as the import jobs
+    (exchange.jobs.JOB_KEEP_DAYS).
+    """
+
+    # None for the server operator (manage.py import_records without --user).
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="import_batches",
+    )
+    # The records' model, as app_label.model_name (the lists of localities match it).
+    model = models.CharField(max_length=100)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        ordering = ["-created", "-pk"]
+
+    def __str__(self):
+        return f"{self.model} {self.pk}"
+
+
+class ImportedRecord(models.Model):
+    """A record (of the batch's kind) that the import created or changed."""
+
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="records")
+    record_id = models.BigIntegerField()
+    created = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["batch", "record_id"], name="imported_record_once")
+        ]
+
+    def __str__(self):
+        return f"{self.batch_id}: {self.record_id}"

@@ -50,12 +50,37 @@ class YesNoSelect(forms.NullBooleanSelect):
         self.choices = [("unknown", "---------"), ("true", _("Yes")), ("false", _("No"))]
 
 
+class ImportFilter(django_filters.ModelChoiceFilter):
+    """`import=<batch id>`: the records one import of the user's created or changed
+    (exchange.models.ImportBatch). Only the user's own imports of the list's records are
+    valid choices: another's, or another kind's, makes the filter invalid and the list empty.
+    The records listed are still those of the list's own restricted queryset."""
+
+    field_class = forms.ModelChoiceField
+
+    def __init__(self, *args, user, model, **kwargs):
+        from exchange.models import ImportBatch
+
+        kwargs["queryset"] = ImportBatch.objects.filter(
+            user=user if user.pk is not None else None, model=model._meta.label_lower
+        )
+        kwargs.setdefault("widget", forms.HiddenInput)
+        kwargs.setdefault("label", _("Import"))
+        super().__init__(*args, **kwargs)
+
+    def filter(self, queryset, value):
+        if value is None:
+            return queryset
+        return queryset.filter(pk__in=value.records.values("record_id"))
+
+
 class ScopedFilterSet(django_filters.FilterSet):
     """Restricts the locality drop-downs to the user's area.
 
     `place_filter` names the locality filter; `communes_only` says whether provinces may be
     chosen in it. National users also get a province filter; the locality list then narrows to
-    the chosen province (3,321 communes in one list would help nobody).
+    the chosen province (3,321 communes in one list would help nobody). Every list may be
+    narrowed to the records of one of the user's imports (`import`, ImportFilter).
     """
 
     place_filter = "commune"
@@ -75,6 +100,9 @@ class ScopedFilterSet(django_filters.FilterSet):
         request)."""
         super().__init__(data, queryset, request=request, **kwargs)
         user = user if user is not None else request.user
+        # "import" is a keyword: the filter cannot be declared on the class by that name.
+        self.filters["import"] = ImportFilter(field_name="pk", user=user, model=self._meta.model)
+        self.filters["import"].parent = self
         self.scope = scope_of(user)
         places = Locality.objects.restrict(user).current()
         provinces = places.provinces().order_by("code")

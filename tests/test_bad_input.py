@@ -181,9 +181,10 @@ class Walk:
         return response
 
     def check_refusal(self, method, path, shown, response, body):
-        """A 400 from the API is JSON with an error; from a page, the page's look."""
+        """A 400 from the API (or the picker's search, which answers JSON too) is JSON with an
+        error; from a page, the page's look."""
         kind = response.get("Content-Type", "")
-        if path.startswith("/api/"):
+        if path.startswith(("/api/", "/establishments/search/")):
             ok = kind.startswith("application/json") and b'"error"' in body
         else:
             ok = kind.startswith("text/html") and b'class="navbar' in body

@@ -3,12 +3,20 @@
 Each parser raises CellError with a message for the user (in their language) naming the value
 and what to write instead. An empty cell is no date, the default yes/no or an amount of 0; a
 choice is never empty.
+
+A choice may be written as its code or as its label in Vietnamese or in English, as the forms
+and the lists show it; a yes/no as true/false, có/không or yes/no. Words are compared after
+normalise(): Unicode NFC (a word typed on Windows may come decomposed, "có" as "c", "o" and a
+combining accent), spaces trimmed and collapsed, case ignored. Tone marks are never ignored:
+"có" and "cỏ", or two labels that differ only by them, stay apart.
 """
 
 import datetime
 import functools
 import re
+import unicodedata
 
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 DMY = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
@@ -17,6 +25,23 @@ GROUPED = re.compile(r"^\d{1,3}([.,\s]\d{3})+$")
 TRUE = {"true", "1", "yes", "y", "x", "có", "co", "c"}
 MAX_AMOUNT_DIGITS = 30
 FALSE = {"false", "0", "no", "n", "không", "khong", "k"}
+# The languages whose labels a choice or a heading may be written in.
+LABEL_LANGUAGES = ("vi", "en")
+SPACES = re.compile(r"\s+")
+
+
+def normalise(text: str) -> str:
+    """A word of a file as it is compared: NFC, trimmed, inner spaces as one, case ignored."""
+    return SPACES.sub(" ", unicodedata.normalize("NFC", str(text))).strip().casefold()
+
+
+def in_languages(text) -> list[str]:
+    """A translatable text in each of LABEL_LANGUAGES, the Vietnamese first."""
+    words = []
+    for language in LABEL_LANGUAGES:
+        with translation.override(language):
+            words.append(str(text))
+    return words
 
 
 class CellError(Exception):
@@ -45,12 +70,15 @@ def parse_date(text: str) -> datetime.date | None:
 def parse_bool(text: str, default: bool) -> bool:
     if not text:
         return default
-    value = text.strip().lower()
+    value = normalise(text)
     if value in TRUE:
         return True
     if value in FALSE:
         return False
-    raise CellError(_("“%(value)s” is not yes or no: write true or false.") % {"value": text})
+    raise CellError(
+        _("“%(value)s” is not yes or no: write có or không (true or false, yes or no).")
+        % {"value": text}
+    )
 
 
 def parse_amount(text: str) -> int:
@@ -70,15 +98,30 @@ def parse_amount(text: str) -> int:
 
 
 @functools.cache
-def _choice_values(choices) -> tuple[str, ...]:
-    return tuple(str(v) for v in choices.values)
+def choice_words(choices) -> dict[str, str]:
+    """{normalised word: value} for a TextChoices: each value's code and its label in each of
+    LABEL_LANGUAGES. ValueError if one word would name two values (a choice could then be
+    read as another)."""
+    words: dict[str, str] = {}
+    for value, label in zip(choices.values, choices.labels, strict=True):
+        for word in (value, *in_languages(label)):
+            key = normalise(word)
+            if words.setdefault(key, str(value)) != str(value):
+                raise ValueError(f"{choices.__name__}: “{word}” names two choices")
+    return words
+
+
+def choices_text(pairs) -> str:
+    """What may be written, for an error message: “code (label)”, one after another."""
+    return "; ".join(f"{code} ({label})" for code, label in pairs)
 
 
 def parse_choice(text: str, choices) -> str:
-    values = _choice_values(choices)
-    if text in values:
-        return text
+    """The value of a TextChoices written as its code or its label (Vietnamese or English)."""
+    found = choice_words(choices).get(normalise(text))
+    if found is not None:
+        return found
     raise CellError(
         _("“%(value)s” is not allowed here: write one of %(choices)s.")
-        % {"value": text, "choices": ", ".join(values)}
+        % {"value": text, "choices": choices_text(choices.choices)}
     )

@@ -18,9 +18,15 @@ How a file goes in (the same path for the page, the import jobs and `manage.py i
 5. Everything runs in one transaction; after the first error nothing more is written, the
    remaining rows are still checked so every error is listed, and the transaction is rolled
    back: one bad row and nothing is written. A dry run always rolls back.
+   The records written are listed on an ImportBatch (exchange.models) in the same
+   transaction, for the list of exactly the records the import created or changed.
 6. A record twice in the file is an error that names the line of its first occurrence. The
    keys met so far are kept in a temporary table of the import's own transaction (SeenKeys),
    not in Python, so that memory stays bounded by the chunk however long the file is.
+7. The file's first PREVIEW_ROWS rows are described for the preview as they are checked: each
+   row's line, its record, whether it is new, changed, unchanged or wrong, and for a changed
+   record each field that would change, old → new (shown as a record's history shows them).
+   Only the fields an import writes are compared, and none of them is a reporter's identity.
 
 The importers of the kinds (exchange.imports.importers) say their columns, how a row is parsed,
 its key and what it refers to; everything else is here.
@@ -37,14 +43,17 @@ from django.utils.translation import gettext as _
 
 from exchange.imports.cells import CellError
 from exchange.imports.files import NUL_COLUMNS, file_format, read_table
+from exchange.models import ImportBatch, ImportedRecord
 from localities.codes import resolve
 from localities.models import Locality
 from localities.permissions import IMPORT, can_import, scope_of
 from localities.services import records_save_bulk
+from localities.views.history import _display as shown_value
 
 CHUNK = 2000
 MAX_ERRORS_LISTED = 500
 MAX_CHANGES_LISTED = 200
+PREVIEW_ROWS = 100
 CHANGE_REASON = "import"
 
 
@@ -65,7 +74,18 @@ class ImportResult:
     error_count: int = 0
     errors: list[RowError] = field(default_factory=list)
     changes: list[tuple[int, str, list[str]]] = field(default_factory=list)
+    # The first PREVIEW_ROWS rows of the file: {"line", "key", "status", "changes"}, status one
+    # of NEW, CHANGED, UNCHANGED, ERROR, changes [[column, label, old, new], ...] (as JSON).
+    preview: list[dict] = field(default_factory=list)
     written: bool = False
+    # The ImportBatch of the records written (an import that wrote something).
+    batch: int | None = None
+
+    @property
+    def changes_beyond_preview(self) -> list[tuple[int, str, list[str]]]:
+        """The changed records listed after the preview's last row."""
+        last = self.preview[-1]["line"] if self.preview else 0
+        return [change for change in self.changes if change[0] > last]
 
     @property
     def ok(self) -> bool:
@@ -126,10 +146,13 @@ class SeenKeys:
             cursor.execute(f"DROP TABLE {self.table}")
 
 
+NEW, CHANGED, UNCHANGED, ERROR = "new", "changed", "unchanged", "error"
+
+
 class FileRow:
     """One line of the file while it is checked."""
 
-    __slots__ = ("line", "text", "values", "failed", "key", "refs")
+    __slots__ = ("line", "text", "values", "failed", "key", "refs", "status", "changes")
 
     def __init__(self, line: int, text: dict):
         self.line = line
@@ -138,6 +161,8 @@ class FileRow:
         self.failed = False
         self.key = None
         self.refs: dict = {}
+        self.status = ""
+        self.changes: list = []
 
 
 class Importer:
@@ -169,6 +194,7 @@ class Importer:
         self.progress = progress
         self.result = ImportResult(kind=self.kind)
         self.seen: SeenKeys | None = None
+        self.batch: ImportBatch | None = None
         self._places: dict = {}
         # A national importer's codes and records need no look-up in its area.
         self.national = scope_of(user).national
@@ -245,6 +271,8 @@ class Importer:
 
     # the common path
     def check_chunk(self, rows: list[FileRow]) -> tuple[list, list]:
+        room = min(PREVIEW_ROWS - len(self.result.preview), len(rows))
+        self._last_previewed = rows[room - 1].line if room > 0 else 0
         for row in rows:
             nul = row.text.pop(NUL_COLUMNS, None)
             if nul:
@@ -287,7 +315,10 @@ class Importer:
                 changed = [f for f in self.fields if _differs(obj, f, row.values[f])]
                 if not changed:
                     self.result.unchanged += 1
+                    row.status = UNCHANGED
                     continue
+                if self._previewed(row):
+                    row.changes = self._changes(obj, row, changed)
                 # Every value, not only the changed ones: the related objects found in bulk
                 # then serve clean() without a query per row.
                 for name, value in row.values.items():
@@ -305,9 +336,11 @@ class Importer:
                 continue
             if changed is None:
                 self.result.new += 1
+                row.status = NEW
                 to_create.append(obj)
             else:
                 self.result.changed += 1
+                row.status = CHANGED
                 to_update.append(obj)
                 if len(self.result.changes) < MAX_CHANGES_LISTED:
                     self.result.changes.append(
@@ -317,7 +350,51 @@ class Importer:
                             [self.field_columns.get(f, f) for f in changed],
                         )
                     )
+        self._preview(rows)
         return to_create, to_update
+
+    def _previewed(self, row: FileRow) -> bool:
+        """Whether the row is one of the file's first PREVIEW_ROWS (set by check_chunk)."""
+        return row.line <= self._last_previewed
+
+    def _changes(self, obj, row: FileRow, changed: list[str]) -> list[list[str]]:
+        """[[column, label, old, new], ...] for the fields of `obj` that `row` changes, shown as
+        a record's history shows them (before the row's values are set on it)."""
+        described = []
+        for name in changed:
+            model_field = obj._meta.get_field(name)
+            old, new = getattr(obj, model_field.attname), row.values[name]
+            related = {}
+            if model_field.is_relation:
+                target = model_field.target_field.attname
+                old_object = getattr(obj, name) if old is not None else None
+                related = {getattr(o, target): str(o) for o in (old_object, new) if o is not None}
+                new = getattr(new, target) if new is not None else None
+            described.append(
+                [
+                    self.field_columns.get(name, name),
+                    str(model_field.verbose_name),
+                    shown_value(model_field, old, related),
+                    shown_value(model_field, new, related),
+                ]
+            )
+        return described
+
+    def _preview(self, rows: list[FileRow]):
+        """The chunk's rows among the file's first PREVIEW_ROWS, in the result's preview."""
+        for row in rows:
+            if len(self.result.preview) >= PREVIEW_ROWS:
+                return
+            self.result.preview.append(
+                {
+                    "line": row.line,
+                    "key": self.describe_key(row)
+                    if row.key is not None
+                    else row.text.get(self.key_column, ""),
+                    "status": ERROR if row.failed else row.status,
+                    "changes": [] if row.failed else row.changes,
+                }
+            )
 
     def check_repeats(self, rows: list[FileRow]):
         """A key already met, in this chunk or an earlier one, is an error naming its first
@@ -354,6 +431,7 @@ class Importer:
                 self.result.written = True
             else:
                 transaction.set_rollback(True)
+                self.result.batch = None  # rolled back with the records
         return self.result
 
     def _handle(self, chunk: list[FileRow], commit: bool):
@@ -371,8 +449,28 @@ class Importer:
                 fields=self.fields,
                 change_reason=CHANGE_REASON,
             )
+            self._remember(to_create, to_update)
         if self.progress:
             self.progress(len(chunk))
+
+    def _remember(self, created: list, changed: list):
+        """List the records just written on the import's batch (made at its first write)."""
+        if not created and not changed:
+            return
+        if self.batch is None:
+            self.batch = ImportBatch.objects.create(
+                user=self.user if self.user.pk is not None else None,
+                model=self.model._meta.label_lower,
+            )
+            self.result.batch = self.batch.pk
+        ImportedRecord.objects.bulk_create(
+            [
+                ImportedRecord(batch=self.batch, record_id=record.pk, created=is_new)
+                for records, is_new in ((created, True), (changed, False))
+                for record in records
+            ],
+            batch_size=1000,
+        )
 
 
 def _differs(obj, name: str, value) -> bool:
@@ -409,5 +507,6 @@ def import_file(
         columns=described.import_columns,
         ignored=described.export_only_columns,
         label=described.label,
+        words=described.header_words(),
     )
     return importer.run(lines, commit=commit)

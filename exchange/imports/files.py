@@ -4,7 +4,8 @@ Rows are streamed (csv.reader, openpyxl read_only), never read whole. CSV is UTF
 without the BOM Excel writes) and may use ";" between cells, as Excel set to Vietnamese does;
 XLSX is read from its first sheet. The header must hold exactly the kind's columns, in any order,
 plus those a raw export adds, which are dropped: a missing, unknown or repeated column refuses
-the whole file before any row is read.
+the whole file before any row is read. A header cell may name a column by its code or by its
+heading (header_codes).
 
 A cell longer than CELL_MAX_CHARS characters (the csv module's own limit, applied to XLSX cells
 too) refuses the file at its row: no field of a record holds that much, and the CSV reader
@@ -22,6 +23,7 @@ from pathlib import Path
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from exchange.imports.cells import normalise
 from plan_tracker.formulas import from_text
 
 # Python's csv module refuses a longer field (csv.field_size_limit()'s default).
@@ -154,11 +156,23 @@ def count_rows(path: Path, fmt: str) -> int | None:
         return None
 
 
+def header_codes(header: list[str], words: dict[str, str]) -> list[str]:
+    """The header's cells as column codes: a cell that is a column's code or heading (`words`:
+    {normalised word: code}, exchange.kinds) becomes that code; any other is kept, normalised,
+    for the header check to name."""
+    codes = []
+    for cell in header:
+        word = normalise(cell.lstrip("\ufeff"))
+        codes.append(words.get(word, word))
+    return codes
+
+
 def read_table(
-    path: Path, fmt: str, *, columns: list[str], ignored: list[str], label
+    path: Path, fmt: str, *, columns: list[str], ignored: list[str], label, words=None
 ) -> tuple[list[str], Iterator[tuple[int, dict]]]:
     """Check the header against `columns` (and the `ignored` ones a raw export adds), then
-    yield (line number, {column: text}) for each non-empty row. `label` names the kind."""
+    yield (line number, {column: text}) for each non-empty row. `label` names the kind;
+    `words` maps the headings a header may hold to their columns (header_codes)."""
     rows = _csv_rows(path) if fmt == "csv" else _xlsx_rows(path)
     try:
         header = next(rows)
@@ -171,7 +185,7 @@ def read_table(
     except csv.Error as error:
         raise _unreadable_line(1, error) from None
     _check_lengths(1, header)
-    header = [h.strip().lstrip("\ufeff").lower() for h in header]
+    header = header_codes(header, words or {})
     while header and not header[-1]:
         header.pop()
     missing = [c for c in columns if c not in header]

@@ -8,10 +8,18 @@ import io
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import NON_FIELD_ERRORS
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from exchange.imports.cells import parse_amount, parse_bool, parse_choice, parse_date
+from exchange.imports.cells import (
+    choices_text,
+    normalise,
+    parse_amount,
+    parse_bool,
+    parse_choice,
+    parse_date,
+)
 from exchange.imports.engine import Importer
 from localities.forms import CaseForm, EstablishmentForm, InspectionForm, ReportForm
 from localities.models import (
@@ -245,20 +253,28 @@ class ReportImporter(Importer):
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
-        self.kinds = {k.code: k for k in ReportKind.objects.all()}
+        kinds = list(ReportKind.objects.all())
+        # A kind by its code, or by its name in Vietnamese or in English (compared as the
+        # choices are: exchange.imports.cells.normalise).
+        self.kinds = {}
+        for kind in kinds:
+            for word in (kind.name_en, kind.name, kind.code):
+                if word:
+                    self.kinds[normalise(word)] = kind
+        self.kind_choices = _report_kinds_text(kinds)
 
     def parse(self, row):
         t = row.text
         reference = t.get("reference", "")
         if not reference:
             self.error(row, "reference", _("Required: enter the report's reference."))
-        kind = self.kinds.get(t.get("kind", ""))
+        kind = self.kinds.get(normalise(t.get("kind", "")))
         if kind is None:
             self.error(
                 row,
                 "kind",
                 _("“%(value)s” is not allowed here: write one of %(choices)s.")
-                % {"value": t.get("kind", ""), "choices": ", ".join(self.kinds)},
+                % {"value": t.get("kind", ""), "choices": self.kind_choices},
             )
         locality, given = self.place(row, "locality_code", communes_only=False)
         received_on = self.cell(row, "received_on", parse_date)
@@ -363,8 +379,9 @@ class CaseImporter(Importer):
         return {o.reference: o for o in Case.objects.filter(reference__in=keys)}
 
 
-def column_help(kind: "Kind") -> list[tuple[str, str]]:
-    """(column, what to write) for the template's instructions."""
+def column_help(kind: "Kind") -> list[tuple[str, str, str]]:
+    """(column, its heading, what to write) for the import page and the template's
+    instructions; a choice lists its codes with their labels, either of which may be written."""
     date = _("date, dd/mm/yyyy or YYYY-MM-DD")
     locality = _(
         "locality code: 5 digits for a commune or 2 for a province (2025 scheme); an old code "
@@ -373,24 +390,24 @@ def column_help(kind: "Kind") -> list[tuple[str, str]]:
     texts = {
         "code": _("registry code, unique nationwide (required)"),
         "name": _("name (required)"),
-        "line": ", ".join(Line.values),
+        "line": choices_text(Line.choices),
         "commune_code": _("commune code: 5 digits (2025 scheme), or 2004:xxxxx for an old one"),
         "address": _("address"),
         "permit_number": _("security and order permit number, if any"),
         "opened_on": date,
         "closed_on": date,
-        "in_scope": _("true or false (empty = true)"),
+        "in_scope": _("có or không, or true or false (empty = có)"),
         "establishment_code": _("the establishment's registry code (required)"),
         "inspected_on": date + " " + _("(required)"),
-        "team": ", ".join(InspectionTeam.values),
-        "outcome": ", ".join(InspectionOutcome.values)
+        "team": choices_text(InspectionTeam.choices),
+        "outcome": choices_text(InspectionOutcome.choices)
         if kind.id == "inspections"
-        else ", ".join(ReportOutcome.values) + " " + _("(with handled_on)"),
+        else choices_text(ReportOutcome.choices) + " " + _("(with handled_on)"),
         "fine_vnd": _("administrative fine in VND, a whole number (empty = 0)"),
         "violations": _("violations found"),
         "notes": _("notes"),
         "reference": _("reference, unique nationwide (required)"),
-        "kind": ", ".join(ReportKind.objects.values_list("code", flat=True)),
+        "kind": _report_kinds_text(),
         "locality_code": locality,
         "received_on": date + " " + _("(required)"),
         "verified_on": date,
@@ -398,10 +415,22 @@ def column_help(kind: "Kind") -> list[tuple[str, str]]:
         "handled_on": date,
         "extended_until": date + " " + _("(only with a decided extension)"),
         "summary": _("summary (never the reporter's identity)"),
-        "article": ", ".join(CaseArticle.values),
+        "article": choices_text(CaseArticle.choices),
         "report_reference": _("reference of the report the case was born from, if any"),
     }
-    return [(column, str(texts[column])) for column in kind.import_columns]
+    return [
+        (column, str(kind.heading(column)), str(texts[column])) for column in kind.import_columns
+    ]
+
+
+def _report_kinds_text(kinds=None) -> str:
+    """The report kinds as an error message and the instructions list them: each code with
+    its name in the user's language."""
+    english = (translation.get_language() or "").startswith("en")
+    return choices_text(
+        (k.code, (k.name_en or k.name) if english else k.name)
+        for k in (kinds if kinds is not None else ReportKind.objects.all())
+    )
 
 
 def template_csv(kind: "Kind") -> bytes:
@@ -431,23 +460,25 @@ def template_xlsx(kind: "Kind") -> bytes:
             for row in range(2, 1002):
                 sheet.cell(row=row, column=index).number_format = "@"
     guide = workbook.create_sheet(_("Instructions"))
-    guide.append([_("Column"), _("What to write"), _("Example")])
+    guide.append([_("Column"), _("Heading"), _("What to write"), _("Example")])
     for cell in guide[1]:
         cell.font = Font(bold=True)
-    for column, text in column_help(kind):
-        guide.append([column, text, kind.importer.examples.get(column, "")])
+    for column, heading, text in column_help(kind):
+        guide.append([column, heading, text, kind.importer.examples.get(column, "")])
     guide.append([])
     guide.append(
         [
             _(
-                "Fill the first sheet from its second row; keep its header row as it is. Only "
-                "the first sheet is read."
+                "Fill the first sheet from its second row. Its header row may name each column "
+                "by its code or by its heading, in Vietnamese or in English; a choice may be "
+                "written as its code or its label. Only the first sheet is read."
             )
         ]
     )
     guide.column_dimensions["A"].width = 20
-    guide.column_dimensions["B"].width = 90
-    guide.column_dimensions["C"].width = 24
+    guide.column_dimensions["B"].width = 30
+    guide.column_dimensions["C"].width = 90
+    guide.column_dimensions["D"].width = 24
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

@@ -9,6 +9,7 @@ session, a day at most.
 
 import functools
 import uuid
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -19,7 +20,7 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from exchange import jobs
@@ -200,8 +201,12 @@ def import_confirm(request, info, path):
         )
         return redirect("import_preview")
     _forget(request)
-    messages.success(request, _imported_message(info["name"], result))
-    return redirect(_list_url(info["kind"]))
+    message = _imported_message(info["name"], result)
+    if result.batch is not None:
+        message += " " + _imported_shown(result)
+    messages.success(request, message)
+    # The list of exactly the records the import wrote.
+    return redirect(_imported_url(info["kind"], result.batch))
 
 
 def _imported_message(name, result) -> str:
@@ -211,6 +216,24 @@ def _imported_message(name, result) -> str:
         "changed": intcomma(result.changed),
         "unchanged": intcomma(result.unchanged),
     }
+
+
+def _imported_shown(result) -> str:
+    count = result.new + result.changed
+    return ngettext(
+        "The list shows the %(count)s record this import created or changed.",
+        "The list shows the %(count)s records this import created or changed.",
+        count,
+    ) % {"count": intcomma(count)}
+
+
+def _imported_url(kind: str, batch: int | None) -> str:
+    """The kind's list narrowed to the records of the import `batch` (the whole list without
+    one)."""
+    url = _list_url(kind)
+    if batch is None or url == reverse("import_upload"):
+        return url
+    return f"{url}?{urlencode({'import': batch})}"
 
 
 def _kind_label(kind: str):
@@ -310,7 +333,10 @@ def import_job(request, pk):
     if job.state == State.CHECKED:
         context["result"] = jobs.result(job)
     elif job.state == State.IMPORTED:
-        context["imported_message"] = _imported_message(job.file_name, jobs.result(job))
+        outcome = jobs.result(job)
+        context["imported_message"] = _imported_message(job.file_name, outcome)
+        context["imported_count"] = outcome.new + outcome.changed
+        context["imported_url"] = _imported_url(job.kind, outcome.batch)
     elif job.state == State.FAILED and job.refused:
         context["refused"] = job.failure
     return render(request, "exchange/import_job.html", context)

@@ -1,8 +1,10 @@
 """The establishment search behind the inspection form's picker (static/js/picker.js)."""
 
+from django import forms
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import JsonResponse
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.decorators.cache import never_cache
 
@@ -14,6 +16,13 @@ PAGE_SIZE = 20
 MAX_QUERY = 100
 
 
+class SearchForm(forms.Form):
+    # CharField refuses a NUL character, which no name or address holds (and PostgreSQL would
+    # refuse in a query).
+    q = forms.CharField(label=_("Search"), required=False, strip=False)
+    page = forms.IntegerField(label=_("Page"), required=False, min_value=1, max_value=9999)
+
+
 @method_decorator(never_cache, name="dispatch")
 class EstablishmentSearch(LoginRequiredMixin, View):
     """?q=words[&page=N]: the establishments the user may record inspections of whose code,
@@ -23,9 +32,15 @@ class EstablishmentSearch(LoginRequiredMixin, View):
     past the last is empty too. One query for the page, whatever its size."""
 
     def get(self, request):
-        text = request.GET.get("q", "")[:MAX_QUERY]
-        page = request.GET.get("page", "1")
-        page = int(page) if page.isdecimal() and 0 < int(page) < 10_000 else 1
+        form = SearchForm(request.GET)
+        if not form.is_valid():
+            return JsonResponse(
+                {"error": _("The search is not valid."), "errors": form.errors.get_json_data()},
+                status=400,
+            )
+        # A longer text would only be a longer way to find nothing.
+        text = form.cleaned_data["q"][:MAX_QUERY]
+        page = form.cleaned_data["page"] or 1
         results, has_next = [], False
         if text.strip():
             found = (

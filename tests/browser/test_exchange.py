@@ -94,7 +94,8 @@ def test_an_officer_imports_200_establishments_after_fixing_a_bad_row(
     assert page.locator("#count-errors").inner_text() == "0"
     shot(page, "exchange_preview_clean")
     page.click("#confirm-button")
-    page.wait_for_url("**/establishments/")
+    # The list of exactly the records imported.
+    page.wait_for_url("**/establishments/?import=*")
     assert "200" in page.locator(".alert-success").inner_text()
     shot(page, "exchange_imported_list")
     assert Establishment.objects.filter(code__startswith="HN-IMP-").count() == 200

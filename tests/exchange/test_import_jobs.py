@@ -214,7 +214,9 @@ def test_a_job_is_checked_then_imported(officer):
     assert not stored(job)
     response, html = page(officer, job)
     assert "Imported big.csv: 3 new, 0 changed, 0 unchanged." in html
-    assert f'href="{reverse("establishment_list")}" id="job-list-link"' in html
+    # A link to the list of exactly the records imported.
+    listed = f"{reverse('establishment_list')}?import={job.batch_id}"
+    assert f'href="{listed}" id="job-list-link"' in html and "Open the 3 imported records" in html
     # Done: the session's upload is forgotten.
     assert import_views.SESSION_KEY not in officer.session
     # Confirming again does nothing.

@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from exchange.kinds import KINDS
-from exchange.models import ImportJob
+from exchange.models import ImportBatch, ImportJob
 from exchange.views import imports as import_views
 from localities.models import Establishment
 from tests.exchange.helpers import csv_bytes, write, xlsx_bytes
@@ -49,7 +49,10 @@ def test_upload_preview_confirm_imports_the_file(officer):
     assert 'id="confirm-button"' in preview.content.decode()
     assert Establishment.objects.count() == 0  # the preview writes nothing
     done = officer.post(reverse("import_confirm"))
-    assert done.status_code == 302 and done["Location"] == reverse("establishment_list")
+    # To the list of exactly the records imported.
+    batch = ImportBatch.objects.get()
+    assert done.status_code == 302
+    assert done["Location"] == reverse("establishment_list") + f"?import={batch.pk}"
     assert set(Establishment.objects.values_list("code", flat=True)) == {"E-1", "E-2"}
     # A file this small runs in the requests, without a background job.
     assert not ImportJob.objects.exists()

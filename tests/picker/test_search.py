@@ -130,8 +130,11 @@ def test_results_come_twenty_a_page(client, personas, world, django_assert_max_n
     # 45 = 20 + 20 + 5.
     assert codes(third) == [f"KS-{i:02d}" for i in range(41, 46)] and not third["has_next"]
     assert codes(client.get(URL, {"q": "khach san", "page": "9"}).json()) == []
-    # A page that is no number is the first.
-    assert client.get(URL, {"q": "khach san", "page": "x"}).json()["page"] == 1
+    # A page that is no number, or a NUL in the text, is refused with the field named.
+    refused = client.get(URL, {"q": "khach san", "page": "x"})
+    assert refused.status_code == 400 and list(refused.json()["errors"]) == ["page"]
+    refused = client.get(URL, {"q": "khach\x00san"})
+    assert refused.status_code == 400 and list(refused.json()["errors"]) == ["q"]
 
 
 def test_percent_and_underscore_are_plain_characters(client, personas, places):
