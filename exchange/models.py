@@ -180,6 +180,7 @@ class ExportLog(models.Model):
     SELECTION_EXPORTS = {
         "compliance": _("Compliance table"),
         "report": _("Printed report"),
+        "review": _("Final review of the plan"),
     }
 
     def what_label(self) -> str:

@@ -4,6 +4,7 @@ to handle and the establishments never inspected."""
 
 from django.utils import timezone
 
+from exchange.documents import letterhead_for
 from exchange.exports import compliance
 from localities.selectors import Frame
 from plan_tracker import metrics
@@ -107,4 +108,7 @@ def report_context(frame: Frame, sel: Selection) -> dict:
         "never_inspected_count": never.count(),
         "sel": sel,
         "made_at": timezone.localtime(),
+        # The official layout (Decree 30/2020/NĐ-CP): letterhead, place and date, recipients
+        # and signature block, the same as the plan's review.
+        "letterhead": letterhead_for(sel.locality, timezone.localdate(), symbol="BC"),
     }

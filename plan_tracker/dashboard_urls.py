@@ -3,6 +3,7 @@
 from django.urls import path
 
 from plan_tracker import approval_views
+from plan_tracker.dashboards import review_views
 from plan_tracker.dashboards import views as dashboards
 
 urlpatterns = [
@@ -24,5 +25,14 @@ urlpatterns = [
         "approvals/<int:year>/<int:pk>/step/",
         approval_views.approval_step,
         name="approval_step",
+    ),
+    # The plan's final review: the page, and the document as PDF or DOCX.
+    path("dashboards/review/", review_views.review_page, name="review_national"),
+    path("dashboards/review.<str:fmt>", review_views.review_file, name="review_national_file"),
+    path("dashboards/locality/<int:pk>/review/", review_views.review_page, name="review_locality"),
+    path(
+        "dashboards/locality/<int:pk>/review.<str:fmt>",
+        review_views.review_file,
+        name="review_locality_file",
     ),
 ]

@@ -730,3 +730,134 @@ def goal_now(metric: str, threshold, *, year: int, as_of: datetime.date, plan: P
     if metric == Metric.CASES_GROWTH:
         return (growth_factor(threshold, year=year, as_of=as_of) - 1) * 100
     return threshold
+
+
+# ---------------------------------------------------------------------------------------------
+# The plan's review: statuses at a glance, the whole plan, what remained at its end
+
+# The order in which statuses are "worst first": a target missed, then behind, then on track,
+# met, and last what does not apply.
+STATUS_SEVERITY = {
+    Status.NOT_MET.value: 0,
+    Status.BEHIND.value: 1,
+    Status.ON_TRACK.value: 2,
+    Status.MET.value: 3,
+    Status.NOT_APPLICABLE.value: 4,
+}
+# Statuses that say a target was reached (or the line to it kept) and that it was not.
+GOOD_STATUSES = {Status.MET.value, Status.ON_TRACK.value}
+BAD_STATUSES = {Status.NOT_MET.value, Status.BEHIND.value}
+
+
+def status_counts(rows, metrics_measured) -> dict[str, dict[str, int]]:
+    """{metric: {status: how many rows}} over rows already computed (no query), every status
+    present (0 when none)."""
+    counts = {metric: dict.fromkeys(STATUS_SEVERITY, 0) for metric in metrics_measured}
+    for row in rows:
+        for metric in metrics_measured:
+            counts[metric][str(row.status(metric))] += 1
+    return counts
+
+
+def worst_first_key(row: Row, metrics_measured) -> tuple:
+    """Sorts rows worst first: by their worst status, then by how many targets have it."""
+    severities = [STATUS_SEVERITY[str(row.status(m))] for m in metrics_measured]
+    worst = min(severities, default=STATUS_SEVERITY[Status.NOT_APPLICABLE.value])
+    return worst, -severities.count(worst)
+
+
+def has_records(row: Row) -> bool:
+    """The row counts something: an establishment, a report or a case (any count above 0)."""
+    return any(row.values[name] for name in COUNTS)
+
+
+@dataclass
+class PlanTarget:
+    """One target of one locality over the whole plan: its figure (from the counts summed over
+    the years, see whole_plan) and how many finished years reached it."""
+
+    metric: str
+    value: Decimal | None
+    numerator: int
+    denominator: int
+    years_good: list[int]
+    years_bad: list[int]
+
+    @property
+    def verdict(self) -> str:
+        """ "every" year judged reached it, "never" did, "some" did, or "none" was judged."""
+        if not self.years_good and not self.years_bad:
+            return "none"
+        if not self.years_bad:
+            return "every"
+        if not self.years_good:
+            return "never"
+        return "some"
+
+
+def whole_plan(rows_by_year: dict[int, Row], plan: Plan, targets) -> dict[str, PlanTarget]:
+    """One locality's targets over the whole plan, from its row of each year:
+
+    * annual_inspection and reports_on_time: the counts summed over the years, the percentage
+      computed from the sums (as a larger locality's figure is from its parts');
+    * full_coverage: the figure of the plan's last year (or of the last year given), which
+      already counts every inspection since the plan's first day;
+    * cases_growth: the cases of the last year against those of the year before the plan.
+
+    A year is "good" when its status is met or on track (full coverage before the plan's last
+    year is judged against its straight line), "bad" when not met or behind; n/a years count
+    in neither."""
+    years = sorted(rows_by_year)
+    result = {}
+    for target in targets:
+        metric = target.metric
+        if metric not in TARGET_FIGURES:
+            continue
+        _pct, num_name, _den = TARGET_FIGURES[metric]
+        if metric == Metric.FULL_COVERAGE:
+            last = rows_by_year[years[-1]].values
+            numerator, den = last[num_name], denominator(metric, last)
+        elif metric == Metric.CASES_GROWTH:
+            numerator = rows_by_year[years[-1]].values["cases_handled"]
+            den = rows_by_year[years[0]].values["cases_handled_prev_year"]
+        else:
+            numerator = sum(rows_by_year[y].values[num_name] for y in years)
+            den = sum(denominator(metric, rows_by_year[y].values) for y in years)
+        if metric == Metric.CASES_GROWTH:
+            value = percentage(numerator - den, den)
+        else:
+            value = percentage(numerator, den)
+        statuses = {y: str(rows_by_year[y].status(metric)) for y in years if y in plan.years}
+        result[metric] = PlanTarget(
+            metric=metric,
+            value=value,
+            numerator=numerator,
+            denominator=den,
+            years_good=[y for y, s in statuses.items() if s in GOOD_STATUSES],
+            years_bad=[y for y, s in statuses.items() if s in BAD_STATUSES],
+        )
+    return result
+
+
+def plan_end(plan: Plan, as_of: datetime.date) -> datetime.date:
+    """The day the plan's remainder is read on: its last day, or A while it still runs."""
+    return min(plan.last_day, as_of)
+
+
+def remainder_by_locality(frame: Frame, *, plan, as_of, level=Level.PROVINCE, locality=None):
+    """What remained at the plan's end (plan_end), grouped by the table's rows' localities:
+    {"never_inspected": {locality pk: n}, "reports_overdue": {locality pk: n}} — in-scope
+    establishments operating that day never inspected since the plan's first day, and reports
+    overdue that day (whatever year they were received in). Two grouped queries."""
+    day = plan_end(plan, as_of)
+    sources = _Sources(frame, level, locality)
+    result = {}
+    establishments = sources.querysets["establishments"].never_inspected(plan.first_day, day)
+    reports = sources.querysets["reports"].overdue_on(day)
+    for name, queryset, key in (
+        ("never_inspected", establishments, sources.keys["establishments"]),
+        ("reports_overdue", reports, sources.keys["reports"]),
+    ):
+        rows = queryset.order_by().values(key).annotate(n=Count("pk"))
+        result[name] = {row[key]: row["n"] for row in rows}
+    return result

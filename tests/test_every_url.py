@@ -75,7 +75,8 @@ class Url:
     "locality" (a province's pk; the commune officer's own is their commune), "job" or "token"
     (the persona's own, or the other province's officer's), "query" (the locality's code in
     ?locality=), or "search" (?q= matching both provinces' establishments). `args`: fixed
-    arguments. Statuses by role: one number without a fill, else (own, other)."""
+    arguments, after the filled one. Statuses by role: one number without a fill, else
+    (own, other)."""
 
     def __init__(self, fill=None, *, officer, commune, ministry, admin, outsider, **options):
         self.fill = fill
@@ -208,6 +209,26 @@ URLS = {
         outsider=(404, 404),
     ),
     "dashboard_charts": selection(),
+    # The plan's review: a province's or the nation's, never a commune's.
+    "review_national": selection(commune=(403, 404)),
+    "review_national_file": selection(commune=(403, 404), args=("docx",)),
+    "review_locality": Url(
+        "locality",
+        officer=(200, 404),
+        commune=(403, 404),
+        ministry=(200, 200),
+        admin=(200, 200),
+        outsider=(404, 404),
+    ),
+    "review_locality_file": Url(
+        "locality",
+        officer=(200, 404),
+        commune=(403, 404),
+        ministry=(200, 200),
+        admin=(200, 200),
+        outsider=(404, 404),
+        args=("docx",),
+    ),
     "import_upload": CREATE,
     # No file uploaded in this session: back to the upload form.
     "import_preview": Url(officer=302, commune=302, ministry=403, admin=302, outsider=403),
@@ -323,7 +344,7 @@ def filled(url: Url, persona, side, data):
     """The URL's path arguments and query for the persona's own province or the other."""
     province = HOME[persona] if side == "own" else OTHER[HOME[persona]]
     place = data.places[province]
-    args, query = list(url.args), {}
+    args, query = [], {}
     if url.fill in ("establishment", "inspection", "report", "case"):
         args.append(place[url.fill].pk)
     elif url.fill == "locality":
@@ -337,13 +358,20 @@ def filled(url: Url, persona, side, data):
     elif url.fill in ("job", "token"):
         owner = persona if side == "own" else f"{province}_officer"
         args.append(data.owned[owner][url.fill].pk)
-    return args, query
+    # Fixed arguments after the record's or locality's (…/locality/<pk>/review.docx).
+    return args + list(url.args), query
 
 
 def body_text(response) -> str:
     content = (
         b"".join(response.streaming_content) if response.streaming else bytes(response.content)
     )
+    if "wordprocessingml" in response.get("Content-Type", ""):
+        import docx
+
+        document = docx.Document(io.BytesIO(content))
+        cells = [c.text for t in document.tables for r in t.rows for c in r.cells]
+        return "\n".join([p.text for p in document.paragraphs] + cells)
     if response.get("Content-Type", "").startswith("application/vnd.openxmlformats"):
         book = openpyxl.load_workbook(io.BytesIO(content), read_only=True)
         return "\n".join(

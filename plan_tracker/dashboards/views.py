@@ -19,6 +19,7 @@ from localities.selectors import Frame
 from plan_tracker import metrics
 from plan_tracker.approvals import State, approved_row, states_for
 from plan_tracker.dashboards.charts import chart_data, map_svg
+from plan_tracker.dashboards.glance import at_a_glance
 from plan_tracker.dashboards.html_table import ComplianceTable, records_for, target_cell
 from plan_tracker.dashboards.links import (
     RowLinks,
@@ -162,7 +163,7 @@ def render_dashboard(request, sel: Selection, figures, place=None, **extra):
             sel,
             place=place,
             figures=figures,
-            table=build_table(request, figures, sel, approvals, place),
+            table=build_table(request, extra.pop("table_figures", figures), sel, approvals, place),
             charts_url=sel.url("dashboard_charts", locality=place.code if place else None),
             approval=approvals.get(place.pk) if place is not None else None,
             approval_page=approval_url(sel, place) if place is not None else None,
@@ -178,7 +179,9 @@ def render_dashboard(request, sel: Selection, figures, place=None, **extra):
 def dashboard_national(request, frame, sel):
     if not frame.scope.national:
         return redirect(scope_landing(request.user, request.GET.urlencode()))
-    return render_dashboard(request, sel, sel.table(frame))
+    figures = sel.table(frame)
+    glance = at_a_glance(figures, sorted_by_user=bool(request.GET.get("sort")))
+    return render_dashboard(request, sel, figures, **glance)
 
 
 @with_selection

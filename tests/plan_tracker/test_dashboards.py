@@ -179,13 +179,16 @@ def test_communes_without_any_record_are_hidden_until_asked(client, world, perso
 
 
 def test_the_table_sorts_by_a_target_with_not_applicable_last(client, world, personas):
-    # Sài Gòn 1/2 = 50%, Bến Thành 1/4 = 25%; HN has nothing (n/a).
+    # Sài Gòn 1/2 = 50%, Bến Thành 1/4 = 25%; HN has no establishment (n/a), only a case.
     establishment("S1", world.sai_gon, inspected=[scenario.D(2024, 5, 1)])
     establishment("S2", world.sai_gon)
     establishment("B1", world.ben_thanh, inspected=[scenario.D(2024, 5, 1)])
     for i in range(3):
         establishment(f"B{i + 2}", world.ben_thanh)
-    make_locality("2025", "02", "Tỉnh Thử", "province")  # nothing either
+    thu = make_locality("2025", "02", "Tỉnh Thử", "province")  # no establishment either
+    # A case each, so that neither is folded away with the provinces that have no record.
+    scenario.case("C-HN", world.ba_dinh, scenario.D(2024, 1, 1), scenario.D(2024, 2, 1))
+    scenario.case("C-02", thu, scenario.D(2024, 1, 1), scenario.D(2024, 2, 1))
     login(client, personas.ministry)
     url = reverse("dashboard_national")
 
@@ -312,7 +315,8 @@ def test_the_headers_sort_keep_the_query_and_say_which_way(client, built, person
     attrs, inner = header_cells(response.content.decode())["Địa bàn"]
     assert 'class="asc orderable"' in attrs and 'aria-sort="ascending"' in attrs
     assert f'href="{query}-locality"' in inner
-    assert [r["code"] for r in response.context["table"].data] == ["01", "79"]
+    # TP Hồ Chí Minh has no record: folded below the table, not a row of it.
+    assert [r["code"] for r in response.context["table"].data] == ["01"]
 
 
 def test_names_are_escaped_in_the_table(client, world, personas):
