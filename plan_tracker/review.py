@@ -28,12 +28,15 @@ from exchange.exports import compliance
 from localities.models import Level, Locality
 from localities.selectors import Frame
 from plan_tracker import metrics
+from plan_tracker.approvals import approved_row, states_for
 from plan_tracker.models import Plan
 from plan_tracker.status import Status
 
 # Long lists in the document are summed up: their count, then the largest this many.
 LIST_LIMIT = 20
 LIVE = "live"
+APPROVED = "approved"
+PARTLY_APPROVED = "partly approved"
 
 
 @dataclass
@@ -42,8 +45,9 @@ class YearFigures:
 
     year: int
     table: metrics.Table
-    source: str  # LIVE (computed now from the records); an approved snapshot later
+    source: str  # LIVE, APPROVED (every row from its approved snapshot) or PARTLY_APPROVED
     as_of: datetime.date
+    approved_rows: int = 0
 
     @property
     def approved(self) -> bool:
@@ -51,7 +55,14 @@ class YearFigures:
 
     @property
     def source_label(self) -> str:
-        return _("approved") if self.approved else _("live (not approved)")
+        if self.source == APPROVED:
+            return _("approved")
+        if self.source == PARTLY_APPROVED:
+            return _("approved for %(count)s of %(total)s, live for the others") % {
+                "count": self.approved_rows,
+                "total": len(self.table.rows),
+            }
+        return _("live (not approved)")
 
 
 def year_figures(
@@ -63,13 +74,42 @@ def year_figures(
     level: str = Level.PROVINCE,
     locality: Locality | None = None,
 ) -> YearFigures:
-    """The figures of `year` for the review: today the live ones, as of the year's last day
-    (or A, if the year has not ended at A)."""
+    """The figures of `year` for the review, as of the year's last day (or A, if the year has
+    not ended at A): each province's (or, in a province's review, each commune's) from its
+    approved snapshot where the province's year is approved, the live ones elsewhere."""
     day = metrics.end_of(year, as_of)
     table = metrics.compliance_table(
         frame, year=year, as_of=day, plan=plan, level=level, locality=locality
     )
-    return YearFigures(year=year, table=table, source=LIVE, as_of=day)
+    # Where a province's year is approved, its figures (the province's, or its communes') are
+    # the approved snapshot's: one query for every province of the table.
+    provinces = {
+        row.locality.pk if row.locality.is_province else row.locality.province_id
+        for row in table.rows
+        if row.locality is not None
+    }
+    approvals = states_for(plan=plan, year=year, province_ids=provinces)
+    approved_rows = 0
+    rows = []
+    for row in table.rows:
+        place = row.locality
+        province_id = place.pk if place.is_province else place.province_id
+        approved = approved_row(approvals.get(province_id), place)
+        if approved is not None:
+            approved_rows += 1
+            rows.append(approved)
+        else:
+            rows.append(row)
+    table.rows = rows
+    if approved_rows and approved_rows == len(rows):
+        source = APPROVED
+    elif approved_rows:
+        source = PARTLY_APPROVED
+    else:
+        source = LIVE
+    return YearFigures(
+        year=year, table=table, source=source, as_of=day, approved_rows=approved_rows
+    )
 
 
 @dataclass

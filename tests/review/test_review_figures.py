@@ -100,3 +100,27 @@ def test_the_review_of_a_plan_still_running_reads_the_remainder_on_the_as_of_dat
     # On 30/06/2024 the report of December 2024 was not received: nothing overdue.
     assert review.total.reports_overdue == 0
     assert [y.as_of for y in review.years] == [D(2023, 12, 31), D(2024, 6, 30)]
+
+
+def test_an_approved_province_year_is_read_from_its_snapshot(reviewed, world, personas):
+    from plan_tracker.approvals import YearApproval, take_step
+
+    for user, action in [(personas.hn_officer, "submit"), (personas.ministry, "approve")]:
+        take_step(user=user, action=action, plan=reviewed, province=world.hn, year=2024)
+    # The stored figure is the one read, whatever the records say now: a marker value.
+    approval = YearApproval.objects.get(plan=reviewed, province=world.hn, year=2024)
+    snapshot = approval.snapshot
+    assert snapshot["province"]["inspected_in_year_pct"] in ("50.0", 50.0, Decimal("50.0"))
+    snapshot["province"]["inspected_in_year_pct"] = "77.7"
+    YearApproval.objects.filter(pk=approval.pk).update(snapshot=snapshot)
+
+    figures = plan_review.year_figures(reviewed, 2024, Frame.nation(), as_of=AS_OF)
+    rows = {row.locality.code: row for row in figures.table.rows}
+    assert str(rows["01"]["inspected_in_year_pct"]) == "77.7"
+    # TP HCM has no approval: live.
+    assert rows["79"]["inspected_in_year_pct"] == Decimal("33.3")
+    assert (figures.source, figures.approved_rows) == ("partly approved", 1)
+    with translation.override("en"):
+        assert figures.source_label == "approved for 1 of 2, live for the others"
+    # 2023 is not approved anywhere.
+    assert plan_review.year_figures(reviewed, 2023, Frame.nation(), as_of=AS_OF).source == "live"
