@@ -75,12 +75,13 @@ class Url:
     "locality" (a province's pk; the commune officer's own is their commune), "job" or "token"
     (the persona's own, or the other province's officer's), "query" (the locality's code in
     ?locality=), or "search" (?q= matching both provinces' establishments). `args`: fixed
-    arguments, after the filled one. Statuses by role: one number without a fill, else
-    (own, other)."""
+    arguments, after the filled one; `args_before`: fixed arguments before it. Statuses by
+    role: one number without a fill, else (own, other)."""
 
     def __init__(self, fill=None, *, officer, commune, ministry, admin, outsider, **options):
         self.fill = fill
         self.args = options.get("args", ())
+        self.args_before = options.get("args_before", ())
         self.method = options.get("method", "get")
         self.status = {
             "officer": officer,
@@ -264,7 +265,7 @@ URLS = {
         ministry=(200, 200),
         admin=(200, 200),
         outsider=(404, 404),
-        args=(2024,),
+        args_before=(2024,),
     ),
     # No step chosen: back to the year's page with the reason.
     "approval_step": Url(
@@ -274,7 +275,7 @@ URLS = {
         ministry=(302, 302),
         admin=(302, 302),
         outsider=(404, 404),
-        args=(2024,),
+        args_before=(2024,),
         method="post",
     ),
     "api_tokens": LIST,
@@ -359,7 +360,7 @@ def filled(url: Url, persona, side, data):
         owner = persona if side == "own" else f"{province}_officer"
         args.append(data.owned[owner][url.fill].pk)
     # Fixed arguments after the record's or locality's (…/locality/<pk>/review.docx).
-    return args + list(url.args), query
+    return list(url.args_before) + args + list(url.args), query
 
 
 def body_text(response) -> str:
