@@ -50,20 +50,20 @@ def test_ministry_staff_drill_down_from_the_nation_to_a_communes_work_lists(page
     assert "2021–2025" in page.locator("#dashboard-context").inner_text()
     shot(page, "dashboards_national_ministry")
 
-    # Sort by the annual inspection target, best first: Hà Nội above TP Hồ Chí Minh (n/a).
+    # Sort by the annual inspection target, best first. TP Hồ Chí Minh has no record at all:
+    # it is folded into the line of quiet provinces, not a row of the table.
     page.locator("th.target-col a").nth(1).click()
     page.locator("th.target-col a").nth(1).click()
     codes = page.locator("table.compliance-table tbody tr").evaluate_all(
         "rows => rows.map(r => r.dataset.code)"
     )
-    assert codes == ["01", "79"]
+    assert codes == ["01"]
     assert page.locator("th.target-col").nth(1).get_attribute("aria-sort") == "descending"
-    # A figure and its badge share a line (the cell's own CSS); TP Hồ Chí Minh has nothing to
-    # measure: n/a badges, no bars.
+    quiet = page.locator("#quiet-provinces")
+    assert quiet.locator("[data-code='79']").count() == 1
+    # A figure and its badge share a line (the cell's own CSS).
     head = table.locator("tr[data-code='01'] .target-cell > div").first
     assert head.evaluate("e => getComputedStyle(e).display") == "flex"
-    assert table.locator("tr[data-code='79'] .progress").count() == 0
-    assert table.locator("tr[data-code='79'] [data-status='not_applicable']").count() == 4
 
     # Drill down: Hà Nội's communes (Ba Đình 3/6 = 50,0%, Hoàn Kiếm 1/4 = 25,0%).
     hn_row = page.locator("table.compliance-table tr[data-code='01']")
