@@ -12,18 +12,13 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from localities.models.access import person_name
+
 TOKEN_PREFIX = "pt_"
 # A token works until the end of its expiry day: by default 90 days after it is created, at
 # most a year. A forgotten token then stops by itself.
 TOKEN_DEFAULT_DAYS = 90
 TOKEN_MAX_DAYS = 365
-
-
-def person_name(user) -> str:
-    """How a user is named on pages and files: the full name, or the username without one."""
-    if user is None:
-        return ""
-    return user.get_full_name() or user.get_username()
 
 
 def hash_token(raw: str) -> str:

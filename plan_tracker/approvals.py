@@ -32,6 +32,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from localities.models import Level, Locality
+from localities.models.access import person_name
 from localities.permissions import (
     APPROVE,
     REOPEN,
@@ -205,9 +206,8 @@ class ApprovalStep(models.Model):
 
 
 def person(user) -> str:
-    if user is None:
-        return "—"
-    return user.get_full_name() or user.get_username()
+    """A step's author as the pages and commands name them ("—" for none)."""
+    return person_name(user) or "—"
 
 
 # ---------------------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, override
 
-from exchange.models import person_name
+from localities.models.access import person_name
 from localities.selectors import Frame
 from plan_tracker import metrics
 from plan_tracker.approvals import APPROVED_FIGURES, State, with_approval_columns

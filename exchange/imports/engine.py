@@ -48,7 +48,7 @@ from localities.codes import resolve
 from localities.models import Locality
 from localities.permissions import IMPORT, can_import, scope_of
 from localities.services import records_save_bulk
-from localities.views.history import _display as shown_value
+from localities.views.history import shown_value
 from plan_tracker.approvals import locks_read_once
 
 CHUNK = 2000

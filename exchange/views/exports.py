@@ -18,8 +18,9 @@ from django.views.decorators.http import require_GET
 from exchange import pdf
 from exchange.exports import XLSX_CONTENT_TYPE, compliance, log_export, raw
 from exchange.kinds import KINDS
-from exchange.models import ExportLog, person_name
+from exchange.models import ExportLog
 from exchange.report import report_context
+from localities.models.access import person_name
 from localities.permissions import is_administrator
 from localities.selectors import Frame
 from plan_tracker.approvals import with_approval_columns

@@ -10,6 +10,14 @@ from localities.models.places import Level, Locality, Scheme
 from localities.permissions import Role
 
 
+def person_name(user) -> str:
+    """How a user is named on pages, files and histories: the full name, or the username
+    without one ("" for no user)."""
+    if user is None:
+        return ""
+    return user.get_full_name() or user.get_username()
+
+
 class Assignment(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="assignment"

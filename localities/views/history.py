@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from localities.models import Locality, ReportKind
+from localities.models.access import person_name
 
 # Derived or bookkeeping fields that would only repeat what the user did.
 HIDDEN = {"id", "version", "province", "created_at", "updated_at"}
@@ -74,7 +75,7 @@ def _related_labels(model_field, values) -> dict:
     return {getattr(row, key): str(row) for row in rows}
 
 
-def _display(model_field, value, related: dict) -> str:
+def shown_value(model_field, value, related: dict) -> str:
     if value in (None, ""):
         return "—"
     if isinstance(model_field, models.ForeignKey):
@@ -119,12 +120,12 @@ def history_of(instance) -> list[Entry]:
     entries = []
     for record, changed in pairs:
         user = record.history_user
-        who = (user.get_full_name() or user.username) if user else _("the system")
+        who = person_name(user) if user else _("the system")
         changes = [
             Change(
                 label=str(by_name[name].verbose_name),
-                old=_display(by_name[name], old, related.get(name, {})),
-                new=_display(by_name[name], new, related.get(name, {})),
+                old=shown_value(by_name[name], old, related.get(name, {})),
+                new=shown_value(by_name[name], new, related.get(name, {})),
             )
             for name, old, new in sorted(changed, key=lambda c: list(by_name).index(c[0]))
         ]
