@@ -187,6 +187,25 @@ class ExportLog(models.Model):
             return gettext("Raw data: %(kind)s") % {"kind": KINDS[self.what].label}
         return self.what
 
+    @classmethod
+    def with_descriptions_ready(cls, entries) -> list:
+        """`entries` whose descriptions read their plans and localities from two queries for
+        all of them, not two for each (the exports page lists twenty)."""
+        from localities.models import Locality
+        from plan_tracker.models import Plan
+
+        entries = list(entries)
+        plan_ids = {e.filters.get("plan") for e in entries if e.filters.get("plan")}
+        codes = {e.filters.get("locality") for e in entries if e.filters.get("locality")}
+        plans = {p.pk: p for p in Plan.objects.filter(pk__in=plan_ids)}
+        # Logged as written in a text field (Locality.qualified_code), as resolve() reads it.
+        bare = {code.split(":")[-1] for code in codes}
+        places = {place.qualified_code: place for place in Locality.objects.filter(code__in=bare)}
+        known = {"plans": plans, "places": places}
+        for entry in entries:
+            entry._known = known
+        return entries
+
     def _selection_words(self) -> list:
         from localities.codes import resolve
         from localities.models import Level, Locality
@@ -194,7 +213,13 @@ class ExportLog(models.Model):
 
         chosen = self.filters
         words = []
-        plan = Plan.objects.filter(pk=chosen.get("plan")).first() if chosen.get("plan") else None
+        known = getattr(self, "_known", None)
+        if known is not None:
+            plan = known["plans"].get(chosen.get("plan"))
+        else:
+            plan = (
+                Plan.objects.filter(pk=chosen.get("plan")).first() if chosen.get("plan") else None
+            )
         if plan is not None:
             words.append(
                 gettext("Plan %(first)s–%(last)s")
@@ -209,10 +234,13 @@ class ExportLog(models.Model):
             )
         place = None
         if chosen.get("locality"):
-            try:
-                place = resolve(chosen["locality"], within=Locality.objects.all()).locality
-            except ValidationError:  # a locality since removed: its code still says which
-                place = None
+            if known is not None:
+                place = known["places"].get(chosen["locality"])
+            else:
+                try:
+                    place = resolve(chosen["locality"], within=Locality.objects.all()).locality
+                except ValidationError:  # a locality since removed: its code still says which
+                    place = None
             words.append(place.name if place is not None else chosen["locality"])
         else:
             words.append(gettext("the whole nation"))

@@ -76,7 +76,9 @@ def exports_page(request, frame, sel):
                 year.choices = [("", _("All years")), *year.choices]
                 year.required = False
             context["raw"].append({"kind": kind.id, "label": kind.label, "form": filterset.form})
-        context["log"] = ExportLog.objects.select_related("user")[:20]
+        context["log"] = ExportLog.with_descriptions_ready(
+            ExportLog.objects.select_related("user")[:20]
+        )
     return render(request, "exchange/exports.html", context)
 
 

@@ -144,3 +144,26 @@ def test_a_raw_export_is_described_by_its_filters_labels(client, personas, recor
     client.get(reverse("export_raw", args=["inspections", "csv"]), {"outcome": "violation"})
     (entry,) = ExportLog.objects.all()
     assert entry.description() == "Dữ liệu gốc: Kiểm tra (CSV) · Kết quả: Có vi phạm"
+
+
+def test_the_export_logs_words_cost_no_query_per_entry(client, personas, officer):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def log_page_queries():
+        client.force_login(personas.admin)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("exports")).status_code == 200
+        return len(queries)
+
+    client.get(reverse("export_report"), {"year": 2025, "locality": "01"})
+    one = log_page_queries()
+    client.force_login(officer)
+    for year, place in [(2024, "00004"), (2023, "01"), (2022, "00004")]:
+        client.get(reverse("export_report"), {"year": year, "locality": "01"})
+        client.get(
+            reverse("export_compliance", args=["csv"]),
+            {"year": year, "locality": place, "level": "commune"},
+        )
+    assert ExportLog.objects.count() == 7
+    assert log_page_queries() == one
