@@ -68,8 +68,12 @@ def phone_pages(w, role) -> dict[str, str]:
         "home": "/",
         "establishment": f"/establishments/{e4.pk}/",
         "report": f"/reports/{Report.objects.get(reference='R5').pk}/",
+        "plan review": "/dashboards/review/",
+        "approvals": "/approvals/",
     }
     if role == "commune_officer":
+        # A commune has no review of its own nor a year to submit.
+        del pages["plan review"], pages["approvals"]
         # Hà Nội's own pages are not theirs: the commune's are.
         for name in ("province dashboard", "province dashboard, every commune"):
             del pages[name]
