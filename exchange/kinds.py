@@ -34,7 +34,15 @@ from exchange.imports.importers import (
     InspectionImporter,
     ReportImporter,
 )
-from localities.models import CaseArticle, InspectionOutcome, InspectionTeam, Line, ReportOutcome
+from localities.models import (
+    AgeBand,
+    CaseArticle,
+    InspectionOutcome,
+    InspectionTeam,
+    Line,
+    Modus,
+    ReportOutcome,
+)
 from localities.views.lists import (
     CaseList,
     EstablishmentList,
@@ -48,6 +56,7 @@ DATE = {"type": "string", "format": "date"}
 NULLABLE_DATE = {"type": ["string", "null"], "format": "date"}
 TEXT = {"type": "string"}
 NULLABLE_TEXT = {"type": ["string", "null"]}
+BOOLEAN = {"type": "boolean"}
 
 
 def choice(choices, *, blank=False) -> dict:
@@ -160,7 +169,7 @@ ESTABLISHMENT_COLUMNS = (
     Column("permit_number", TEXT),
     Column("opened_on", NULLABLE_DATE),
     Column("closed_on", NULLABLE_DATE),
-    Column("in_scope", {"type": "boolean"}),
+    Column("in_scope", BOOLEAN),
     Column("commune_name", TEXT, "commune__name", _("Commune name")),
     Column("province_code", TEXT, "province__code", PROVINCE_CODE),
     Column("province_name", TEXT, "province__name", PROVINCE_NAME),
@@ -205,6 +214,11 @@ CASE_COLUMNS = (
     Column("handled_on", NULLABLE_DATE),
     # Only a report the reader may see (CaseQuerySet.with_report_seen_by on the list's rows).
     Column("report_reference", NULLABLE_TEXT, "seen_report_reference", _("Report reference")),
+    Column("modus", choice(Modus, blank=True)),
+    Column("foreign_element", BOOLEAN),
+    Column("minors_involved", BOOLEAN),
+    Column("youngest_age_band", choice(AgeBand, blank=True)),
+    Column("line_dismantled", BOOLEAN),
     Column("summary", TEXT),
     Column("locality_name", TEXT, "locality__name", LOCALITY_NAME),
     Column("province_code", TEXT, "province__code", PROVINCE_CODE),

@@ -48,7 +48,7 @@ EXAMPLES = {
     "establishments": {"limit": 20, "line": "karaoke", "in_scope": "true"},
     "inspections": {"limit": 20, "year": 2024, "outcome": "violation", "team": "police"},
     "reports": {"limit": 20, "year": 2024, "status": "overdue"},
-    "cases": {"limit": 20, "year": 2024, "article": "327"},
+    "cases": {"limit": 20, "year": 2024, "article": "327", "modus": "online"},
 }
 
 

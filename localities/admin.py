@@ -242,8 +242,8 @@ class CaseAdminForm(UnseenReportKept, VersionedAdminForm):
 @admin.register(Case)
 class CaseAdmin(ScopedRecordAdmin):
     form = CaseAdminForm
-    list_display = ["reference", "article", "locality", "opened_on", "handled_on"]
-    list_filter = ["article"]
+    list_display = ["reference", "article", "locality", "opened_on", "handled_on", "modus"]
+    list_filter = ["article", "modus", "foreign_element", "minors_involved", "line_dismantled"]
     search_fields = ["reference", "summary"]
     list_select_related = ["locality"]
     raw_id_fields = ["report"]

@@ -9,13 +9,22 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from localities.forms import BootstrapMixin, place_label
-from localities.models import CaseArticle, InspectionOutcome, InspectionTeam, Line
+from localities.models import (
+    AgeBand,
+    CaseArticle,
+    InspectionOutcome,
+    InspectionTeam,
+    Line,
+    Modus,
+)
 from localities.models.places import Locality
 from localities.models.records import Case, Establishment, Inspection
 from localities.models.reports import Report, ReportKind, ReportStatus
 from localities.permissions import scope_of
 
 FIRST_YEAR = 2015
+# The case list's choice of the three online ways of operating together (ONLINE_MODI).
+ONLINE = "online"
 # The digits of the largest id the database holds (a 64-bit integer).
 MAX_ID_DIGITS = 19
 
@@ -267,10 +276,31 @@ class CaseFilter(ReferencedRecordFilter):
         label=_("Handled"), method="by_handled", widget=YesNoSelect
     )
     year = YearFilter(label=_("Year (opened or handled)"), method="in_case_year")
+    modus = django_filters.ChoiceFilter(
+        label=_("How the case operated"),
+        choices=[(ONLINE, _("Online (any of the three ways)")), *Modus.choices],
+        method="by_modus",
+    )
+    foreign_element = django_filters.BooleanFilter(
+        label=_("Foreign elements involved"), widget=YesNoSelect
+    )
+    minors_involved = django_filters.BooleanFilter(label=_("Minors involved"), widget=YesNoSelect)
+    youngest_age_band = django_filters.ChoiceFilter(
+        label=_("Youngest minor's age"), choices=AgeBand.choices
+    )
+    line_dismantled = django_filters.BooleanFilter(
+        label=_("Brokerage line dismantled"), widget=YesNoSelect
+    )
 
     class Meta(ScopedFilterSet.Meta):
         model = Case
         fields: list = []
+
+    def by_modus(self, queryset, name, value):
+        """One way of operating, or `online`: any of the three online ones."""
+        if value == ONLINE:
+            return queryset.online()
+        return queryset.filter(modus=value)
 
     def by_handled(self, queryset, name, value):
         if value is None:

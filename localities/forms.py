@@ -9,10 +9,12 @@ from django.utils.translation import gettext_lazy as _
 
 from localities.codes import resolve
 from localities.models import (
+    AgeBand,
     Case,
     Establishment,
     Inspection,
     Locality,
+    Modus,
     Report,
     ReporterIdentity,
     ReportKind,
@@ -601,11 +603,23 @@ class UnseenReportKept:
         return cleaned
 
 
+# What the ministry watches in a case (how it operated, foreign elements, minors, a brokerage
+# line), in the order the case's form and page show them.
+CASE_KIND_FIELDS = [
+    "modus",
+    "foreign_element",
+    "minors_involved",
+    "youngest_age_band",
+    "line_dismantled",
+]
+NOT_RECORDED = _("— not recorded —")
+
+
 class CaseForm(UnseenReportKept, ReferencedRecordForm):
     class Meta(ReferencedRecordForm.Meta):
         model = Case
         fields = ["reference", "locality", "article", "opened_on", "handled_on", "report"]
-        fields += ["summary"]
+        fields += [*CASE_KIND_FIELDS, "summary"]
         error_messages = {
             "reference": {
                 "unique": _(
@@ -632,6 +646,8 @@ class CaseForm(UnseenReportKept, ReferencedRecordForm):
         seen = self.hide_unseen_report(self.user)
         if seen is not None:
             self.initial["report"] = seen.reference
+        self.fields["modus"].choices = [("", NOT_RECORDED), *Modus.choices]
+        self.fields["youngest_age_band"].choices = [("", NOT_RECORDED), *AgeBand.choices]
 
     def clean(self):
         return self.keep_unseen_report(super().clean())

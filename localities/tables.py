@@ -168,6 +168,7 @@ class CaseTable(RecordTable):
     locality = tables.Column(verbose_name=_("Locality"), order_by=("locality__name",))
     opened_on = DateColumn(verbose_name=pgettext_lazy("case", "Opened"))
     handled_on = DateColumn(verbose_name=_("Handled on"))
+    modus = tables.Column(verbose_name=_("How it operated"))
     # The report only when the viewer may see it (CaseQuerySet.with_report_seen_by): another
     # area's report is not named, nor sorted on.
     report = tables.Column(
@@ -183,7 +184,7 @@ class CaseTable(RecordTable):
 
     class Meta(RecordTable.Meta):
         model = Case
-        fields = ("reference", "article", "locality", "opened_on", "handled_on", "report")
+        fields = ("reference", "article", "locality", "opened_on", "handled_on", "modus", "report")
         sequence = ("reference", "article", "locality", "province", "...")
 
     def order_locality(self, queryset, is_descending):
@@ -191,6 +192,9 @@ class CaseTable(RecordTable):
 
     def render_article(self, record):
         return record.get_article_display()
+
+    def render_modus(self, record):
+        return record.get_modus_display()
 
     def render_locality(self, value):
         return place(value)

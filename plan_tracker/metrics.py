@@ -62,6 +62,7 @@ from localities.models import Inspection, Level, Locality
 from localities.models.records import (
     SUMMARY_FIRST_YEAR,
     SUMMARY_LAST_YEAR,
+    CaseQuerySet,
     EstablishmentQuerySet,
     year_bits,
 )
@@ -860,4 +861,86 @@ def remainder_by_locality(frame: Frame, *, plan, as_of, level=Level.PROVINCE, lo
     ):
         rows = queryset.order_by().values(key).annotate(n=Count("pk"))
         result[name] = {row[key]: row["n"] for row in rows}
+    return result
+
+
+# ---------------------------------------------------------------------------------------------
+# The cases the ministry watches: how they operated, and minors
+
+
+@dataclass
+class CaseKinds:
+    """Of the cases handled in [1 Jan Y, E] (those cases_handled counts): how many had their
+    way of operating recorded, how many operated online (CaseQuerySet.online_q), how many
+    involved minors.
+
+    * ``online_pct`` = cases_online / cases_modus_recorded × 100: a case whose way of operating
+      was never recorded (those entered before it was asked) is neither online nor not, so it
+      is left out of the share rather than counted as offline;
+    * ``with_minors_pct`` = cases_with_minors / cases_handled × 100 (a case without minors
+      ticked has none).
+
+    Both are None when their denominator is 0, and a larger locality's are computed from its
+    summed counts, as every percentage here. They are read live, never from an approved
+    year's snapshot (see Case.free_fields)."""
+
+    cases_handled: int = 0
+    cases_modus_recorded: int = 0
+    cases_online: int = 0
+    cases_with_minors: int = 0
+
+    @property
+    def online_pct(self) -> Decimal | None:
+        return percentage(self.cases_online, self.cases_modus_recorded)
+
+    @property
+    def with_minors_pct(self) -> Decimal | None:
+        return percentage(self.cases_with_minors, self.cases_handled)
+
+    @property
+    def modus_not_recorded(self) -> int:
+        return self.cases_handled - self.cases_modus_recorded
+
+
+def case_kinds_series(
+    frame: Frame, *, years, as_of=None, level=Level.PROVINCE, locality=None
+) -> dict[int, dict]:
+    """{year: {group key: CaseKinds}} for the frame's cases (narrowed to `locality`), grouped
+    as compliance_series groups its rows (a province's id, or a commune's or the locality's at
+    level commune), with the total of every group under the key None. One grouped query for
+    every year; a year not begun at A has only an empty total."""
+    as_of = as_of or timezone.localdate()
+    cases = frame.cases if locality is None else frame.cases.in_locality(locality)
+    commune_key, province_key = cases._place_lookups()
+    key = province_key if level == Level.PROVINCE else commune_key
+    windows = _windows(sorted(set(years)), as_of)
+    result: dict[int, dict] = {year: {None: CaseKinds()} for year in years}
+    if not windows:
+        return result
+    online = CaseQuerySet.online_q()
+    aggregates = {}
+    for year, start, end in windows:
+        handled = Q(handled_on__gte=start, handled_on__lte=end)
+        aggregates[f"y{year}__cases_handled"] = Count("pk", filter=handled)
+        aggregates[f"y{year}__cases_modus_recorded"] = Count("pk", filter=handled & ~Q(modus=""))
+        aggregates[f"y{year}__cases_online"] = Count("pk", filter=handled & online)
+        aggregates[f"y{year}__cases_with_minors"] = Count(
+            "pk", filter=handled & Q(minors_involved=True)
+        )
+    first = min(start for _, start, _ in windows)
+    last = max(end for _, _, end in windows)
+    rows = (
+        cases.filter(handled_on__gte=first, handled_on__lte=last)
+        .order_by()
+        .values(key)
+        .annotate(**aggregates)
+    )
+    for group in rows:
+        place = group.pop(key)
+        for name, value in group.items():
+            year, figure = name.split("__", 1)
+            year = int(year.lstrip("y"))
+            for target in (place, None):
+                kinds = result[year].setdefault(target, CaseKinds())
+                setattr(kinds, figure, getattr(kinds, figure) + (value or 0))
     return result

@@ -22,8 +22,15 @@ from exchange.imports.cells import (
     parse_date,
 )
 from exchange.imports.engine import Importer
-from localities.forms import CaseForm, EstablishmentForm, InspectionForm, ReportForm
+from localities.forms import (
+    CASE_KIND_FIELDS,
+    CaseForm,
+    EstablishmentForm,
+    InspectionForm,
+    ReportForm,
+)
 from localities.models import (
+    AgeBand,
     Case,
     CaseArticle,
     Establishment,
@@ -31,6 +38,7 @@ from localities.models import (
     InspectionOutcome,
     InspectionTeam,
     Line,
+    Modus,
     Report,
     ReportExtension,
     ReportKind,
@@ -392,6 +400,7 @@ class CaseImporter(Importer):
         "opened_on",
         "handled_on",
         "report_reference",
+        *CASE_KIND_FIELDS,
     ]
     examples = {
         "reference": "VA-2025-001",
@@ -400,6 +409,11 @@ class CaseImporter(Importer):
         "opened_on": "18/06/2025",
         "handled_on": "",
         "report_reference": "TB-2025-001",
+        "modus": "online_social_network",
+        "foreign_element": "không",
+        "minors_involved": "có",
+        "youngest_age_band": "under_16",
+        "line_dismantled": "có",
     }
     model = Case
     key_column = "reference"
@@ -409,9 +423,17 @@ class CaseImporter(Importer):
         "locality_code_given": "locality_code",
         "report": "report_reference",
     }
-    fields = ["locality", "locality_code_given", "article", "opened_on", "handled_on", "report"]
+    fields = [
+        "locality",
+        "locality_code_given",
+        "article",
+        "opened_on",
+        "handled_on",
+        "report",
+        *CASE_KIND_FIELDS,
+    ]
     checked_here = ["locality", "report"]
-    validated_here = ["article", "opened_on", "handled_on"]
+    validated_here = ["article", "opened_on", "handled_on", *CASE_KIND_FIELDS]
 
     def parse(self, row):
         t = row.text
@@ -430,6 +452,15 @@ class CaseImporter(Importer):
             "opened_on": opened_on,
             "handled_on": self.cell(row, "handled_on", parse_date),
             "report": None,
+            "modus": self.cell(row, "modus", parse_choice, Modus) if t.get("modus") else "",
+            "foreign_element": self.cell(row, "foreign_element", parse_bool, False),
+            "minors_involved": self.cell(row, "minors_involved", parse_bool, False),
+            "youngest_age_band": (
+                self.cell(row, "youngest_age_band", parse_choice, AgeBand)
+                if t.get("youngest_age_band")
+                else ""
+            ),
+            "line_dismantled": self.cell(row, "line_dismantled", parse_bool, False),
         }
         if reference:
             row.key = reference
@@ -515,6 +546,15 @@ def column_help(kind: "Kind") -> list[tuple[str, str, str]]:
         "summary": _("summary (never the reporter's identity)"),
         "article": choices_text(CaseArticle.choices),
         "report_reference": _("reference of the report the case was born from, if any"),
+        "modus": choices_text(Modus.choices)
+        + " "
+        + _("(empty = not recorded; the first three count as online)"),
+        "foreign_element": _("có or không, or true or false (empty = không)"),
+        "minors_involved": _("có or không, or true or false (empty = không)"),
+        "youngest_age_band": choices_text(AgeBand.choices)
+        + " "
+        + _("(required when minors are involved, empty otherwise)"),
+        "line_dismantled": _("có or không, or true or false (empty = không)"),
     }
     return [
         (column, str(kind.heading(column)), str(texts[column])) for column in kind.import_columns

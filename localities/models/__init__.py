@@ -1,6 +1,8 @@
 from localities.models.access import Assignment, Role
 from localities.models.places import Level, Locality, LocalityConversion, Scheme
 from localities.models.records import (
+    ONLINE_MODI,
+    AgeBand,
     Case,
     CaseArticle,
     Establishment,
@@ -9,6 +11,7 @@ from localities.models.records import (
     InspectionOutcome,
     InspectionTeam,
     Line,
+    Modus,
 )
 from localities.models.reports import (
     IdentityAccess,
@@ -22,6 +25,8 @@ from localities.models.reports import (
 from localities.models.versioning import ConcurrentEditError
 
 __all__ = [
+    "ONLINE_MODI",
+    "AgeBand",
     "Assignment",
     "Case",
     "CaseArticle",
@@ -36,6 +41,7 @@ __all__ = [
     "Line",
     "Locality",
     "LocalityConversion",
+    "Modus",
     "Report",
     "ReportExtension",
     "ReportKind",

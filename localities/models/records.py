@@ -348,7 +348,41 @@ class CaseArticle(models.TextChoices):
     CHILD_TRAFFICKING = "151", _("Art. 151 — trafficking of persons under 16")
 
 
+class Modus(models.TextChoices):
+    """How a case operated: online (three ways), at an establishment, on the street, as call
+    girls, or otherwise. The three online ones are ONLINE_MODI (CaseQuerySet.online)."""
+
+    ONLINE_CLOSED_GROUP = "online_closed_group", _("Online: closed group or forum")
+    ONLINE_SOCIAL_NETWORK = "online_social_network", _("Online: social network")
+    ONLINE_OTT = "online_ott", _("Online: OTT application")
+    ESTABLISHMENT = "establishment", _("At a business establishment")
+    STREET = "street", _("Street")
+    CALL_GIRL = "call_girl", _("Call girl")
+    OTHER = "other", _("Other")
+
+
+# The ways of operating that count as online: the Criminal Police Department's concern, one
+# rule for the case list's filter and the charts' share of online cases.
+ONLINE_MODI = (Modus.ONLINE_CLOSED_GROUP, Modus.ONLINE_SOCIAL_NETWORK, Modus.ONLINE_OTT)
+
+
+class AgeBand(models.TextChoices):
+    """The youngest minor's age in a case (children of 14 to under 16 are the ministry's
+    concern; a minor is under 18)."""
+
+    UNDER_16 = "under_16", _("Under 16")
+    AGE_16_17 = "16_17", _("16 or 17")
+
+
 class CaseQuerySet(ScopedQuerySet):
+    @staticmethod
+    def online_q() -> Q:
+        """The case operated online (one of ONLINE_MODI)."""
+        return Q(modus__in=ONLINE_MODI)
+
+    def online(self):
+        return self.filter(self.online_q())
+
     def with_report_seen_by(self, user):
         """`seen_report_id` and `seen_report_reference` on each case: its report's when the
         user may see that report, otherwise None, so that a report outside the viewer's area
@@ -395,6 +429,43 @@ class Case(LocatedRecord):
         related_name="cases",
     )
     summary = models.TextField(_("summary"), blank=True)
+    # What the ministry watches in a case. Cases recorded before these fields existed have
+    # them blank and false (db_default: also what a raw COPY of older columns gets).
+    modus = models.CharField(
+        _("how the case operated"),
+        max_length=30,
+        choices=Modus.choices,
+        blank=True,
+        default="",
+        db_default="",
+        help_text=_(
+            "The first three (closed group or forum, social network, OTT application) count "
+            "as online."
+        ),
+    )
+    foreign_element = models.BooleanField(
+        _("foreign elements involved"), default=False, db_default=False
+    )
+    minors_involved = models.BooleanField(
+        _("minors involved"),
+        default=False,
+        db_default=False,
+        help_text=_(
+            "A person under 18 was involved: selling sex, bought for sex, procured or trafficked."
+        ),
+    )
+    youngest_age_band = models.CharField(
+        _("youngest minor's age"),
+        max_length=10,
+        choices=AgeBand.choices,
+        blank=True,
+        default="",
+        db_default="",
+        help_text=_("Only when minors are involved: the age of the youngest."),
+    )
+    line_dismantled = models.BooleanField(
+        _("brokerage line dismantled"), default=False, db_default=False
+    )
 
     history = HistoricalRecords(excluded_fields=["updated_at", "created_at"])
     objects = CaseQuerySet.as_manager()
@@ -402,6 +473,13 @@ class Case(LocatedRecord):
     place_field = "locality"
     # The figures count a case in the year of its handling only.
     figure_dates = ("handled_on",)
+    # How the case operated, its foreign elements, minors and brokerage line are free too:
+    # no figure of plan-rules §7 reads them, so a submitted or approved year stores none of
+    # them and its approved figures cannot move when they change. The charts' shares of
+    # online cases and of cases with minors do read them, live: a correction to a case of an
+    # approved year changes that year's shares (never its approved figures). That is meant:
+    # cases recorded before these fields existed are classified afterwards, and locking them
+    # would force every approved year to be reopened for a description that approves nothing.
     free_fields = (
         "reference",
         "article",
@@ -409,6 +487,11 @@ class Case(LocatedRecord):
         "report_id",
         "summary",
         "locality_code_given",
+        "modus",
+        "foreign_element",
+        "minors_involved",
+        "youngest_age_band",
+        "line_dismantled",
     )
 
     class Meta:
@@ -419,6 +502,11 @@ class Case(LocatedRecord):
             models.CheckConstraint(
                 condition=Q(handled_on__isnull=True) | Q(handled_on__gte=models.F("opened_on")),
                 name="case_handled_after_opened",
+            ),
+            models.CheckConstraint(
+                condition=Q(minors_involved=True, youngest_age_band__in=AgeBand.values)
+                | Q(minors_involved=False, youngest_age_band=""),
+                name="case_age_band_only_with_minors",
             ),
         ]
         indexes = [models.Index(fields=["province", "handled_on"])]
@@ -431,6 +519,11 @@ class Case(LocatedRecord):
 
     def _place(self):
         return self.locality if self.locality_id else None
+
+    @property
+    def is_online(self) -> bool:
+        """It operated online (one of ONLINE_MODI, as CaseQuerySet.online_q says in SQL)."""
+        return self.modus in ONLINE_MODI
 
     def report_seen_by(self, user):
         """The case's report if the user may see it, else None (not even its reference)."""
@@ -470,6 +563,7 @@ class Case(LocatedRecord):
             _("The handling date"),
             _("the opening date"),
         )
+        self._check_minors(errors)
         if self.report_id and self.report.received_on and self.opened_on:
             not_before(
                 errors,
@@ -480,6 +574,20 @@ class Case(LocatedRecord):
                 _("the report's receipt date"),
             )
         raise_if(errors)
+
+    def _check_minors(self, errors: dict):
+        """The youngest minor's age band is given exactly when minors are involved."""
+        if self.minors_involved and not self.youngest_age_band:
+            message = gettext(
+                "Minors are involved: choose the youngest one's age (under 16, or 16 or 17)."
+            )
+            add_error(errors, "youngest_age_band", message, "age_band_missing")
+        elif self.youngest_age_band and not self.minors_involved:
+            message = gettext(
+                "An age is chosen but no minor is involved: tick “minors involved”, or leave "
+                "the youngest minor's age empty."
+            )
+            add_error(errors, "youngest_age_band", message, "age_band_without_minors")
 
 
 def _or_earliest(day):

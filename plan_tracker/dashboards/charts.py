@@ -134,3 +134,66 @@ def map_svg(chart: dict, place):
         return None
     styles = {shape["id"]: shape["style"] for shape in chart["shapes"]}
     return vietnam_map.render(chart["map"], styles, national=place is None)
+
+
+def _shares(kinds) -> dict:
+    """A metrics.CaseKinds as the page shows it: cases handled, the two shares with their
+    counts, the cases whose way of operating is not recorded."""
+    return {
+        "handled": kinds.cases_handled,
+        "not_recorded": kinds.modus_not_recorded,
+        "online": {
+            "value": _num(kinds.online_pct),
+            "numerator": kinds.cases_online,
+            "denominator": kinds.cases_modus_recorded,
+        },
+        "minors": {
+            "value": _num(kinds.with_minors_pct),
+            "numerator": kinds.cases_with_minors,
+            "denominator": kinds.cases_handled,
+        },
+    }
+
+
+def case_kinds_chart(kinds: dict, series, sel, place) -> dict:
+    """The cases the ministry watches, for charts.js and its tables: each year's share of
+    online cases and of cases with minors for the page's place (metrics.case_kinds_series's
+    totals), and for the chosen year each row locality of the table (the provinces of the
+    nation, the communes of a province) that handled a case."""
+    years = sorted(kinds)
+    over_years = []
+    for year in years:
+        over_years.append(
+            {"year": year, "begun": year <= sel.as_of.year, **_shares(kinds[year][None])}
+        )
+    rows, quiet = [], 0
+    chosen = kinds.get(sel.year, {})
+    if place is None or place.level != "commune":
+        for row in series[sel.year].rows:
+            found = chosen.get(row.locality.pk)
+            if found is None or not found.cases_handled:
+                quiet += 1
+                continue
+            rows.append(
+                {
+                    "code": row.locality.code,
+                    "name": row.locality.short_name or row.locality.name,
+                    "url": (
+                        sel.url("dashboard_charts", locality=row.locality.code)
+                        if row.locality.level == "province"
+                        else None
+                    ),
+                    **_shares(found),
+                }
+            )
+        rows.sort(key=lambda e: sort_text(e["name"]))
+    return {
+        "over_years": over_years,
+        "rows": rows,
+        "quiet": quiet,
+        "labels": {
+            "online": _("Online cases"),
+            "minors": _("Cases with minors"),
+            "not_begun": _("not begun"),
+        },
+    }

@@ -18,7 +18,7 @@ from localities.models.reports import DUE_SOON_DAYS, due_soon_until
 from localities.selectors import Frame
 from plan_tracker import metrics
 from plan_tracker.approvals import State, approved_row, states_for
-from plan_tracker.dashboards.charts import chart_data, map_svg
+from plan_tracker.dashboards.charts import case_kinds_chart, chart_data, map_svg
 from plan_tracker.dashboards.glance import at_a_glance
 from plan_tracker.dashboards.html_table import ComplianceTable, records_for, target_cell
 from plan_tracker.dashboards.links import (
@@ -300,6 +300,11 @@ def dashboard_charts(request, frame, sel):
     else:
         back_url = sel.url("work_lists", place.pk)
     chart = chart_data(series, sel, targets, metric, place)
+    # The cases the ministry watches: one more grouped query, for every year and row.
+    kinds = metrics.case_kinds_series(
+        frame, years=list(sel.plan.years), as_of=sel.as_of, level=sel.level, locality=place
+    )
+    chart["cases"] = case_kinds_chart(kinds, series, sel, place)
     return render(
         request,
         "plan_tracker/charts.html",

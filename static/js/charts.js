@@ -174,6 +174,77 @@
     });
   }
 
+  /* The cases the ministry watches: each year's share of online cases (solid) and of cases
+     with minors (striped), each bar with its figure written above it. */
+  function watchedCases() {
+    var canvas = document.getElementById("cases-chart");
+    var cases = data.cases;
+    if (!canvas || !cases) { return; }
+    var CL = cases.labels;
+    function stripes(colour) {
+      var size = 10, c = document.createElement("canvas");
+      c.width = size; c.height = size;
+      var g = c.getContext("2d");
+      g.fillStyle = colour; g.globalAlpha = 0.3; g.fillRect(0, 0, size, size);
+      g.globalAlpha = 1; g.strokeStyle = colour; g.lineWidth = 2;
+      g.beginPath(); g.moveTo(0, size); g.lineTo(size, 0); g.stroke();
+      return g.createPattern(c, "repeat");
+    }
+    var points = cases.over_years;
+    function values(name) { return points.map(function (p) { return p[name].value; }); }
+    function texts(name) {
+      return points.map(function (p) { return p.begun ? pct(p[name].value) : CL.not_begun; });
+    }
+    function dataset(name, fill, colour) {
+      return { label: CL[name], data: values(name), backgroundColor: fill,
+               borderColor: colour, borderWidth: 1 };
+    }
+    /* Each bar's figure above it, for both series. */
+    var shareLabels = {
+      id: "shareLabels",
+      afterDatasetsDraw: function (chart) {
+        var ctx = chart.ctx;
+        ctx.save();
+        ctx.font = "11px system-ui, sans-serif"; ctx.fillStyle = "#212529";
+        ctx.textAlign = "center"; ctx.textBaseline = "bottom";
+        [["online", 0], ["minors", 1]].forEach(function (pair) {
+          var written = texts(pair[0]);
+          chart.getDatasetMeta(pair[1]).data.forEach(function (bar, i) {
+            var y = isNaN(bar.y) ? chart.scales.y.getPixelForValue(0) : bar.y;
+            ctx.fillText(written[i], bar.x, Math.min(y, chart.chartArea.bottom) - 2);
+          });
+        });
+        ctx.restore();
+      }
+    };
+    new Chart(canvas, {
+      type: "bar",
+      data: {
+        labels: points.map(function (p) { return p.year; }),
+        datasets: [
+          dataset("online", "#0d6efd", "#0d6efd"),
+          dataset("minors", stripes("#6f42c1"), "#6f42c1")
+        ]
+      },
+      options: {
+        responsive: true, maintainAspectRatio: false, animation: false,
+        layout: { padding: { top: 18 } },
+        scales: { y: { suggestedMin: 0, suggestedMax: 100,
+                       ticks: { callback: function (v) { return v + "%"; } } } },
+        plugins: {
+          tooltip: { callbacks: { label: function (item) {
+            var name = item.datasetIndex === 0 ? "online" : "minors";
+            var share = points[item.dataIndex][name];
+            return CL[name] + ": " + pct(share.value) + " (" + share.numerator + " / " +
+              share.denominator + ")";
+          } } }
+        }
+      },
+      plugins: [shareLabels]
+    });
+  }
+
   data.over_years.forEach(overYears);
   ranking();
+  watchedCases();
 })();

@@ -484,6 +484,11 @@ def with_cases(records):
         handled_on=datetime.date(2024, 6, 1),
         report=Report.objects.get(reference="HN-R1"),
         summary='Chứa mại dâm, "nhà nghỉ"',
+        modus="online_ott",
+        foreign_element=True,
+        minors_involved=True,
+        youngest_age_band="under_16",
+        line_dismantled=True,
     ).save()
     Case(
         reference="VA-2", locality=records.hn, article="328", opened_on=datetime.date(2024, 4, 1)
@@ -545,11 +550,12 @@ PYTHON_CSV = {
         "HN-R2,denunciation,01,2024-11-01,,,,,,,,,,2024-12-01,,Thành phố Hà Nội,01\n"
     ),
     "cases": (
-        "reference,locality_code,article,opened_on,handled_on,report_reference,summary,"
+        "reference,locality_code,article,opened_on,handled_on,report_reference,modus,"
+        "foreign_element,minors_involved,youngest_age_band,line_dismantled,summary,"
         "locality_name,province_code\n"
-        'VA-1,00004,327,2024-03-10,2024-06-01,HN-R1,"Chứa mại dâm, ""nhà nghỉ""",'
-        "Phường Ba Đình,01\n"
-        "VA-2,01,328,2024-04-01,,,,Thành phố Hà Nội,01\n"
+        "VA-1,00004,327,2024-03-10,2024-06-01,HN-R1,online_ott,true,true,under_16,true,"
+        '"Chứa mại dâm, ""nhà nghỉ""",Phường Ba Đình,01\n'
+        "VA-2,01,328,2024-04-01,,,,false,false,,false,,Thành phố Hà Nội,01\n"
     ),
 }
 

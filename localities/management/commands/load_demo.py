@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from localities.models import CaseArticle, InspectionOutcome, InspectionTeam, Line
+from localities.models import AgeBand, CaseArticle, InspectionOutcome, InspectionTeam, Line, Modus
 from localities.models.access import Assignment, Role
 from localities.models.places import Locality, Scheme
 from localities.models.records import Case, Establishment, Inspection
@@ -40,6 +40,35 @@ WORDS += ["Sao Mai", "Biển Xanh", "Hướng Dương", "Trường An", "Kim Li�
 LINE_WEIGHTS = [(Line.ACCOMMODATION, 55), (Line.KARAOKE, 14), (Line.MASSAGE, 9)]
 LINE_WEIGHTS += [(Line.RESTAURANT_BAR, 10), (Line.SAUNA_SPA_BARBER, 7), (Line.DISCOTHEQUE, 2)]
 LINE_WEIGHTS += [(Line.OTHER, 3)]
+
+# How the demo's cases operated, in turn: about a third online, as the ministry sees it now.
+MODUS_CYCLE = [
+    Modus.ONLINE_SOCIAL_NETWORK,
+    Modus.ESTABLISHMENT,
+    Modus.ONLINE_OTT,
+    Modus.ESTABLISHMENT,
+    Modus.CALL_GIRL,
+    Modus.ONLINE_CLOSED_GROUP,
+    Modus.STREET,
+    Modus.ESTABLISHMENT,
+    Modus.OTHER,
+]
+
+
+def case_kinds(number: int) -> dict:
+    """What the demo's case number `number` (from 1 in each province) watches: its way of
+    operating, foreign elements, minors (every fifth case, the youngest under 16 or 16–17 in
+    turn) and brokerage line. From the number alone, so that a rerun gives the same."""
+    minors = number % 5 == 3
+    return {
+        "modus": MODUS_CYCLE[number % len(MODUS_CYCLE)],
+        "foreign_element": number % 7 == 4,
+        "minors_involved": minors,
+        "youngest_age_band": (
+            (AgeBand.UNDER_16 if number % 2 else AgeBand.AGE_16_17) if minors else ""
+        ),
+        "line_dismantled": number % 4 == 2,
+    }
 
 
 def users_table():
@@ -75,6 +104,7 @@ class Command(BaseCommand):
             self._users()
             if Establishment.objects.filter(code__startswith="DEMO-").exists():
                 self.stdout.write("Demo records are already loaded: nothing added.")
+                self._describe_older_cases()
             else:
                 self._records(random.Random(seed), timezone.localdate())
         self.stdout.write(self.style.SUCCESS(f"Demo users (password: {PASSWORD}):"))
@@ -274,6 +304,20 @@ class Command(BaseCommand):
                 handled_on=handled if handled <= today else None,
                 report=report,
                 summary="Vụ án chứa mại dâm / môi giới mại dâm",
+                **case_kinds(i + 1),
             )
             case.full_clean()
             case.save()
+
+    def _describe_older_cases(self):
+        """Demo cases loaded before cases said how they operated get the values a new load
+        gives them; a case already described (or edited since) is left as it is."""
+        described = 0
+        for case in Case.objects.filter(reference__startswith="DEMO-VA-", modus=""):
+            for name, value in case_kinds(int(case.reference.rsplit("-", 1)[1])).items():
+                setattr(case, name, value)
+            case.full_clean()
+            case.save_checked(expected_version=case.version)
+            described += 1
+        if described:
+            self.stdout.write(f"Described how {described} older demo cases operated.")
