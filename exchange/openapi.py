@@ -196,6 +196,10 @@ def _filter_schema(flt) -> tuple[dict, str]:
     if isinstance(flt, django_filters.ChoiceFilter):
         choices = flt.extra["choices"]
         values = [str(value) for value, _text in (choices() if callable(choices) else choices)]
+        if flt.extra.get("help_text"):
+            # What a value that is not one of the model's means (a group of them).
+            (vi, en), (help_vi, help_en) = _languages(flt.label), _languages(flt.extra["help_text"])
+            label = both(f"{vi}: {help_vi}", f"{en}: {help_en}")
         return {"type": "string", "enum": ["", *values]}, label
     if isinstance(flt, django_filters.BooleanFilter):
         return TEXT, both(

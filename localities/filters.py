@@ -280,6 +280,10 @@ class CaseFilter(ReferencedRecordFilter):
         label=_("How the case operated"),
         choices=[(ONLINE, _("Online (any of the three ways)")), *Modus.choices],
         method="by_modus",
+        help_text=_(
+            "“online”: a closed group or forum, a social network or an OTT application, "
+            "any of the three."
+        ),
     )
     foreign_element = django_filters.BooleanFilter(
         label=_("Foreign elements involved"), widget=YesNoSelect
