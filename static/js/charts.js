@@ -228,7 +228,7 @@
       },
       options: {
         responsive: true, maintainAspectRatio: false, animation: false,
-        layout: { padding: { top: 18 } },
+        layout: { padding: { top: 26 } },
         scales: { y: { suggestedMin: 0, suggestedMax: 100,
                        ticks: { callback: function (v) { return v + "%"; } } } },
         plugins: {
