@@ -470,13 +470,18 @@ def _count_reports(counts, windows, as_of, sources: _Sources):
     _fold(counts, rows, key)
 
 
+def _handled_in(start: datetime.date, end: datetime.date) -> Q:
+    """A case handled in [start, end]: what cases_handled counts."""
+    return Q(handled_on__gte=start, handled_on__lte=end)
+
+
 def _count_cases(counts, windows, sources: _Sources):
     key = sources.keys["cases"]
     first = min(start for _, start, _ in windows)
     last = max(end for _, _, end in windows)
     queryset = sources.querysets["cases"].filter(handled_on__gte=first, handled_on__lte=last)
     aggregates = {
-        f"y{year}__cases_handled": Count("pk", filter=Q(handled_on__gte=start, handled_on__lte=end))
+        f"y{year}__cases_handled": Count("pk", filter=_handled_in(start, end))
         for year, start, end in windows
     }
     rows = queryset.order_by().values(key).annotate(**aggregates)
@@ -920,7 +925,7 @@ def case_kinds_series(
     online = CaseQuerySet.online_q()
     aggregates = {}
     for year, start, end in windows:
-        handled = Q(handled_on__gte=start, handled_on__lte=end)
+        handled = _handled_in(start, end)
         aggregates[f"y{year}__cases_handled"] = Count("pk", filter=handled)
         aggregates[f"y{year}__cases_modus_recorded"] = Count("pk", filter=handled & ~Q(modus=""))
         aggregates[f"y{year}__cases_online"] = Count("pk", filter=handled & online)
