@@ -1,4 +1,10 @@
 from localities.models.access import Assignment, Role
+from localities.models.activities import (
+    Activity,
+    ActivityAudience,
+    ActivityKind,
+    ActivityMedium,
+)
 from localities.models.places import Level, Locality, LocalityConversion, Scheme
 from localities.models.records import (
     Case,
@@ -22,6 +28,10 @@ from localities.models.reports import (
 from localities.models.versioning import ConcurrentEditError
 
 __all__ = [
+    "Activity",
+    "ActivityAudience",
+    "ActivityMedium",
+    "ActivityKind",
     "Assignment",
     "Case",
     "CaseArticle",
