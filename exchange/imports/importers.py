@@ -506,7 +506,7 @@ class ActivityImporter(Importer):
         "notes",
     ]
     checked_here = ["commune"]
-    validated_here = ["held_on", "kind", "form", "audience", "people_reached"]
+    validated_here = ["held_on", "kind", "form", "audience"]
 
     def parse(self, row):
         t = row.text
