@@ -83,12 +83,12 @@ def test_the_compliance_csv_is_the_figures_table_with_its_total(client, personas
         # percentages of an approved year (none).
         "approval_state,approved_differs,approved_inspected_in_year_pct,approved_coverage_pct,"
         "approved_reports_on_time_pct,approved_cases_growth_pct\n"
-        "01,Thành phố Hà Nội,province,2024,2024-12-31,3,2,66.7,3,2,66.7,2,0,0,0,2,0.0,0,0,,0,0,2,0,0.0,"
-        "not_met,met,behind,not_applicable,not_submitted,,,,,\n"
-        "79,Thành phố Hồ Chí Minh,province,2024,2024-12-31,1,1,100.0,1,1,100.0,0,0,0,0,0,,0,0,,0,0,2,0,0.0,"
-        "not_applicable,met,on_track,not_applicable,not_submitted,,,,,\n"
-        ",Whole country,nation,2024,2024-12-31,4,3,75.0,4,3,75.0,2,0,0,0,2,0.0,0,0,,0,0,4,0,0.0,"
-        "not_met,met,behind,not_applicable,,,,,,\n"
+        "01,Thành phố Hà Nội,province,2024,2024-12-31,3,2,66.7,3,2,66.7,2,0,0,0,2,0.0,0,0,,"
+        "0,0,2,0,0.0,not_met,met,behind,not_applicable,not_submitted,,,,,\n"
+        "79,Thành phố Hồ Chí Minh,province,2024,2024-12-31,1,1,100.0,1,1,100.0,0,0,0,0,0,,0,0,,"
+        "0,0,2,0,0.0,not_applicable,met,on_track,not_applicable,not_submitted,,,,,\n"
+        ",Whole country,nation,2024,2024-12-31,4,3,75.0,4,3,75.0,2,0,0,0,2,0.0,0,0,,"
+        "0,0,4,0,0.0,not_met,met,behind,not_applicable,,,,,,\n"
     )
     rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
     hanoi = next(r for r in rows if r["locality_code"] == "01")
