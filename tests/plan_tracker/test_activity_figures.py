@@ -193,3 +193,35 @@ def test_the_figures_cost_the_same_queries_with_more_communes_and_activities(hel
     # The plan's targets are prefetched: the localities (with each province's communes),
     # establishments, reports, cases, activities.
     assert before == 5
+
+
+@pytest.mark.parametrize(
+    ("name", "args", "query"),
+    [
+        ("dashboard_national", [], {"year": 2025}),
+        ("dashboard_locality", ["hn"], {"year": 2025}),
+        ("dashboard_charts", [], {"year": 2025, "metric": "communication_coverage"}),
+        ("work_lists", ["ba_dinh"], {"year": 2025}),
+        ("review_national", [], {}),
+        ("export_report", [], {"year": 2025, "locality": "01"}),
+        ("export_compliance", ["csv"], {"year": 2025}),
+    ],
+)
+def test_the_pages_judge_the_communication_target_of_a_plan(
+    client, held, plan, personas, name, args, query
+):
+    from django.urls import reverse
+
+    client.force_login(personas.ministry)
+    client.cookies["django_language"] = "en"
+    args = [getattr(held, a).pk if a in ("hn", "ba_dinh") else a for a in args]
+    response = client.get(reverse(name, args=args), query)
+    assert response.status_code == 200
+    body = (
+        b"".join(response.streaming_content) if response.streaming else response.content
+    ).decode("utf-8-sig")
+    if name == "export_compliance":
+        header = body.splitlines()[0].split(",")
+        assert "communication_pct" in header and "status_communication_coverage" in header
+    elif name != "work_lists":
+        assert "Communes holding communication activities" in body
