@@ -130,3 +130,28 @@ def test_the_command_imports_a_file_of_activities(world, tmp_path, capsys):
         "residents",
         300,
     )
+
+
+def test_the_import_page_previews_then_imports_activities(client, personas, world):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(personas.hn_officer)
+    client.cookies["django_language"] = "en"
+    rows = [
+        ["ACT-1", "00004", "15/03/2025", "communication", "meeting", "residents", "30", "Họp", ""],
+        ["ACT-2", "00070", "16/03/2025", "training", "press", "officials", "5", "Tập huấn", ""],
+    ]
+    upload = SimpleUploadedFile("a.csv", csv_bytes("activities", rows))
+    response = client.post(reverse("import_upload"), {"kind": "activities", "file": upload})
+    assert response.status_code == 302
+    preview = client.get(reverse("import_preview"))
+    assert preview.context["result"].new == 2
+    assert not Activity.objects.exists()  # the preview writes nothing
+    done = client.post(reverse("import_confirm"))
+    assert done.status_code == 302
+    assert done["Location"].startswith(reverse("activity_list") + "?import=")
+    listed = client.get(done["Location"])
+    assert sorted(r.record.reference for r in listed.context["table"].page.object_list) == [
+        "ACT-1",
+        "ACT-2",
+    ]
