@@ -11,7 +11,7 @@ PostgreSQL only (COPY, FILTER, ROLLUP): on SQLite the floors are skipped.
 import datetime
 import io
 
-from plan_tracker.metrics import FIGURES
+from plan_tracker.metrics import RECORD_FIGURES
 
 # A report's deadline in force on the as-of date (ReportQuerySet.deadline_on): the stored one
 # when its latest extension counts on A (or it has none), else the latest extension counted on
@@ -113,8 +113,9 @@ SUMMARY = {
     "since_plan": "s.years & %(plan_bits)s > 0",
 }
 
-# The figures' names (not how they are computed: that is the SQL below, written on its own).
-FLOOR_COLUMNS = ["locality_code", "locality_name", *FIGURES]
+# The names of the figures of plan-rules §7 (not how they are computed: that is the SQL below,
+# written on its own); the activities' figures have no floor.
+FLOOR_COLUMNS = ["locality_code", "locality_name", *RECORD_FIGURES]
 
 
 def compliance_params(year: int, as_of: datetime.date, plan_first_day: datetime.date) -> dict:

@@ -1,4 +1,5 @@
-"""The kinds of record that go in and out in bulk: establishments, inspections, reports, cases.
+"""The kinds of record that go in and out in bulk: establishments, inspections, reports, cases,
+activities.
 
 Each kind is described once, here, and every part of the exchange looks it up in KINDS: the
 raw exports and the API read the same columns in the same order, and the OpenAPI description
@@ -29,12 +30,16 @@ from django.utils.translation import gettext_lazy as _
 from exchange.imports.cells import in_languages, normalise
 from exchange.imports.engine import Importer
 from exchange.imports.importers import (
+    ActivityImporter,
     CaseImporter,
     EstablishmentImporter,
     InspectionImporter,
     ReportImporter,
 )
 from localities.models import (
+    ActivityAudience,
+    ActivityKind,
+    ActivityMedium,
     AgeBand,
     CaseArticle,
     InspectionOutcome,
@@ -44,6 +49,7 @@ from localities.models import (
     ReportOutcome,
 )
 from localities.views.lists import (
+    ActivityList,
     CaseList,
     EstablishmentList,
     InspectionList,
@@ -224,6 +230,21 @@ CASE_COLUMNS = (
     Column("province_code", TEXT, "province__code", PROVINCE_CODE),
 )
 
+ACTIVITY_COLUMNS = (
+    Column("reference", TEXT),
+    Column("commune_code", TEXT, "commune__code", COMMUNE_CODE),
+    Column("held_on", DATE),
+    Column("kind", choice(ActivityKind)),
+    Column("form", choice(ActivityMedium)),
+    Column("audience", choice(ActivityAudience)),
+    Column("people_reached", {"type": "integer", "minimum": 0}),
+    Column("title", TEXT),
+    Column("notes", TEXT),
+    Column("commune_name", TEXT, "commune__name", _("Commune name")),
+    Column("province_code", TEXT, "province__code", PROVINCE_CODE),
+    Column("locality_code_given", TEXT),
+)
+
 KINDS: dict[str, Kind] = {
     kind.id: kind
     for kind in (
@@ -243,5 +264,6 @@ KINDS: dict[str, Kind] = {
         ),
         Kind("reports", ReportList, ("received_on", "pk"), REPORT_COLUMNS, ReportImporter),
         Kind("cases", CaseList, ("opened_on", "pk"), CASE_COLUMNS, CaseImporter),
+        Kind("activities", ActivityList, ("held_on", "pk"), ACTIVITY_COLUMNS, ActivityImporter),
     )
 }

@@ -49,6 +49,7 @@ EXAMPLES = {
     "inspections": {"limit": 20, "year": 2024, "outcome": "violation", "team": "police"},
     "reports": {"limit": 20, "year": 2024, "status": "overdue"},
     "cases": {"limit": 20, "year": 2024, "article": "327", "modus": "online"},
+    "activities": {"limit": 20, "year": 2025, "kind": "communication"},
 }
 
 

@@ -11,6 +11,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from localities.forms import UnseenReportKept
 from localities.models import (
+    Activity,
     Assignment,
     Case,
     ConcurrentEditError,
@@ -252,6 +253,16 @@ class CaseAdmin(ScopedRecordAdmin):
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
         return type(form.__name__, (form,), {"viewer": request.user})
+
+
+@admin.register(Activity)
+class ActivityAdmin(ScopedRecordAdmin):
+    list_display = ["reference", "held_on", "commune", "kind", "form", "audience", "people_reached"]
+    list_filter = ["kind", "form", "audience"]
+    search_fields = ["reference", "title", "notes"]
+    list_select_related = ["commune"]
+    readonly_fields = ["locality_code_given", "version"]
+    date_hierarchy = "held_on"
 
 
 class AdministratorOnlyMixin(ScopedAdminMixin):

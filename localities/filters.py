@@ -10,6 +10,9 @@ from django.utils.translation import gettext_lazy as _
 
 from localities.forms import BootstrapMixin, place_label
 from localities.models import (
+    ActivityAudience,
+    ActivityKind,
+    ActivityMedium,
     AgeBand,
     CaseArticle,
     InspectionOutcome,
@@ -17,6 +20,7 @@ from localities.models import (
     Line,
     Modus,
 )
+from localities.models.activities import Activity
 from localities.models.places import Locality
 from localities.models.records import Case, Establishment, Inspection
 from localities.models.reports import Report, ReportKind, ReportStatus
@@ -316,3 +320,17 @@ class CaseFilter(ReferencedRecordFilter):
         return queryset.filter(
             Q(opened_on__range=(first, last)) | Q(handled_on__range=(first, last))
         )
+
+
+class ActivityFilter(ScopedFilterSet):
+    search_fields = ("reference", "title", "notes")
+
+    commune = PlaceFilter(label=_("Commune"), field_name="commune")
+    kind = django_filters.ChoiceFilter(label=_("Activity kind"), choices=ActivityKind.choices)
+    form = django_filters.ChoiceFilter(label=_("Form"), choices=ActivityMedium.choices)
+    audience = django_filters.ChoiceFilter(label=_("Audience"), choices=ActivityAudience.choices)
+    year = YearFilter(label=_("Year"), field_name="held_on")
+
+    class Meta(ScopedFilterSet.Meta):
+        model = Activity
+        fields: list = []

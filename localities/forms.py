@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from localities.codes import resolve
 from localities.models import (
+    Activity,
     AgeBand,
     Case,
     Establishment,
@@ -651,6 +652,52 @@ class CaseForm(UnseenReportKept, ReferencedRecordForm):
 
     def clean(self):
         return self.keep_unseen_report(super().clean())
+
+
+class ActivityForm(PlaceMixin, RecordForm):
+    """A communication or training activity, held in a commune of the user's area."""
+
+    place_field = "commune"
+    communes_only = True
+
+    class Meta:
+        model = Activity
+        fields = [
+            "reference",
+            "commune",
+            "held_on",
+            "kind",
+            "form",
+            "audience",
+            "people_reached",
+            "title",
+            "notes",
+        ]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+        error_messages = {
+            "reference": {
+                "unique": _(
+                    "Another activity already has this reference: check the reference, or "
+                    "open that activity instead of entering it again."
+                )
+            }
+        }
+
+    def setup_fields(self):
+        super().setup_fields()
+        commune_id = scope_of(self.user).commune_id
+        if commune_id and not self.instance.pk:
+            # A commune officer records the activities of their own commune.
+            self.initial.setdefault("commune", commune_id)
+        self.fields["people_reached"].error_messages["min_value"] = _(
+            "The number of people reached cannot be negative: enter 0 or more."
+        )
+
+
+class DeleteForm(BootstrapMixin, forms.Form):
+    """Confirms a deletion; carries the version the record was shown at."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
 
 
 class ReporterIdentityForm(BootstrapMixin, forms.ModelForm):

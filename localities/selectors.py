@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
-from localities.models import Case, Establishment, Inspection, Locality, Report
+from localities.models import Activity, Case, Establishment, Inspection, Locality, Report
 from localities.permissions import SERVER_OPERATOR, VIEW, Scope, scope_of
 
 
@@ -25,6 +25,7 @@ class Frame:
     inspections: QuerySet
     reports: QuerySet
     cases: QuerySet
+    activities: QuerySet
 
     @classmethod
     def of(cls, user, action: str = VIEW) -> "Frame":
@@ -35,6 +36,7 @@ class Frame:
             inspections=Inspection.objects.restrict(user, action),
             reports=Report.objects.restrict(user, action),
             cases=Case.objects.restrict(user, action),
+            activities=Activity.objects.restrict(user, action),
         )
 
     @classmethod
@@ -83,4 +85,12 @@ def cases_for_list(user):
         .with_report_seen_by(user)
         .select_related("locality", "province")
         .order_by("-opened_on", "-pk")
+    )
+
+
+def activities_for_list(user):
+    return (
+        Activity.objects.restrict(user)
+        .select_related("commune", "province")
+        .order_by("-held_on", "-pk")
     )

@@ -79,6 +79,29 @@ def record_save(*, user, record, expected_version: int | None = None):
     return record
 
 
+def record_delete(*, user, record, expected_version: int | None = None):
+    """Delete one record for `user`: within their area (else OutOfScope), refused when someone
+    saved it since `expected_version` was read (ConcurrentEditError) or when its year is
+    submitted or approved (ValidationError naming the approval)."""
+    _require_writer(user)
+    model = type(record)
+    with transaction.atomic():
+        if not scope_of(user).national and (
+            not model.objects.restrict(user, CHANGE).filter(pk=record.pk).exists()
+        ):
+            raise OutOfScope(_("This record is outside your area: nothing was deleted."))
+        if expected_version is not None:
+            bumped = model._base_manager.filter(pk=record.pk, version=expected_version).update(
+                version=models.F("version") + 1
+            )
+            if not bumped:
+                raise ConcurrentEditError()
+        record.refuse_if_locked(deleting=True)
+        pk = record.pk
+        record.delete()
+    logger.info("%s deleted %s %s", user, model._meta.model_name, pk)
+
+
 def records_save_bulk(
     *, user, model, new: list, changed: list, fields: list[str], change_reason: str
 ) -> None:

@@ -9,7 +9,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from localities.models import Case, Establishment, Inspection, Report, ReportStatus
+from localities.models import Activity, Case, Establishment, Inspection, Report, ReportStatus
 from localities.querysets import by_name
 
 TEMPLATE = "localities/table.html"
@@ -198,3 +198,51 @@ class CaseTable(RecordTable):
 
     def render_locality(self, value):
         return place(value)
+
+
+class ActivityTable(RecordTable):
+    reference = tables.Column(verbose_name=_("Reference"), linkify=True)
+    held_on = DateColumn(verbose_name=_("Held on"))
+    title = tables.Column(verbose_name=_("Title"), linkify=True)
+    commune = tables.Column(verbose_name=_("Commune"), order_by=("commune__name",))
+    kind = tables.Column(verbose_name=_("Activity kind"))
+    form = tables.Column(verbose_name=_("Form"))
+    audience = tables.Column(verbose_name=_("Audience"))
+    people_reached = tables.Column(
+        verbose_name=_("People reached"), attrs={"td": {"class": "text-end"}}
+    )
+
+    class Meta(RecordTable.Meta):
+        model = Activity
+        fields = (
+            "reference",
+            "held_on",
+            "title",
+            "commune",
+            "kind",
+            "form",
+            "audience",
+            "people_reached",
+        )
+        sequence = ("reference", "held_on", "title", "commune", "province", "...")
+
+    def order_title(self, queryset, is_descending):
+        return ordered_by_name(queryset, "title", is_descending)
+
+    def order_commune(self, queryset, is_descending):
+        return ordered_by_name(queryset, "commune__name", is_descending)
+
+    def render_commune(self, value):
+        return place(value)
+
+    def render_kind(self, record):
+        return record.get_kind_display()
+
+    def render_form(self, record):
+        return record.get_form_display()
+
+    def render_audience(self, record):
+        return record.get_audience_display()
+
+    def render_people_reached(self, value):
+        return intcomma(value) if value else "0"

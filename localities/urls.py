@@ -36,4 +36,9 @@ urlpatterns = [
     path("cases/new/", views.CaseCreate.as_view(), name="case_create"),
     path("cases/<int:pk>/", views.CaseDetail.as_view(), name="case_detail"),
     path("cases/<int:pk>/edit/", views.CaseEdit.as_view(), name="case_edit"),
+    path("activities/", views.ActivityList.as_view(), name="activity_list"),
+    path("activities/new/", views.ActivityCreate.as_view(), name="activity_create"),
+    path("activities/<int:pk>/", views.ActivityDetail.as_view(), name="activity_detail"),
+    path("activities/<int:pk>/edit/", views.ActivityEdit.as_view(), name="activity_edit"),
+    path("activities/<int:pk>/delete/", views.ActivityDelete.as_view(), name="activity_delete"),
 ]

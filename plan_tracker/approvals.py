@@ -459,6 +459,8 @@ def with_approval_columns(table):
             row.values["approved_differs"] = any(
                 _differs(row.values.get(name), approved.values.get(name))
                 for name in metrics.FIGURES
+                # A figure added after the year was approved was not approved: nothing to differ.
+                if name in approved.values
             )
     table.columns = [*table.columns, *APPROVAL_COLUMNS]
     table.extra["approvals"] = approvals

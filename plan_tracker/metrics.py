@@ -7,8 +7,9 @@ Queries
 -------
 A whole table (34 provinces, every commune of a province, or every commune of the nation) costs
 a constant number of queries, whatever the number of localities and records: the plan and its
-targets (skipped when given and prefetched), the rows' localities, then one grouped query per
-kind of record (establishments, reports, cases) with conditional counts, folded into rows in
+targets (skipped when given and prefetched), the rows' localities (with each province's number
+of communes), then one grouped query per kind of record (establishments, reports, cases,
+activities) with conditional counts, folded into rows in
 Python. ``compliance_series`` gives the same table for several years in the same number of
 queries: each year adds conditional aggregates, not a query.
 
@@ -53,12 +54,13 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Q, Sum
 from django.db.models.lookups import GreaterThan
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from localities.models import Inspection, Level, Locality
+from localities.models import Inspection, Level, Locality, Scheme
+from localities.models.activities import ActivityQuerySet
 from localities.models.records import (
     SUMMARY_FIRST_YEAR,
     SUMMARY_LAST_YEAR,
@@ -72,7 +74,8 @@ from localities.selectors import Frame
 from plan_tracker.models import Metric, Plan, Target
 from plan_tracker.status import Status
 
-FIGURES = [
+# The figures of plan-rules §7.
+RECORD_FIGURES = [
     "establishments_operating",
     "inspected_in_year",
     "inspected_in_year_pct",
@@ -89,8 +92,26 @@ FIGURES = [
     "cases_handled_prev_year",
     "cases_growth_pct",
 ]
-PERCENTAGES = {"inspected_in_year_pct", "coverage_pct", "reports_on_time_pct", "cases_growth_pct"}
+# The communication and training activities' figures (README, "Data model and figures").
+ACTIVITY_FIGURES = [
+    "activities_held",
+    "people_reached",
+    "communes",
+    "communes_with_communication",
+    "communication_pct",
+]
+FIGURES = RECORD_FIGURES + ACTIVITY_FIGURES
+PERCENTAGES = {
+    "inspected_in_year_pct",
+    "coverage_pct",
+    "reports_on_time_pct",
+    "cases_growth_pct",
+    "communication_pct",
+}
 COUNTS = [f for f in FIGURES if f not in PERCENTAGES]
+# The counts of records: a row with none of them has nothing recorded (its communes are places,
+# not records).
+RECORD_COUNTS = [f for f in COUNTS if f != "communes"]
 LEADING = ["locality_code", "locality_name", "level", "year", "as_of"]
 # The level of the nation's total row (localities are provinces or communes).
 NATION_LEVEL = "nation"
@@ -109,7 +130,12 @@ TARGET_FIGURES = {
     ),
     Metric.REPORTS_ON_TIME: ("reports_on_time_pct", "reports_handled_on_time", "reports_due"),
     Metric.CASES_GROWTH: ("cases_growth_pct", "cases_handled", "cases_handled_prev_year"),
+    Metric.COMMUNICATION_COVERAGE: ("communication_pct", "communes_with_communication", "communes"),
 }
+# The targets whose count grows through the year (establishments inspected, communes that held
+# a communication activity): in the running year they are judged against the threshold × the
+# elapsed share of the year.
+PRO_RATED = {Metric.ANNUAL_INSPECTION, Metric.COMMUNICATION_COVERAGE}
 # Below this denominator a locality is "too few to compare" in a ranking.
 MIN_COMPARABLE = 5
 ONE_DECIMAL = Decimal("0.1")
@@ -278,12 +304,21 @@ def compliance_series(
     targets = list(plan.targets.all())
     years = sorted(set(years))
     rows_qs, total_locality = _rows_and_total(frame, level, locality)
+    if level == Level.PROVINCE:
+        # Each province's communes, counted with the rows: no query of their own.
+        rows_qs = rows_qs.annotate(
+            commune_count=Count(
+                "members",
+                filter=Q(members__level=Level.COMMUNE, members__scheme=Scheme.NEW),
+            )
+        )
     localities = list(rows_qs)
     if locality is None and total_locality is None and not frame.scope.national:
         total_locality = _scope_locality(frame, localities)
 
     sources = _Sources(frame, level, locality)
     counts = _count(years, as_of, plan, sources)
+    _count_communes(counts, years, localities)
 
     tables = {}
     for year in years:
@@ -359,7 +394,7 @@ class _Sources:
     def __init__(self, frame: Frame, level, locality):
         self.querysets = {}
         self.keys = {}
-        for name in ("establishments", "reports", "cases"):
+        for name in ("establishments", "reports", "cases", "activities"):
             queryset = getattr(frame, name)
             if locality is not None:
                 queryset = queryset.in_locality(locality)
@@ -380,6 +415,7 @@ def _count(years, as_of, plan, sources: _Sources) -> dict:
     if windows:
         _count_establishments(counts, windows, as_of, plan, sources)
         _count_reports(counts, windows, as_of, sources)
+        _count_activities(counts, windows, sources)
     case_years = sorted(set(years) | {y - 1 for y in years})
     case_windows = _windows(case_years, as_of)
     if case_windows:
@@ -488,6 +524,35 @@ def _count_cases(counts, windows, sources: _Sources):
     _fold(counts, rows, key)
 
 
+def _count_activities(counts, windows, sources: _Sources):
+    """Activities grouped by the key: those held in each window, the people they reached, and
+    the distinct communes that held at least one communication activity in it (a commune
+    belongs to one group, so the groups' counts add up to the total's)."""
+    key = sources.keys["activities"]
+    first = min(start for _, start, _ in windows)
+    last = max(end for _, _, end in windows)
+    queryset = sources.querysets["activities"].filter(ActivityQuerySet.held_between_q(first, last))
+    aggregates = {}
+    for year, start, end in windows:
+        held = ActivityQuerySet.held_between_q(start, end)
+        aggregates[f"y{year}__activities_held"] = Count("pk", filter=held)
+        aggregates[f"y{year}__people_reached"] = Sum("people_reached", filter=held)
+        aggregates[f"y{year}__communes_with_communication"] = Count(
+            "commune", distinct=True, filter=held & ActivityQuerySet.communication_q()
+        )
+    rows = queryset.order_by().values(key).annotate(**aggregates)
+    _fold(counts, rows, key)
+
+
+def _count_communes(counts, years, localities):
+    """The communes of each row's locality (a commune is one; a province's were counted with
+    the rows), the same every year: no query."""
+    for place in localities:
+        n = 1 if place.level == Level.COMMUNE else getattr(place, "commune_count", 0)
+        for year in years:
+            counts[(year, "communes")][place.pk] = n
+
+
 # ---------------------------------------------------------------------------------------------
 # Folding counts into rows
 
@@ -528,6 +593,9 @@ def _row(place, level, year, as_of, plan, targets, counts) -> Row:
         counts["cases_handled"] - counts["cases_handled_prev_year"],
         counts["cases_handled_prev_year"],
     )
+    values["communication_pct"] = percentage(
+        counts["communes_with_communication"], counts["communes"]
+    )
     values = {name: values[name] for name in LEADING + FIGURES}
     for target in targets:
         status = target_status(
@@ -542,9 +610,9 @@ def target_status(metric, threshold, values, *, year, as_of, plan) -> str:
 
     n/a for a year outside the plan, a year not begun at A, or a denominator of 0; met / not
     met for a finished year; on track / behind in the running year, against the threshold
-    pro-rated by the elapsed share (annual_inspection), the threshold itself (reports_on_time:
-    each report has its own clock), the cases that keep pace (cases_growth), or the coverage
-    line (full_coverage, see coverage_line)."""
+    pro-rated by the elapsed share (annual_inspection, communication_coverage), the threshold
+    itself (reports_on_time: each report has its own clock), the cases that keep pace
+    (cases_growth), or the coverage line (full_coverage, see coverage_line)."""
     phase = year_phase(year, as_of)
     if phase == "future" or year not in plan.years or metric not in TARGET_FIGURES:
         return Status.NOT_APPLICABLE
@@ -566,7 +634,7 @@ def target_status(metric, threshold, values, *, year, as_of, plan) -> str:
         line = coverage_line(plan, threshold, day)
         return Status.ON_TRACK if numerator * 100 >= line * den else Status.BEHIND
 
-    if metric == Metric.ANNUAL_INSPECTION:
+    if metric in PRO_RATED:
         goal = threshold * elapsed_share(year, as_of)
         return good if numerator * 100 >= goal * den else bad
 
@@ -731,7 +799,7 @@ def goal_now(metric: str, threshold, *, year: int, as_of: datetime.date, plan: P
     if year_phase(year, as_of) != "running":
         return threshold
     share = elapsed_share(year, as_of)
-    if metric == Metric.ANNUAL_INSPECTION:
+    if metric in PRO_RATED:
         return threshold * share
     if metric == Metric.CASES_GROWTH:
         return (growth_factor(threshold, year=year, as_of=as_of) - 1) * 100
@@ -773,8 +841,9 @@ def worst_first_key(row: Row, metrics_measured) -> tuple:
 
 
 def has_records(row: Row) -> bool:
-    """The row counts something: an establishment, a report or a case (any count above 0)."""
-    return any(row.values[name] for name in COUNTS)
+    """The row counts something: an establishment, a report, a case or an activity (any count
+    of records above 0)."""
+    return any(row.values[name] for name in RECORD_COUNTS)
 
 
 @dataclass

@@ -15,6 +15,10 @@ class Metric(models.TextChoices):
     ANNUAL_INSPECTION = "annual_inspection", _("Establishments inspected this year")
     FULL_COVERAGE = "full_coverage", _("Establishments inspected since the plan began")
     CASES_GROWTH = "cases_growth", _("Growth of cases handled")
+    COMMUNICATION_COVERAGE = (
+        "communication_coverage",
+        _("Communes holding communication activities"),
+    )
 
 
 class Plan(models.Model):

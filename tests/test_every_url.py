@@ -19,8 +19,9 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from exchange.models import ApiToken, ImportJob
-from localities.models import Case, Establishment, Inspection, Report, ReporterIdentity
+from localities.models import Activity, Case, Establishment, Inspection, Report, ReporterIdentity
 from tests.localities.conftest import (
+    make_activity,
     make_case,
     make_establishment,
     make_inspection,
@@ -56,6 +57,7 @@ MARKERS = {
         "inspection": "INSP-HN-0105",
         "report": "REP-HN-0106",
         "case": "CASE-HN-0107",
+        "activity": "ACT-HN-0108",
         "commune": "Phường Ba Đình",
     },
     "hcm": {
@@ -63,6 +65,7 @@ MARKERS = {
         "inspection": "INSP-HCM-7905",
         "report": "REP-HCM-7906",
         "case": "CASE-HCM-7907",
+        "activity": "ACT-HCM-7908",
         "commune": "Phường Sài Gòn",
     },
 }
@@ -71,7 +74,8 @@ MARKERS = {
 class Url:
     """How to fill a URL name's arguments, how to call it, and the status each role gets.
 
-    `fill`: None (no argument), "establishment"/"inspection"/"report"/"case" (a record's pk),
+    `fill`: None (no argument), "establishment"/"inspection"/"report"/"case"/"activity" (a
+    record's pk),
     "locality" (a province's pk; the commune officer's own is their commune), "job" or "token"
     (the persona's own, or the other province's officer's), "query" (the locality's code in
     ?locality=), or "search" (?q= matching both provinces' establishments). `args`: fixed
@@ -165,6 +169,7 @@ URLS = {
     "inspection_list": LIST,
     "report_list": LIST,
     "case_list": LIST,
+    "activity_list": LIST,
     "establishment_create": CREATE,
     # The inspection form's picker: searched for both provinces' codes, it answers everyone
     # with the establishments they may record inspections of, none of the other province's.
@@ -172,14 +177,19 @@ URLS = {
     "inspection_create": CREATE,
     "report_create": CREATE,
     "case_create": CREATE,
+    "activity_create": CREATE,
     "establishment_detail": detail("establishment"),
     "inspection_detail": detail("inspection"),
     "report_detail": detail("report"),
     "case_detail": detail("case"),
+    "activity_detail": detail("activity"),
     "establishment_edit": edit("establishment"),
     "inspection_edit": edit("inspection"),
     "report_edit": edit("report"),
     "case_edit": edit("case"),
+    "activity_edit": edit("activity"),
+    # The page that asks before deleting: like the edit form.
+    "activity_delete": edit("activity"),
     # The reports have only their receipt: the next stage is to be recorded.
     "report_stage": edit("report"),
     "report_identity": Url(
@@ -285,7 +295,7 @@ URLS = {
     "api_compliance": selection(outsider=(403, 403)),
     **{
         f"api_{kind}": Url(officer=200, commune=200, ministry=200, admin=200, outsider=403)
-        for kind in ("establishments", "inspections", "reports", "cases")
+        for kind in ("establishments", "inspections", "reports", "cases", "activities")
     },
 }
 
@@ -322,6 +332,7 @@ def two_provinces(world, personas, kinds):
             "inspection": make_inspection(est, violations=marks["inspection"]),
             "report": report,
             "case": make_case(commune, marks["case"]),
+            "activity": make_activity(commune, marks["activity"]),
             "locality": getattr(world, province),
             "commune": commune,
         }
@@ -346,7 +357,7 @@ def filled(url: Url, persona, side, data):
     province = HOME[persona] if side == "own" else OTHER[HOME[persona]]
     place = data.places[province]
     args, query = [], {}
-    if url.fill in ("establishment", "inspection", "report", "case"):
+    if url.fill in ("establishment", "inspection", "report", "case", "activity"):
         args.append(place[url.fill].pk)
     elif url.fill == "locality":
         own_commune = persona == "commune_officer" and side == "own"
@@ -424,7 +435,8 @@ def test_every_url_answers_each_persona_only_inside_their_area(
 
 
 @pytest.mark.parametrize(
-    "name", ["establishment_list", "inspection_list", "report_list", "case_list"]
+    "name",
+    ["establishment_list", "inspection_list", "report_list", "case_list", "activity_list"],
 )
 def test_the_lists_show_the_markers_searched_for(client, personas, two_provinces, name):
     """The text searched for above is what the pages show: the leak check is not vacuous."""
@@ -448,6 +460,7 @@ EDITS = {
     "inspection_edit": (Inspection, "violations", "Changed by another province"),
     "report_edit": (Report, "summary", "Changed by another province"),
     "case_edit": (Case, "reference", "CASE-CHANGED"),
+    "activity_edit": (Activity, "title", "Changed by another province"),
     "report_stage": (Report, "on", "01/03/2024"),
     "report_identity": (ReporterIdentity, "full_name", "Changed by another province"),
 }
@@ -456,6 +469,7 @@ MODEL_OF_URL = {
     "inspection_edit": "inspection",
     "report_edit": "report",
     "case_edit": "case",
+    "activity_edit": "activity",
     "report_stage": "report",
     "report_identity": "report",
 }

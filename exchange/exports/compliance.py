@@ -42,6 +42,11 @@ COLUMN_LABELS = {
     "cases_handled": gettext_lazy("Cases handled"),
     "cases_handled_prev_year": gettext_lazy("Cases handled the year before"),
     "cases_growth_pct": gettext_lazy("Growth of cases handled (%)"),
+    "activities_held": gettext_lazy("Activities held"),
+    "people_reached": gettext_lazy("People reached"),
+    "communes": gettext_lazy("Communes"),
+    "communes_with_communication": gettext_lazy("Communes holding communication activities"),
+    "communication_pct": gettext_lazy("Communes holding communication activities (%)"),
     "approval_state": gettext_lazy("Approval of the year"),
     "approved_differs": gettext_lazy("Live figures differ from the approved ones"),
 }
@@ -78,6 +83,17 @@ DEFINITIONS = {
     ),
     "cases_growth_pct": gettext_lazy(
         "(Cases handled − cases handled the year before) ÷ cases handled the year before × 100."
+    ),
+    "activities_held": gettext_lazy(
+        "Communication and training activities held in the locality from 1 January to E."
+    ),
+    "people_reached": gettext_lazy("The people those activities reached, summed."),
+    "communes": gettext_lazy("Communes of the locality (a commune: 1)."),
+    "communes_with_communication": gettext_lazy(
+        "Of those, the ones that held at least one communication activity from 1 January to E."
+    ),
+    "communication_pct": gettext_lazy(
+        "Communes holding communication activities ÷ communes × 100."
     ),
 }
 

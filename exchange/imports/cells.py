@@ -24,6 +24,8 @@ YMD = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 GROUPED = re.compile(r"^\d{1,3}([.,\s]\d{3})+$")
 TRUE = {"true", "1", "yes", "y", "x", "có", "co", "c"}
 MAX_AMOUNT_DIGITS = 30
+# A number of people fits a PositiveIntegerField (at most 2,147,483,647 on every database).
+MAX_COUNT_DIGITS = 9
 FALSE = {"false", "0", "no", "n", "không", "khong", "k"}
 # The languages whose labels a choice or a heading may be written in.
 LABEL_LANGUAGES = ("vi", "en")
@@ -92,6 +94,19 @@ def parse_amount(text: str) -> int:
     if not (value.isascii() and value.isdigit()) or len(value) > MAX_AMOUNT_DIGITS:
         raise CellError(
             _("“%(value)s” is not an amount in VND: write a whole number, e.g. 1500000.")
+            % {"value": text}
+        )
+    return int(value)
+
+
+def parse_count(text: str) -> int:
+    """A number of people: a whole number, 0 or more (empty = 0); thousands may be grouped."""
+    if not text:
+        return 0
+    value = re.sub(r"[.,\s]", "", text) if GROUPED.match(text) else text.strip()
+    if not (value.isascii() and value.isdigit()) or len(value) > MAX_COUNT_DIGITS:
+        raise CellError(
+            _("“%(value)s” is not a number of people: write a whole number, e.g. 120.")
             % {"value": text}
         )
     return int(value)

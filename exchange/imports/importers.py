@@ -19,17 +19,23 @@ from exchange.imports.cells import (
     parse_amount,
     parse_bool,
     parse_choice,
+    parse_count,
     parse_date,
 )
 from exchange.imports.engine import Importer
 from localities.forms import (
     CASE_KIND_FIELDS,
+    ActivityForm,
     CaseForm,
     EstablishmentForm,
     InspectionForm,
     ReportForm,
 )
 from localities.models import (
+    Activity,
+    ActivityAudience,
+    ActivityKind,
+    ActivityMedium,
     AgeBand,
     Case,
     CaseArticle,
@@ -491,6 +497,79 @@ class CaseImporter(Importer):
         return {o.reference: o for o in Case.objects.filter(reference__in=keys)}
 
 
+class ActivityImporter(Importer):
+    kind = "activities"
+    label = gettext_lazy("Activities")
+    columns = [
+        "reference",
+        "commune_code",
+        "held_on",
+        "kind",
+        "form",
+        "audience",
+        "people_reached",
+        "title",
+        "notes",
+    ]
+    examples = {
+        "reference": "TT-2026-001",
+        "commune_code": "00004",
+        "held_on": "15/03/2026",
+        "kind": "communication",
+        "form": "meeting",
+        "audience": "residents",
+        "people_reached": "120",
+        "title": "Họp tổ dân phố về phòng, chống mại dâm",
+        "notes": "",
+    }
+    model = Activity
+    key_column = "reference"
+    taken_message = ActivityForm._meta.error_messages["reference"]["unique"]
+    field_columns = {"commune": "commune_code", "locality_code_given": "commune_code"}
+    fields = [
+        "commune",
+        "locality_code_given",
+        "held_on",
+        "kind",
+        "form",
+        "audience",
+        "people_reached",
+        "title",
+        "notes",
+    ]
+    checked_here = ["commune"]
+    validated_here = ["held_on", "kind", "form", "audience"]
+
+    def parse(self, row):
+        t = row.text
+        reference = t.get("reference", "")
+        if not reference:
+            self.error(row, "reference", _("Required: enter the activity reference."))
+        commune, given = self.place(row, "commune_code", communes_only=True)
+        held_on = self.cell(row, "held_on", parse_date)
+        if not t.get("held_on"):
+            self.error(row, "held_on", _("Required: enter the date the activity was held."))
+        if not t.get("title"):
+            self.error(row, "title", _("Required: enter the activity's title."))
+        row.values = {
+            "reference": reference,
+            "commune": commune,
+            "locality_code_given": given,
+            "held_on": held_on,
+            "kind": self.cell(row, "kind", parse_choice, ActivityKind),
+            "form": self.cell(row, "form", parse_choice, ActivityMedium),
+            "audience": self.cell(row, "audience", parse_choice, ActivityAudience),
+            "people_reached": self.cell(row, "people_reached", parse_count),
+            "title": t.get("title", ""),
+            "notes": t.get("notes", ""),
+        }
+        if reference:
+            row.key = reference
+
+    def existing(self, keys):
+        return {o.reference: o for o in Activity.objects.filter(reference__in=keys)}
+
+
 def column_help(kind: "Kind") -> list[tuple[str, str, str]]:
     """(column, its heading, what to write) for the import page and the template's
     instructions; a choice lists its codes with their labels, either of which may be written."""
@@ -555,7 +634,14 @@ def column_help(kind: "Kind") -> list[tuple[str, str, str]]:
         + " "
         + _("(required when minors are involved, empty otherwise)"),
         "line_dismantled": _("có or không, or true or false (empty = không)"),
+        "held_on": date + " " + _("(required)"),
+        "form": choices_text(ActivityMedium.choices),
+        "audience": choices_text(ActivityAudience.choices),
+        "people_reached": _("people reached, a whole number (empty = 0)"),
+        "title": _("title (required)"),
     }
+    if kind.id == "activities":
+        texts["kind"] = choices_text(ActivityKind.choices)
     return [
         (column, str(kind.heading(column)), str(texts[column])) for column in kind.import_columns
     ]

@@ -1,4 +1,10 @@
 from localities.models.access import Assignment, Role
+from localities.models.activities import (
+    Activity,
+    ActivityAudience,
+    ActivityKind,
+    ActivityMedium,
+)
 from localities.models.places import Level, Locality, LocalityConversion, Scheme
 from localities.models.records import (
     ONLINE_MODI,
@@ -27,6 +33,10 @@ from localities.models.versioning import ConcurrentEditError
 __all__ = [
     "ONLINE_MODI",
     "AgeBand",
+    "Activity",
+    "ActivityAudience",
+    "ActivityMedium",
+    "ActivityKind",
     "Assignment",
     "Case",
     "CaseArticle",

@@ -1,8 +1,18 @@
 """Record lists, pages and forms."""
 
 from localities.views.identity import ReportIdentityView
-from localities.views.lists import CaseList, EstablishmentList, InspectionList, ReportList
+from localities.views.lists import (
+    ActivityList,
+    CaseList,
+    EstablishmentList,
+    InspectionList,
+    ReportList,
+)
 from localities.views.pages import (
+    ActivityCreate,
+    ActivityDelete,
+    ActivityDetail,
+    ActivityEdit,
     CaseCreate,
     CaseDetail,
     CaseEdit,
@@ -20,6 +30,11 @@ from localities.views.pages import (
 from localities.views.search import EstablishmentSearch
 
 __all__ = [
+    "ActivityCreate",
+    "ActivityDelete",
+    "ActivityDetail",
+    "ActivityEdit",
+    "ActivityList",
     "CaseCreate",
     "CaseDetail",
     "CaseEdit",

@@ -24,12 +24,14 @@ LIST_TITLES = {
     "inspection": pgettext_lazy("list", "Inspections"),
     "report": pgettext_lazy("list", "Reports"),
     "case": pgettext_lazy("list", "Cases"),
+    "activity": pgettext_lazy("list", "Activities"),
 }
 CREATE_TITLES = {
     "establishment": gettext_lazy("Register an establishment"),
     "inspection": gettext_lazy("Record an inspection"),
     "report": gettext_lazy("Receive a report"),
     "case": gettext_lazy("Enter a case"),
+    "activity": gettext_lazy("Record an activity"),
 }
 
 

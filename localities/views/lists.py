@@ -1,5 +1,5 @@
-"""The four lists: queryset (restricted, select_related: a constant number of queries per page)
-+ filterset + table."""
+"""The lists of records: queryset (restricted, select_related: a constant number of queries
+per page) + filterset + table."""
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.shortcuts import render
@@ -63,3 +63,6 @@ InspectionList = RecordList.of(
 )
 ReportList = RecordList.of(selectors.reports_for_list, filters.ReportFilter, tables.ReportTable)
 CaseList = RecordList.of(selectors.cases_for_list, filters.CaseFilter, tables.CaseTable)
+ActivityList = RecordList.of(
+    selectors.activities_for_list, filters.ActivityFilter, tables.ActivityTable
+)

@@ -11,6 +11,7 @@ from django.utils.translation import pgettext
 
 from localities import forms
 from localities.models import (
+    Activity,
     Case,
     ConcurrentEditError,
     Establishment,
@@ -20,9 +21,9 @@ from localities.models import (
     ReportStatus,
 )
 from localities.permissions import can_see_identity
-from localities.services import record_save, report_extend, report_record_stage
+from localities.services import record_delete, record_save, report_extend, report_record_stage
 from localities.tables import InspectionTable, status_badge
-from localities.views.base import RecordDetail, RecordFormView
+from localities.views.base import RecordDetail, RecordFormView, record_url
 
 # Establishments -------------------------------------------------------------------------------
 
@@ -283,3 +284,66 @@ class CaseEdit(RecordFormView):
 
 class CaseCreate(CaseEdit):
     creating = True
+
+
+# Activities -----------------------------------------------------------------------------------
+
+
+class ActivityDetail(RecordDetail):
+    model = Activity
+    select_related = ("commune", "province")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["delete_url"] = record_url(self.model._meta, "delete", self.object.pk)
+        return context
+
+
+class ActivityEdit(RecordFormView):
+    model = Activity
+    form_class = forms.ActivityForm
+    select_related = ("commune",)
+
+
+class ActivityCreate(ActivityEdit):
+    creating = True
+
+    def get_initial(self):
+        return {"held_on": timezone.localdate()}
+
+
+class RecordDelete(RecordFormView):
+    """Asks before deleting a record; the deletion is refused when someone saved the record
+    since the page was shown, or when its year is submitted or approved."""
+
+    template_name = "localities/delete.html"
+
+    def get_form(self, data=None):
+        return forms.DeleteForm(data=data, initial={"version": self.object.version})
+
+    def post(self, request, *args, **kwargs):
+        form = self.get_form(data=request.POST)
+        if form.is_valid():
+            try:
+                record_delete(
+                    user=request.user,
+                    record=self.object,
+                    expected_version=form.cleaned_data["version"],
+                )
+            except ConcurrentEditError as error:
+                form.add_error(None, error)
+            except ValidationError as error:
+                form.add_error(None, error.messages)
+            else:
+                messages.success(request, _("%(record)s was deleted.") % {"record": self.object})
+                return HttpResponseRedirect(record_url(self.model._meta, "list"))
+        return self.render_to_response(self.get_context_data(form=form))
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("title", _("Delete %(record)s") % {"record": self.object})
+        return super().get_context_data(**kwargs)
+
+
+class ActivityDelete(RecordDelete):
+    model = Activity
+    select_related = ("commune",)

@@ -196,7 +196,7 @@ def dashboard_locality(request, frame, sel):
     show_all = toggle.cleaned_data["all"] == "1"
     hidden = 0
     if not show_all:
-        kept = [r for r in figures.rows if any(r.values[name] for name in metrics.COUNTS)]
+        kept = [r for r in figures.rows if metrics.has_records(r)]
         hidden = len(figures.rows) - len(kept)
         figures.rows = kept
     params = dict(request.GET.items())

@@ -184,6 +184,6 @@ def test_the_dashboards_query_count_does_not_grow_with_approved_provinces(
     step(personas.ministry, "approve", province=world.hcm)
     english(client, personas.ministry)
     # session, user, assignment, plans, targets, localities, establishments, reports, cases,
-    # approvals
-    with django_assert_num_queries(10):
+    # activities, approvals
+    with django_assert_num_queries(11):
         client.get(reverse("dashboard_national"), Y2024)

@@ -110,6 +110,11 @@ COLUMNS = [
     "cases_handled",
     "cases_handled_prev_year",
     "cases_growth_pct",
+    "activities_held",
+    "people_reached",
+    "communes",
+    "communes_with_communication",
+    "communication_pct",
     "status_reports_on_time",
     "status_annual_inspection",
     "status_full_coverage",
@@ -133,6 +138,16 @@ def test_compliance_has_the_csv_columns_and_values(client, personas, records):
     # The nation sums the counts: 3 / 3 = 100.0; reports on time 1 / (2 - 0) = 50.0, not met.
     common = {"level": "province", "year": 2024, "as_of": AS_OF}
     no_cases = {"cases_handled": 0, "cases_handled_prev_year": 0, "cases_growth_pct": None}
+
+    def no_activities(communes):
+        # No activity anywhere: 0 of the locality's communes (2 a province) -> 0.0.
+        return {
+            "activities_held": 0,
+            "people_reached": 0,
+            "communes": communes,
+            "communes_with_communication": 0,
+            "communication_pct": 0.0,
+        }
 
     def counted(n):
         # n establishments, all operating, all inspected in 2024, all still open: 100.0 twice.
@@ -165,6 +180,7 @@ def test_compliance_has_the_csv_columns_and_values(client, personas, records):
         "reports_overdue": 1,
         "reports_on_time_pct": 0.0,
         **no_cases,
+        **no_activities(2),
         **statuses("not_met"),
     }
     hcm = {
@@ -179,6 +195,7 @@ def test_compliance_has_the_csv_columns_and_values(client, personas, records):
         "reports_overdue": 0,
         "reports_on_time_pct": 100.0,
         **no_cases,
+        **no_activities(2),
         **statuses("met"),
     }
     nation = {
@@ -194,6 +211,7 @@ def test_compliance_has_the_csv_columns_and_values(client, personas, records):
         "reports_overdue": 1,
         "reports_on_time_pct": 50.0,
         **no_cases,
+        **no_activities(4),
         **statuses("not_met"),
     }
     assert body["rows"] == [hanoi, hcm]
@@ -302,6 +320,7 @@ def test_the_schema_is_served_and_names_every_endpoint(client, db):
         "/api/v1/inspections",
         "/api/v1/reports",
         "/api/v1/cases",
+        "/api/v1/activities",
     }
 
 

@@ -75,18 +75,20 @@ def test_the_compliance_csv_is_the_figures_table_with_its_total(client, personas
         "inspected_in_year,inspected_in_year_pct,establishments_open_at_end,"
         "inspected_since_plan_start,coverage_pct,reports_received,reports_handled,"
         "reports_handled_on_time,reports_pending,reports_overdue,reports_on_time_pct,"
-        "cases_handled,cases_handled_prev_year,cases_growth_pct,status_reports_on_time,"
-        "status_annual_inspection,status_full_coverage,status_cases_growth,"
+        "cases_handled,cases_handled_prev_year,cases_growth_pct,"
+        # No activity: 0 of each province's 2 communes, 0 of the nation's 4 -> 0.0.
+        "activities_held,people_reached,communes,communes_with_communication,communication_pct,"
+        "status_reports_on_time,status_annual_inspection,status_full_coverage,status_cases_growth,"
         # Each province's approval of the year (none submitted here), then the approved
         # percentages of an approved year (none).
         "approval_state,approved_differs,approved_inspected_in_year_pct,approved_coverage_pct,"
         "approved_reports_on_time_pct,approved_cases_growth_pct\n"
         "01,Thành phố Hà Nội,province,2024,2024-12-31,3,2,66.7,3,2,66.7,2,0,0,0,2,0.0,0,0,,"
-        "not_met,met,behind,not_applicable,not_submitted,,,,,\n"
+        "0,0,2,0,0.0,not_met,met,behind,not_applicable,not_submitted,,,,,\n"
         "79,Thành phố Hồ Chí Minh,province,2024,2024-12-31,1,1,100.0,1,1,100.0,0,0,0,0,0,,0,0,,"
-        "not_applicable,met,on_track,not_applicable,not_submitted,,,,,\n"
+        "0,0,2,0,0.0,not_applicable,met,on_track,not_applicable,not_submitted,,,,,\n"
         ",Whole country,nation,2024,2024-12-31,4,3,75.0,4,3,75.0,2,0,0,0,2,0.0,0,0,,"
-        "not_met,met,behind,not_applicable,,,,,,\n"
+        "0,0,4,0,0.0,not_met,met,behind,not_applicable,,,,,,\n"
     )
     rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
     hanoi = next(r for r in rows if r["locality_code"] == "01")
@@ -229,6 +231,12 @@ def test_the_printed_report_shows_the_targets_figures_and_open_work(client, pers
         "cases_handled": 0,
         "cases_handled_prev_year": 0,
         "cases_growth_pct": None,
+        # No activity: 0 of Hà Nội's 2 communes.
+        "activities_held": 0,
+        "people_reached": 0,
+        "communes": 2,
+        "communes_with_communication": 0,
+        "communication_pct": Decimal("0.0"),
     }
     assert list(figures) == list(metrics.FIGURES)
     html = response.content.decode()

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from exchange.imports import CHUNK, FileRefused, import_file
-from localities.models import Case, Establishment, Inspection, Report
+from localities.models import Activity, Case, Establishment, Inspection, Report
 from tests.exchange.helpers import csv_bytes, establishment, report, write, xlsx_bytes
 
 pytestmark = pytest.mark.django_db
@@ -169,6 +169,40 @@ SPECS = {
         "second": lambda: Case.objects.get(reference="C-2").opened_on,
         "second_date": datetime.date(2024, 5, 1),
         "old_code": (1, "2004:00001", lambda: Case.objects.get(reference="C-1"), "locality"),
+    },
+    "activities": {
+        "model": Activity,
+        "setup": None,
+        "rows": [
+            ["A-1", "00004", "15/03/2024", "communication", "meeting", "residents", "120"]
+            + ["Họp tổ dân phố", ""],
+            # The choices by their Vietnamese labels, a number grouped by thousands.
+            ["A-2", "00070", "2024-05-01", "Tập huấn", "Mạng xã hội", "Học sinh, sinh viên"]
+            + ["1.200", "Tập huấn cho học sinh", "ghi chú"],
+        ],
+        "update": (0, 6, "150"),
+        "changed_field": ("people_reached", 150),
+        "bad": [
+            (
+                ["A-4", "00004", "15/03/2024", "meeting", "meeting", "residents", "1", "T", ""],
+                "kind",
+            ),
+            (
+                ["A-5", "00004", "01/01/2099", "training", "press", "officials", "1", "T", ""],
+                "held_on",
+            ),
+            (
+                ["A-6", "00004", "15/03/2024", "training", "press", "officials", "-3", "T", ""],
+                "people_reached",
+            ),
+        ],
+        "outside": ["A-7", "26734", "15/03/2024", "training", "press", "officials", "1", "T", ""],
+        "outside_column": "commune_code",
+        "get": lambda: Activity.objects.get(reference="A-1"),
+        "first_date": ("held_on", datetime.date(2024, 3, 15)),
+        "second": lambda: Activity.objects.get(reference="A-2").held_on,
+        "second_date": datetime.date(2024, 5, 1),
+        "old_code": (1, "2004:00001", lambda: Activity.objects.get(reference="A-1"), "commune"),
     },
 }
 KINDS = list(SPECS)
@@ -736,3 +770,17 @@ def test_a_form_and_an_import_write_a_record_the_same_way(client, personas, worl
     assert {r["history_user_id"] for r in reimported[1]} == {officer.pk}
     assert {r["locality_code_given"] for r in reimported[1]} == {"2004:00001"}
     assert (form_extended[2], reimported[2]) == ([None, None], ["import", "import"])
+
+
+def test_an_activitys_choices_are_read_from_their_vietnamese_labels(personas, tmp_path):
+    rows = SPECS["activities"]["rows"]
+    result = run(tmp_path, "activities", rows, personas.hn_officer)
+    assert result.ok, result.errors
+    activity = Activity.objects.get(reference="A-2")
+    assert (activity.kind, activity.form, activity.audience) == (
+        "training",
+        "social_media",
+        "students",
+    )
+    assert activity.people_reached == 1200
+    assert activity.province.code == "01"

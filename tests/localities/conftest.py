@@ -9,6 +9,7 @@ import datetime
 import pytest
 
 from localities.models import (
+    Activity,
     Case,
     Establishment,
     Inspection,
@@ -21,6 +22,7 @@ OPENED = datetime.date(2020, 1, 15)
 INSPECTED = datetime.date(2024, 3, 5)
 RECEIVED = datetime.date(2024, 2, 1)
 CASE_OPENED = datetime.date(2024, 4, 1)
+HELD = datetime.date(2024, 5, 10)
 
 # Tag -> the area it belongs to.
 COMMUNE_TAGS = {"BD": "ba_dinh", "HK": "hoan_kiem", "SG": "sai_gon"}
@@ -104,6 +106,21 @@ def make_case(locality, reference, **extra):
     case.full_clean()
     case.save()
     return case
+
+
+def make_activity(commune, reference, **extra):
+    fields = {
+        "held_on": HELD,
+        "kind": "communication",
+        "form": "meeting",
+        "audience": "residents",
+        "people_reached": 100,
+        "title": f"Họp dân {reference}",
+    }
+    activity = Activity(reference=reference, commune=commune, **{**fields, **extra})
+    activity.full_clean()
+    activity.save()
+    return activity
 
 
 class Records:

@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from plan_tracker.metrics import FIGURES
+from plan_tracker.metrics import FIGURES, RECORD_FIGURES
 from tests.conftest import make_locality, make_user
 from tests.plan_tracker import scenario
 from tests.plan_tracker.scenario import establishment
@@ -482,7 +482,7 @@ def test_the_csv_download_is_the_table_with_its_total(client, built, personas):
     assert "plan-2021-2025" in response["Content-Disposition"]
     rows = as_csv(response)
     assert list(rows[0])[:5] == ["locality_code", "locality_name", "level", "year", "as_of"]
-    assert list(rows[0])[5:20] == FIGURES
+    assert list(rows[0])[5:25] == FIGURES
     assert [r["locality_code"] for r in rows] == ["01", "79", ""]
     hn, hcm, nation = rows
     # Hà Nội: 4 of 10 inspected -> 40.0; reports 4 / (7 − 1) -> 66.7.
@@ -540,8 +540,9 @@ def test_the_national_page_costs_the_same_queries_whatever_the_number_of_provinc
     approve_2024(personas, world.hn, world.hcm)
     login(client, personas.ministry)
     # session, user, assignment, plans, targets, localities, establishments, reports, cases,
-    # and the approvals of every province's year (one grouped query, whatever their number)
-    with django_assert_num_queries(10):
+    # activities, and the approvals of every province's year (one grouped query, whatever
+    # their number)
+    with django_assert_num_queries(11):
         response = client.get(reverse("dashboard_national"), Q2024)
     assert len(response.context["figures"].rows) == 2 + provinces
 
@@ -553,10 +554,10 @@ def test_the_charts_cost_the_same_queries_for_every_year_and_province(
     grow_provinces(provinces)
     login(client, personas.ministry)
     # session, user, assignment, plans, targets, localities, establishments, reports, cases,
-    # the probe for inspections after the as-of date (the series reaches 2025, running at
-    # 31/03/2025, so the summary of inspected years is used only if there are none), and the
-    # cases the ministry watches (tests/charts/test_case_shares.py)
-    with django_assert_num_queries(11):
+    # session, user, assignment, plans, targets, localities, establishments, reports, cases,
+    # activities, the probe for inspections after the as-of date, and the cases the ministry
+    # watches (tests/charts/test_case_shares.py)
+    with django_assert_num_queries(12):
         response = client.get(reverse("dashboard_charts"), Q2024)
     assert len(response.context["chart"]["ranked"]) + len(response.context["chart"]["too_few"]) == (
         2 + provinces
@@ -573,13 +574,13 @@ def test_a_provinces_page_and_work_lists_cost_constant_queries(
     approve_2024(personas, world.hn)
     login(client, personas.hn_officer)
     # session, user, assignment, locality, plans, targets, in-scope check, localities,
-    # establishments, reports, cases, the approval of the province's year, and the officer's
-    # locality in the navigation bar
-    with django_assert_num_queries(13):
+    # establishments, reports, cases, activities, the approval of the province's year, and the
+    # officer's locality in the navigation bar
+    with django_assert_num_queries(14):
         client.get(reverse("dashboard_locality", args=[world.hn.pk]), Q2024)
     # + never inspected (list, count), reports to handle (list, count), due soon, overdue, and
     # the probe for inspections after the as-of date (the pace of the running year 2025)
-    with django_assert_num_queries(19):
+    with django_assert_num_queries(20):
         response = client.get(reverse("work_lists", args=[world.hn.pk]), Q2024)
     assert response.context["never_count"] == communes
 
@@ -653,7 +654,7 @@ def test_the_command_prints_the_national_table_as_csv(built):
     # establishments 10 operating, 4 inspected (40.0); open 9, 4 inspected since 2021 (44.4);
     # reports 7 received, 5 handled, 4 on time, 1 pending, 1 overdue (66.7);
     # cases 4 vs 2 (100.0).
-    assert [hn[f] for f in FIGURES] == [
+    assert [hn[f] for f in RECORD_FIGURES] == [
         "10", "4", "40.0", "9", "4", "44.4", "7", "5", "4", "1", "1", "66.7", "4", "2", "100.0",
     ]  # fmt: skip
     assert (hn["status_annual_inspection"], hn["status_full_coverage"]) == ("met", "behind")

@@ -30,7 +30,7 @@ from decimal import Decimal
 import pytest
 
 from localities.selectors import Frame
-from plan_tracker.metrics import FIGURES, compliance_table
+from plan_tracker.metrics import RECORD_FIGURES, compliance_table
 from tests.plan_tracker import scenario
 from tests.plan_tracker.scenario import D, case, establishment, report
 
@@ -73,8 +73,8 @@ def nation(world, kinds):
 
 
 def expect(*, establishments, reports, cases, statuses):
-    """The 15 figures in the order of FIGURES (percentages as text) and the four statuses."""
-    values = dict(zip(FIGURES, (*establishments, *reports, *cases), strict=True))
+    """The 15 figures in the order of RECORD_FIGURES (percentages as text) and the four statuses."""
+    values = dict(zip(RECORD_FIGURES, (*establishments, *reports, *cases), strict=True))
     for name, value in values.items():
         if isinstance(value, str):
             values[name] = Decimal(value)
@@ -85,7 +85,7 @@ def expect(*, establishments, reports, cases, statuses):
 
 
 def figures_of(row):
-    return {name: row[name] for name in (*FIGURES, *(f"status_{m}" for m in METRICS))}
+    return {name: row[name] for name in (*RECORD_FIGURES, *(f"status_{m}" for m in METRICS))}
 
 
 def every_level(world, as_of):
@@ -281,7 +281,7 @@ def test_it_computes_the_nations_percentages_from_summed_counts_not_from_the_pro
 
 def test_it_counts_no_record_twice_between_communes_provinces_and_the_nation(nation):
     national = compliance_table(frame=Frame.nation(), year=2024, as_of=FINISHED)
-    counts = [name for name in FIGURES if not name.endswith("_pct")]
+    counts = [name for name in RECORD_FIGURES if not name.endswith("_pct")]
     for name in counts:
         assert national.total[name] == sum(row[name] for row in national.rows), name
     # Records placed at Hà Nội itself (RP, CP) are in no commune row: the communes of the nation

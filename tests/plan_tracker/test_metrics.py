@@ -322,7 +322,7 @@ def test_a_plan_for_the_next_period_needs_no_code_change(built):
         locality=built.hn,
     )
     assert table.columns[-1] == "status_annual_inspection"
-    assert len(table.columns) == 5 + 15 + 1
+    assert len(table.columns) == 5 + 15 + 5 + 1
     # Since 01/01/2026 Ba Đình's open establishments E2..E6 have no inspection: 0 of 5.
     assert row_of(table, built.ba_dinh)["coverage_pct"] == Decimal("0.0")
     assert row_of(table, built.ba_dinh)["status_annual_inspection"] == "not_met"
@@ -470,12 +470,12 @@ def test_a_table_costs_the_same_queries_whatever_the_number_of_localities(
 ):
     grow(world, kinds, communes)
     plan = Plan.objects.get(is_default=True)
-    # The plan's targets, the localities, establishments, reports, cases.
-    with django_assert_num_queries(5):
+    # The plan's targets, the localities, establishments, reports, cases, activities.
+    with django_assert_num_queries(6):
         national = compliance_table(frame=Frame.nation(), year=2024, as_of=PAST, plan=plan)
     assert len(national.rows) == 2 + communes
     # + the check that the province is within reach.
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         table = compliance_table(
             frame=Frame.nation(),
             year=2024,
@@ -496,8 +496,9 @@ def test_a_series_over_the_plans_years_costs_the_same_queries_as_one_year(
 ):
     grow(world, kinds, communes)
     plan = Plan.objects.get(is_default=True)
-    # The default plan and its targets, the localities, establishments, reports, cases.
-    with django_assert_num_queries(6):
+    # The default plan and its targets, the localities, establishments, reports, cases,
+    # activities.
+    with django_assert_num_queries(7):
         series = metrics.compliance_series(
             frame=Frame.nation(), years=plan.years, as_of=D(2026, 1, 1), level="province"
         )
@@ -511,7 +512,7 @@ def test_an_officers_table_costs_one_more_query_for_their_assignment(
 
     officer = get_user_model().objects.get(pk=personas.hn_officer.pk)  # nothing cached
     plan = Plan.objects.get(is_default=True)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         compliance_table(frame=Frame.of(officer), year=2024, as_of=PAST, plan=plan)
 
 

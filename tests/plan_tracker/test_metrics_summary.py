@@ -66,7 +66,8 @@ def test_a_finished_year_reads_the_summary_without_a_probe(built):
         compliance_table(frame=Frame.nation(), year=2024, as_of=D(2025, 3, 31))
     sql = establishment_sql(captured)
     assert "localities_inspected_years" in sql and 'localities_inspection"' not in sql
-    assert len(captured) == 6  # plan, targets, localities, establishments, reports, cases
+    # plan, targets, localities, establishments, reports, cases, activities
+    assert len(captured) == 7
 
 
 def test_the_running_year_reads_the_summary_when_nothing_is_dated_after_the_as_of_date(built):
@@ -74,7 +75,7 @@ def test_the_running_year_reads_the_summary_when_nothing_is_dated_after_the_as_o
     # nothing is dated after it, so one probe says the summary is exact.
     with CaptureQueriesContext(connection) as captured:
         table = compliance_table(frame=Frame.nation(), year=2025, as_of=D(2025, 3, 31))
-    assert len(captured) == 7
+    assert len(captured) == 8
     assert "localities_inspected_years" in establishment_sql(captured)
     hn = next(row for row in table.rows if row.locality == built.hn)
     # 2025 through 31/03: E5 (01/01/2025) = 1 of Hà Nội's 5 + 4 (Hoàn Kiếm) operating.

@@ -20,7 +20,10 @@ from localities.permissions import is_administrator
 
 
 class Command(BaseCommand):
-    help = "Export establishments, inspections, reports (never the reporter's identity) or cases."
+    help = (
+        "Export establishments, inspections, reports (never the reporter's identity), cases "
+        "or communication and training activities."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("kind", choices=sorted(KINDS))

@@ -18,9 +18,9 @@ from localities.permissions import SERVER_OPERATOR
 
 class Command(BaseCommand):
     help = (
-        "Import establishments, inspections, reports or cases from a CSV (UTF-8) or XLSX file: "
-        "all or nothing, errors listed row by row. Without --user the file may touch any "
-        "locality (administrator scope)."
+        "Import establishments, inspections, reports, cases or activities from a CSV (UTF-8) "
+        "or XLSX file: all or nothing, errors listed row by row. Without --user the file may "
+        "touch any locality (administrator scope)."
     )
 
     def add_arguments(self, parser):

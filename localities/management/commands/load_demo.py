@@ -8,7 +8,18 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from localities.models import AgeBand, CaseArticle, InspectionOutcome, InspectionTeam, Line, Modus
+from localities.models import (
+    Activity,
+    ActivityAudience,
+    ActivityKind,
+    ActivityMedium,
+    AgeBand,
+    CaseArticle,
+    InspectionOutcome,
+    InspectionTeam,
+    Line,
+    Modus,
+)
 from localities.models.access import Assignment, Role
 from localities.models.places import Locality, Scheme
 from localities.models.records import Case, Establishment, Inspection
@@ -107,6 +118,10 @@ class Command(BaseCommand):
                 self._describe_older_cases()
             else:
                 self._records(random.Random(seed), timezone.localdate())
+            if Activity.objects.filter(reference__startswith="DEMO-TT-").exists():
+                self.stdout.write("Demo activities are already loaded: nothing added.")
+            else:
+                self._activities(random.Random(seed), timezone.localdate())
         self.stdout.write(self.style.SUCCESS(f"Demo users (password: {PASSWORD}):"))
         for username, role, place, _ in users_table():
             where = ""
@@ -145,6 +160,44 @@ class Command(BaseCommand):
             self._inspections(rng, establishments, rate, today)
             reports = self._reports(rng, province, communes, n_reports, kinds, today, span)
             self._cases(rng, province, communes, reports, n_cases, today, span)
+
+    def _activities(self, rng, today):
+        """Communication and training activities in Hà Nội's demo communes in 2025 and 2026
+        (up to today): in 2025 ten of its twelve communes hold communication, in 2026 a few so
+        far. Demo data: the titles say so."""
+        province = Locality.objects.get(scheme=Scheme.NEW, code="01")
+        communes = list(province.members.filter(level="commune").order_by("code")[:12])
+        ba_dinh = Locality.objects.get(scheme=Scheme.NEW, code=COMMUNE_OFFICER_COMMUNE)
+        if ba_dinh not in communes:
+            communes[0] = ba_dinh
+        forms, audiences = list(ActivityMedium), list(ActivityAudience)
+        titles = {
+            ActivityKind.COMMUNICATION: "Tuyên truyền phòng, chống mại dâm (dữ liệu mẫu)",
+            ActivityKind.TRAINING: "Tập huấn nghiệp vụ phòng, chống mại dâm (dữ liệu mẫu)",
+        }
+        number = 0
+        for year, holding in ((2025, 10), (2026, 6)):
+            first = datetime.date(year, 1, 1)
+            last = min(datetime.date(year, 12, 31), today)
+            if last < first:
+                continue
+            for i, commune in enumerate(communes):
+                for _ in range(rng.randint(1, 3)):
+                    kind = ActivityKind.COMMUNICATION if i < holding else ActivityKind.TRAINING
+                    number += 1
+                    activity = Activity(
+                        reference=f"DEMO-TT-{year}-{number:04d}",
+                        commune=commune,
+                        held_on=first
+                        + datetime.timedelta(days=rng.randint(0, (last - first).days)),
+                        kind=kind,
+                        form=rng.choice(forms),
+                        audience=rng.choice(audiences),
+                        people_reached=rng.randint(20, 400),
+                        title=titles[kind],
+                    )
+                    activity.full_clean()
+                    activity.save()
 
     def _establishments(self, rng, province, communes, count, today, span):
         lines, weights = zip(*LINE_WEIGHTS, strict=True)
