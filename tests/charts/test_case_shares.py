@@ -207,9 +207,9 @@ def test_the_national_charts_cost_the_same_queries_whatever_the_provinces(
     grow(provinces, world)
     client.force_login(personas.ministry)
     # session, user, assignment, plans, targets, localities, establishments, reports, cases,
-    # the probe for inspections after the as-of date, and the cases the ministry watches (one
-    # grouped query for every year and province)
-    with django_assert_num_queries(11):
+    # activities, the probe for inspections after the as-of date, and the cases the ministry
+    # watches (one grouped query for every year and province)
+    with django_assert_num_queries(12):
         response = client.get(reverse("dashboard_charts"), Q2024)
     cases = response.context["chart"]["cases"]
     assert len(cases["rows"]) == 2 + provinces
@@ -229,8 +229,8 @@ def test_a_provinces_charts_cost_the_same_queries_whatever_the_communes(
     client.force_login(personas.hn_officer)
     # session, user, assignment, plans, targets, the province, its place in the officer's area
     # (checked by the selection and by the table), the communes, the probe for inspections
-    # after the as-of date, establishments, reports, cases, the cases the ministry watches, and
-    # the officer's locality in the navigation bar
-    with django_assert_num_queries(15):
+    # after the as-of date, establishments, reports, cases, activities, the cases the ministry
+    # watches, and the officer's locality in the navigation bar
+    with django_assert_num_queries(16):
         response = client.get(reverse("dashboard_charts"), {**Q2024, "locality": "01"})
     assert len(response.context["chart"]["cases"]["rows"]) == 2 + communes
