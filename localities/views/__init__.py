@@ -15,6 +15,8 @@ from localities.views.pages import (
     ReportCreate,
     ReportDetail,
     ReportEdit,
+    ReportExtensionDelete,
+    ReportExtensionEdit,
     ReportStage,
 )
 from localities.views.search import EstablishmentSearch
@@ -36,6 +38,8 @@ __all__ = [
     "ReportCreate",
     "ReportDetail",
     "ReportEdit",
+    "ReportExtensionDelete",
+    "ReportExtensionEdit",
     "ReportIdentityView",
     "ReportList",
     "ReportStage",
