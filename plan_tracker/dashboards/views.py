@@ -149,8 +149,8 @@ def province_ids(place) -> list[int] | None:
 
 def approval_context(frame, sel: Selection, place, approvals: dict) -> dict:
     """What the approval note (plan_tracker/_approval_note.html) shows of a place's year: its
-    province's approval, the link to its page (not for a commune officer, whose province's
-    year is not theirs to open), and the approvals' list (none for a commune officer)."""
+    province's approval and the link to its page (not for a commune officer, whose province's
+    year is not theirs to open); for the nation, the link to the approvals' list."""
     if place is None:
         return {"approvals_url": reverse("approval_list")}
     province = place if place.level == Level.PROVINCE else place.province
