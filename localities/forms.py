@@ -574,6 +574,57 @@ class ReportStageForm(ExtensionFields, BootstrapMixin, forms.Form):
                 self.add_error(target, message)
 
 
+class ExtensionCorrectionForm(BootstrapMixin, forms.Form):
+    """The report's latest extension decision, corrected: the same fields, required alike, as
+    when it was recorded (ExtensionFields), named as the model's so its errors land on them."""
+
+    extended_until = forms.DateField(label=_("Extended until"))
+    decided_on = forms.DateField(
+        label=_("Extension decided on"),
+        help_text=_("The date of the decision: on or before the deadline it extends."),
+    )
+    decision_no = forms.CharField(label=_("Extension decision number"), max_length=60)
+    decided_by = forms.CharField(
+        label=_("Extension decided by"),
+        max_length=200,
+        help_text=_("The authority that decided it, e.g. the head of the investigation agency."),
+    )
+    reason = forms.CharField(label=_("Reason for the extension"), required=False, max_length=300)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, extension, **kwargs):
+        kwargs.setdefault(
+            "initial",
+            {
+                "extended_until": extension.extended_until,
+                "decided_on": extension.decided_on,
+                "decision_no": extension.decision_no,
+                "decided_by": extension.decided_by,
+                "reason": extension.reason,
+                "version": extension.report.version,
+            },
+        )
+        super().__init__(*args, **kwargs)
+        self.style_fields()
+
+    @property
+    def expected_version(self) -> int:
+        # Posted without its version, a form cannot prove it saw the latest report.
+        version = self.cleaned_data.get("version")
+        return version if version is not None else -1
+
+
+class ExtensionDeletionForm(forms.Form):
+    """The confirmation of a deletion: the version of the report it was asked on."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    @property
+    def expected_version(self) -> int:
+        version = self.cleaned_data.get("version")
+        return version if version is not None else -1
+
+
 class UnseenReportKept:
     """A case form's link to a report its writer may not see (the site's form, the admin's).
 

@@ -311,6 +311,7 @@ EXTENSION_FIELDS = [
     "extension_reason",
     "extension_counted_from",
 ]
+TEXT_EXTENSION_FIELDS = {"extension_decision_no", "extension_decided_by", "extension_reason"}
 
 
 def report_extend(
@@ -407,6 +408,88 @@ def report_extensions_record(
             batch_size=BULK_BATCH,
             default_user=user if user.pk is not None else None,
         )
+
+
+def latest_extension(report: Report) -> ReportExtension | None:
+    """The report's latest extension decision: the only one that may be corrected or deleted
+    (an earlier one is what the later ones extend)."""
+    return report.extensions.order_by("-sequence").first()
+
+
+def report_extension_correct(
+    *,
+    user,
+    extension: ReportExtension,
+    extended_until: datetime.date,
+    decided_on: datetime.date | None,
+    decision_no: str,
+    decided_by: str = "",
+    reason: str = "",
+    expected_version: int | None,
+) -> ReportExtension:
+    """Correct the report's latest extension decision entered wrongly: validated as a new one
+    (ReportExtension.clean: decided on or before the deadline it extends, within the legal
+    maximum), copied onto the report as the deadline in force, one new version of the report
+    (`expected_version`: the version the user's form read it at) and a history row of each.
+    The report's own checks refuse it in a submitted or approved year (of the decision as
+    entered or as corrected, of the receipt or the handling)."""
+    _require_writer(user)
+    report = extension.report
+    with transaction.atomic():
+        if latest_extension(report) != extension:
+            raise ValidationError(
+                _(
+                    "Only the latest extension can be corrected: correct or delete the later "
+                    "ones first."
+                )
+            )
+        extension.previous = (
+            report.extensions.filter(sequence__lt=extension.sequence).order_by("-sequence").first()
+        )
+        extension.extended_until = extended_until
+        extension.decided_on = decided_on
+        extension.decision_no = decision_no
+        extension.decided_by = decided_by
+        extension.reason = reason
+        extension.full_clean(exclude=["report", "counted_from"], validate_unique=False)
+        extension.set_derived_fields()
+        report.apply_extension(extension)
+        extension.report = record_save(user=user, record=report, expected_version=expected_version)
+        extension._history_user = user if user.pk is not None else None
+        extension._change_reason = "correction"
+        extension.save()
+    logger.info("%s corrected extension %s of report %s", user, extension.sequence, report.pk)
+    return extension
+
+
+def report_extension_delete(
+    *, user, extension: ReportExtension, expected_version: int | None
+) -> Report:
+    """Delete the report's latest extension decision (entered for a report that had none, or
+    twice): the previous one, or the base time limit, is the deadline in force again; one new
+    version of the report, and the deletion kept in the extension's history. Refused like a
+    correction in a submitted or approved year."""
+    _require_writer(user)
+    report = extension.report
+    with transaction.atomic():
+        if latest_extension(report) != extension:
+            raise ValidationError(
+                _("Only the latest extension can be deleted: delete the later ones first.")
+            )
+        previous = (
+            report.extensions.filter(sequence__lt=extension.sequence).order_by("-sequence").first()
+        )
+        if previous is not None:
+            report.apply_extension(previous)
+        else:
+            for name in EXTENSION_FIELDS:
+                setattr(report, name, "" if name in TEXT_EXTENSION_FIELDS else None)
+        report = record_save(user=user, record=report, expected_version=expected_version)
+        extension._history_user = user if user.pk is not None else None
+        extension._change_reason = "deletion"
+        extension.delete()
+    logger.info("%s deleted extension %s of report %s", user, extension.sequence, report.pk)
+    return report
 
 
 def reporter_identity_view(*, user, report: Report) -> ReporterIdentity | None:

@@ -31,6 +31,16 @@ urlpatterns = [
     path("reports/<int:pk>/", views.ReportDetail.as_view(), name="report_detail"),
     path("reports/<int:pk>/edit/", views.ReportEdit.as_view(), name="report_edit"),
     path("reports/<int:pk>/stage/", views.ReportStage.as_view(), name="report_stage"),
+    path(
+        "reports/<int:pk>/extension/edit/",
+        views.ReportExtensionEdit.as_view(),
+        name="report_extension_edit",
+    ),
+    path(
+        "reports/<int:pk>/extension/delete/",
+        views.ReportExtensionDelete.as_view(),
+        name="report_extension_delete",
+    ),
     path("reports/<int:pk>/identity/", views.ReportIdentityView.as_view(), name="report_identity"),
     path("cases/", views.CaseList.as_view(), name="case_list"),
     path("cases/new/", views.CaseCreate.as_view(), name="case_create"),

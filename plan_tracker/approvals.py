@@ -16,7 +16,9 @@ allow is refused with StepRefused.
 While a province's year is submitted or approved it is *locked*: a write that would change its
 figures (localities.models.locks says which years a write touches) is refused by
 refuse_if_locked(), with a message naming the approval. The records' clean() calls it, so forms,
-imports, the admin and commands all meet it; the admin's deletions too.
+imports, the admin and commands all meet it; the admin's deletions too. A write and a submission
+of the same province are serialised on the database (see "Serialising a write with a
+submission" below).
 """
 
 import contextlib
@@ -31,7 +33,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from localities.models import Level, Locality
+from localities.models import Level, Locality, Scheme
 from localities.models.access import person_name
 from localities.permissions import (
     APPROVE,
@@ -217,10 +219,66 @@ def person(user) -> str:
 _locks_read = contextvars.ContextVar("plan_tracker_locks_read", default=None)
 
 
+# Serialising a write with a submission ------------------------------------------------------
+#
+# A write checks the locks, then writes; a submission stores the figures it reads. Checked
+# without a lock, a write could pass its check while a submission of its year is under way,
+# then commit after the snapshot was read: a submitted year whose stored figures disagree with
+# its records. So the two meet on the database, on the province's own row (localities'
+# Locality, which every (plan, province, year) has, even before its approval row exists):
+#
+# * a write that touches a year of a province takes a *shared* row lock on the province
+#   (PostgreSQL's SELECT ... FOR SHARE) inside its transaction, before it reads the locks, and
+#   keeps it until it commits: writers of one province never wait for each other;
+# * a step takes the province row *for update* (select_for_update(no_key=True), which waits
+#   for every shared lock and makes later ones wait) before it reads the state and the
+#   figures.
+#
+# Whichever comes second sees the first committed: a write after a submission is refused by
+# its lock, a submission after a write stores it. The province row is locked rather than the
+# approval row because a year not submitted yet may have no approval row for a write to lock.
+# FOR NO KEY UPDATE leaves the foreign-key checks of the records' inserts (FOR KEY SHARE on
+# the same row) free. Django's select_for_update has no shared mode, so the writers' lock is
+# one plain statement. SQLite has one writer at a time: the transactions are serialised
+# already, and nothing is locked there.
+
+
+def _share_provinces(province_ids=None) -> None:
+    """FOR SHARE on the rows of these provinces (None: every current province) until the
+    transaction ends; nothing outside a transaction or on a database other than PostgreSQL."""
+    connection = transaction.get_connection()
+    if connection.vendor != "postgresql" or not connection.in_atomic_block:
+        return
+    table = connection.ops.quote_name(Locality._meta.db_table)
+    with connection.cursor() as cursor:
+        if province_ids is None:
+            cursor.execute(
+                f"SELECT id FROM {table} WHERE level = %s AND scheme = %s ORDER BY id FOR SHARE",
+                [Level.PROVINCE, Scheme.NEW],
+            )
+        else:
+            cursor.execute(
+                f"SELECT id FROM {table} WHERE id = ANY(%s) ORDER BY id FOR SHARE",
+                [sorted(province_ids)],
+            )
+
+
+def _lock_province(province: Locality) -> None:
+    """The province's row for update, so that no write of its years is under way (see
+    above)."""
+    list(
+        Locality.objects.select_for_update(no_key=True)
+        .filter(pk=province.pk)
+        .values_list("pk", flat=True)
+    )
+
+
 @contextlib.contextmanager
 def locks_read_once():
     """Read the locked years once for a whole block (an import checks each row against them):
-    one query instead of one a record. The block should be a transaction of its own."""
+    one query instead of one a record. The block should be a transaction of its own: every
+    province's row is share-locked until it ends, so no year is submitted while it writes."""
+    _share_provinces()
     token = _locks_read.set(_locking_approvals())
     try:
         yield
@@ -244,7 +302,11 @@ def locks_among(pairs: set[tuple[int, int]]) -> list[YearApproval]:
     if not pairs:
         return []
     known = _locks_read.get()
-    approvals = known if known is not None else _locking_approvals(pairs)
+    if known is not None:
+        approvals = known
+    else:
+        _share_provinces({province for province, _year in pairs})
+        approvals = _locking_approvals(pairs)
     return [a for a in approvals if (a.province_id, a.year) in pairs]
 
 
@@ -327,6 +389,7 @@ def take_step(
     if needs_comment and not comment:
         raise StepRefused(gettext("Say why in a comment: this step needs one."))
     with transaction.atomic():
+        _lock_province(province)
         approval = approval_for(plan=plan, province=province, year=year, lock=True)
         if approval.state not in starts:
             raise StepRefused(

@@ -11,6 +11,7 @@ Then every edit and stage form is posted, with data its own officer would send, 
 of the other province: 404, and the record is as it was.
 """
 
+import datetime
 import io
 import uuid
 
@@ -192,6 +193,8 @@ URLS = {
     "activity_delete": edit("activity"),
     # The reports have only their receipt: the next stage is to be recorded.
     "report_stage": edit("report"),
+    "report_extension_edit": edit("report"),
+    "report_extension_delete": edit("report"),
     "report_identity": Url(
         "report",
         officer=(200, 404),
@@ -323,7 +326,13 @@ def two_provinces(world, personas, kinds):
     for province, marks in MARKERS.items():
         commune = getattr(world, COMMUNE_OF[province])
         est = make_establishment(commune, marks["establishment"])
-        report = make_report(commune, marks["report"])
+        # Received on 01/02/2024 (20 days: 21/02/2024), extended on 10/02/2024 to 01/04/2024.
+        report = make_report(
+            commune,
+            marks["report"],
+            extended_until=datetime.date(2024, 4, 1),
+            extension_decided_on=datetime.date(2024, 2, 10),
+        )
         ReporterIdentity.objects.create(
             report=report, full_name=f"Người báo {province}", address="Số 7", contact="0900"
         )
@@ -462,6 +471,8 @@ EDITS = {
     "case_edit": (Case, "reference", "CASE-CHANGED"),
     "activity_edit": (Activity, "title", "Changed by another province"),
     "report_stage": (Report, "on", "01/03/2024"),
+    "report_extension_edit": (Report, "decision_no", "99/QĐ-SỬA"),
+    "report_extension_delete": (Report, "version", None),
     "report_identity": (ReporterIdentity, "full_name", "Changed by another province"),
 }
 MODEL_OF_URL = {
@@ -471,6 +482,8 @@ MODEL_OF_URL = {
     "case_edit": "case",
     "activity_edit": "activity",
     "report_stage": "report",
+    "report_extension_edit": "report",
+    "report_extension_delete": "report",
     "report_identity": "report",
 }
 
@@ -484,7 +497,8 @@ def form_data(client, path, field, value):
         if isinstance(shown, list):
             shown = shown[0] if shown else ""
         data[bound.html_name] = "" if shown is None else shown
-    data[field] = value
+    if value is not None:
+        data[field] = value
     return data
 
 

@@ -25,6 +25,8 @@ from localities.views.pages import (
     ReportCreate,
     ReportDetail,
     ReportEdit,
+    ReportExtensionDelete,
+    ReportExtensionEdit,
     ReportStage,
 )
 from localities.views.search import EstablishmentSearch
@@ -51,6 +53,8 @@ __all__ = [
     "ReportCreate",
     "ReportDetail",
     "ReportEdit",
+    "ReportExtensionDelete",
+    "ReportExtensionEdit",
     "ReportIdentityView",
     "ReportList",
     "ReportStage",

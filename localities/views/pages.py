@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -21,9 +22,17 @@ from localities.models import (
     ReportStatus,
 )
 from localities.permissions import can_see_identity
-from localities.services import record_delete, record_save, report_extend, report_record_stage
+from localities.services import (
+    latest_extension,
+    record_delete,
+    record_save,
+    report_extend,
+    report_extension_correct,
+    report_extension_delete,
+    report_record_stage,
+)
 from localities.tables import InspectionTable, status_badge
-from localities.views.base import RecordDetail, RecordFormView, record_url
+from localities.views.base import RecordDetail, RecordFormView, add_model_errors, record_url
 
 # Establishments -------------------------------------------------------------------------------
 
@@ -201,6 +210,110 @@ class ReportCreate(ReportEdit):
 
     def get_initial(self):
         return {"received_on": timezone.localdate()}
+
+
+class LatestExtensionView(RecordFormView):
+    """The report's latest extension decision (404 without one, or for a report outside the
+    user's area; 403 for a role that cannot write): correct it, or delete it."""
+
+    model = Report
+    select_related = ("kind", "locality")
+    form_class = None
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            report = get_object_or_404(self.get_queryset(), pk=kwargs["pk"])
+            self.extension = latest_extension(report)
+            if self.extension is None:
+                raise Http404
+            self.extension.report = report
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form(self, data=None):
+        return self.form_class(data=data, extension=self.extension)
+
+    def post(self, request, *args, **kwargs):
+        form = self.get_form(data=request.POST)
+        if form.is_valid():
+            try:
+                self.write(form)
+            except ConcurrentEditError as error:
+                form.add_error(None, error)
+            except ValidationError as error:
+                add_model_errors(form, error)
+            else:
+                messages.success(request, self.done_message())
+                return HttpResponseRedirect(self.object.get_absolute_url())
+            # The refused attempt changed them in memory: show them as saved.
+            self.object = self.get_queryset().get(pk=self.object.pk)
+            self.extension = latest_extension(self.object)
+        return self.render_to_response(self.get_context_data(form=form))
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["extension"] = self.extension
+        context.update(report_context(self.object))
+        return context
+
+
+class ReportExtensionEdit(LatestExtensionView):
+    form_class = forms.ExtensionCorrectionForm
+    template_name = "localities/report_extension_edit.html"
+
+    def write(self, form):
+        data = form.cleaned_data
+        report_extension_correct(
+            user=self.request.user,
+            extension=self.extension,
+            extended_until=data["extended_until"],
+            decided_on=data["decided_on"],
+            decision_no=data["decision_no"],
+            decided_by=data["decided_by"],
+            reason=data["reason"],
+            expected_version=form.expected_version,
+        )
+
+    def done_message(self):
+        return _("Extension %(number)s of %(report)s was corrected.") % {
+            "number": self.extension.sequence,
+            "report": self.object,
+        }
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault(
+            "title",
+            _("Correct extension %(number)s of %(report)s")
+            % {"number": self.extension.sequence, "report": self.object},
+        )
+        return super().get_context_data(**kwargs)
+
+
+class ReportExtensionDelete(LatestExtensionView):
+    template_name = "localities/report_extension_delete.html"
+
+    def get_form(self, data=None):
+        return forms.ExtensionDeletionForm(data=data, initial={"version": self.object.version})
+
+    def write(self, form):
+        report_extension_delete(
+            user=self.request.user,
+            extension=self.extension,
+            expected_version=form.expected_version,
+        )
+
+    def done_message(self):
+        return _("Extension %(number)s of %(report)s was deleted.") % {
+            "number": self.extension.sequence,
+            "report": self.object,
+        }
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault(
+            "title",
+            _("Delete extension %(number)s of %(report)s")
+            % {"number": self.extension.sequence, "report": self.object},
+        )
+        return super().get_context_data(**kwargs)
 
 
 class ReportStage(RecordFormView):

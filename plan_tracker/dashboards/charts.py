@@ -4,6 +4,7 @@ mapped for the chosen year, and the same in tables for readers without the chart
 from django.utils.translation import gettext as _
 
 from plan_tracker import metrics
+from plan_tracker.approvals import State, approved_row, figure_differs
 from plan_tracker.dashboards import vietnam_map
 from plan_tracker.dashboards.html_table import sort_text
 from plan_tracker.status import Status, status_info
@@ -22,8 +23,31 @@ def _num(value):
     return None if value is None else float(value)
 
 
-def chart_data(series, sel, targets, metric, place) -> dict:
-    """Everything charts.js draws, and the tables that say the same in text."""
+def approval_of(approvals: dict, place_row, pct_name: str, live) -> dict:
+    """A ranked locality's approval of the year (its province's), and for an approved year
+    its approved figure and whether the live one now differs (plan_tracker.approvals)."""
+    approval = approvals.get(place_row.province_id or place_row.pk)
+    state = approval.state if approval is not None else State.NOT_SUBMITTED
+    approved = approved_row(approval, place_row)
+    value = approved.values.get(pct_name) if approved is not None else None
+    return {
+        "approval": {
+            "id": str(state),
+            "label": str(State(state).label),
+            "colour": State.colour(state),
+        },
+        "approved": approved is not None,
+        "approved_value": _num(value),
+        "differs": approved is not None and figure_differs(live, value),
+    }
+
+
+def chart_data(series, sel, targets, metric, place, approvals=None) -> dict:
+    """Everything charts.js draws, and the tables that say the same in text.
+
+    `approvals`: the year's approval of each province (approvals.states_for), which the
+    ranking's table shows beside each locality with its approved figure."""
+    approvals = approvals if approvals is not None else {}
     years = sorted(series)
     over_years = []
     for target in targets:
@@ -73,6 +97,7 @@ def chart_data(series, sel, targets, metric, place) -> dict:
             "lat": place_row.latitude,
             "lon": place_row.longitude,
             "too_few": row.too_few(metric),
+            **approval_of(approvals, place_row, pct_name, row.values[pct_name]),
             "url": (
                 sel.url("dashboard_charts", locality=place_row.code, metric=metric)
                 if place_row.level == "province"
@@ -103,6 +128,7 @@ def chart_data(series, sel, targets, metric, place) -> dict:
         "map": points,
         "rank_height": max(160, 26 * (len(ranked) + len(measured_too_few)) + 70),
         "measured_too_few": measured_too_few,
+        "any_approved": any(e["approved"] for e in ranked + too_few),
         "unmeasured": [e for e in too_few if e["denominator"] == 0],
         "shapes": [
             {

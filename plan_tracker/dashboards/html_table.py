@@ -248,9 +248,12 @@ def approval_badge(approval) -> str:
     )
 
 
-def target_cell(target, row: metrics.Row, table: metrics.Table) -> str:
-    """One target's cell on its own (the work lists' summary)."""
-    return SafeString(TargetCells(target, table).cell(row))
+def target_cell(
+    target, row: metrics.Row, table: metrics.Table, approved: metrics.Row | None = None
+) -> str:
+    """One target's cell on its own (the work lists' summary); for an approved year, the
+    approved figures' cell with the live figure under it where it now differs."""
+    return SafeString(TargetCells(target, table).cell_with_approved(row, approved))
 
 
 def total_label(total: metrics.Row) -> str:

@@ -142,6 +142,25 @@ def approval_url(sel: Selection, province) -> str:
     return f"{url}?{urlencode(extra)}" if extra else url
 
 
+def province_ids(place) -> list[int] | None:
+    """The provinces whose approval a page about `place` shows (None: every one)."""
+    return None if place is None else [place.province_id or place.pk]
+
+
+def approval_context(frame, sel: Selection, place, approvals: dict) -> dict:
+    """What the approval note (plan_tracker/_approval_note.html) shows of a place's year: its
+    province's approval and the link to its page (not for a commune officer, whose province's
+    year is not theirs to open); for the nation, the link to the approvals' list."""
+    if place is None:
+        return {"approvals_url": reverse("approval_list")}
+    province = place if place.level == Level.PROVINCE else place.province
+    own_province = not frame.scope.commune_id
+    return {
+        "approval": approvals.get(province.pk),
+        "approval_page": approval_url(sel, province) if own_province else None,
+    }
+
+
 def render_dashboard(request, sel: Selection, figures, place=None, **extra):
     # One grouped query: the approval of every province of the table (or of the one).
     approvals = states_for(
@@ -229,6 +248,10 @@ def work_lists(request, frame, sel):
         locality=place,
     )
     figures = series[sel.year]
+    # One query: the approval of the place's province for the year, and its approved figures.
+    approvals = states_for(plan=sel.plan, year=sel.year, province_ids=province_ids(place))
+    approval_shown = approval_context(frame, sel, place, approvals)
+    approved_total = approved_row(approval_shown["approval"], place)
     never = metrics.never_inspected(frame, locality=place, plan=sel.plan, as_of=as_of)
     todo = metrics.reports_to_handle(frame, locality=place, as_of=as_of)
     todo_list = list(todo[:WORK_LIST_LIMIT])
@@ -265,10 +288,11 @@ def work_lists(request, frame, sel):
             charts_url=sel.url("dashboard_charts", locality=place.code),
             record_links=list_links(place),
             summary_cells=[
-                (t, target_cell(t, figures.total, figures))
+                (t, target_cell(t, figures.total, figures, approved_total))
                 for t in figures.targets
                 if t.metric in metrics.TARGET_FIGURES
             ],
+            **approval_shown,
         ),
     )
 
@@ -299,7 +323,9 @@ def dashboard_charts(request, frame, sel):
         back_url = sel.url("dashboard_locality", place.pk)
     else:
         back_url = sel.url("work_lists", place.pk)
-    chart = chart_data(series, sel, targets, metric, place)
+    # One query: the year's approval of every province shown (the place's own, or all).
+    approvals = states_for(plan=sel.plan, year=sel.year, province_ids=province_ids(place))
+    chart = chart_data(series, sel, targets, metric, place, approvals)
     # The cases the ministry watches: one more grouped query, for every year and row.
     kinds = metrics.case_kinds_series(
         frame, years=list(sel.plan.years), as_of=sel.as_of, level=sel.level, locality=place
@@ -319,5 +345,6 @@ def dashboard_charts(request, frame, sel):
             map_svg=map_svg(chart, place),
             target_choices=[(t.metric, t.get_metric_display()) for t in targets],
             back_url=back_url,
+            **approval_context(frame, sel, place, approvals),
         ),
     )

@@ -187,3 +187,89 @@ def test_the_dashboards_query_count_does_not_grow_with_approved_provinces(
     # activities, approvals
     with django_assert_num_queries(11):
         client.get(reverse("dashboard_national"), Y2024)
+
+
+def charts_row(body, name):
+    table = re.search(r'id="ranking-table">(.*?)</table>', body, re.S).group(1)
+    return next(row for row in re.findall(r"<tr.*?</tr>", table, re.S) if name in row)
+
+
+def test_the_national_charts_show_each_provinces_state_and_approved_figure(client, moved, personas):
+    response = english(client, personas.ministry).get(
+        reverse("dashboard_charts"), {**Y2024, "metric": "reports_on_time"}
+    )
+    body = response.content.decode()
+    assert 'id="approval-note"' in body
+    hanoi = charts_row(body, "Hà Nội")
+    assert 'data-approval="approved"' in hanoi
+    # The live figure (2 / 3 = 66.7%) beside the approved one (1 / 2 = 50.0%), marked.
+    approved = re.search(r'data-approved="01">(.*?)</td>', hanoi, re.S).group(1)
+    assert "50" in approved and "≠" in approved
+    assert "66" in hanoi and "2 / 3" in hanoi
+
+
+def test_the_charts_show_no_mark_where_the_approved_figure_has_not_moved(client, moved, personas):
+    # The annual inspection of Hà Nội has not moved since the approval (2 of 3 inspected).
+    response = english(client, personas.ministry).get(
+        reverse("dashboard_charts"), {**Y2024, "metric": "annual_inspection"}
+    )
+    body = response.content.decode()
+    hanoi = charts_row(body, "Hà Nội")
+    approved = re.search(r'data-approved="01">(.*?)</td>', hanoi, re.S).group(1)
+    assert "66" in approved and "≠" not in approved
+    # Hồ Chí Minh City's year is not submitted: its state, and no approved figure.
+    hcm = charts_row(body, "Hồ Chí Minh")
+    assert 'data-approval="not_submitted"' in hcm
+    assert re.search(r'data-approved="79">\s*–\s*</td>', hcm)
+
+
+def test_a_provinces_charts_show_its_state_and_its_communes_approved_figures(
+    client, moved, personas, world
+):
+    response = english(client, personas.hn_officer).get(
+        reverse("dashboard_charts"), {**Y2024, "locality": "01", "metric": "reports_on_time"}
+    )
+    body = response.content.decode()
+    note = re.search(r'id="approval-note">(.*?)</div>', body, re.S).group(1)
+    assert 'data-state="approved"' in note
+    assert reverse("approval_detail", args=[2024, world.hn.pk]) in note
+    ba_dinh = charts_row(body, "Ba Đình")
+    assert "data-approval=" not in ba_dinh  # one province: its state is the note's
+    approved = re.search(r'data-approved="00004">(.*?)</td>', ba_dinh, re.S).group(1)
+    assert "50" in approved and "≠" in approved
+
+
+def test_the_work_lists_show_the_state_and_both_numbers(client, moved, personas, world):
+    response = english(client, personas.hn_officer).get(
+        reverse("work_lists", args=[world.hn.pk]), Y2024
+    )
+    body = response.content.decode()
+    note = re.search(r'id="approval-note">(.*?)</div>', body, re.S).group(1)
+    assert 'data-state="approved"' in note and "Approval page" in note
+    summary = re.search(r'id="summary">(.*?)<h2', body, re.S).group(1)
+    # The reports card: the approved 50.0% (1 / 2), then the live 66.7% (2 / 3), marked.
+    assert "50,0%" in summary and "1 / 2" in summary
+    assert 'class="tc-live' in summary and "66,7%" in summary and "2 / 3" in summary
+    assert summary.count("tc-live") == 1  # the other targets have not moved
+
+
+def test_a_commune_officer_sees_the_state_without_the_provinces_approval_page(
+    client, moved, personas, world
+):
+    response = english(client, personas.commune_officer).get(
+        reverse("work_lists", args=[world.ba_dinh.pk]), Y2024
+    )
+    note = re.search(r'id="approval-note">(.*?)</div>', response.content.decode(), re.S).group(1)
+    assert 'data-state="approved"' in note
+    assert "Approval page" not in note and "/approvals/" not in note
+
+
+def test_the_work_lists_of_a_year_not_submitted_show_the_live_figures_alone(
+    client, hanoi, personas, world
+):
+    response = english(client, personas.hn_officer).get(
+        reverse("work_lists", args=[world.hn.pk]), Y2024
+    )
+    body = response.content.decode()
+    assert 'data-state="not_submitted"' in body
+    assert "tc-live" not in body

@@ -552,12 +552,14 @@ def test_the_charts_cost_the_same_queries_for_every_year_and_province(
     client, world, personas, django_assert_num_queries, provinces
 ):
     grow_provinces(provinces)
+    approve_2024(personas, world.hn, world.hcm)
     login(client, personas.ministry)
     # session, user, assignment, plans, targets, localities, establishments, reports, cases,
-    # session, user, assignment, plans, targets, localities, establishments, reports, cases,
-    # activities, the probe for inspections after the as-of date, and the cases the ministry
-    # watches (tests/charts/test_case_shares.py)
-    with django_assert_num_queries(12):
+    # activities, the probe for inspections after the as-of date (the series reaches 2025,
+    # running at 31/03/2025, so the summary of inspected years is used only if there are none),
+    # the cases the ministry watches, and the approvals of every province's year (one query,
+    # whatever their number)
+    with django_assert_num_queries(13):
         response = client.get(reverse("dashboard_charts"), Q2024)
     assert len(response.context["chart"]["ranked"]) + len(response.context["chart"]["too_few"]) == (
         2 + provinces
@@ -579,10 +581,16 @@ def test_a_provinces_page_and_work_lists_cost_constant_queries(
     with django_assert_num_queries(14):
         client.get(reverse("dashboard_locality", args=[world.hn.pk]), Q2024)
     # + never inspected (list, count), reports to handle (list, count), due soon, overdue, and
-    # the probe for inspections after the as-of date (the pace of the running year 2025)
-    with django_assert_num_queries(20):
+    # the probe for inspections after the as-of date (the pace of the running year 2025); the
+    # approval of the province's year is one query here as there
+    with django_assert_num_queries(21):
         response = client.get(reverse("work_lists", args=[world.hn.pk]), Q2024)
     assert response.context["never_count"] == communes
+    assert response.context["approval"].state == "approved"
+    # A commune's work lists: as many, whatever the number of communes of its province.
+    with django_assert_num_queries(21):
+        response = client.get(reverse("work_lists", args=[world.ba_dinh.pk]), Q2024)
+    assert response.context["approval"].state == "approved"
 
 
 # --- the plan admin -----------------------------------------------------------------------------

@@ -51,6 +51,23 @@ WORDS += ["Sao Mai", "Biển Xanh", "Hướng Dương", "Trường An", "Kim Li�
 LINE_WEIGHTS = [(Line.ACCOMMODATION, 55), (Line.KARAOKE, 14), (Line.MASSAGE, 9)]
 LINE_WEIGHTS += [(Line.RESTAURANT_BAR, 10), (Line.SAUNA_SPA_BARBER, 7), (Line.DISCOTHEQUE, 2)]
 LINE_WEIGHTS += [(Line.OTHER, 3)]
+# The year of the default plan whose approvals the demo shows, and each province's steps:
+# (step, by whom, comment).
+APPROVED_YEAR = 2025
+DEMO_APPROVALS = [
+    ("01", [("submit", "province_officer", ""), ("approve", "ministry", "")]),
+    (
+        "79",
+        [
+            ("submit", "province_officer_hcm", ""),
+            (
+                "return",
+                "ministry",
+                "Đề nghị rà soát lại các tin báo quá hạn của quý IV trước khi gửi lại.",
+            ),
+        ],
+    ),
+]
 
 # How the demo's cases operated, in turn: about a third online, as the ministry sees it now.
 MODUS_CYCLE = [
@@ -93,6 +110,12 @@ def users_table():
             "Cán bộ Công an TP Hà Nội",
         ),
         (
+            "province_officer_hcm",
+            Role.PROVINCIAL_OFFICER,
+            ("province", "79"),
+            "Cán bộ Công an TP Hồ Chí Minh",
+        ),
+        (
             "commune_officer",
             Role.COMMUNE_OFFICER,
             ("commune", COMMUNE_OFFICER_COMMUNE),
@@ -122,6 +145,7 @@ class Command(BaseCommand):
                 self.stdout.write("Demo activities are already loaded: nothing added.")
             else:
                 self._activities(random.Random(seed), timezone.localdate())
+            self._approvals()
         self.stdout.write(self.style.SUCCESS(f"Demo users (password: {PASSWORD}):"))
         for username, role, place, _ in users_table():
             where = ""
@@ -145,6 +169,32 @@ class Command(BaseCommand):
             Assignment.objects.update_or_create(
                 user=user, defaults={"role": role, "locality": locality}
             )
+
+    def _approvals(self):
+        """The default plan's APPROVED_YEAR through its steps (who submits, approves and
+        returns is checked as on the site): Hà Nội's approved, Hồ Chí Minh City's returned with
+        a comment. A province whose year has an approval already is left as it is."""
+        from plan_tracker.approvals import YearApproval, take_step
+        from plan_tracker.metrics import default_plan
+
+        plan = default_plan()
+        if APPROVED_YEAR not in plan.years:
+            return
+        User = get_user_model()
+        for province_code, steps in DEMO_APPROVALS:
+            province = Locality.objects.get(scheme=Scheme.NEW, code=province_code)
+            if YearApproval.objects.filter(plan=plan, province=province, year=APPROVED_YEAR):
+                continue
+            for action, username, comment in steps:
+                take_step(
+                    user=User.objects.get(username=username),
+                    action=action,
+                    plan=plan,
+                    province=province,
+                    year=APPROVED_YEAR,
+                    comment=comment,
+                )
+        self.stdout.write(f"Demo approvals of {APPROVED_YEAR}: Hà Nội approved, TP HCM returned.")
 
     def _records(self, rng: random.Random, today: datetime.date):
         span = (today - FIRST_DAY).days
