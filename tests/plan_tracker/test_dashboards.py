@@ -482,7 +482,7 @@ def test_the_csv_download_is_the_table_with_its_total(client, built, personas):
     assert "plan-2021-2025" in response["Content-Disposition"]
     rows = as_csv(response)
     assert list(rows[0])[:5] == ["locality_code", "locality_name", "level", "year", "as_of"]
-    assert list(rows[0])[5:20] == FIGURES
+    assert list(rows[0])[5 : 5 + len(FIGURES)] == FIGURES
     assert [r["locality_code"] for r in rows] == ["01", "79", ""]
     hn, hcm, nation = rows
     # Hà Nội: 4 of 10 inspected -> 40.0; reports 4 / (7 − 1) -> 66.7.
@@ -603,7 +603,11 @@ def test_making_a_plan_the_default_unsets_the_previous_one(client, built, person
         {
             "name": "Kế hoạch 2026–2030",
             "name_en": "",
-            "decision": "",
+            "province": "",
+            "document_number": "",
+            "document_date": "",
+            "issuing_body": "",
+            "description": "",
             "first_year": "2026",
             "last_year": "2030",
             "is_default": "on",
@@ -613,6 +617,7 @@ def test_making_a_plan_the_default_unsets_the_previous_one(client, built, person
             "targets-MAX_NUM_FORMS": "1000",
             "targets-0-metric": "annual_inspection",
             "targets-0-threshold": "25",
+            "targets-0-applies_to": "each_commune",
             "targets-0-description": "",
         },
     )
@@ -651,9 +656,10 @@ def test_the_command_prints_the_national_table_as_csv(built):
     hn = rows[0]
     # establishments 10 operating, 4 inspected (40.0); open 9, 4 inspected since 2021 (44.4);
     # reports 7 received, 5 handled, 4 on time, 1 pending, 1 overdue (66.7);
-    # cases 4 vs 2 (100.0).
+    # cases 4 vs 2 (100.0); inspections made 5 (E1, E2, E4 twice, H1).
     assert [hn[f] for f in FIGURES] == [
         "10", "4", "40.0", "9", "4", "44.4", "7", "5", "4", "1", "1", "66.7", "4", "2", "100.0",
+        "5",
     ]  # fmt: skip
     assert (hn["status_annual_inspection"], hn["status_full_coverage"]) == ("met", "behind")
     assert rows[1]["coverage_pct"] == ""
