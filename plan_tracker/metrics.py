@@ -9,10 +9,11 @@ A whole table (34 provinces, every commune of a province, or every commune of th
 a constant number of queries, whatever the number of localities and records: the plan and its
 targets (skipped when given and prefetched), the rows' localities, then one grouped query per
 kind of record (establishments, reports, cases) with conditional counts, folded into rows in
-Python (the inspections made are summed per establishment in the establishments' query). ``compliance_series`` gives the same table for several years in the same
-number of queries: each year adds conditional aggregates, not a query. ``judged_series`` judges
-the same counts against several plans (the plans in force, ``Plan.objects.in_force``) in the
-same number of queries again: each plan adds its targets' statuses, computed in Python.
+Python (the inspections made are summed per establishment in the establishments' query).
+``compliance_series`` gives the same table for several years in the same number of queries:
+each year adds conditional aggregates, not a query. ``judged_series`` judges the same counts
+against several plans (the plans in force, ``Plan.objects.in_force``) in the same number of
+queries again: each plan adds its targets' statuses, computed in Python.
 
 "Inspected" is read from the summary of inspected years (localities.models.InspectedYears, kept
 by database triggers in the same transaction as every write) wherever that is exact: always for
