@@ -268,10 +268,10 @@ def default_plan() -> Plan:
     return plan
 
 
-def default_year(plan: Plan, today: datetime.date | None = None) -> int:
-    """Today's year if the plan covers it, else the plan's nearest year."""
-    today = today or timezone.localdate()
-    return min(max(today.year, plan.first_year), plan.last_year)
+def default_year(today: datetime.date | None = None) -> int:
+    """The year a reading is about when none is asked for: the current year (the plans in force
+    in it judge it; with none in force its figures are shown all the same)."""
+    return (today or timezone.localdate()).year
 
 
 def compliance_table(

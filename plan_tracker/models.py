@@ -72,6 +72,16 @@ class Applies(models.TextChoices):
     WHOLE_PROVINCE = "whole_province", _("The province as a whole")
 
 
+# The order of the plans in force: national plans first, the default plan first of them, then
+# by document date (undated last).
+IN_FORCE_ORDER = (
+    models.F("province").asc(nulls_first=True),
+    models.F("is_default").desc(),
+    models.F("document_date").asc(nulls_last=True),
+    "pk",
+)
+
+
 class PlanQuerySet(models.QuerySet):
     def covering(self, year: int):
         return self.filter(first_year__lte=year, last_year__gte=year)
@@ -79,7 +89,8 @@ class PlanQuerySet(models.QuerySet):
     def in_force(self, locality, year: int):
         """The plans that judge `locality` in `year`: the national plans covering the year, and
         the plans of the locality's province covering it (None: the nation, national plans
-        only). National plans first, then by document date."""
+        only). National plans first, the default plan first of them, then by document date
+        (IN_FORCE_ORDER). The same rule for a plan already loaded: Plan.is_in_force."""
         province_id = None
         if locality is not None:
             province_id = locality.pk if locality.is_province else locality.province_id
@@ -89,11 +100,7 @@ class PlanQuerySet(models.QuerySet):
         return (
             self.covering(year)
             .filter(whose)
-            .order_by(
-                models.F("province").asc(nulls_first=True),
-                models.F("document_date").asc(nulls_first=True),
-                "pk",
-            )
+            .order_by(*IN_FORCE_ORDER)
         )
 
     def managed_in(self, province_ids):
@@ -174,6 +181,11 @@ class Plan(VersionCheckedModel):
             parts.append(gettext("of %(day)s") % {"day": self.document_date.strftime("%d/%m/%Y")})
         text = " ".join(p for p in parts if p)
         return ", ".join(p for p in (text, self.issuing_body) if p)
+
+    def is_in_force(self, locality, year: int) -> bool:
+        """Plan.objects.in_force's rule for one plan already loaded: it covers the year and
+        judges the locality."""
+        return self.first_year <= year <= self.last_year and self.applies_to(locality)
 
     def applies_to(self, locality) -> bool:
         """Whether the plan judges this locality (None: the nation): a national plan judges
