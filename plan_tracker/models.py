@@ -97,11 +97,7 @@ class PlanQuerySet(models.QuerySet):
         whose = Q(province__isnull=True)
         if province_id is not None:
             whose |= Q(province_id=province_id)
-        return (
-            self.covering(year)
-            .filter(whose)
-            .order_by(*IN_FORCE_ORDER)
-        )
+        return self.covering(year).filter(whose).order_by(*IN_FORCE_ORDER)
 
     def managed_in(self, province_ids):
         """Plans of these provinces (an officer's)."""

@@ -110,6 +110,7 @@ COLUMNS = [
     "cases_handled",
     "cases_handled_prev_year",
     "cases_growth_pct",
+    "inspections_made",
     "status_reports_on_time",
     "status_annual_inspection",
     "status_full_coverage",

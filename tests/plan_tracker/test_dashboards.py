@@ -643,7 +643,7 @@ def test_the_command_prints_the_national_table_as_csv(built):
     text = run_report("--year", "2024", "--as-of", "2025-03-31", "--format", "csv")
     lines = text.splitlines()
     assert lines[0] == ",".join(
-        ["locality_code", "locality_name", "level", "year", "as_of", *FIGURES]
+        ["locality_code", "locality_name", "level", "year", "as_of", "plan", *FIGURES]
         + [
             "status_reports_on_time",
             "status_annual_inspection",
