@@ -99,9 +99,29 @@ class PlanQuerySet(models.QuerySet):
             whose |= Q(province_id=province_id)
         return self.covering(year).filter(whose).order_by(*IN_FORCE_ORDER)
 
-    def managed_in(self, province_ids):
-        """Plans of these provinces (an officer's)."""
-        return self.filter(province_id__in=province_ids)
+    def restrict(self, user, action: str = "view"):
+        """The plans a user may read (view) or manage (change):
+
+        * read: ministry staff and administrators every plan; an officer the national plans
+          and those of their province (the plans that can be in force for them);
+        * manage: administrators every plan; a provincial officer their own province's plans;
+          nobody else any."""
+        from localities.permissions import CHANGE, VIEW, Role, role_of, scope_of
+
+        if action not in (VIEW, CHANGE):
+            raise ValueError(f"plans are read (view) or managed (change), not {action!r}")
+        role, scope = role_of(user), scope_of(user)
+        if role is None or scope.empty:
+            return self.none()
+        if action == VIEW:
+            if scope.national:
+                return self
+            return self.filter(Q(province__isnull=True) | Q(province_id=scope.province_id))
+        if role == Role.ADMINISTRATOR:
+            return self
+        if role == Role.PROVINCIAL_OFFICER:
+            return self.filter(province_id=scope.province_id)
+        return self.none()
 
 
 class Plan(VersionCheckedModel):

@@ -20,6 +20,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from exchange.models import ApiToken, ImportJob
 from localities.models import Case, Establishment, Inspection, Report, ReporterIdentity
+from plan_tracker.models import Plan
 from tests.localities.conftest import (
     make_case,
     make_establishment,
@@ -57,6 +58,7 @@ MARKERS = {
         "report": "REP-HN-0106",
         "case": "CASE-HN-0107",
         "commune": "Phường Ba Đình",
+        "plan": "KH-HN-0108",
     },
     "hcm": {
         "establishment": "EST-HCM-7904",
@@ -64,6 +66,7 @@ MARKERS = {
         "report": "REP-HCM-7906",
         "case": "CASE-HCM-7907",
         "commune": "Phường Sài Gòn",
+        "plan": "KH-HCM-7908",
     },
 }
 
@@ -71,7 +74,8 @@ MARKERS = {
 class Url:
     """How to fill a URL name's arguments, how to call it, and the status each role gets.
 
-    `fill`: None (no argument), "establishment"/"inspection"/"report"/"case" (a record's pk),
+    `fill`: None (no argument), "establishment"/"inspection"/"report"/"case"/"plan" (a record's
+    pk, a plan: the province's own),
     "locality" (a province's pk; the commune officer's own is their commune), "job" or "token"
     (the persona's own, or the other province's officer's), "query" (the locality's code in
     ?locality=), or "search" (?q= matching both provinces' establishments). `args`: fixed
@@ -278,6 +282,19 @@ URLS = {
         args_before=(2024,),
         method="post",
     ),
+    # Plans: everyone reads the national ones and their province's (the nation: all); an
+    # administrator manages every plan, a provincial officer their province's.
+    "plan_list": LIST,
+    "plan_create": Url(officer=200, commune=403, ministry=403, admin=200, outsider=403),
+    "plan_detail": detail("plan"),
+    "plan_edit": Url(
+        "plan",
+        officer=(200, 404),
+        commune=(404, 404),
+        ministry=(404, 404),
+        admin=(200, 200),
+        outsider=(404, 404),
+    ),
     "api_tokens": LIST,
     "api_token_revoke": everyone((302, 404), "token", method="post"),
     "api_openapi": LIST,
@@ -322,6 +339,13 @@ def two_provinces(world, personas, kinds):
             "inspection": make_inspection(est, violations=marks["inspection"]),
             "report": report,
             "case": make_case(commune, marks["case"]),
+            "plan": Plan.objects.create(
+                name=f"Kế hoạch năm 2026 {marks['plan']}",
+                province=getattr(world, province),
+                first_year=2026,
+                last_year=2026,
+                document_number=marks["plan"],
+            ),
             "locality": getattr(world, province),
             "commune": commune,
         }
@@ -346,7 +370,7 @@ def filled(url: Url, persona, side, data):
     province = HOME[persona] if side == "own" else OTHER[HOME[persona]]
     place = data.places[province]
     args, query = [], {}
-    if url.fill in ("establishment", "inspection", "report", "case"):
+    if url.fill in ("establishment", "inspection", "report", "case", "plan"):
         args.append(place[url.fill].pk)
     elif url.fill == "locality":
         own_commune = persona == "commune_officer" and side == "own"
