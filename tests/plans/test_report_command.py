@@ -109,3 +109,26 @@ def test_the_current_year_is_the_default_and_runs_without_a_plan_in_force(world,
 def test_a_plan_and_a_year_outside_it_are_refused(world, plans):
     with pytest.raises(CommandError, match="covers 2026"):
         report("--year", "2025", "--plan", str(plans.hanoi.pk), "--format", "csv")
+
+
+def test_the_api_gives_each_plan_in_force_with_its_statuses(client, personas, records_2026, plans):
+    # A Hà Nội officer's default area is Hà Nội: its total judged against both plans as of
+    # 30/06/2026 (hand-computed in tests/plans/test_in_force.py).
+    client.force_login(personas.hn_officer)
+    body = client.get("/api/v1/compliance", {"year": 2026, "as_of": "30/06/2026"}).json()
+    assert body["plan"]["id"] == plans.national.pk
+    assert [(p["id"], p["province"]) for p in body["plans_in_force"]] == [
+        (plans.national.pk, None),
+        (plans.hanoi.pk, "01"),
+    ]
+    national, hanoi = body["plans_in_force"]
+    assert {t["metric"]: t["status"] for t in national["targets"]} == {
+        "annual_inspection": "on_track",
+        "cases_handled_count": "on_track",
+    }
+    assert {t["metric"]: t["status"] for t in hanoi["targets"]} == {
+        "cases_handled_count": "on_track",
+        "inspections_count": "on_track",
+        "reports_on_time": "not_applicable",
+    }
+    assert hanoi["document"] == "07/KH-UBND ngày 07/01/2026, UBND Thành phố Hà Nội"
