@@ -99,6 +99,18 @@ class PlanQuerySet(models.QuerySet):
             whose |= Q(province_id=province_id)
         return self.covering(year).filter(whose).order_by(*IN_FORCE_ORDER)
 
+    def visible_in(self, scope):
+        """The plans read in a scope (localities.permissions.Scope): the nation's reads every
+        plan; an officer's the national plans and those of their province. The plan pages ask
+        restrict(user), which reads nothing for a user without a role."""
+        if scope.national:
+            return self
+        if scope.empty:
+            # No area (an unassigned user): the national plans, public documents, so that a
+            # page can say what they measure; such a user reaches no record.
+            return self.filter(province__isnull=True)
+        return self.filter(Q(province__isnull=True) | Q(province_id=scope.province_id))
+
     def restrict(self, user, action: str = "view"):
         """The plans a user may read (view) or manage (change):
 
@@ -114,9 +126,7 @@ class PlanQuerySet(models.QuerySet):
         if role is None or scope.empty:
             return self.none()
         if action == VIEW:
-            if scope.national:
-                return self
-            return self.filter(Q(province__isnull=True) | Q(province_id=scope.province_id))
+            return self.visible_in(scope)
         if role == Role.ADMINISTRATOR:
             return self
         if role == Role.PROVINCIAL_OFFICER:

@@ -65,7 +65,11 @@ class SelectionForm(forms.Form):
         super().__init__(data, **kwargs)
         self.frame = frame
         self.today = today or timezone.localdate()
-        self.plans = list(plans if plans is not None else Plan.objects.prefetch_related("targets"))
+        if plans is None:
+            # The plans the reader may read: another province's plan is neither offered nor
+            # accepted.
+            plans = Plan.objects.visible_in(frame.scope).prefetch_related("targets")
+        self.plans = list(plans)
         if not self.plans:
             raise Plan.DoesNotExist("No plan is loaded: run the migrations.")
         self.default_plan = next((p for p in self.plans if p.is_default), self.plans[0])
@@ -247,7 +251,15 @@ class Selection:
         return float(metrics.elapsed_share(self.year, self.as_of) * 100)
 
     def table(self, frame: Frame) -> metrics.Table:
-        return self.tables(frame)[0]
+        """The table of the page's own plan (`plan`: the chosen one, or the first in force)."""
+        return metrics.compliance_table(
+            frame,
+            year=self.year,
+            as_of=self.as_of,
+            plan=self.plan,
+            level=self.level,
+            locality=self.locality,
+        )
 
     def tables(self, frame: Frame, years=None) -> list[metrics.Table] | dict:
         """One table per plan judged (`plans`, or `plan` alone when none is in force), the

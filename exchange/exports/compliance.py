@@ -42,6 +42,7 @@ COLUMN_LABELS = {
     "cases_handled": gettext_lazy("Cases handled"),
     "cases_handled_prev_year": gettext_lazy("Cases handled the year before"),
     "cases_growth_pct": gettext_lazy("Growth of cases handled (%)"),
+    "inspections_made": gettext_lazy("Inspections made in the year"),
     "approval_state": gettext_lazy("Approval of the year"),
     "approved_differs": gettext_lazy("Live figures differ from the approved ones"),
 }
@@ -78,6 +79,10 @@ DEFINITIONS = {
     ),
     "cases_growth_pct": gettext_lazy(
         "(Cases handled − cases handled the year before) ÷ cases handled the year before × 100."
+    ),
+    "inspections_made": gettext_lazy(
+        "Inspections of in-scope establishments of the locality dated from 1 January to E "
+        "(two of one establishment count twice)."
     ),
 }
 
@@ -172,8 +177,11 @@ def _xlsx_value(column, value):
     return as_text(value) if isinstance(value, str) else value
 
 
-def threshold_text(threshold) -> str:
-    """A target's threshold as the active language writes it: "≥ 100,00%" in Vietnamese."""
+def threshold_text(threshold, *, count: bool = False) -> str:
+    """A target's threshold as the active language writes it: "≥ 100,00%" in Vietnamese; a
+    count target's "≥ 100"."""
+    if count:
+        return f"≥ {number_format(threshold, 0)}"
     return f"≥ {number_format(threshold, 2)}%"
 
 
@@ -244,7 +252,12 @@ def compliance_xlsx(tables: dict, *, user) -> bytes:
         about.append([_("Targets"), ""])
         about.cell(row=about.max_row, column=1).font = bold
         for target in any_table.targets:
-            about.append([target.get_metric_display(), threshold_text(target.threshold)])
+            about.append(
+                [
+                    target.get_metric_display(),
+                    threshold_text(target.threshold, count=target.is_count),
+                ]
+            )
         about.append([])
         about.append([_("Column"), _("Definition")])
         for cell in about[about.max_row]:

@@ -331,7 +331,9 @@ def dashboard_charts(request, frame, sel):
     # chosen year; the totals make the chart over the years.
     series = metrics.compliance_series(
         frame,
-        years=list(sel.plan.years),
+        # The plan's years and the chosen one (a year with no plan in force is charted after
+        # the default plan's).
+        years=sorted(set(sel.plan.years) | {sel.year}),
         as_of=sel.as_of,
         plan=sel.plan,
         level=sel.level,

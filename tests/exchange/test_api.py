@@ -144,6 +144,7 @@ def test_compliance_has_the_csv_columns_and_values(client, personas, records):
             "establishments_open_at_end": n,
             "inspected_since_plan_start": n,
             "coverage_pct": 100.0,
+            "inspections_made": n,  # one inspection each
         }
 
     def statuses(reports_on_time):
