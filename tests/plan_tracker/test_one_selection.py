@@ -99,7 +99,8 @@ def test_a_year_after_the_current_one_is_refused_everywhere(client, built, perso
     client.force_login(personas.admin)
     for url in (reverse("dashboard_national"), "/exports/compliance.csv", "/api/v1/compliance"):
         assert client.get(url, {"year": "2031"}).status_code == 400, url
-    with pytest.raises(CommandError, match=f"from 2021 to {timezone.localdate().year}"):
+    # "from 2021 to <this year>", in the language the command runs in.
+    with pytest.raises(CommandError, match=rf"2021\D+{timezone.localdate().year}\."):
         call_command("compliance_report", "--year", "2031", stdout=io.StringIO())
 
 
