@@ -102,7 +102,7 @@ def make_context(*, scale=None, workdir=None, import_rows=None, province_code=No
     scale = detect_scale() if scale is None else scale
     plan = default_plan()
     as_of = timezone.localdate()
-    year = default_year(plan, as_of)
+    year = default_year(as_of)
     nat = Establishment.objects.filter(code__startswith=PREFIX)
     if province_code:
         province = Locality.objects.get(scheme="2025", level="province", code=province_code)

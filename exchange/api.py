@@ -167,7 +167,8 @@ def compliance(request):
     frame = Frame.of(request.user)
     try:
         sel = select(request.GET, frame)
-        table = sel.table(frame)
+        tables = sel.tables(frame)
+        table = tables[0]
     except SelectionRefused as refusal:
         return error(400, _("Check the parameters."), fields=refusal.form.errors.get_json_data())
     except OutOfScope as problem:
@@ -185,6 +186,29 @@ def compliance(request):
                 "first_year": plan.first_year,
                 "last_year": plan.last_year,
             },
+            # Each plan in force (the chosen one alone with ?plan=), with each target's status
+            # for the table's total; empty when no plan is in force in the year.
+            "plans_in_force": [
+                {
+                    "id": t.plan.pk,
+                    "name": str(t.plan),
+                    "province": t.plan.province.code if t.plan.province_id else None,
+                    "first_year": t.plan.first_year,
+                    "last_year": t.plan.last_year,
+                    "document": t.plan.decision,
+                    "targets": [
+                        {
+                            "metric": target.metric,
+                            "threshold": float(target.threshold),
+                            "applies_to": target.applies_to,
+                            "status": str(t.total.status(target.metric)),
+                        }
+                        for target in t.targets
+                    ],
+                }
+                for t in tables
+                if sel.plans
+            ],
             "columns": table.columns,
             "rows": [{c: json_value(v) for c, v in row.items()} for row in table.as_dicts()],
             "total": {

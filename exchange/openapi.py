@@ -124,6 +124,35 @@ def _page_schema(kind: Kind):
     }
 
 
+PLAN_IN_FORCE = {
+    "type": "object",
+    "properties": {
+        "id": {"type": "integer"},
+        "name": {"type": "string"},
+        "province": {"type": ["string", "null"]},
+        "first_year": {"type": "integer"},
+        "last_year": {"type": "integer"},
+        "document": {"type": "string"},
+        "targets": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "metric": {"type": "string", "enum": list(Metric.values)},
+                    "threshold": {"type": "number"},
+                    "applies_to": {"type": "string", "enum": ["each_commune", "whole_province"]},
+                    "status": {"type": "string", "enum": [str(s) for s in Status.values]},
+                },
+                "required": ["metric", "threshold", "applies_to", "status"],
+                "additionalProperties": False,
+            },
+        },
+    },
+    "required": ["id", "name", "province", "first_year", "last_year", "document", "targets"],
+    "additionalProperties": False,
+}
+
+
 def _compliance_row():
     properties = {
         "locality_code": NULLABLE_TEXT,
@@ -289,20 +318,21 @@ def _compliance_parameters() -> list[dict]:
         _parameter(
             "plan",
             both(
-                "Mã số (id) của kế hoạch (mặc định: kế hoạch mặc định)",
-                "A plan's id (default: the default plan)",
+                "Mã số (id) của kế hoạch (mặc định: các kế hoạch có hiệu lực trong năm tại "
+                "địa bàn)",
+                "A plan's id (default: the plans in force in the year for the locality)",
             ),
             _with_blank({"type": "integer", "enum": [p.pk for p in plans]}),
         ),
         _parameter(
             "year",
             both(
-                "Một năm của kế hoạch (mặc định: năm hiện tại của kế hoạch); năm ngoài kế "
-                "hoạch trả về 400",
-                "One of the plan's years (default: the current year of the plan); "
-                "a year outside the plan answers 400",
+                "Năm (mặc định: năm hiện tại), từ năm đầu của kế hoạch đầu tiên đến năm hiện "
+                "tại; với một kế hoạch đã chọn, một năm của kế hoạch đó; năm khác trả về 400",
+                "The year (default: the current one), from the first plan's first year to the "
+                "current year; with a plan chosen, one of its years; another answers 400",
             ),
-            _with_blank({"type": "integer", "minimum": first, "maximum": last}),
+            _with_blank({"type": "integer", "minimum": first, "maximum": max(last, today.year)}),
         ),
         _parameter(
             "as_of",
@@ -448,11 +478,22 @@ def schema() -> dict:
                     "required": ["id", "name", "first_year", "last_year"],
                     "additionalProperties": False,
                 },
+                "plans_in_force": {"type": "array", "items": PLAN_IN_FORCE},
                 "columns": {"type": "array", "items": TEXT},
                 "rows": {"type": "array", "items": {"$ref": "#/components/schemas/ComplianceRow"}},
                 "total": {"$ref": "#/components/schemas/ComplianceRow"},
             },
-            "required": ["year", "as_of", "level", "locality", "plan", "columns", "rows", "total"],
+            "required": [
+                "year",
+                "as_of",
+                "level",
+                "locality",
+                "plan",
+                "plans_in_force",
+                "columns",
+                "rows",
+                "total",
+            ],
             "additionalProperties": False,
         },
     }

@@ -33,13 +33,24 @@ class AdministratorsOnly:
 class TargetInline(AdministratorsOnly, admin.TabularInline):
     model = Target
     extra = 0
-    fields = ("metric", "threshold", "description")
+    fields = ("metric", "threshold", "applies_to", "description")
 
 
 class PlanForm(forms.ModelForm):
     class Meta:
         model = Plan
-        fields = ["name", "name_en", "decision", "first_year", "last_year", "is_default"]
+        fields = [
+            "name",
+            "name_en",
+            "province",
+            "document_number",
+            "document_date",
+            "issuing_body",
+            "description",
+            "first_year",
+            "last_year",
+            "is_default",
+        ]
 
     def _get_validation_exclusions(self):
         # "One default plan" is kept by save_model (the previous default is unset in the same
@@ -52,8 +63,8 @@ class PlanForm(forms.ModelForm):
 @admin.register(Plan)
 class PlanAdmin(AdministratorsOnly, admin.ModelAdmin):
     form = PlanForm
-    list_display = ("__str__", "first_year", "last_year", "is_default", "decision")
-    list_filter = ("is_default",)
+    list_display = ("__str__", "province", "first_year", "last_year", "is_default", "decision")
+    list_filter = ("is_default", "first_year")
     inlines = [TargetInline]
 
     def save_model(self, request, obj, form, change):

@@ -34,6 +34,30 @@ def json_value(value):
     return value
 
 
+class PlansSideBySide:
+    """Tables of the same rows judged against several plans (metrics.judged_series), read as
+    one: a `plan` column after the leading ones, then the figures, then a status column for
+    each target of any of the plans (empty where a plan has no such target); one row per
+    locality and plan, the plans of a locality together in the tables' order."""
+
+    def __init__(self, tables):
+        from plan_tracker.metrics import FIGURES, LEADING
+
+        self.tables = list(tables)
+        statuses = []
+        for table in self.tables:
+            statuses += [c for c in table.columns if c.startswith("status_") and c not in statuses]
+        self.columns = [*LEADING, "plan", *FIGURES, *statuses]
+
+    def as_dicts(self, *, total: bool = False) -> list[dict]:
+        per_plan = [table.as_dicts(total=total) for table in self.tables]
+        rows = []
+        for same_place in zip(*per_plan, strict=True):
+            for table, row in zip(self.tables, same_place, strict=True):
+                rows.append({**dict.fromkeys(self.columns), **row, "plan": str(table.plan)})
+        return rows
+
+
 def write_csv(table, fileobj, *, total: bool = False) -> None:
     """One header line (the column names), then one line per row; the total last if asked."""
     writer = csv.writer(fileobj, lineterminator="\n")

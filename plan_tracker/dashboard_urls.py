@@ -2,11 +2,15 @@
 
 from django.urls import path
 
-from plan_tracker import approval_views
+from plan_tracker import approval_views, plan_views
 from plan_tracker.dashboards import review_views
 from plan_tracker.dashboards import views as dashboards
 
 urlpatterns = [
+    path("plans/", plan_views.plan_list, name="plan_list"),
+    path("plans/new/", plan_views.plan_create, name="plan_create"),
+    path("plans/<int:pk>/", plan_views.plan_detail, name="plan_detail"),
+    path("plans/<int:pk>/edit/", plan_views.plan_edit, name="plan_edit"),
     path("dashboards/", dashboards.dashboard_national, name="dashboard_national"),
     path(
         "dashboards/locality/<int:pk>/",

@@ -9,9 +9,12 @@ A whole table (34 provinces, every commune of a province, or every commune of th
 a constant number of queries, whatever the number of localities and records: the plan and its
 targets (skipped when given and prefetched), the rows' localities (with each province's number
 of communes), then one grouped query per kind of record (establishments, reports, cases,
-activities) with conditional counts, folded into rows in
-Python. ``compliance_series`` gives the same table for several years in the same number of
-queries: each year adds conditional aggregates, not a query.
+activities) with conditional counts, folded into rows in Python (the inspections made are summed
+per establishment in the establishments' query). ``compliance_series`` gives the same table for
+several years in the same number of queries: each year adds conditional aggregates, not a query.
+``judged_series`` judges the same counts against several plans (the plans in force,
+``Plan.objects.in_force``) in the same number of queries again: each plan adds its targets'
+statuses, computed in Python.
 
 "Inspected" is read from the summary of inspected years (localities.models.InspectedYears, kept
 by database triggers in the same transaction as every write) wherever that is exact: always for
@@ -38,6 +41,12 @@ Rules that are choices of this module
 * full_coverage is judged against the straight line from 0% on the plan's first day to the
   threshold on its last day until E reaches the last day, also for a finished year before the
   plan's last one (``coverage_line``).
+* A count target ("at least N in the year", COUNT_FIGURES) is met when its figure reaches N
+  at the end of a finished year; in the running year it is on track when the figure reaches
+  N × the elapsed share. inspections_made counts inspections (two of one establishment count
+  twice) of in-scope establishments, dated in [1 Jan Y, E].
+* A target set for the province as a whole (Target.applies_to) judges no commune row; a
+  province's plan judges only that province and its communes.
 * A report's deadline at A is the one in force on A (ReportQuerySet.deadline_on): the base
   limit plus the extensions decided on or before A. An extension decided after A does not
   exist at A, like anything else dated after it; one recorded without a decision date (before
@@ -54,7 +63,8 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Case, Count, F, OuterRef, Q, Subquery, Sum, When
+from django.db.models.functions import Coalesce
 from django.db.models.lookups import GreaterThan
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -92,6 +102,8 @@ RECORD_FIGURES = [
     "cases_handled_prev_year",
     "cases_growth_pct",
 ]
+# What count targets read besides (README, "Plans, targets and the plans in force").
+PLAN_FIGURES = ["inspections_made"]
 # The communication and training activities' figures (README, "Data model and figures").
 ACTIVITY_FIGURES = [
     "activities_held",
@@ -100,7 +112,7 @@ ACTIVITY_FIGURES = [
     "communes_with_communication",
     "communication_pct",
 ]
-FIGURES = RECORD_FIGURES + ACTIVITY_FIGURES
+FIGURES = RECORD_FIGURES + PLAN_FIGURES + ACTIVITY_FIGURES
 PERCENTAGES = {
     "inspected_in_year_pct",
     "coverage_pct",
@@ -136,6 +148,12 @@ TARGET_FIGURES = {
 # a communication activity): in the running year they are judged against the threshold × the
 # elapsed share of the year.
 PRO_RATED = {Metric.ANNUAL_INSPECTION, Metric.COMMUNICATION_COVERAGE}
+# For each count target ("at least N in the year"): the figure it counts.
+COUNT_FIGURES = {
+    Metric.CASES_HANDLED_COUNT: "cases_handled",
+    Metric.INSPECTIONS_COUNT: "inspections_made",
+    Metric.ACTIVITIES_COUNT: "activities_held",
+}
 # Below this denominator a locality is "too few to compare" in a ranking.
 MIN_COMPARABLE = 5
 ONE_DECIMAL = Decimal("0.1")
@@ -279,10 +297,10 @@ def default_plan() -> Plan:
     return plan
 
 
-def default_year(plan: Plan, today: datetime.date | None = None) -> int:
-    """Today's year if the plan covers it, else the plan's nearest year."""
-    today = today or timezone.localdate()
-    return min(max(today.year, plan.first_year), plan.last_year)
+def default_year(today: datetime.date | None = None) -> int:
+    """The year a reading is about when none is asked for: the current year (the plans in force
+    in it judge it; with none in force its figures are shown all the same)."""
+    return (today or timezone.localdate()).year
 
 
 def compliance_table(
@@ -298,10 +316,26 @@ def compliance_series(
     frame: Frame, *, years, as_of=None, plan=None, level=Level.PROVINCE, locality=None
 ) -> dict[int, Table]:
     """The same table for several years, in as many queries as one table."""
-    as_of = as_of or timezone.localdate()
     if plan is None:
         plan = default_plan()
-    targets = list(plan.targets.all())
+    series = judged_series(
+        frame, years=years, as_of=as_of, plans=[plan], level=level, locality=locality
+    )
+    return {year: tables[0] for year, tables in series.items()}
+
+
+def judged_series(
+    frame: Frame, *, years, as_of=None, plans, level=Level.PROVINCE, locality=None
+) -> dict[int, list[Table]]:
+    """For each year, one table per plan (in the order given): the figures are counted once
+    and every plan's targets are applied to them, so judging against several plans costs the
+    queries of one table. Each table's inspected_since_plan_start and coverage_pct start on its
+    own plan's first day; a province's plan judges only its province and the province's
+    communes (the other rows of a national table say not applicable for it)."""
+    as_of = as_of or timezone.localdate()
+    plans = list(plans)
+    if not plans:
+        raise ValueError("judged_series needs at least one plan")
     years = sorted(set(years))
     rows_qs, total_locality = _rows_and_total(frame, level, locality)
     if level == Level.PROVINCE:
@@ -317,30 +351,35 @@ def compliance_series(
         total_locality = _scope_locality(frame, localities)
 
     sources = _Sources(frame, level, locality)
-    counts = _count(years, as_of, plan, sources)
+    counts = _count(years, as_of, sorted({p.first_year for p in plans}), sources)
     _count_communes(counts, years, localities)
 
     tables = {}
     for year in years:
-        columns = LEADING + FIGURES + [f"status_{t.metric}" for t in targets]
-        rows = []
-        for place in localities:
-            values = _values(counts, year, place.pk)
-            rows.append(_row(place, level, year, as_of, plan, targets, values))
-        total_values = _values(counts, year, None)
-        total_level = total_locality.level if total_locality else NATION_LEVEL
-        total = _row(total_locality, total_level, year, as_of, plan, targets, total_values)
-        tables[year] = Table(
-            columns=columns,
-            rows=rows,
-            total=total,
-            plan=plan,
-            targets=targets,
-            year=year,
-            as_of=as_of,
-            level=level,
-            locality=locality,
-        )
+        tables[year] = []
+        for plan in plans:
+            targets = list(plan.targets.all())
+            columns = LEADING + FIGURES + [f"status_{t.metric}" for t in targets]
+            rows = []
+            for place in localities:
+                values = _values(counts, year, place.pk, plan)
+                rows.append(_row(place, level, year, as_of, plan, targets, values))
+            total_values = _values(counts, year, None, plan)
+            total_level = total_locality.level if total_locality else NATION_LEVEL
+            total = _row(total_locality, total_level, year, as_of, plan, targets, total_values)
+            tables[year].append(
+                Table(
+                    columns=columns,
+                    rows=rows,
+                    total=total,
+                    plan=plan,
+                    targets=targets,
+                    year=year,
+                    as_of=as_of,
+                    level=level,
+                    locality=locality,
+                )
+            )
     return tables
 
 
@@ -394,7 +433,7 @@ class _Sources:
     def __init__(self, frame: Frame, level, locality):
         self.querysets = {}
         self.keys = {}
-        for name in ("establishments", "reports", "cases", "activities"):
+        for name in ("establishments", "inspections", "reports", "cases", "activities"):
             queryset = getattr(frame, name)
             if locality is not None:
                 queryset = queryset.in_locality(locality)
@@ -408,12 +447,14 @@ def _windows(years, as_of):
     return [(y, year_start(y), end_of(y, as_of)) for y in years if year_start(y) <= as_of]
 
 
-def _count(years, as_of, plan, sources: _Sources) -> dict:
-    """{(year, figure): {group key: count}} from three grouped queries."""
+def _count(years, as_of, plan_first_years, sources: _Sources) -> dict:
+    """{(year, figure): {group key: count}} from three grouped queries (establishments, reports,
+    cases), whatever the number of plans judged: the establishments inspected since each plan's
+    first day are conditional counts of the same query."""
     counts: dict = defaultdict(lambda: defaultdict(int))
     windows = _windows(years, as_of)
     if windows:
-        _count_establishments(counts, windows, as_of, plan, sources)
+        _count_establishments(counts, windows, as_of, plan_first_years, sources)
         _count_reports(counts, windows, as_of, sources)
         _count_activities(counts, windows, sources)
     case_years = sorted(set(years) | {y - 1 for y in years})
@@ -459,8 +500,28 @@ def _inspected(first: datetime.date, last: datetime.date, use_summary: bool) -> 
     return EstablishmentQuerySet.inspected_between_q(first, last)
 
 
-def _count_establishments(counts, windows, as_of, plan, sources: _Sources):
-    """Establishments grouped by the key, with the four establishment figures of each window.
+def _inspections_made(first: datetime.date, last: datetime.date, use_summary: bool):
+    """The establishment's inspections dated in [first, last] (an index probe of the
+    inspections by establishment and date), 0 when none; where the summary of inspected years
+    is exact, only the establishments it says were inspected that year are probed."""
+    made = (
+        Inspection.objects.filter(
+            establishment=OuterRef("pk"), inspected_on__gte=first, inspected_on__lte=last
+        )
+        .order_by()
+        .values("establishment")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    probe = Coalesce(Subquery(made), 0)
+    if use_summary and first == year_start(first.year) and first.year >= SUMMARY_FIRST_YEAR:
+        return Case(When(_inspected(first, last, use_summary), then=probe), default=0)
+    return probe
+
+
+def _count_establishments(counts, windows, as_of, plan_first_years, sources: _Sources):
+    """Establishments grouped by the key, with the establishment figures of each window and the
+    inspections made in it (inspections_made: summed over the in-scope establishments).
 
     From the summary of inspected years when it is exact (the dashboards' default: a finished
     year, or the running year as of today): one scan of the establishments joined to the
@@ -478,10 +539,13 @@ def _count_establishments(counts, windows, as_of, plan, sources: _Sources):
             "pk", filter=operating & _inspected(start, end, use_summary)
         )
         aggregates[f"y{year}__establishments_open_at_end"] = Count("pk", filter=open_at_end)
-        if plan.first_day <= end:
-            aggregates[f"y{year}__inspected_since_plan_start"] = Count(
-                "pk", filter=open_at_end & _inspected(plan.first_day, end, use_summary)
-            )
+        aggregates[f"y{year}__inspections_made"] = Sum(_inspections_made(start, end, use_summary))
+        for first_year in plan_first_years:
+            first_day = year_start(first_year)
+            if first_day <= end:
+                aggregates[f"y{year}__inspected_since_{first_year}"] = Count(
+                    "pk", filter=open_at_end & _inspected(first_day, end, use_summary)
+                )
     rows = queryset.order_by().values(key).annotate(**aggregates)
     _fold(counts, rows, key)
 
@@ -557,8 +621,9 @@ def _count_communes(counts, years, localities):
 # Folding counts into rows
 
 
-def _values(counts, year: int, place_pk) -> dict:
-    """The counts of one locality (place_pk) or of all groups together (None: the total)."""
+def _values(counts, year: int, place_pk, plan: Plan) -> dict:
+    """The counts of one locality (place_pk) or of all groups together (None: the total);
+    inspected_since_plan_start from `plan`'s first day."""
 
     def get(y, figure):
         groups = counts.get((y, figure), {})
@@ -566,8 +631,10 @@ def _values(counts, year: int, place_pk) -> dict:
             return sum(groups.values())
         return groups.get(place_pk, 0)
 
-    values = {figure: get(year, figure) for figure in COUNTS if figure != "cases_handled_prev_year"}
+    own = {"cases_handled_prev_year", "inspected_since_plan_start"}
+    values = {figure: get(year, figure) for figure in COUNTS if figure not in own}
     values["cases_handled_prev_year"] = get(year - 1, "cases_handled")
+    values["inspected_since_plan_start"] = get(year, f"inspected_since_{plan.first_year}")
     return values
 
 
@@ -598,11 +665,23 @@ def _row(place, level, year, as_of, plan, targets, counts) -> Row:
     )
     values = {name: values[name] for name in LEADING + FIGURES}
     for target in targets:
-        status = target_status(
-            target.metric, target.threshold, values, year=year, as_of=as_of, plan=plan
-        )
+        if judges(plan, target, place, level):
+            status = target_status(
+                target.metric, target.threshold, values, year=year, as_of=as_of, plan=plan
+            )
+        else:
+            status = Status.NOT_APPLICABLE
         values[f"status_{target.metric}"] = Status(status).value
     return Row(locality=place, values=values, level=level)
+
+
+def judges(plan: Plan, target: Target, place: Locality | None, level: str) -> bool:
+    """Whether `target` of `plan` judges a row: the plan applies to the row's locality (a
+    province's plan, to the province and its communes), and a target set for the province as
+    a whole judges no commune row."""
+    if not plan.applies_to(place):
+        return False
+    return target.per_commune or level != Level.COMMUNE
 
 
 def target_status(metric, threshold, values, *, year, as_of, plan) -> str:
@@ -612,9 +691,18 @@ def target_status(metric, threshold, values, *, year, as_of, plan) -> str:
     met for a finished year; on track / behind in the running year, against the threshold
     pro-rated by the elapsed share (annual_inspection, communication_coverage), the threshold
     itself (reports_on_time: each report has its own clock), the cases that keep pace
-    (cases_growth), or the coverage line (full_coverage, see coverage_line)."""
+    (cases_growth), or the coverage line (full_coverage, see coverage_line). A count target
+    (COUNT_FIGURES) is met when its count reaches N at the year's end, on track in the running
+    year when it reaches N × the elapsed share."""
     phase = year_phase(year, as_of)
-    if phase == "future" or year not in plan.years or metric not in TARGET_FIGURES:
+    if phase == "future" or year not in plan.years:
+        return Status.NOT_APPLICABLE
+    if metric in COUNT_FIGURES:
+        count = values[COUNT_FIGURES[metric]]
+        good = Status.ON_TRACK if phase == "running" else Status.MET
+        bad = Status.BEHIND if phase == "running" else Status.NOT_MET
+        return good if count >= Fraction(threshold) * elapsed_share(year, as_of) else bad
+    if metric not in TARGET_FIGURES:
         return Status.NOT_APPLICABLE
     _pct, numerator_name, _den = TARGET_FIGURES[metric]
     numerator = values[numerator_name]
@@ -791,7 +879,8 @@ def goal_now(metric: str, threshold, *, year: int, as_of: datetime.date, plan: P
     threshold for a finished year, its pro-rated share in the running year, the straight line
     for full coverage before the plan's end. For cases_growth, the growth that keeps pace
     (in the running year a negative number: half-way through the year, 51.5% of last year's
-    cases, i.e. −48.5%, keeps pace with a 3% target)."""
+    cases, i.e. −48.5%, keeps pace with a 3% target). For a count target, the count: N, or
+    N × the elapsed share in the running year."""
     threshold = Fraction(threshold)
     if metric == Metric.FULL_COVERAGE:
         day = end_of(year, as_of)
@@ -799,7 +888,7 @@ def goal_now(metric: str, threshold, *, year: int, as_of: datetime.date, plan: P
     if year_phase(year, as_of) != "running":
         return threshold
     share = elapsed_share(year, as_of)
-    if metric in PRO_RATED:
+    if metric in PRO_RATED or metric in COUNT_FIGURES:
         return threshold * share
     if metric == Metric.CASES_GROWTH:
         return (growth_factor(threshold, year=year, as_of=as_of) - 1) * 100

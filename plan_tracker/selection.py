@@ -3,9 +3,13 @@
 One validated selection serves the dashboards, the compliance download, the printed report,
 the API and ``compliance_report``, with the same defaults and the same bounds:
 
-* ``plan``: a plan's id; default: the default plan.
-* ``year``: one of the plan's years; default: the current year if the plan covers it, else the
-  plan's nearest year. A year outside the plan is refused.
+* ``year``: default: the current year. Offered: every year from the first plan's first year to
+  the current year; with a plan chosen, that plan's years (a year outside it is refused).
+* ``plan``: a plan's id; default: the plans in force in the year for the locality
+  (``Plan.objects.in_force``: the national plans and those of the locality's province), judged
+  side by side, the first of them the page's own (``Selection.plan``). A year with no plan in
+  force shows its figures against the default plan, every status "not applicable", and says so
+  (``Selection.no_plan_in_force``).
 * ``as_of``: dd/mm/yyyy or YYYY-MM-DD, from 01/01/2000 to today; default: today. A future date
   is refused (nothing dated after today exists to count).
 * ``locality``: a code (bare for the 2025 scheme, ``2004:xxxxx`` for the old one) of the
@@ -61,13 +65,19 @@ class SelectionForm(forms.Form):
         super().__init__(data, **kwargs)
         self.frame = frame
         self.today = today or timezone.localdate()
-        self.plans = list(plans if plans is not None else Plan.objects.prefetch_related("targets"))
+        if plans is None:
+            # The plans the reader may read: another province's plan is neither offered nor
+            # accepted.
+            plans = Plan.objects.visible_in(frame.scope).prefetch_related("targets")
+        self.plans = list(plans)
         if not self.plans:
             raise Plan.DoesNotExist("No plan is loaded: run the migrations.")
         self.default_plan = next((p for p in self.plans if p.is_default), self.plans[0])
-        self.fields["plan"].choices = [(p.pk, str(p)) for p in self.plans]
-        shown = self._plan_named((data or {}).get("plan")) or self.default_plan
-        self.fields["year"].widget.choices = [(y, str(y)) for y in shown.years]
+        self.fields["plan"].choices = [("", _("The plans in force"))] + [
+            (p.pk, str(p)) for p in self.plans
+        ]
+        shown = self._plan_named((data or {}).get("plan"))
+        self.fields["year"].widget.choices = [(y, str(y)) for y in self.years_for(shown)]
         for bound_field in self.fields.values():
             widget = bound_field.widget
             select = isinstance(widget, forms.Select)
@@ -104,6 +114,17 @@ class SelectionForm(forms.Form):
         field.widget = forms.Select(choices=choices, attrs=attrs)
         return self
 
+    @property
+    def first_year(self) -> int:
+        return min(p.first_year for p in self.plans)
+
+    def years_for(self, plan=None) -> list[int]:
+        """The years offered: the chosen plan's, or every year from the first plan's first year
+        to the current year."""
+        if plan is not None:
+            return list(plan.years)
+        return list(range(min(self.first_year, self.today.year), self.today.year + 1))
+
     def _plan_named(self, raw):
         text = str(raw or "").strip()
         return next((p for p in self.plans if str(p.pk) == text), None)
@@ -111,7 +132,7 @@ class SelectionForm(forms.Form):
     def clean_plan(self):
         pk = self.cleaned_data.get("plan")
         if pk in (None, ""):
-            return self.default_plan
+            return None
         return next(p for p in self.plans if p.pk == pk)
 
     def clean_as_of(self):
@@ -151,9 +172,9 @@ class SelectionForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        plan = data.get("plan")
-        if plan is None:
+        if "plan" not in data:
             return data
+        plan = data.get("plan")
         place, level = data.get("locality"), data.get("level")
         if place is not None and place.level == Level.COMMUNE and level == Level.PROVINCE:
             self.add_error(
@@ -166,8 +187,17 @@ class SelectionForm(forms.Form):
             )
         year = data.get("year")
         if year is None:
-            data["year"] = metrics.default_year(plan, self.today)
-        elif year not in plan.years:
+            data["year"] = metrics.default_year(self.today)
+        elif plan is None and year not in self.years_for():
+            first, last = self.years_for()[0], self.years_for()[-1]
+            self.add_error(
+                "year",
+                ValidationError(
+                    _("Choose a year from %(first)s to %(last)s.") % {"first": first, "last": last},
+                    code="outside_years",
+                ),
+            )
+        elif plan is not None and year not in plan.years:
             self.add_error(
                 "year",
                 ValidationError(
@@ -195,6 +225,13 @@ class Selection:
     form: SelectionForm
     # What the user chose (not the defaults), to carry from page to page.
     explicit: dict = field(default_factory=dict)
+    # The plans judged side by side: the chosen one, or the plans in force (the first is
+    # `plan`); empty when no plan is in force in the year for the locality.
+    plans: list = field(default_factory=list)
+
+    @property
+    def no_plan_in_force(self) -> bool:
+        return not self.plans
 
     @property
     def query(self) -> str:
@@ -214,6 +251,7 @@ class Selection:
         return float(metrics.elapsed_share(self.year, self.as_of) * 100)
 
     def table(self, frame: Frame) -> metrics.Table:
+        """The table of the page's own plan (`plan`: the chosen one, or the first in force)."""
         return metrics.compliance_table(
             frame,
             year=self.year,
@@ -222,6 +260,19 @@ class Selection:
             level=self.level,
             locality=self.locality,
         )
+
+    def tables(self, frame: Frame, years=None) -> list[metrics.Table] | dict:
+        """One table per plan judged (`plans`, or `plan` alone when none is in force), the
+        page's own plan first, from one set of grouped queries. With `years`, {year: tables}."""
+        series = metrics.judged_series(
+            frame,
+            years=years or [self.year],
+            as_of=self.as_of,
+            plans=self.plans or [self.plan],
+            level=self.level,
+            locality=self.locality,
+        )
+        return series if years else series[self.year]
 
 
 class SelectionRefused(Exception):
@@ -244,15 +295,21 @@ def select(data, frame: Frame, *, plans=None, today=None, locality=None) -> Sele
             raise OutOfScope(_("No locality with this code in your area."))
         raise SelectionRefused(form)
     cleaned = form.cleaned_data if form.is_bound else {}
-    plan = cleaned.get("plan") or form.default_plan
+    chosen = cleaned.get("plan")
     as_of = cleaned.get("as_of") or form.today
-    year = cleaned.get("year") or metrics.default_year(plan, form.today)
+    year = cleaned.get("year") or metrics.default_year(form.today)
     place = locality or cleaned.get("locality")
     if place is None and not frame.scope.national:
         place = frame.localities.filter(pk=frame.scope.locality_id).first()
     level = cleaned.get("level") or (Level.PROVINCE if place is None else Level.COMMUNE)
+    if chosen is not None:
+        in_force = [chosen]
+    else:
+        # Plan.objects.in_force's rule, read from the plans already loaded (no query).
+        in_force = [p for p in in_force_order(form.plans) if p.is_in_force(place, year)]
+    plan = chosen or (in_force[0] if in_force else form.default_plan)
     explicit = {}
-    if plan is not form.default_plan:
+    if chosen is not None:
         explicit["plan"] = plan.pk
     if cleaned.get("year"):
         explicit["year"] = year
@@ -260,7 +317,7 @@ def select(data, frame: Frame, *, plans=None, today=None, locality=None) -> Sele
         explicit["as_of"] = as_of.strftime("%d/%m/%Y")
     bound = SelectionForm(
         initial={
-            "plan": plan.pk,
+            "plan": chosen.pk if chosen else "",
             "year": year,
             "as_of": as_of,
             "locality": cleaned.get("locality") and cleaned["locality"].qualified_code,
@@ -270,7 +327,7 @@ def select(data, frame: Frame, *, plans=None, today=None, locality=None) -> Sele
         plans=form.plans,
         today=form.today,
     )
-    bound.fields["year"].widget.choices = [(y, str(y)) for y in plan.years]
+    bound.fields["year"].widget.choices = [(y, str(y)) for y in form.years_for(chosen)]
     return Selection(
         plan=plan,
         year=year,
@@ -279,4 +336,20 @@ def select(data, frame: Frame, *, plans=None, today=None, locality=None) -> Sele
         level=level,
         form=bound,
         explicit=explicit,
+        plans=in_force,
+    )
+
+
+def in_force_order(plans):
+    """Plans in the order of Plan.objects.in_force (IN_FORCE_ORDER): national first, the
+    default plan first of them, then by document date, undated last."""
+    return sorted(
+        plans,
+        key=lambda p: (
+            p.province_id is not None,
+            not p.is_default,
+            p.document_date is None,
+            p.document_date or datetime.date.min,
+            p.pk,
+        ),
     )

@@ -17,6 +17,7 @@ PASSWORD = "correct horse battery staple"
 MIGRATION_DATA = [
     "localities.migrations.0002_report_kinds",
     "plan_tracker.migrations.0002_plan_2021_2025",
+    "plan_tracker.migrations.0005_plans_of_provinces_and_count_targets",
 ]
 
 

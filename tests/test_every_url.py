@@ -21,6 +21,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from exchange.models import ApiToken, ImportJob
 from localities.models import Activity, Case, Establishment, Inspection, Report, ReporterIdentity
+from plan_tracker.models import Plan
 from tests.localities.conftest import (
     make_activity,
     make_case,
@@ -60,6 +61,7 @@ MARKERS = {
         "case": "CASE-HN-0107",
         "activity": "ACT-HN-0108",
         "commune": "Phường Ba Đình",
+        "plan": "KH-HN-0108",
     },
     "hcm": {
         "establishment": "EST-HCM-7904",
@@ -68,6 +70,7 @@ MARKERS = {
         "case": "CASE-HCM-7907",
         "activity": "ACT-HCM-7908",
         "commune": "Phường Sài Gòn",
+        "plan": "KH-HCM-7908",
     },
 }
 
@@ -75,8 +78,8 @@ MARKERS = {
 class Url:
     """How to fill a URL name's arguments, how to call it, and the status each role gets.
 
-    `fill`: None (no argument), "establishment"/"inspection"/"report"/"case"/"activity" (a
-    record's pk),
+    `fill`: None (no argument), "establishment"/"inspection"/"report"/"case"/"activity"/"plan"
+    (a record's pk, a plan: the province's own),
     "locality" (a province's pk; the commune officer's own is their commune), "job" or "token"
     (the persona's own, or the other province's officer's), "query" (the locality's code in
     ?locality=), or "search" (?q= matching both provinces' establishments). `args`: fixed
@@ -291,6 +294,19 @@ URLS = {
         args_before=(2024,),
         method="post",
     ),
+    # Plans: everyone reads the national ones and their province's (the nation: all); an
+    # administrator manages every plan, a provincial officer their province's.
+    "plan_list": LIST,
+    "plan_create": Url(officer=200, commune=403, ministry=403, admin=200, outsider=403),
+    "plan_detail": detail("plan"),
+    "plan_edit": Url(
+        "plan",
+        officer=(200, 404),
+        commune=(404, 404),
+        ministry=(404, 404),
+        admin=(200, 200),
+        outsider=(404, 404),
+    ),
     "api_tokens": LIST,
     "api_token_revoke": everyone((302, 404), "token", method="post"),
     "api_openapi": LIST,
@@ -342,6 +358,13 @@ def two_provinces(world, personas, kinds):
             "report": report,
             "case": make_case(commune, marks["case"]),
             "activity": make_activity(commune, marks["activity"]),
+            "plan": Plan.objects.create(
+                name=f"Kế hoạch năm 2026 {marks['plan']}",
+                province=getattr(world, province),
+                first_year=2026,
+                last_year=2026,
+                document_number=marks["plan"],
+            ),
             "locality": getattr(world, province),
             "commune": commune,
         }
@@ -366,7 +389,7 @@ def filled(url: Url, persona, side, data):
     province = HOME[persona] if side == "own" else OTHER[HOME[persona]]
     place = data.places[province]
     args, query = [], {}
-    if url.fill in ("establishment", "inspection", "report", "case", "activity"):
+    if url.fill in ("establishment", "inspection", "report", "case", "activity", "plan"):
         args.append(place[url.fill].pk)
     elif url.fill == "locality":
         own_commune = persona == "commune_officer" and side == "own"

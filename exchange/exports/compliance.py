@@ -47,6 +47,7 @@ COLUMN_LABELS = {
     "communes": gettext_lazy("Communes"),
     "communes_with_communication": gettext_lazy("Communes holding communication activities"),
     "communication_pct": gettext_lazy("Communes holding communication activities (%)"),
+    "inspections_made": gettext_lazy("Inspections made in the year"),
     "approval_state": gettext_lazy("Approval of the year"),
     "approved_differs": gettext_lazy("Live figures differ from the approved ones"),
 }
@@ -94,6 +95,10 @@ DEFINITIONS = {
     ),
     "communication_pct": gettext_lazy(
         "Communes holding communication activities ÷ communes × 100."
+    ),
+    "inspections_made": gettext_lazy(
+        "Inspections of in-scope establishments of the locality dated from 1 January to E "
+        "(two of one establishment count twice)."
     ),
 }
 
@@ -188,8 +193,11 @@ def _xlsx_value(column, value):
     return as_text(value) if isinstance(value, str) else value
 
 
-def threshold_text(threshold) -> str:
-    """A target's threshold as the active language writes it: "≥ 100,00%" in Vietnamese."""
+def threshold_text(threshold, *, count: bool = False) -> str:
+    """A target's threshold as the active language writes it: "≥ 100,00%" in Vietnamese; a
+    count target's "≥ 100"."""
+    if count:
+        return f"≥ {number_format(threshold, 0)}"
     return f"≥ {number_format(threshold, 2)}%"
 
 
@@ -260,7 +268,12 @@ def compliance_xlsx(tables: dict, *, user) -> bytes:
         about.append([_("Targets"), ""])
         about.cell(row=about.max_row, column=1).font = bold
         for target in any_table.targets:
-            about.append([target.get_metric_display(), threshold_text(target.threshold)])
+            about.append(
+                [
+                    target.get_metric_display(),
+                    threshold_text(target.threshold, count=target.is_count),
+                ]
+            )
         about.append([])
         about.append([_("Column"), _("Definition")])
         for cell in about[about.max_row]:

@@ -29,7 +29,7 @@ from plan_tracker.dashboards.links import (
     scope_landing,
 )
 from plan_tracker.models import Metric
-from plan_tracker.selection import Selection, SelectionRefused, select
+from plan_tracker.selection import Selection, SelectionRefused, in_force_order, select
 from plan_tracker.status import Status, status_info
 
 WORK_LIST_LIMIT = 100
@@ -101,6 +101,34 @@ def context_for(request, sel: Selection, place=None, current=None, **extra) -> d
         ),
         **extra,
     }
+
+
+def plan_cards(tables) -> list[dict]:
+    """Each plan judged, side by side: its name and document, and for each of its targets the
+    figure it reads for the table's total (the locality, or the nation) and its status."""
+    cards = []
+    for table in tables:
+        total = table.total
+        targets = []
+        for target in table.targets:
+            if target.is_count:
+                value = total.values.get(metrics.COUNT_FIGURES[target.metric])
+                goal = f"≥ {target.threshold:.0f}"
+            else:
+                name = metrics.TARGET_FIGURES.get(target.metric, ("",))[0]
+                value = total.values.get(name)
+                goal = f"≥ {target.threshold.normalize():f}%"
+            targets.append(
+                {
+                    "target": target,
+                    "goal": goal,
+                    "value": value,
+                    "percent": not target.is_count,
+                    "status": status_info(total.status(target.metric)),
+                }
+            )
+        cards.append({"plan": table.plan, "targets": targets})
+    return cards
 
 
 def measured_targets(sel: Selection):
@@ -198,9 +226,10 @@ def render_dashboard(request, sel: Selection, figures, place=None, **extra):
 def dashboard_national(request, frame, sel):
     if not frame.scope.national:
         return redirect(scope_landing(request.user, request.GET.urlencode()))
-    figures = sel.table(frame)
+    tables = sel.tables(frame)
+    figures = tables[0]
     glance = at_a_glance(figures, sorted_by_user=bool(request.GET.get("sort")))
-    return render_dashboard(request, sel, figures, **glance)
+    return render_dashboard(request, sel, figures, plan_cards=plan_cards(tables), **glance)
 
 
 @with_selection
@@ -211,7 +240,8 @@ def dashboard_locality(request, frame, sel):
     toggle = ToggleForm(request.GET)
     if not toggle.is_valid():
         return refused(request, toggle)
-    figures = sel.table(frame)
+    tables = sel.tables(frame)
+    figures = tables[0]
     show_all = toggle.cleaned_data["all"] == "1"
     hidden = 0
     if not show_all:
@@ -230,6 +260,7 @@ def dashboard_locality(request, frame, sel):
         toggle_url=f"{request.path}?{urlencode(params)}",
         work_url=sel.url("work_lists", place.pk),
         record_links=list_links(place),
+        plan_cards=plan_cards(tables),
     )
 
 
@@ -237,17 +268,29 @@ def dashboard_locality(request, frame, sel):
 def work_lists(request, frame, sel):
     place = sel.locality
     as_of = sel.as_of
-    # The year that contains the as-of date says what is still to be done (pace); the chosen
-    # year is summed up at the top. One set of grouped queries for both.
-    series = metrics.compliance_series(
+    # The year that contains the as-of date says what is still to be done (pace), under the
+    # plans in force in it; the chosen year is summed up at the top, under its plans in force.
+    # One set of grouped queries for both.
+    now_plans = sel.plans if "plan" in sel.explicit else None
+    if now_plans is None:
+        now_plans = list(
+            in_force_order(p for p in sel.form.plans if p.is_in_force(place, as_of.year))
+        )
+    judged = sel.plans or [sel.plan]
+    series = metrics.judged_series(
         frame,
         years=[as_of.year, sel.year],
         as_of=as_of,
-        plan=sel.plan,
+        plans=judged + [p for p in now_plans if p not in judged],
         level=place.level,
         locality=place,
     )
-    figures = series[sel.year]
+    tables = series[sel.year][: len(judged)]
+    figures = tables[0]
+    pace = {}
+    for table in series[as_of.year]:
+        if table.plan in now_plans:
+            pace = metrics.pace(table) | pace
     # One query: the approval of the place's province for the year, and its approved figures.
     approvals = states_for(plan=sel.plan, year=sel.year, province_ids=province_ids(place))
     approval_shown = approval_context(frame, sel, place, approvals)
@@ -271,7 +314,8 @@ def work_lists(request, frame, sel):
             place=place,
             current=_("Work lists") if place.level == Level.PROVINCE else None,
             figures=figures,
-            pace=metrics.pace(series[as_of.year]),
+            pace=pace,
+            plan_cards=plan_cards(tables),
             never_list=list(never[:WORK_LIST_LIMIT]),
             never_count=never.count(),
             never_link=never_inspected_link(sel, place),
@@ -311,7 +355,9 @@ def dashboard_charts(request, frame, sel):
     # chosen year; the totals make the chart over the years.
     series = metrics.compliance_series(
         frame,
-        years=list(sel.plan.years),
+        # The plan's years and the chosen one (a year with no plan in force is charted after
+        # the default plan's).
+        years=sorted(set(sel.plan.years) | {sel.year}),
         as_of=sel.as_of,
         plan=sel.plan,
         level=sel.level,

@@ -56,8 +56,8 @@ def test_the_description_speaks_vietnamese_then_english():
     compliance = description["paths"]["/api/v1/compliance"]["get"]
     assert compliance["summary"] == "Bảng kết quả thực hiện các chỉ tiêu / The compliance table"
     year = next(p for p in compliance["parameters"] if p["name"] == "year")
-    assert year["description"].startswith("Một năm của kế hoạch")
-    assert "One of the plan's years" in year["description"]
+    assert year["description"].startswith("Năm (mặc định: năm hiện tại)")
+    assert "The year (default: the current one)" in year["description"]
     outcome = next(
         p
         for p in description["paths"]["/api/v1/inspections"]["get"]["parameters"]

@@ -110,6 +110,7 @@ COLUMNS = [
     "cases_handled",
     "cases_handled_prev_year",
     "cases_growth_pct",
+    "inspections_made",
     "activities_held",
     "people_reached",
     "communes",
@@ -158,6 +159,7 @@ def test_compliance_has_the_csv_columns_and_values(client, personas, records):
             "establishments_open_at_end": n,
             "inspected_since_plan_start": n,
             "coverage_pct": 100.0,
+            "inspections_made": n,  # one inspection each
         }
 
     def statuses(reports_on_time):

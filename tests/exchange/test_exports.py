@@ -70,12 +70,13 @@ def test_the_compliance_csv_is_the_figures_table_with_its_total(client, personas
     #   100 × 1460 / 1825 days = 80.0 -> behind; annual inspection 66.7 >= 20 -> met.
     # Hồ Chí Minh City: HCM-1 inspected -> 1 / 1 = 100.0, on track; no report -> n/a.
     # The nation sums the counts: 3 / 4 = 75.0 (behind), on time 0 / (2 - 0) = 0.0.
+    # Inspections made in 2024: Hà Nội 2 (HN-1, HN-2), Hồ Chí Minh City 1, the nation 3.
     assert response.content.decode() == (
         "\ufefflocality_code,locality_name,level,year,as_of,establishments_operating,"
         "inspected_in_year,inspected_in_year_pct,establishments_open_at_end,"
         "inspected_since_plan_start,coverage_pct,reports_received,reports_handled,"
         "reports_handled_on_time,reports_pending,reports_overdue,reports_on_time_pct,"
-        "cases_handled,cases_handled_prev_year,cases_growth_pct,"
+        "cases_handled,cases_handled_prev_year,cases_growth_pct,inspections_made,"
         # No activity: 0 of each province's 2 communes, 0 of the nation's 4 -> 0.0.
         "activities_held,people_reached,communes,communes_with_communication,communication_pct,"
         "status_reports_on_time,status_annual_inspection,status_full_coverage,status_cases_growth,"
@@ -83,11 +84,11 @@ def test_the_compliance_csv_is_the_figures_table_with_its_total(client, personas
         # percentages of an approved year (none).
         "approval_state,approved_differs,approved_inspected_in_year_pct,approved_coverage_pct,"
         "approved_reports_on_time_pct,approved_cases_growth_pct\n"
-        "01,Thành phố Hà Nội,province,2024,2024-12-31,3,2,66.7,3,2,66.7,2,0,0,0,2,0.0,0,0,,"
+        "01,Thành phố Hà Nội,province,2024,2024-12-31,3,2,66.7,3,2,66.7,2,0,0,0,2,0.0,0,0,,2,"
         "0,0,2,0,0.0,not_met,met,behind,not_applicable,not_submitted,,,,,\n"
-        "79,Thành phố Hồ Chí Minh,province,2024,2024-12-31,1,1,100.0,1,1,100.0,0,0,0,0,0,,0,0,,"
+        "79,Thành phố Hồ Chí Minh,province,2024,2024-12-31,1,1,100.0,1,1,100.0,0,0,0,0,0,,0,0,,1,"
         "0,0,2,0,0.0,not_applicable,met,on_track,not_applicable,not_submitted,,,,,\n"
-        ",Whole country,nation,2024,2024-12-31,4,3,75.0,4,3,75.0,2,0,0,0,2,0.0,0,0,,"
+        ",Whole country,nation,2024,2024-12-31,4,3,75.0,4,3,75.0,2,0,0,0,2,0.0,0,0,,3,"
         "0,0,4,0,0.0,not_met,met,behind,not_applicable,,,,,,\n"
     )
     rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
@@ -231,6 +232,7 @@ def test_the_printed_report_shows_the_targets_figures_and_open_work(client, pers
         "cases_handled": 0,
         "cases_handled_prev_year": 0,
         "cases_growth_pct": None,
+        "inspections_made": 2,  # HN-1 and HN-2, once each
         # No activity: 0 of Hà Nội's 2 communes.
         "activities_held": 0,
         "people_reached": 0,

@@ -30,9 +30,12 @@ from decimal import Decimal
 import pytest
 
 from localities.selectors import Frame
-from plan_tracker.metrics import RECORD_FIGURES, compliance_table
+from plan_tracker.metrics import PLAN_FIGURES, RECORD_FIGURES, compliance_table
 from tests.plan_tracker import scenario
 from tests.plan_tracker.scenario import D, case, establishment, report
+
+# The figures of plan-rules §7 and the inspections made that count targets read.
+SIXTEEN = RECORD_FIGURES + PLAN_FIGURES
 
 FINISHED = D(2025, 3, 31)  # 2024 is over; R6 and U1 still pending
 RUNNING = D(2024, 9, 1)  # 245 of 366 days of 2024
@@ -72,9 +75,16 @@ def nation(world, kinds):
     return world
 
 
-def expect(*, establishments, reports, cases, statuses):
-    """The 15 figures in the order of RECORD_FIGURES (percentages as text) and the four statuses."""
-    values = dict(zip(RECORD_FIGURES, (*establishments, *reports, *cases), strict=True))
+def expect(*, establishments, reports, cases, inspections, statuses):
+    """The 16 figures in the order of SIXTEEN (percentages as text) and the four statuses;
+    `inspections` is inspections_made (inspections of in-scope establishments in the year)."""
+    values = dict(
+        zip(
+            RECORD_FIGURES + PLAN_FIGURES,
+            (*establishments, *reports, *cases, inspections),
+            strict=True,
+        )
+    )
     for name, value in values.items():
         if isinstance(value, str):
             values[name] = Decimal(value)
@@ -85,7 +95,10 @@ def expect(*, establishments, reports, cases, statuses):
 
 
 def figures_of(row):
-    return {name: row[name] for name in (*RECORD_FIGURES, *(f"status_{m}" for m in METRICS))}
+    return {
+        name: row[name]
+        for name in (*RECORD_FIGURES, *PLAN_FIGURES, *(f"status_{m}" for m in METRICS))
+    }
 
 
 def every_level(world, as_of):
@@ -114,6 +127,7 @@ FINISHED_2024 = {
         establishments=(6, 3, "50.0", 5, 3, "60.0"),
         reports=(6, 4, 3, 1, 1, "60.0"),
         cases=(3, 2, "50.0"),
+        inspections=4,  # E1, E2, E4 twice (E7 out of scope)
         statuses=("not_met", "met", "behind", "met"),
     ),
     # Hoàn Kiếm: H1..H4 operating, H1 inspected 04/04/2024 → 1 / 4 = 25.0% (≥ 20: met) and
@@ -122,6 +136,7 @@ FINISHED_2024 = {
         establishments=(4, 1, "25.0", 4, 1, "25.0"),
         reports=(0, 0, 0, 0, 0, None),
         cases=(0, 0, None),
+        inspections=1,  # H1
         statuses=("not_applicable", "met", "behind", "not_applicable"),
     ),
     # Hà Nội: 6 + 4 = 10 operating, 3 + 1 = 4 inspected → 40.0%; 5 + 4 = 9 open, 3 + 1 = 4
@@ -131,6 +146,7 @@ FINISHED_2024 = {
         establishments=(10, 4, "40.0", 9, 4, "44.4"),
         reports=(7, 5, 4, 1, 1, "66.7"),
         cases=(4, 2, "100.0"),
+        inspections=5,  # 4 + 1
         statuses=("not_met", "met", "behind", "met"),
     ),
     # Sài Gòn: operating S1..S5 = 5 (S3 closed 01/12, S5 opened 31/12); inspected S1, S3 = 2
@@ -141,6 +157,7 @@ FINISHED_2024 = {
         establishments=(5, 2, "40.0", 4, 2, "50.0"),
         reports=(3, 3, 3, 0, 0, "100.0"),
         cases=(1, 3, "-66.7"),
+        inspections=2,  # S1, S3
         statuses=("met", "met", "behind", "not_met"),
     ),
     # Bến Thành: B1..B6 operating and open = 6 (B7 out of scope); inspected B1, B2, B6 = 3 →
@@ -150,6 +167,7 @@ FINISHED_2024 = {
         establishments=(6, 3, "50.0", 6, 5, "83.3"),
         reports=(1, 0, 0, 1, 0, None),
         cases=(1, 0, None),
+        inspections=3,  # B1, B2, B6 (B7 out of scope)
         statuses=("not_applicable", "met", "on_track", "not_applicable"),
     ),
     # TP Hồ Chí Minh: 5 + 6 = 11 operating, 2 + 3 = 5 inspected → 45.5% (the mean of 40.0 and
@@ -160,6 +178,7 @@ FINISHED_2024 = {
         establishments=(11, 5, "45.5", 10, 7, "70.0"),
         reports=(4, 3, 3, 1, 0, "100.0"),
         cases=(2, 3, "-33.3"),
+        inspections=5,  # 2 + 3
         statuses=("met", "met", "behind", "not_met"),
     ),
     # The nation: 10 + 11 = 21 operating, 4 + 5 = 9 inspected → 42.9%; 9 + 10 = 19 open,
@@ -170,6 +189,7 @@ FINISHED_2024 = {
         establishments=(21, 9, "42.9", 19, 11, "57.9"),
         reports=(11, 8, 7, 2, 1, "77.8"),
         cases=(6, 5, "20.0"),
+        inspections=10,  # 5 + 5
         statuses=("not_met", "met", "behind", "met"),
     ),
 }
@@ -185,6 +205,7 @@ RUNNING_2024 = {
         establishments=(6, 2, "33.3", 5, 2, "40.0"),
         reports=(3, 3, 2, 0, 0, "66.7"),
         cases=(2, 2, "0.0"),
+        inspections=2,  # E1, E4's of 10/02
         statuses=("behind", "on_track", "behind", "on_track"),
     ),
     # Hoàn Kiếm: as when finished (H1 inspected 04/04): 25.0% ≥ 13.39; 25.0% < 73.37.
@@ -192,6 +213,7 @@ RUNNING_2024 = {
         establishments=(4, 1, "25.0", 4, 1, "25.0"),
         reports=(0, 0, 0, 0, 0, None),
         cases=(0, 0, None),
+        inspections=1,  # H1
         statuses=("not_applicable", "on_track", "behind", "not_applicable"),
     ),
     # Hà Nội: 2 + 1 = 3 of 6 + 4 = 10 → 30.0%; 2 + 1 = 3 of 5 + 4 = 9 → 33.3%; reports
@@ -201,6 +223,7 @@ RUNNING_2024 = {
         establishments=(10, 3, "30.0", 9, 3, "33.3"),
         reports=(4, 4, 3, 0, 0, "75.0"),
         cases=(3, 2, "50.0"),
+        inspections=3,  # 2 + 1
         statuses=("behind", "on_track", "behind", "on_track"),
     ),
     # Sài Gòn: operating S1..S4 = 4 (S5 opens on 31/12), inspected S1 = 1 (S3's 20/11 not yet)
@@ -212,6 +235,7 @@ RUNNING_2024 = {
         establishments=(4, 1, "25.0", 4, 2, "50.0"),
         reports=(2, 2, 2, 0, 0, "100.0"),
         cases=(1, 3, "-66.7"),
+        inspections=1,  # S1
         statuses=("on_track", "on_track", "behind", "behind"),
     ),
     # Bến Thành: B1..B6, inspected B1, B2, B6 = 3 → 50.0%; covered 5 of 6 → 83.3% (≥ 73.37:
@@ -220,6 +244,7 @@ RUNNING_2024 = {
         establishments=(6, 3, "50.0", 6, 5, "83.3"),
         reports=(0, 0, 0, 0, 0, None),
         cases=(0, 0, None),
+        inspections=3,  # B1, B2, B6
         statuses=("not_applicable", "on_track", "on_track", "not_applicable"),
     ),
     # TP Hồ Chí Minh: 1 + 3 = 4 of 4 + 6 = 10 → 40.0%; 2 + 5 = 7 of 4 + 6 = 10 → 70.0%
@@ -229,6 +254,7 @@ RUNNING_2024 = {
         establishments=(10, 4, "40.0", 10, 7, "70.0"),
         reports=(2, 2, 2, 0, 0, "100.0"),
         cases=(1, 3, "-66.7"),
+        inspections=4,  # 1 + 3
         statuses=("on_track", "on_track", "behind", "behind"),
     ),
     # The nation: 3 + 4 = 7 of 10 + 10 = 20 → 35.0%; 3 + 7 = 10 of 9 + 10 = 19 → 52.6%
@@ -238,6 +264,7 @@ RUNNING_2024 = {
         establishments=(20, 7, "35.0", 19, 10, "52.6"),
         reports=(6, 6, 5, 0, 0, "83.3"),
         cases=(4, 5, "-20.0"),
+        inspections=7,  # 3 + 4
         statuses=("behind", "on_track", "behind", "on_track"),
     ),
 }
@@ -281,7 +308,7 @@ def test_it_computes_the_nations_percentages_from_summed_counts_not_from_the_pro
 
 def test_it_counts_no_record_twice_between_communes_provinces_and_the_nation(nation):
     national = compliance_table(frame=Frame.nation(), year=2024, as_of=FINISHED)
-    counts = [name for name in RECORD_FIGURES if not name.endswith("_pct")]
+    counts = [name for name in SIXTEEN if not name.endswith("_pct")]
     for name in counts:
         assert national.total[name] == sum(row[name] for row in national.rows), name
     # Records placed at Hà Nội itself (RP, CP) are in no commune row: the communes of the nation

@@ -322,7 +322,7 @@ def test_a_plan_for_the_next_period_needs_no_code_change(built):
         locality=built.hn,
     )
     assert table.columns[-1] == "status_annual_inspection"
-    assert len(table.columns) == 5 + 15 + 5 + 1
+    assert len(table.columns) == 5 + 15 + 1 + 5 + 1
     # Since 01/01/2026 Ba Đình's open establishments E2..E6 have no inspection: 0 of 5.
     assert row_of(table, built.ba_dinh)["coverage_pct"] == Decimal("0.0")
     assert row_of(table, built.ba_dinh)["status_annual_inspection"] == "not_met"

@@ -1,4 +1,5 @@
-"""A deterministic demo data set and the demo users. Running it again adds nothing."""
+"""A deterministic demo data set, the demo users, Hà Nội's 2026 plan and records dated in the
+current year (so that a new user sees the year they live in). Running it again adds nothing."""
 
 import datetime
 import random
@@ -99,6 +100,42 @@ def case_kinds(number: int) -> dict:
     }
 
 
+HANOI_PLAN_2026 = {
+    "name": "Kế hoạch phòng, chống mại dâm năm 2026 của Thành phố Hà Nội",
+    "name_en": "Hà Nội's prostitution prevention and control plan 2026",
+    "document_number": "07/KH-UBND",
+    "document_date": datetime.date(2026, 1, 7),
+    "issuing_body": "UBND Thành phố Hà Nội",
+    "first_year": 2026,
+    "last_year": 2026,
+    "description": (
+        "Dữ liệu minh họa (demo): các chỉ tiêu ghi theo Kế hoạch 07/KH-UBND như được trích dẫn; "
+        "mọi hồ sơ cơ sở, kiểm tra, tin báo, vụ án của bản demo đều là số liệu giả định."
+    ),
+}
+# (metric, threshold, applies to, description)
+HANOI_TARGETS_2026 = [
+    (
+        "reports_on_time",
+        100,
+        "each_commune",
+        "100% tố giác, tin báo, kiến nghị khởi tố được tiếp nhận, phân loại, giải quyết kịp thời",
+    ),
+    (
+        "cases_handled_count",
+        100,
+        "whole_province",
+        "Phát hiện, xử lý hình sự 100 vụ phạm tội liên quan đến mại dâm trong năm",
+    ),
+    (
+        "communication_coverage",
+        100,
+        "each_commune",
+        "100% xã, phường tổ chức ít nhất một hình thức tuyên truyền phòng, chống mại dâm",
+    ),
+]
+
+
 def users_table():
     return [
         ("admin", Role.ADMINISTRATOR, None, "Quản trị viên"),
@@ -134,17 +171,23 @@ class Command(BaseCommand):
         if not Locality.objects.filter(scheme=Scheme.NEW, code="01").exists():
             self.stderr.write("Load the localities first: python manage.py load_localities")
             raise SystemExit(1)
+        today = timezone.localdate()
         with transaction.atomic():
             self._users()
             if Establishment.objects.filter(code__startswith="DEMO-").exists():
                 self.stdout.write("Demo records are already loaded: nothing added.")
                 self._describe_older_cases()
             else:
-                self._records(random.Random(seed), timezone.localdate())
+                self._records(random.Random(seed), today)
             if Activity.objects.filter(reference__startswith="DEMO-TT-").exists():
                 self.stdout.write("Demo activities are already loaded: nothing added.")
             else:
-                self._activities(random.Random(seed), timezone.localdate())
+                self._activities(random.Random(seed), today)
+            self._hanoi_plan_2026()
+            if Report.objects.filter(reference__startswith=f"DEMO-{today.year}-").exists():
+                self.stdout.write(f"Demo records of {today.year} are already loaded.")
+            else:
+                self._current_year(random.Random(seed + today.year), today)
             self._approvals()
         self.stdout.write(self.style.SUCCESS(f"Demo users (password: {PASSWORD}):"))
         for username, role, place, _ in users_table():
@@ -248,6 +291,99 @@ class Command(BaseCommand):
                     )
                     activity.full_clean()
                     activity.save()
+
+    def _hanoi_plan_2026(self):
+        """Hà Nội's plan for 2026 as the issue quotes it (Kế hoạch 07/KH-UBND of 07/01/2026):
+        reports handled in time 100%, at least 100 prostitution cases handled in the year."""
+        from plan_tracker.models import Applies, Plan, Target
+
+        hanoi = Locality.objects.get(scheme=Scheme.NEW, code="01")
+        plan, _ = Plan.objects.update_or_create(
+            province=hanoi,
+            document_number=HANOI_PLAN_2026["document_number"],
+            defaults={k: v for k, v in HANOI_PLAN_2026.items() if k != "document_number"},
+        )
+        for metric, threshold, applies_to, description in HANOI_TARGETS_2026:
+            Target.objects.update_or_create(
+                plan=plan,
+                metric=metric,
+                defaults={
+                    "threshold": threshold,
+                    "applies_to": Applies(applies_to),
+                    "description": description,
+                },
+            )
+
+    def _current_year(self, rng, today):
+        """Records dated from 1 January of the current year to today in each demo province:
+        inspections of about a third of the establishments operating, reports received, cases
+        handled (references DEMO-<year>-…), so the year's figures are live."""
+        first = datetime.date(today.year, 1, 1)
+        days = (today - first).days
+        kinds = list(ReportKind.objects.all())
+        for province_code, n_communes, *_rest in PROVINCES:
+            province = Locality.objects.get(scheme=Scheme.NEW, code=province_code)
+            establishments = Establishment.objects.filter(
+                code__startswith=f"DEMO-{province_code}-"
+            ).order_by("code")
+            for est in establishments:
+                start = max(first, est.opened_on or first)
+                end = min(est.closed_on or today, today)
+                if start > end or rng.random() >= 0.35:
+                    continue
+                day = start + datetime.timedelta(days=rng.randint(0, (end - start).days))
+                if Inspection.objects.filter(establishment=est, inspected_on=day).exists():
+                    continue
+                inspection = Inspection(
+                    establishment=est,
+                    inspected_on=day,
+                    team=rng.choice(list(InspectionTeam)),
+                    outcome=InspectionOutcome.NO_VIOLATION,
+                )
+                inspection.full_clean()
+                inspection.save()
+            communes = list(province.members.filter(level="commune").order_by("code")[:n_communes])
+            for i in range(12):
+                received = first + datetime.timedelta(days=rng.randint(0, days))
+                kind = kinds[i % len(kinds)]
+                report = Report(
+                    reference=f"DEMO-{today.year}-BC-{province_code}-{i + 1:03d}",
+                    kind=kind,
+                    locality=communes[i % len(communes)],
+                    received_on=received,
+                    summary="Tin báo về hoạt động mại dâm tại cơ sở lưu trú",
+                )
+                handled = received + datetime.timedelta(days=rng.randint(2, 25))
+                if handled <= today and rng.random() < 0.8:
+                    report.handled_on = handled
+                    report.verified_on = report.classified_on = received
+                    report.outcome = (
+                        ReportOutcome.CASE_OPENED
+                        if i % 3 == 0
+                        else (ReportOutcome.ADMINISTRATIVE_PENALTY)
+                    )
+                report.full_clean()
+                report.save()
+                ReporterIdentity.objects.create(
+                    report=report,
+                    full_name=f"Trần Thị {chr(65 + i % 26)}",
+                    address=f"Số {i + 1} phố {rng.choice(WORDS)}",
+                    contact=f"09{rng.randint(10000000, 99999999)}",
+                )
+            for i in range(15 if province_code == "01" else 6):
+                opened = first + datetime.timedelta(days=rng.randint(0, max(days - 30, 0)))
+                handled = opened + datetime.timedelta(days=rng.randint(10, 60))
+                case = Case(
+                    reference=f"DEMO-{today.year}-VA-{province_code}-{i + 1:03d}",
+                    locality=communes[i % len(communes)],
+                    article=CaseArticle.BROTHEL if i % 2 else CaseArticle.PROCURING,
+                    opened_on=opened,
+                    handled_on=handled if handled <= today else None,
+                    summary="Vụ án chứa mại dâm / môi giới mại dâm",
+                    **case_kinds(i + 1),
+                )
+                case.full_clean()
+                case.save()
 
     def _establishments(self, rng, province, communes, count, today, span):
         lines, weights = zip(*LINE_WEIGHTS, strict=True)

@@ -3,13 +3,17 @@
     python manage.py compliance_report --year 2025 --format csv
     python manage.py compliance_report --year 2025 --as-of 2025-06-30 --locality 01 \
         --format json
+    python manage.py compliance_report --year 2026 --locality 01 --format csv
 
 The plan, year, as-of date, locality and level are read and checked by the same selection as
 the pages (plan_tracker.selection): a year outside the plan or a future date is refused.
 
-One row per locality; columns: locality_code, locality_name, level, year, as_of, the 15 figures
-of §7, then status_<target id> for each target of the plan. The plan and the as-of date are
-also written to stderr, so stdout stays the table alone.
+One row per locality and plan in force (the national plans of the year and those of the
+locality's province; --plan: that plan alone); columns: locality_code, locality_name, level,
+year, as_of, plan, the figures of §7, then status_<target id> for each target of any of the
+plans (empty for a plan without that target). A year with no plan in force gives the figures
+against the default plan, every status not applicable, and says so on stderr. The plans and
+the as-of date are also written to stderr, so stdout stays the table alone.
 
 With --approved, the figures as approved (plan_tracker.approvals) for the year of the
 locality's province, in the same columns; exit 1 when that year is not approved.
@@ -25,7 +29,7 @@ from django.utils.timezone import localtime
 
 from localities.permissions import OutOfScope
 from localities.selectors import Frame
-from plan_tracker.compliance_io import csv_value, write_csv, write_json
+from plan_tracker.compliance_io import PlansSideBySide, csv_value, write_csv, write_json
 from plan_tracker.selection import SelectionRefused, select
 
 
@@ -33,7 +37,7 @@ class Command(BaseCommand):
     help = "Print the compliance figures and target statuses, one row per locality (CSV/JSON)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--year", type=int, help="one of the plan's years (default: this year)")
+        parser.add_argument("--year", type=int, help="the year (default: this year)")
         parser.add_argument("--as-of", dest="as_of", help="YYYY-MM-DD (default: today)")
         parser.add_argument(
             "--locality",
@@ -45,7 +49,9 @@ class Command(BaseCommand):
             help="the rows' level (default: provinces for the nation, communes for a locality)",
         )
         parser.add_argument("--format", choices=["csv", "json"], default="csv")
-        parser.add_argument("--plan", type=int, help="the plan's id (default: the default plan)")
+        parser.add_argument(
+            "--plan", type=int, help="one plan's id (default: every plan in force in the year)"
+        )
         parser.add_argument(
             "--total", action="store_true", help="add the total (nation or province) as last row"
         )
@@ -69,12 +75,16 @@ class Command(BaseCommand):
             self._approved(sel, format=format, total=total)
             return
         try:
-            table = sel.table(frame)
+            tables = sel.tables(frame)
         except OutOfScope as problem:
             raise CommandError(str(problem)) from None
+        table = PlansSideBySide(tables)
+        plans = "; ".join(str(t.plan) for t in tables)
+        if sel.no_plan_in_force:
+            plans = f"no plan in force in {sel.year} (figures against {sel.plan})"
         self.stderr.write(
-            f"Plan: {table.plan}; year {sel.year}; as of {sel.as_of:%d/%m/%Y}; "
-            f"{len(table.rows)} rows"
+            f"Plan: {plans}; year {sel.year}; as of {sel.as_of:%d/%m/%Y}; "
+            f"{len(tables[0].rows)} rows"
         )
         out = io.StringIO()
         if format == "csv":
