@@ -226,6 +226,14 @@ class PageForm(forms.Form):
     limit = forms.IntegerField(min_value=1, max_value=MAX_LIMIT, required=False)
     offset = forms.IntegerField(min_value=0, required=False)
 
+    def clean(self):
+        # A form reads "?offset=" as no offset at all; the API's description says a whole
+        # number, so a parameter given empty is refused rather than quietly read as 0.
+        for name in ("limit", "offset"):
+            if name in self.data and not self.data[name].strip():
+                self.add_error(name, _("Give a whole number, or leave the parameter out."))
+        return super().clean()
+
 
 def _unknown_places(filterset) -> bool:
     """The filters are refused only for naming, by id, localities outside the caller's area (or

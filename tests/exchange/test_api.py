@@ -249,6 +249,11 @@ def test_pagination_with_limit_and_offset(client, personas, records):
     assert [r["code"] for r in second["results"]] == ["HN-2"] and second["next"] is None
     assert client.get("/api/v1/establishments", {"limit": 0}).status_code == 400
     assert client.get("/api/v1/establishments", {"limit": "x"}).status_code == 400
+    # A parameter given empty is no number: refused, not read as the default.
+    for name in ("limit", "offset"):
+        response = client.get("/api/v1/establishments", {name: ""})
+        assert response.status_code == 400
+        assert name in response.json()["fields"]
 
 
 def test_lists_take_the_filters_of_their_pages(client, personas, records):
