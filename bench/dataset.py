@@ -30,6 +30,7 @@ from tqdm import tqdm
 from localities.models import (
     Case,
     Establishment,
+    FirstInspection,
     InspectedYears,
     Inspection,
     Locality,
@@ -642,7 +643,15 @@ class Loader:
     def analyze(self):
         """Fresh planner statistics (and, on PostgreSQL, the visibility map that index-only
         scans need): what autovacuum would do a little later anyway."""
-        models = (Establishment, Inspection, InspectedYears, Report, ReportExtension, Case)
+        models = (
+            Establishment,
+            Inspection,
+            InspectedYears,
+            FirstInspection,
+            Report,
+            ReportExtension,
+            Case,
+        )
         tables = [m._meta.db_table for m in models]
         if self.postgres:
             with connection.cursor() as cursor:
