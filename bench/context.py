@@ -56,6 +56,8 @@ class Context:
     workdir: Path
     import_rows: int
     import_file: Path | None = None
+    # Whether the pages are asked for this year and as-of date explicitly (not their default).
+    asked: bool = False
 
 
 def detect_scale() -> float:

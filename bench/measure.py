@@ -71,6 +71,11 @@ class Measure:
     # inspected years (bench/floors.py, compliance(summary=True)), for the compliance pages.
     summary_floor_median_ms: float | None = None
     summary_ratio: float | None = None
+    # An as-of variant (bench/pages.py as_of_views): which view, and page / default view.
+    view: str | None = None
+    year: int | None = None
+    as_of: str | None = None
+    default_ratio: float | None = None
     status: str = "ok"
     note: str = ""
     checks: dict = field(default_factory=dict)
