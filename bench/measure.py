@@ -64,6 +64,7 @@ class Measure:
     tracemalloc_peak_mib: float | None = None
     rss_peak_delta_mib: float | None = None
     size: int | None = None  # bytes of the response, or rows imported
+    wire_size: int | None = None  # bytes of the response to a browser (accepting gzip)
     floor_median_ms: float | None = None
     floor_p95_ms: float | None = None
     ratio: float | None = None

@@ -132,9 +132,13 @@ def page_url(page: Page, ctx: Context) -> str:
     return url
 
 
-def fetch(client, url, *, stream):
+# What a browser says it accepts: the bytes on the wire are the compressed ones.
+BROWSER_ENCODINGS = "gzip, deflate, br"
+
+
+def fetch(client, url, *, stream, **headers):
     """One request, its body read to the end; returns (status, bytes)."""
-    response = client.get(url)
+    response = client.get(url, **headers)
     if getattr(response, "streaming", False):
         size = 0
         for chunk in response.streaming_content:
@@ -169,6 +173,9 @@ def measure_page(page: Page, ctx: Context, *, warmup: int, repeat: int) -> Measu
     result.note = url
     fill(result, times, queries, peak, rss)
     result.size = last[1] if last else None
+    _, result.wire_size = fetch(
+        client, url, stream=page.stream, HTTP_ACCEPT_ENCODING=BROWSER_ENCODINGS
+    )
     return result
 
 

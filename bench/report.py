@@ -130,22 +130,22 @@ def format_views(views) -> list[str]:
 def format_table(report: dict) -> str:
     header = (
         "| page | median ms | p95 ms | SQL | tracemalloc MiB | RSS Δ MiB | floor median ms "
-        "| page/floor | summary floor ms | page/summary floor | size |"
+        "| page/floor | summary floor ms | page/summary floor | size | gzip size |"
     )
     lines = [
         f"Scale {report['scale']} — {report['date']} — {report['machine']} — {report['database']}"
         f" — load average {report.get('load_average')}",
         "",
         header,
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for page in report["pages"]:
         if page["status"] != "ok":
-            lines.append(f"| {page['label']} | {page['status']}: {page['note']} ||||||||||")
+            lines.append(f"| {page['label']} | {page['status']}: {page['note']} |||||||||||")
             continue
         lines.append(
             "| {label} | {med} | {p95} | {q} | {tm} | {rss} | {fl} | {ratio} | {sfl} | {sratio} "
-            "| {size} |".format(
+            "| {size} | {wire} |".format(
                 label=page["label"],
                 med=_fmt(page["median_ms"]),
                 p95=_fmt(page["p95_ms"]),
@@ -157,6 +157,7 @@ def format_table(report: dict) -> str:
                 sfl=_fmt(page.get("summary_floor_median_ms")),
                 sratio=_fmt(page.get("summary_ratio")),
                 size=_fmt(page["size"], ","),
+                wire=_fmt(page.get("wire_size"), ","),
             )
         )
     for page in report["pages"]:
