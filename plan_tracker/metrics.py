@@ -407,7 +407,7 @@ def _summary_is_exact(windows, as_of) -> bool:
     return SUMMARY_FIRST_YEAR <= min(years) and max(years) <= SUMMARY_LAST_YEAR
 
 
-def _year_read_by_first_day(windows, as_of) -> int | None:
+def _year_read_by_first_dates(windows, as_of) -> int | None:
     """The year containing A when its first inspection dates must be read: an inspection is
     dated after A in that year (one index probe, made only when A falls inside a year of the
     windows — e.g. figures asked as of an earlier date). With none after A, the years alone
@@ -420,23 +420,23 @@ def _year_read_by_first_day(windows, as_of) -> int | None:
 
 
 # The join of each establishment's first inspection date in the year containing A.
-FIRST_DAY_OF_YEAR = "first_day_of_year"
+FIRST_INSPECTION_OF_YEAR = "first_inspection_of_year"
 
 
 def _inspected(
-    first: datetime.date, last: datetime.date, use_summary: bool, by_first_day: int | None
+    first: datetime.date, last: datetime.date, use_summary: bool, by_first_dates: int | None
 ) -> Q:
     """The establishment has an inspection in [first, last]: from the summaries of
     inspections when they are exact and the window begins on 1 January — the whole years
     before last's from the inspected years, last's year from them too unless it is the year
-    read by its first dates (by_first_day: the first date of that year is on or before last) —
+    read by its first dates (by_first_dates: the first date of that year is on or before last) —
     else an index probe of the inspections (``Exists``)."""
     if not use_summary or first != year_start(first.year) or first.year < SUMMARY_FIRST_YEAR:
         return EstablishmentQuerySet.inspected_between_q(first, last)
-    if last.year != by_first_day:
+    if last.year != by_first_dates:
         mask = year_bits(first.year, last.year)
         return Q(GreaterThan(F("inspected_years__years").bitand(mask), 0))
-    inspected = Q(**{f"{FIRST_DAY_OF_YEAR}__first_on__lte": last})
+    inspected = Q(**{f"{FIRST_INSPECTION_OF_YEAR}__first_on__lte": last})
     if first.year < last.year:
         mask = year_bits(first.year, last.year - 1)
         inspected |= Q(GreaterThan(F("inspected_years__years").bitand(mask), 0))
@@ -453,12 +453,12 @@ def _count_establishments(counts, windows, as_of, plan, sources: _Sources):
     key = sources.keys["establishments"]
     queryset = sources.querysets["establishments"].filter(in_scope=True)
     use_summary = _summary_is_exact(windows, as_of)
-    by_first_day = _year_read_by_first_day(windows, as_of) if use_summary else None
-    if by_first_day is not None:
+    by_first_dates = _year_read_by_first_dates(windows, as_of) if use_summary else None
+    if by_first_dates is not None:
         queryset = queryset.annotate(
             **{
-                FIRST_DAY_OF_YEAR: FilteredRelation(
-                    "first_inspections", condition=Q(first_inspections__year=by_first_day)
+                FIRST_INSPECTION_OF_YEAR: FilteredRelation(
+                    "first_inspections", condition=Q(first_inspections__year=by_first_dates)
                 )
             }
         )
@@ -468,13 +468,13 @@ def _count_establishments(counts, windows, as_of, plan, sources: _Sources):
         open_at_end = EstablishmentQuerySet.operating_on_q(end)
         aggregates[f"y{year}__establishments_operating"] = Count("pk", filter=operating)
         aggregates[f"y{year}__inspected_in_year"] = Count(
-            "pk", filter=operating & _inspected(start, end, use_summary, by_first_day)
+            "pk", filter=operating & _inspected(start, end, use_summary, by_first_dates)
         )
         aggregates[f"y{year}__establishments_open_at_end"] = Count("pk", filter=open_at_end)
         if plan.first_day <= end:
             aggregates[f"y{year}__inspected_since_plan_start"] = Count(
                 "pk",
-                filter=open_at_end & _inspected(plan.first_day, end, use_summary, by_first_day),
+                filter=open_at_end & _inspected(plan.first_day, end, use_summary, by_first_dates),
             )
     rows = queryset.order_by().values(key).annotate(**aggregates)
     _fold(counts, rows, key)
