@@ -56,6 +56,8 @@ class Context:
     workdir: Path
     import_rows: int
     import_file: Path | None = None
+    # Whether the pages are asked for this year and as-of date explicitly (not their default).
+    asked: bool = False
 
 
 def detect_scale() -> float:
@@ -102,7 +104,8 @@ def make_context(*, scale=None, workdir=None, import_rows=None, province_code=No
     scale = detect_scale() if scale is None else scale
     plan = default_plan()
     as_of = timezone.localdate()
-    year = default_year(as_of)
+    # The benchmark's data follow the default plan: its year containing today, or its nearest.
+    year = min(max(default_year(as_of), plan.first_year), plan.last_year)
     nat = Establishment.objects.filter(code__startswith=PREFIX)
     if province_code:
         province = Locality.objects.get(scheme="2025", level="province", code=province_code)

@@ -30,6 +30,7 @@ from tqdm import tqdm
 from localities.models import (
     Case,
     Establishment,
+    FirstInspection,
     InspectedYears,
     Inspection,
     Locality,
@@ -207,11 +208,24 @@ def _d(ordinal):
 class Nation:
     """Everything generated, as plain tuples in the tables' column order (ids filled later)."""
 
-    def __init__(self, *, scale: float, seed: int, today: datetime.date):
+    def __init__(self, *, scale: float, seed: int, today: datetime.date, years=None):
+        """years: (first, last) — a horizon of data from 1 January of the first to 31 December
+        of the last (the data's own today, later than the real one for a future horizon), with
+        the records of FULL per five years; by default from 2021 to today."""
         self.rng = random.Random(seed)
         self.scale = scale
+        self.first_day = FIRST_DAY
+        per_five_years = 1.0
+        if years is not None:
+            first, last = years
+            self.first_day = datetime.date(first, 1, 1)
+            today = datetime.date(last, 12, 31)
+            per_five_years = (last - first + 1) / 5
         self.today = today
-        self.counts = {k: max(1, round(v * scale)) for k, v in FULL.items()}
+        self.counts = {
+            k: max(1, round(v * scale * (1 if k == "establishments" else per_five_years)))
+            for k, v in FULL.items()
+        }
 
     # --- places -------------------------------------------------------------------------
     def places(self, provinces, communes):
@@ -253,7 +267,7 @@ class Nation:
         for i, line in enumerate(LINE_WEIGHTS):
             if i < n:
                 lines[i] = line
-        first, now = FIRST_DAY.toordinal(), today.toordinal()
+        first, now = self.first_day.toordinal(), today.toordinal()
         seq = defaultdict(int)
         codes = {pid: code for pid, code, _ in self.provinces}
         rows = []
@@ -297,7 +311,7 @@ class Nation:
         spread over those pairs as repeat visits; every date inside the establishment's life."""
         rng, today = self.rng, self.today
         now = today.toordinal()
-        years = range(FIRST_DAY.year, today.year + 1)
+        years = range(self.first_day.year, today.year + 1)
         bounds = {
             y: (datetime.date(y, 1, 1).toordinal(), datetime.date(y, 12, 31).toordinal())
             for y in years
@@ -361,7 +375,7 @@ class Nation:
     def reports(self, kinds: dict):
         """kinds: code -> ReportKind (the deadline rule is the model's own)."""
         rng, today = self.rng, self.today
-        first, now = FIRST_DAY.toordinal(), today.toordinal()
+        first, now = self.first_day.toordinal(), today.toordinal()
         n = self.counts["reports"]
         province_weight = defaultdict(float)
         for weight, (_cid, pid, _) in zip(self.commune_weights, self.communes, strict=True):
@@ -454,7 +468,7 @@ class Nation:
         province_weight = defaultdict(float)
         for weight, (_cid, pid, _) in zip(self.commune_weights, self.communes, strict=True):
             province_weight[pid] += weight
-        years = list(range(FIRST_DAY.year, today.year + 1))
+        years = list(range(self.first_day.year, today.year + 1))
         elapsed = (now - datetime.date(today.year, 1, 1).toordinal() + 1) / 365
         pair_keys, pair_weights = [], []
         for pid, weight in province_weight.items():
@@ -642,7 +656,15 @@ class Loader:
     def analyze(self):
         """Fresh planner statistics (and, on PostgreSQL, the visibility map that index-only
         scans need): what autovacuum would do a little later anyway."""
-        models = (Establishment, Inspection, InspectedYears, Report, ReportExtension, Case)
+        models = (
+            Establishment,
+            Inspection,
+            InspectedYears,
+            FirstInspection,
+            Report,
+            ReportExtension,
+            Case,
+        )
         tables = [m._meta.db_table for m in models]
         if self.postgres:
             with connection.cursor() as cursor:
@@ -653,7 +675,7 @@ class Loader:
                 cursor.execute("ANALYZE")
 
 
-def generate(*, scale: float, seed: int, quiet: bool = False, stdout=None) -> Nation:
+def generate(*, scale: float, seed: int, quiet: bool = False, stdout=None, years=None) -> Nation:
     """Replace the previous national data set by a new one for (scale, seed), in one
     transaction, then refresh the planner statistics; loads the localities first if they are
     missing. Returns the Nation (its rows, for counting)."""
@@ -661,7 +683,7 @@ def generate(*, scale: float, seed: int, quiet: bool = False, stdout=None) -> Na
         call_command("load_localities", quiet=True, stdout=stdout)
     loader = Loader(quiet=quiet)
     today = timezone.localdate()
-    nation = Nation(scale=scale, seed=seed, today=today)
+    nation = Nation(scale=scale, seed=seed, today=today, years=years)
     provinces = list(
         Locality.objects.filter(scheme="2025", level="province")
         .order_by("code")

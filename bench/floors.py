@@ -90,9 +90,9 @@ ORDER BY l.gid IS NULL, l.code
 # Where "inspected" comes from. Over the base tables: the inspections of
 # [min(plan start, 1 Jan Y), E] folded per establishment once, two bool_or answering "inspected
 # in the year" and "inspected since the plan's first day". On the app's own schema: the
-# summary of inspected years (localities_inspected_years, kept by the triggers of localities
-# migration 0004), exact for a finished year, or when no inspection is dated after the as-of
-# date in the year (as plan_tracker.metrics decides) — the floor of the page as it is built.
+# summaries kept by the triggers of localities/sql/ — the inspected years
+# (localities_inspected_years) for whole years, and for an as-of date inside the year the first
+# inspection date of that year (localities_first_inspections) — the floor of the page as built.
 INSPECTIONS = {
     "inspected_cte": """insp AS (
     SELECT establishment_id,
@@ -112,6 +112,13 @@ SUMMARY = {
     "in_year": "s.years & %(year_bit)s > 0",
     "since_plan": "s.years & %(plan_bits)s > 0",
 }
+SUMMARY_FIRST_DAYS = {
+    "inspected_cte": "",
+    "inspected_join": "localities_inspected_years s ON s.establishment_id = e.id "
+    "LEFT JOIN localities_first_inspections f ON f.establishment_id = e.id AND f.year = %(y)s",
+    "in_year": "f.first_on <= %(e)s",
+    "since_plan": "(s.years & %(prior_bits)s > 0 OR f.first_on <= %(e)s)",
+}
 
 # The names of the figures of plan-rules §7 (not how they are computed: that is the SQL below,
 # written on its own); the activities' figures have no floor.
@@ -119,9 +126,10 @@ FLOOR_COLUMNS = ["locality_code", "locality_name", *RECORD_FIGURES]
 
 
 def compliance_params(year: int, as_of: datetime.date, plan_first_day: datetime.date) -> dict:
-    """The statement's parameters; year_bit and plan_bits are the summary's masks (bit Y - 2000,
-    as localities.models.records.year_bits)."""
+    """The statement's parameters; year_bit, plan_bits (plan's first year to Y) and prior_bits
+    (to Y - 1) are the summary's masks (bit Y - 2000, as localities.models.records.year_bits)."""
     return {
+        "y": year,
         "y0": datetime.date(year, 1, 1),
         "e": min(as_of, datetime.date(year, 12, 31)),
         "a": as_of,
@@ -130,6 +138,7 @@ def compliance_params(year: int, as_of: datetime.date, plan_first_day: datetime.
         "pe": min(as_of, datetime.date(year - 1, 12, 31)),
         "year_bit": 1 << (year - 2000),
         "plan_bits": (1 << (year - 2000 + 1)) - (1 << (plan_first_day.year - 2000)),
+        "prior_bits": max(0, (1 << (year - 2000)) - (1 << (plan_first_day.year - 2000))),
     }
 
 
@@ -164,22 +173,35 @@ def compliance(
     conn, *, year, as_of, plan_first_day, level="province", province_id=None, summary=False
 ):
     """Rows (tuples in FLOOR_COLUMNS order), the total last (locality_code ""); with
-    summary=True "inspected" comes from the summary of inspected years, which must then be
-    exact (ValueError otherwise)."""
-    year_end = datetime.date(year, 12, 31)
+    summary=True "inspected" comes from the summaries of inspections (the first dates of the
+    year joined when A falls inside it)."""
+    if not summary:
+        source = INSPECTIONS
+    elif as_of < datetime.date(year, 12, 31):
+        source = SUMMARY_FIRST_DAYS
+    else:
+        source = SUMMARY
     with conn.cursor() as cursor:
-        if summary and as_of < year_end:
-            cursor.execute(
-                "SELECT EXISTS (SELECT 1 FROM localities_inspection "
-                "WHERE inspected_on > %s AND inspected_on <= %s)",
-                [as_of, year_end],
-            )
-            if cursor.fetchone()[0]:
-                raise ValueError("inspections after the as-of date: the summary is not exact")
-        source = SUMMARY if summary else INSPECTIONS
         params = compliance_params(year, as_of, plan_first_day) | {"level": level}
         cursor.execute(compliance_sql(level, province_id, source=source), params)
         return cursor.fetchall()
+
+
+def compliance_series(conn, *, years, as_of, plan_first_day, level="province", summary=False):
+    """{year: rows} for every year begun at A (the charts over the plan's years): one
+    statement a year."""
+    return {
+        year: compliance(
+            conn,
+            year=year,
+            as_of=as_of,
+            plan_first_day=plan_first_day,
+            level=level,
+            summary=summary,
+        )
+        for year in years
+        if datetime.date(year, 1, 1) <= as_of
+    }
 
 
 def as_dicts(rows) -> list[dict]:

@@ -64,6 +64,7 @@ class Measure:
     tracemalloc_peak_mib: float | None = None
     rss_peak_delta_mib: float | None = None
     size: int | None = None  # bytes of the response, or rows imported
+    wire_size: int | None = None  # bytes of the response to a browser (accepting gzip)
     floor_median_ms: float | None = None
     floor_p95_ms: float | None = None
     ratio: float | None = None
@@ -71,6 +72,11 @@ class Measure:
     # inspected years (bench/floors.py, compliance(summary=True)), for the compliance pages.
     summary_floor_median_ms: float | None = None
     summary_ratio: float | None = None
+    # An as-of variant (bench/pages.py as_of_views): which view, and page / default view.
+    view: str | None = None
+    year: int | None = None
+    as_of: str | None = None
+    default_ratio: float | None = None
     status: str = "ok"
     note: str = ""
     checks: dict = field(default_factory=dict)

@@ -5,6 +5,8 @@ checks that page and floor agree."""
 
 from __future__ import annotations
 
+import dataclasses
+import datetime
 import statistics
 import urllib.parse
 from dataclasses import dataclass
@@ -41,6 +43,48 @@ PAGES = [
     Page("import_inspections", "Import inspections", None, user="admin", heavy=True),
 ]
 
+# The pages that read a year as of a date, measured again for every view of AS_OF_VIEWS.
+CHARTS = Page("charts", "Charts over the plan's years", "dashboard_charts")
+AS_OF_PAGES = [
+    *(p for p in PAGES if p.name in ("national_dashboard", "province_dashboard")),
+    *(p for p in PAGES if p.name in ("commune_work_lists",)),
+    CHARTS,
+    *(p for p in PAGES if p.name in ("compliance_csv",)),
+]
+
+
+@dataclass
+class View:
+    """A year read as of a date: the default (no as-of date asked: today), or one asked."""
+
+    name: str
+    label: str
+    year: int
+    as_of: datetime.date
+
+
+def as_of_views(ctx: Context) -> list[View]:
+    """The default view, the middle of a finished year (2024 as of 30/06/2024), early in a year
+    (2023 as of 01/03/2023) and the running year (the plan's year containing today, or the
+    plan's last year as of the same day of the month then)."""
+    today = ctx.as_of
+    year = min(max(today.year, ctx.plan.first_year), ctx.plan.last_year)
+    running = today if year == today.year else _same_day_in(today, year)
+    views = [
+        View("default", "default view", ctx.year, today),
+        View("mid_year", "mid-year of a finished year", 2024, datetime.date(2024, 6, 30)),
+        View("early", "early in a year", 2023, datetime.date(2023, 3, 1)),
+        View("running", "the running year", year, running),
+    ]
+    return [v for v in views if v.as_of <= today and v.year in ctx.plan.years]
+
+
+def _same_day_in(day: datetime.date, year: int) -> datetime.date:
+    try:
+        return day.replace(year=year)
+    except ValueError:  # 29 February
+        return day.replace(year=year, day=28)
+
 
 def _reverse_locality(name, locality):
     """The URL of a page about one locality, whatever its pattern takes (pk or code)."""
@@ -59,6 +103,8 @@ def page_url(page: Page, ctx: Context) -> str:
     from django.urls import reverse
 
     query = {}
+    # An as-of date asked (bench/pages.py as_of_views): the year and date in every page's query.
+    asked = {"year": ctx.year, "as_of": ctx.as_of.strftime("%d/%m/%Y")} if ctx.asked else {}
     if page.name == "national_dashboard":
         url = reverse(page.url_name)
         query = {"year": ctx.year}
@@ -67,6 +113,9 @@ def page_url(page: Page, ctx: Context) -> str:
         query = {"year": ctx.year}
     elif page.name == "commune_work_lists":
         url = _reverse_locality(page.url_name, ctx.commune)
+    elif page.name == "charts":
+        url = reverse(page.url_name)
+        query = {"year": ctx.year}
     elif page.name == "establishment_list":
         url = reverse(page.url_name)
         query = {"province": ctx.province.pk, "line": ctx.line}
@@ -77,14 +126,19 @@ def page_url(page: Page, ctx: Context) -> str:
         url = reverse(page.url_name, kwargs={"kind": "inspections", "fmt": "csv"})
     else:
         raise ValueError(page.name)
+    query |= asked
     if query:
         url += ("&" if "?" in url else "?") + urllib.parse.urlencode(query)
     return url
 
 
-def fetch(client, url, *, stream):
+# What a browser says it accepts: the bytes on the wire are the compressed ones.
+BROWSER_ENCODINGS = "gzip, deflate, br"
+
+
+def fetch(client, url, *, stream, **headers):
     """One request, its body read to the end; returns (status, bytes)."""
-    response = client.get(url)
+    response = client.get(url, **headers)
     if getattr(response, "streaming", False):
         size = 0
         for chunk in response.streaming_content:
@@ -119,6 +173,9 @@ def measure_page(page: Page, ctx: Context, *, warmup: int, repeat: int) -> Measu
     result.note = url
     fill(result, times, queries, peak, rss)
     result.size = last[1] if last else None
+    _, result.wire_size = fetch(
+        client, url, stream=page.stream, HTTP_ACCEPT_ENCODING=BROWSER_ENCODINGS
+    )
     return result
 
 
@@ -196,6 +253,14 @@ def floor_call(name: str, ctx: Context, conn, *, summary: bool = False):
             province_id=ctx.province.pk if of_province else None,
             summary=summary,
         )
+    if name == "charts":
+        return lambda: floors.compliance_series(
+            conn,
+            years=list(ctx.plan.years),
+            as_of=ctx.as_of,
+            plan_first_day=first_day,
+            summary=summary,
+        )
     if name == "commune_work_lists":
         return lambda: floors.work_lists(
             conn, commune_id=ctx.commune.pk, as_of=ctx.as_of, plan_first_day=first_day
@@ -224,7 +289,7 @@ def measure_floor(result: Measure, ctx: Context, *, warmup: int, repeat: int):
     result.floor_p95_ms = round(percentile(times, 0.95), 1)
     if result.median_ms and result.floor_median_ms:
         result.ratio = round(result.median_ms / result.floor_median_ms, 2)
-    if result.name in COMPLIANCE_PAGES:
+    if result.name in COMPLIANCE_PAGES or result.name == "charts":
         summary_call = floor_call(result.name, ctx, conn, summary=True)
         times = time_runs(summary_call, warmup=warmup, repeat=repeat)
         result.summary_floor_median_ms = round(statistics.median(times), 1)
@@ -236,11 +301,25 @@ def measure_floor(result: Measure, ctx: Context, *, warmup: int, repeat: int):
 
 def check_national_against_floor(ctx: Context, floor_rows) -> dict:
     """The page's figures (plan_tracker.metrics) must equal the floor's, row by row."""
+    return check_table_against_floor(ctx, "national_dashboard", floor_rows)
+
+
+def check_table_against_floor(ctx: Context, name: str, floor_rows, *, year=None) -> dict:
+    """A compliance page's figures (plan_tracker.metrics, as the page asks them) must equal
+    the floor's, row by row."""
     from bench import floors
     from localities.selectors import Frame
     from plan_tracker.metrics import compliance_table
 
-    table = compliance_table(Frame.nation(), year=ctx.year, as_of=ctx.as_of, plan=ctx.plan)
+    level, of_province = COMPLIANCE_PAGES.get(name, ("province", False))
+    table = compliance_table(
+        Frame.nation(),
+        year=year or ctx.year,
+        as_of=ctx.as_of,
+        plan=ctx.plan,
+        level=level,
+        locality=ctx.province if of_province else None,
+    )
     page = {row.values["locality_code"]: row.values for row in table.rows}
     page[""] = table.total.values
     mismatches = []
@@ -255,6 +334,76 @@ def check_national_against_floor(ctx: Context, floor_rows) -> dict:
             ):
                 mismatches.append((row["locality_code"], column, value, theirs))
     return {"rows": len(floor_rows), "mismatches": mismatches[:10], "equal": not mismatches}
+
+
+def check_page_against_floor(ctx: Context, name: str, output) -> dict | None:
+    """The figures of a page of AS_OF_PAGES against its floor's output."""
+    if name in COMPLIANCE_PAGES:
+        return check_table_against_floor(ctx, name, output)
+    if name == "charts":
+        checks = [
+            check_table_against_floor(ctx, name, rows, year=year) for year, rows in output.items()
+        ]
+        return {
+            "rows": sum(c["rows"] for c in checks),
+            "mismatches": [m for c in checks for m in c["mismatches"]][:10],
+            "equal": all(c["equal"] for c in checks),
+        }
+    if name == "commune_work_lists":
+        from localities.selectors import Frame
+        from plan_tracker.metrics import never_inspected
+
+        limit = sum(1 for row in output if row[0] == "establishment")
+        codes = list(
+            never_inspected(
+                Frame.nation(), locality=ctx.commune, plan=ctx.plan, as_of=ctx.as_of
+            ).values_list("code", flat=True)[:limit]
+        )
+        expected = [row[2] for row in output if row[0] == "establishment"]
+        return {
+            "rows": len(expected),
+            "mismatches": [] if codes == expected else [codes[:3]],
+            "equal": codes == expected,
+        }
+    return None
+
+
+def measure_as_of_views(
+    ctx: Context, *, warmup: int, repeat: int, heavy_repeat: int, only, floors: bool, echo
+) -> list[Measure]:
+    """Every page of AS_OF_PAGES under every view of as_of_views: the page, its floors and the
+    check that their figures are equal; page / default view of the same page in this run."""
+    results = []
+    defaults = {}
+    for view in as_of_views(ctx):
+        seen = dataclasses.replace(
+            ctx, year=view.year, as_of=view.as_of, asked=view.name != "default"
+        )
+        for page in AS_OF_PAGES:
+            if only and page.name not in only:
+                continue
+            echo(f"  {page.label}, {view.label} ({view.year} as of {view.as_of:%d/%m/%Y}) …")
+            reps = heavy_repeat if page.heavy else repeat
+            try:
+                result = measure_page(page, seen, warmup=warmup, repeat=reps)
+                if floors and result.status == "ok":
+                    output = measure_floor(result, seen, warmup=warmup, repeat=reps)
+                    if output is not None:
+                        result.checks["figures_equal_floor"] = check_page_against_floor(
+                            seen, page.name, output
+                        )
+            except Exception as error:  # noqa: BLE001 - one broken page must not stop the others
+                result = Measure(page.name, page.label, status="error", note=repr(error)[:300])
+            result.view = view.name
+            result.year = view.year
+            result.as_of = view.as_of.isoformat()
+            if view.name == "default":
+                defaults[page.name] = result.median_ms
+            default = defaults.get(page.name)
+            if result.median_ms and default:
+                result.default_ratio = round(result.median_ms / default, 2)
+            results.append(result)
+    return results
 
 
 def first_code_on_page(page: Page, ctx: Context, floor_rows) -> bool:

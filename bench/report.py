@@ -21,6 +21,7 @@ def make_report(
     repeat: int,
     heavy_repeat: int,
     load_before,
+    views=(),
 ) -> dict:
     """The run's figures; `load_before` is os.getloadavg() when the run began."""
     from django.db import connection
@@ -44,6 +45,7 @@ def make_report(
             "its RSS at the start of that run"
         ),
         "pages": [asdict(r) for r in results],
+        "as_of_views": [asdict(r) for r in views],
         "load": asdict(load_result) if load_result else None,
         "national_main_query": explain,
     }
@@ -80,25 +82,70 @@ def _fmt(value, spec=""):
     return format(value, spec)
 
 
+def format_views(views) -> list[str]:
+    """The as-of variants: each page per view, its floors, page / default and the check."""
+    if not views:
+        return []
+    lines = [
+        "",
+        "As-of variants (page / default: the same page's default view in this run):",
+        "",
+        "| page | view | year | as of | median ms | SQL | floor ms | page/floor "
+        "| summary floor ms | page/summary floor | page/default | figures = floor |",
+        "| --- | --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+    ]
+    for page in views:
+        if page["status"] != "ok":
+            lines.append(
+                f"| {page['label']} | {page['view']} | {page['year']} | {page['as_of']} "
+                f"| {page['status']}: {page['note']} |||||||"
+            )
+            continue
+        check = page.get("checks", {}).get("figures_equal_floor")
+        verdict = "—" if not check else ("equal" if check["equal"] else "DIFFER")
+        lines.append(
+            "| {label} | {view} | {year} | {as_of} | {med} | {q} | {fl} | {ratio} | {sfl} "
+            "| {sratio} | {dratio} | {verdict} |".format(
+                label=page["label"],
+                view=page["view"],
+                year=page["year"],
+                as_of=page["as_of"],
+                med=_fmt(page["median_ms"]),
+                q=_fmt(page["queries"]),
+                fl=_fmt(page["floor_median_ms"]),
+                ratio=_fmt(page["ratio"]),
+                sfl=_fmt(page.get("summary_floor_median_ms")),
+                sratio=_fmt(page.get("summary_ratio")),
+                dratio=_fmt(page.get("default_ratio")),
+                verdict=verdict,
+            )
+        )
+    for page in views:
+        check = page.get("checks", {}).get("figures_equal_floor")
+        if check and not check["equal"]:
+            lines.append(f"{page['label']} ({page['view']}) differs: {check['mismatches']}")
+    return lines
+
+
 def format_table(report: dict) -> str:
     header = (
         "| page | median ms | p95 ms | SQL | tracemalloc MiB | RSS Δ MiB | floor median ms "
-        "| page/floor | summary floor ms | page/summary floor | size |"
+        "| page/floor | summary floor ms | page/summary floor | size | gzip size |"
     )
     lines = [
         f"Scale {report['scale']} — {report['date']} — {report['machine']} — {report['database']}"
         f" — load average {report.get('load_average')}",
         "",
         header,
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for page in report["pages"]:
         if page["status"] != "ok":
-            lines.append(f"| {page['label']} | {page['status']}: {page['note']} ||||||||||")
+            lines.append(f"| {page['label']} | {page['status']}: {page['note']} |||||||||||")
             continue
         lines.append(
             "| {label} | {med} | {p95} | {q} | {tm} | {rss} | {fl} | {ratio} | {sfl} | {sratio} "
-            "| {size} |".format(
+            "| {size} | {wire} |".format(
                 label=page["label"],
                 med=_fmt(page["median_ms"]),
                 p95=_fmt(page["p95_ms"]),
@@ -110,6 +157,7 @@ def format_table(report: dict) -> str:
                 sfl=_fmt(page.get("summary_floor_median_ms")),
                 sratio=_fmt(page.get("summary_ratio")),
                 size=_fmt(page["size"], ","),
+                wire=_fmt(page.get("wire_size"), ","),
             )
         )
     for page in report["pages"]:
@@ -123,6 +171,7 @@ def format_table(report: dict) -> str:
             lines.append(
                 f"{page['label']}: figures from the summary = figures over the inspections: {same}"
             )
+    lines += format_views(report.get("as_of_views") or [])
     load = report.get("load")
     if load:
         lines += [

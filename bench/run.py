@@ -13,6 +13,10 @@ run (tracemalloc peak of Python allocations, and the growth of the process's pea
 kernel's high-water mark is reset first), and the floor: the same figures from one hand-written
 SQL statement through psycopg2 (bench/floors.py), with the ratio page / floor.
 
+Then the as-of variants: the dashboards, a commune's work lists, the charts and the compliance
+CSV for the default view, 2024 as of 30/06/2024, 2023 as of 01/03/2023 and the running year,
+each with its floors, the check that page and floor give the same figures, and page / default.
+
 Then writes under load: gunicorn on 127.0.0.1, N concurrent clients logged in as a provincial
 officer record inspections through the real inspection form (GET the form, POST it with its
 CSRF token), for a bounded time or number; recordings per second, p95, errors, and a check that
@@ -39,7 +43,7 @@ if str(ROOT) not in sys.path:
 # Run as a script, the project's root is not on the path until the lines above put it there.
 from bench.context import SERVER_ENVIRONMENT, collect_static, make_context  # noqa: E402
 from bench.load import measure_load  # noqa: E402
-from bench.pages import explain_national, measure_pages  # noqa: E402
+from bench.pages import explain_national, measure_as_of_views, measure_pages  # noqa: E402
 from bench.report import format_table, make_report, write_report  # noqa: E402
 
 
@@ -61,6 +65,7 @@ def run(
     heavy_repeat: int = 3,
     only: list[str] | None = None,
     floors: bool = True,
+    views: bool = True,
     load: bool = True,
     load_clients: int = 8,
     load_seconds: float = 30,
@@ -93,6 +98,19 @@ def run(
         echo=echo,
     )
 
+    view_results = []
+    if views:
+        echo("  As-of variants …")
+        view_results = measure_as_of_views(
+            ctx,
+            warmup=warmup,
+            repeat=repeat,
+            heavy_repeat=heavy_repeat,
+            only=only,
+            floors=floors,
+            echo=echo,
+        )
+
     explain = None
     if floors and (not only or "national_dashboard" in only):
         explain = explain_national(ctx)
@@ -119,6 +137,7 @@ def run(
         repeat=repeat,
         heavy_repeat=heavy_repeat,
         load_before=load_before,
+        views=view_results,
     )
     if ctx.workdir.name.startswith("pt-bench-"):
         shutil.rmtree(ctx.workdir, ignore_errors=True)  # the generated import file
@@ -139,6 +158,9 @@ def main(argv=None):
     parser.add_argument("--only", help="comma-separated page names")
     parser.add_argument("--no-floors", action="store_true")
     parser.add_argument("--no-load", action="store_true")
+    parser.add_argument(
+        "--no-as-of", action="store_true", help="skip the as-of variants of the dashboards"
+    )
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=30, help="load test: at most")
     parser.add_argument("--requests", type=int, default=400, help="load test: at most")
@@ -160,6 +182,7 @@ def main(argv=None):
         heavy_repeat=args.heavy_repeat,
         only=args.only.split(",") if args.only else None,
         floors=not args.no_floors,
+        views=not args.no_as_of,
         load=not args.no_load,
         load_clients=args.clients,
         load_seconds=args.seconds,

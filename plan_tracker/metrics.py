@@ -9,18 +9,19 @@ A whole table (34 provinces, every commune of a province, or every commune of th
 a constant number of queries, whatever the number of localities and records: the plan and its
 targets (skipped when given and prefetched), the rows' localities (with each province's number
 of communes), then one grouped query per kind of record (establishments, reports, cases,
-activities) with conditional counts, folded into rows in Python (the inspections made are summed
-per establishment in the establishments' query). ``compliance_series`` gives the same table for
+activities, and the inspections of in-scope establishments for the inspections made) with
+conditional counts, folded into rows in Python. ``compliance_series`` gives the same table for
 several years in the same number of queries: each year adds conditional aggregates, not a query.
 ``judged_series`` judges the same counts against several plans (the plans in force,
 ``Plan.objects.in_force``) in the same number of queries again: each plan adds its targets'
 statuses, computed in Python.
 
-"Inspected" is read from the summary of inspected years (localities.models.InspectedYears, kept
-by database triggers in the same transaction as every write) wherever that is exact: always for
-a finished year, and for the running year when no inspection is dated after A (one index probe
-says so). Otherwise, for an as-of date inside a year with inspections after it, each
-establishment is probed for an inspection in the window.
+"Inspected" is read from the summaries of inspections (localities.models.InspectedYears, the
+years of each establishment, and FirstInspection, the first date of each of those years; kept by
+database triggers in the same transaction as every write) for any as-of date: the whole years
+from the years, and the year containing A, when an inspection is dated after A in it (one index
+probe says so), from its first dates. Only years outside the summaries' range (2000–2062) are
+probed establishment by establishment.
 
 Rules that are choices of this module
 -------------------------------------
@@ -63,8 +64,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
-from django.db.models import Case, Count, F, OuterRef, Q, Subquery, Sum, When
-from django.db.models.functions import Coalesce
+from django.db.models import Count, F, FilteredRelation, Q, Sum
 from django.db.models.lookups import GreaterThan
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -455,6 +455,7 @@ def _count(years, as_of, plan_first_years, sources: _Sources) -> dict:
     windows = _windows(years, as_of)
     if windows:
         _count_establishments(counts, windows, as_of, plan_first_years, sources)
+        _count_inspections(counts, windows, sources)
         _count_reports(counts, windows, as_of, sources)
         _count_activities(counts, windows, sources)
     case_years = sorted(set(years) | {y - 1 for y in years})
@@ -473,79 +474,110 @@ def _fold(counts, group_rows, key):
 
 
 def _summary_is_exact(windows, as_of) -> bool:
-    """Whether the summary of inspected years gives the exact establishment figures.
+    """Whether the summaries of inspections give the exact establishment figures: whenever
+    every year of the windows is one the summaries keep (2000–2062).
 
     localities.models.InspectedYears holds, per establishment, the years in which it has an
-    inspection (kept by the database on every write, so never older than the last commit). A
-    window [1/1/Y, E] covers the whole year Y unless A falls inside Y; then the summary is exact
-    only if no inspection is dated after A in Y (one index probe, made only in that case — an
-    inspection after A exists e.g. when the figures are asked as of an earlier date)."""
+    inspection, and localities.models.FirstInspection the first date of each of those years
+    (both kept by the database on every write, so never older than the last commit). A window
+    [1/1/Y, E] is read from the years, and, when A falls inside Y, from the first date of Y."""
     years = [year for year, _, _ in windows]
-    if min(years) < SUMMARY_FIRST_YEAR or max(years) > SUMMARY_LAST_YEAR:
-        return False
-    last_day = year_end(max(years))
+    return SUMMARY_FIRST_YEAR <= min(years) and max(years) <= SUMMARY_LAST_YEAR
+
+
+def _year_read_by_first_dates(windows, as_of) -> int | None:
+    """The year containing A when its first inspection dates must be read: an inspection is
+    dated after A in that year (one index probe, made only when A falls inside a year of the
+    windows — e.g. figures asked as of an earlier date). With none after A, the years alone
+    are exact and the first dates are not joined (the running year as of today)."""
+    last_day = year_end(max(year for year, _, _ in windows))
     if as_of >= last_day:
-        return True
+        return None
     later = Inspection.objects.filter(inspected_on__gt=as_of, inspected_on__lte=last_day)
-    return not later.exists()
+    return as_of.year if later.exists() else None
 
 
-def _inspected(first: datetime.date, last: datetime.date, use_summary: bool) -> Q:
-    """The establishment has an inspection in [first, last]: from the summary of inspected
-    years when it is exact and the window is whole years from 1 January, else an index probe
-    of the inspections (``Exists``)."""
-    if use_summary and first == year_start(first.year) and first.year >= SUMMARY_FIRST_YEAR:
+# The join of each establishment's first inspection date in the year containing A.
+FIRST_INSPECTION_OF_YEAR = "first_inspection_of_year"
+
+
+def _inspected(
+    first: datetime.date, last: datetime.date, use_summary: bool, by_first_dates: int | None
+) -> Q:
+    """The establishment has an inspection in [first, last]: from the summaries of
+    inspections when they are exact and the window begins on 1 January — the whole years
+    before last's from the inspected years, last's year from them too unless it is the year
+    read by its first dates (by_first_dates: the first date of that year is on or before last) —
+    else an index probe of the inspections (``Exists``)."""
+    if not use_summary or first != year_start(first.year) or first.year < SUMMARY_FIRST_YEAR:
+        return EstablishmentQuerySet.inspected_between_q(first, last)
+    if last.year != by_first_dates:
         mask = year_bits(first.year, last.year)
         return Q(GreaterThan(F("inspected_years__years").bitand(mask), 0))
-    return EstablishmentQuerySet.inspected_between_q(first, last)
-
-
-def _inspections_made(first: datetime.date, last: datetime.date, use_summary: bool):
-    """The establishment's inspections dated in [first, last] (an index probe of the
-    inspections by establishment and date), 0 when none; where the summary of inspected years
-    is exact, only the establishments it says were inspected that year are probed."""
-    made = (
-        Inspection.objects.filter(
-            establishment=OuterRef("pk"), inspected_on__gte=first, inspected_on__lte=last
-        )
-        .order_by()
-        .values("establishment")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    probe = Coalesce(Subquery(made), 0)
-    if use_summary and first == year_start(first.year) and first.year >= SUMMARY_FIRST_YEAR:
-        return Case(When(_inspected(first, last, use_summary), then=probe), default=0)
-    return probe
+    inspected = Q(**{f"{FIRST_INSPECTION_OF_YEAR}__first_on__lte": last})
+    if first.year < last.year:
+        mask = year_bits(first.year, last.year - 1)
+        inspected |= Q(GreaterThan(F("inspected_years__years").bitand(mask), 0))
+    return inspected
 
 
 def _count_establishments(counts, windows, as_of, plan_first_years, sources: _Sources):
-    """Establishments grouped by the key, with the establishment figures of each window and the
-    inspections made in it (inspections_made: summed over the in-scope establishments).
+    """Establishments grouped by the key, with the establishment figures of each window.
 
-    From the summary of inspected years when it is exact (the dashboards' default: a finished
-    year, or the running year as of today): one scan of the establishments joined to the
-    summary. Otherwise, for an as-of date inside the year with inspections after it, an index
-    probe of the inspections in the window per establishment."""
+    From the summaries of inspections (the years, and for an as-of date inside a year with
+    inspections after it, the first date of that year): one scan of the establishments joined
+    to the summaries, whatever the as-of date. Only for years the summaries do not keep, an
+    index probe of the inspections in the window per establishment."""
     key = sources.keys["establishments"]
     queryset = sources.querysets["establishments"].filter(in_scope=True)
     use_summary = _summary_is_exact(windows, as_of)
+    by_first_dates = _year_read_by_first_dates(windows, as_of) if use_summary else None
+    if by_first_dates is not None:
+        queryset = queryset.annotate(
+            **{
+                FIRST_INSPECTION_OF_YEAR: FilteredRelation(
+                    "first_inspections", condition=Q(first_inspections__year=by_first_dates)
+                )
+            }
+        )
     aggregates = {}
     for year, start, end in windows:
         operating = EstablishmentQuerySet.operating_between_q(start, end)
         open_at_end = EstablishmentQuerySet.operating_on_q(end)
         aggregates[f"y{year}__establishments_operating"] = Count("pk", filter=operating)
         aggregates[f"y{year}__inspected_in_year"] = Count(
-            "pk", filter=operating & _inspected(start, end, use_summary)
+            "pk", filter=operating & _inspected(start, end, use_summary, by_first_dates)
         )
         aggregates[f"y{year}__establishments_open_at_end"] = Count("pk", filter=open_at_end)
-        aggregates[f"y{year}__inspections_made"] = Sum(_inspections_made(start, end, use_summary))
         for first_year in plan_first_years:
             first_day = year_start(first_year)
             if first_day <= end:
                 aggregates[f"y{year}__inspected_since_{first_year}"] = Count(
-                    "pk", filter=open_at_end & _inspected(first_day, end, use_summary)
+                    "pk",
+                    filter=open_at_end & _inspected(first_day, end, use_summary, by_first_dates),
                 )
+    rows = queryset.order_by().values(key).annotate(**aggregates)
+    _fold(counts, rows, key)
+
+
+def _count_inspections(counts, windows, sources: _Sources):
+    """Inspections of in-scope establishments grouped by the key, those dated in each window
+    (inspections_made: two of one establishment count twice): one scan of the inspections of
+    the windows' dates (index on the date), not a probe per establishment."""
+    key = sources.keys["inspections"]
+    first = min(start for _, start, _ in windows)
+    last = max(end for _, _, end in windows)
+    queryset = sources.querysets["inspections"].filter(
+        establishment__in_scope=True, inspected_on__gte=first, inspected_on__lte=last
+    )
+    aggregates = {
+        # Counting the establishment column (never null) rather than the id lets PostgreSQL
+        # answer from the index on (date, establishment) alone.
+        f"y{year}__inspections_made": Count(
+            "establishment_id", filter=Q(inspected_on__gte=start, inspected_on__lte=end)
+        )
+        for year, start, end in windows
+    }
     rows = queryset.order_by().values(key).annotate(**aggregates)
     _fold(counts, rows, key)
 

@@ -1,18 +1,12 @@
 """The summary of inspected years per establishment, kept by database triggers.
 
-See localities.models.InspectedYears and localities/sql/. The triggers are (re)installed from
-those files; a later change to them needs a migration of its own that calls install() again.
+See localities.models.InspectedYears and localities/sql/. The triggers, which now keep the first
+inspection dates too, are installed from those files by migration 0011, once both tables exist;
+a later change to them needs a migration of its own that calls install() again.
 """
 
 import django.db.models.deletion
 from django.db import migrations, models
-
-
-def install(apps, schema_editor):
-    from localities import summary
-
-    summary.install(schema_editor.connection)
-    summary.rebuild(schema_editor.connection)
 
 
 def uninstall(apps, schema_editor):
@@ -42,5 +36,5 @@ class Migration(migrations.Migration):
             ],
             options={"db_table": "localities_inspected_years", "default_permissions": ()},
         ),
-        migrations.RunPython(install, uninstall),
+        migrations.RunPython(migrations.RunPython.noop, uninstall),
     ]

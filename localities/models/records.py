@@ -650,3 +650,27 @@ class InspectedYears(models.Model):
             for bit in range(SUMMARY_LAST_YEAR - SUMMARY_FIRST_YEAR + 1)
             if self.years >> bit & 1
         ]
+
+
+class FirstInspection(models.Model):
+    """The first inspection date of each year in which an establishment was inspected.
+
+    Kept with InspectedYears by the same triggers, in the same transaction as every write of
+    an inspection, for the same years (2000–2062). It answers "inspected in [1 January Y, A]"
+    for an as-of date A inside year Y (the first date of Y is on or before A) without a probe
+    into the inspections per establishment; InspectedYears answers the whole years before it.
+    """
+
+    pk = models.CompositePrimaryKey("establishment", "year")
+    establishment = models.ForeignKey(
+        Establishment, on_delete=models.CASCADE, related_name="first_inspections"
+    )
+    year = models.SmallIntegerField()
+    first_on = models.DateField()
+
+    class Meta:
+        db_table = "localities_first_inspections"
+        default_permissions = ()
+
+    def __str__(self):
+        return f"{self.establishment_id}: {self.year} {self.first_on:%d/%m/%Y}"

@@ -1,8 +1,10 @@
--- The summary localities_inspected_years (localities.models.InspectedYears), kept by PostgreSQL in
--- the same transaction as every write to localities_inspection. Applied by migration 0004.
+-- The summaries localities_inspected_years (localities.models.InspectedYears) and
+-- localities_first_inspections (localities.models.FirstInspection), kept by PostgreSQL in the same
+-- transaction as every write to localities_inspection. Applied by migration 0011.
 --
 -- Inserts only ever add years: one statement-level upsert per INSERT statement, in establishment
--- order, OR-ing the new years into the row (no write when the years were already there).
+-- order, OR-ing the new years into the row (no write when the years were already there), then
+-- one upsert of the first date of each year (no write unless the new date is earlier).
 -- A row exists only for an establishment with at least one year (an establishment without
 -- inspections can be deleted without touching the summary).
 -- Deletes and updates may remove a year: the rows of the establishments touched are created if
@@ -10,7 +12,8 @@
 -- snapshot (READ COMMITTED takes one per statement) includes every concurrent writer of those
 -- establishments that committed before the lock was granted. A concurrent insert waits on the same
 -- row lock (its ON CONFLICT DO UPDATE) and ORs its years into the recounted value, so neither can
--- lose the other's year.
+-- lose the other's year. The first dates of the establishments' years are recounted under the
+-- same row locks, so the two summaries always agree.
 
 CREATE OR REPLACE FUNCTION localities_year_bit(day date) RETURNS bigint
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
@@ -38,6 +41,12 @@ BEGIN
     -- No row for an establishment without an inspection year (it can then be deleted).
     DELETE FROM localities_inspected_years
      WHERE establishment_id = ANY (ids) AND years = 0;
+    DELETE FROM localities_first_inspections WHERE establishment_id = ANY (ids);
+    INSERT INTO localities_first_inspections (establishment_id, year, first_on)
+    SELECT establishment_id, extract(year FROM inspected_on)::int, min(inspected_on)
+      FROM localities_inspection
+     WHERE establishment_id = ANY (ids) AND localities_year_bit(inspected_on) <> 0
+     GROUP BY 1, 2;
 END
 $$;
 
@@ -51,6 +60,12 @@ BEGIN
      ORDER BY establishment_id
     ON CONFLICT (establishment_id) DO UPDATE SET years = s.years | EXCLUDED.years
      WHERE s.years | EXCLUDED.years <> s.years;
+    INSERT INTO localities_first_inspections AS f (establishment_id, year, first_on)
+    SELECT establishment_id, extract(year FROM inspected_on)::int, min(inspected_on)
+      FROM new_rows WHERE localities_year_bit(inspected_on) <> 0
+     GROUP BY 1, 2 ORDER BY 1, 2
+    ON CONFLICT (establishment_id, year) DO UPDATE SET first_on = EXCLUDED.first_on
+     WHERE EXCLUDED.first_on < f.first_on;
     RETURN NULL;
 END
 $$;
@@ -80,6 +95,7 @@ CREATE OR REPLACE FUNCTION localities_inspected_years_on_truncate() RETURNS trig
 LANGUAGE plpgsql AS $$
 BEGIN
     DELETE FROM localities_inspected_years;
+    DELETE FROM localities_first_inspections;
     RETURN NULL;
 END
 $$;

@@ -185,7 +185,7 @@ def test_the_dashboards_query_count_does_not_grow_with_approved_provinces(
     english(client, personas.ministry)
     # session, user, assignment, plans, targets, localities, establishments, reports, cases,
     # activities, approvals
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         client.get(reverse("dashboard_national"), Y2024)
 
 

@@ -15,7 +15,13 @@ from django.db.models import F, Q
 from bench.context import make_context
 from bench.imports import write_import_file
 from bench.load import LOAD_MARKER, Gunicorn, clean_load_rows, run_load
-from bench.pages import PAGES, check_national_against_floor, floor_call, floor_connection
+from bench.pages import (
+    AS_OF_PAGES,
+    PAGES,
+    check_national_against_floor,
+    floor_call,
+    floor_connection,
+)
 from bench.report import format_table
 from bench.run import run
 from localities.models import Case, Establishment, Inspection, Line, Report
@@ -97,6 +103,20 @@ def test_the_generator_makes_the_same_nation_again_and_keeps_the_rules(today):
 
 
 @transactional
+def test_a_horizon_of_ten_years_doubles_the_records_and_reaches_its_last_year():
+    call_command("generate_national_dataset", scale=SCALE, seed=7, quiet=True, years="2021-2030")
+    # 300 establishments as for five years; 1,200 × 10 / 5 = 2,400 inspections, 240 reports,
+    # 32 cases.
+    assert Establishment.objects.count() == 300
+    assert Inspection.objects.count() == 2400
+    assert Report.objects.count() == 240
+    assert Case.objects.count() == 32
+    years = set(Inspection.objects.values_list("inspected_on__year", flat=True))
+    assert min(years) == 2021 and max(years) == 2030
+    assert not Inspection.objects.filter(inspected_on__gt=datetime.date(2030, 12, 31)).exists()
+
+
+@transactional
 def test_the_benchmark_measures_every_page_and_leaves_the_data_as_generated(tmp_path):
     generate()
     before = Inspection.objects.count()
@@ -123,6 +143,18 @@ def test_the_benchmark_measures_every_page_and_leaves_the_data_as_generated(tmp_
     assert pages["import_inspections"]["size"] == 40
     # The import was rolled back: the data set is as generated.
     assert Inspection.objects.count() == before
+    # Every as-of page under every view, each against its floor on PostgreSQL.
+    views = report["as_of_views"]
+    assert {(v["name"], v["view"]) for v in views} == {
+        (page.name, view)
+        for page in AS_OF_PAGES
+        for view in ("default", "mid_year", "early", "running")
+    }
+    assert [v["note"] for v in views if v["status"] != "ok"] == []
+    assert all(v["wire_size"] for v in views)
+    if connection.vendor == "postgresql":
+        assert all(v["checks"]["figures_equal_floor"]["equal"] for v in views)
+    assert "As-of variants" in format_table(report)
     written = json.loads((tmp_path / f"results-{SCALE}.json").read_text())
     assert written["scale"] == SCALE
     assert "| page | median ms |" in format_table(written)

@@ -209,7 +209,7 @@ def test_the_national_charts_cost_the_same_queries_whatever_the_provinces(
     # session, user, assignment, plans, targets, localities, establishments, reports, cases,
     # activities, the probe for inspections after the as-of date, and the cases the ministry
     # watches (one grouped query for every year and province)
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(14):
         response = client.get(reverse("dashboard_charts"), Q2024)
     cases = response.context["chart"]["cases"]
     assert len(cases["rows"]) == 2 + provinces
@@ -231,6 +231,6 @@ def test_a_provinces_charts_cost_the_same_queries_whatever_the_communes(
     # (checked by the selection and by the table), the communes, the probe for inspections
     # after the as-of date, establishments, reports, cases, activities, the cases the ministry
     # watches, and the officer's locality in the navigation bar
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(18):
         response = client.get(reverse("dashboard_charts"), {**Q2024, "locality": "01"})
     assert len(response.context["chart"]["cases"]["rows"]) == 2 + communes

@@ -168,7 +168,7 @@ def test_the_charts_page_draws_the_map_at_the_same_queries_whatever_the_province
     # localities, establishments, reports, cases, activities, the probe for inspections after
     # the as-of date, the cases the ministry watches, and the approvals of the provinces' year.
     # The outline is read from the vendored file, never from the database.
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(14):
         response = client.get(reverse("dashboard_charts"), {"year": "2024", "as_of": "31/03/2025"})
     body = response.content.decode()
     # The world's two provinces have centres, and so do the grown ones.

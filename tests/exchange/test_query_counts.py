@@ -64,12 +64,12 @@ def count(client, url, data=None) -> int:
 # records of each sort in each commune. The compliance files and the printed report read the
 # approvals of the provinces' years once a table.
 REQUESTS = [
-    ("api-compliance", ("/api/v1/compliance",), COMPLIANCE, 10),
+    ("api-compliance", ("/api/v1/compliance",), COMPLIANCE, 11),
     ("api-establishments", ("/api/v1/establishments",), {}, 5),
     ("api-reports", ("/api/v1/reports",), {}, 5),
-    ("compliance-csv", ("export_compliance", "csv"), COMPLIANCE, 12),
-    ("compliance-xlsx", ("export_compliance", "xlsx"), COMPLIANCE, 18),
-    ("report", ("export_report",), {**COMPLIANCE, "locality": "01"}, 20),
+    ("compliance-csv", ("export_compliance", "csv"), COMPLIANCE, 13),
+    ("compliance-xlsx", ("export_compliance", "xlsx"), COMPLIANCE, 20),
+    ("report", ("export_report",), {**COMPLIANCE, "locality": "01"}, 21),
     ("raw-establishments-csv", ("export_raw", "establishments", "csv"), {}, 6),
     ("raw-establishments-xlsx", ("export_raw", "establishments", "xlsx"), {}, 6),
     ("raw-reports-csv", ("export_raw", "reports", "csv"), {}, 6),

@@ -11,7 +11,7 @@ from django.db import connection, transaction
 from django.utils import translation
 
 from localities import summary
-from localities.models import Establishment, InspectedYears, Inspection
+from localities.models import Establishment, FirstInspection, InspectedYears, Inspection
 from localities.models.records import year_bits
 
 D = datetime.date
@@ -20,6 +20,10 @@ D = datetime.date
 def years_of(est) -> list[int]:
     row = InspectedYears.objects.filter(establishment=est).first()
     return row.year_list() if row else []
+
+
+def first_days(est) -> dict[int, datetime.date]:
+    return dict(FirstInspection.objects.filter(establishment=est).values_list("year", "first_on"))
 
 
 def make(code, commune):
@@ -104,6 +108,58 @@ def test_deletions_remove_a_year_only_with_its_last_inspection(world):
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM localities_establishment WHERE id = %s", [a.pk])
     assert not Establishment.objects.filter(pk=a.pk).exists()
+
+
+def test_every_kind_of_write_keeps_the_first_date_of_each_year(world):
+    a = make("A", world.ba_dinh)
+    b = make("B", world.hoan_kiem)
+    late = inspect(a, D(2024, 9, 1))
+    assert first_days(a) == {2024: D(2024, 9, 1)}
+    early = inspect(a, D(2024, 3, 1))  # earlier in the same year: the first date moves back
+    inspect(a, D(2024, 5, 1))  # later: it stays
+    Inspection.objects.bulk_create(
+        [
+            Inspection(establishment=a, inspected_on=D(2025, 2, 2), team="police"),
+            Inspection(establishment=a, inspected_on=D(2025, 1, 15), team="police"),
+            Inspection(establishment=b, inspected_on=D(1999, 6, 1), team="police"),  # no year
+        ]
+    )
+    assert first_days(a) == {2024: D(2024, 3, 1), 2025: D(2025, 1, 15)}
+    assert first_days(b) == {}
+
+    # The first inspection of 2024 deleted: the next one (01/05) is the first.
+    early.delete()
+    assert first_days(a)[2024] == D(2024, 5, 1)
+    # Moved to another year: 2024's first is what remains, 2023 gains one.
+    Inspection.objects.filter(inspected_on=D(2024, 5, 1)).update(inspected_on=D(2023, 12, 31))
+    assert first_days(a) == {2023: D(2023, 12, 31), 2024: D(2024, 9, 1), 2025: D(2025, 1, 15)}
+    # A date moved within its year, later than another one of that year.
+    Inspection.objects.filter(inspected_on=D(2025, 1, 15)).update(inspected_on=D(2025, 6, 6))
+    assert first_days(a)[2025] == D(2025, 2, 2)
+    # Moved to another establishment: each has its own first dates.
+    late.establishment = b
+    late.save()
+    assert first_days(a) == {2023: D(2023, 12, 31), 2025: D(2025, 2, 2)}
+    assert first_days(b) == {2024: D(2024, 9, 1)}
+    # The last inspection of a year gone: so is the year.
+    late.delete()
+    assert first_days(b) == {}
+    assert summary.rebuild(connection) == 0
+
+
+def test_the_rebuild_mends_the_first_dates(world):
+    a = make("A", world.ba_dinh)
+    b = make("B", world.hoan_kiem)
+    inspect(a, D(2022, 4, 1))
+    inspect(a, D(2022, 8, 1))
+    inspect(b, D(2023, 1, 1))
+    FirstInspection.objects.filter(establishment=a).update(first_on=D(2022, 8, 1))
+    FirstInspection.objects.filter(establishment=b).delete()
+    FirstInspection.objects.create(establishment=b, year=2030, first_on=D(2030, 1, 1))
+    assert summary.rebuild(connection) == 2
+    assert first_days(a) == {2022: D(2022, 4, 1)}
+    assert first_days(b) == {2023: D(2023, 1, 1)}
+    assert summary.rebuild(connection) == 0
 
 
 def test_the_rebuild_finds_and_mends_drift(world):
@@ -237,6 +293,7 @@ def test_a_concurrent_insert_and_delete_lose_no_year(world, deleter_first):
         inserter.close()
         deleter.close()
     assert years_of(est) == [2024]
+    assert first_days(est) == {2024: D(2024, 4, 4)}
     assert summary.rebuild(connection) == 0
 
 

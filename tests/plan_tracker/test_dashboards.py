@@ -542,7 +542,7 @@ def test_the_national_page_costs_the_same_queries_whatever_the_number_of_provinc
     # session, user, assignment, plans, targets, localities, establishments, reports, cases,
     # activities, and the approvals of every province's year (one grouped query, whatever
     # their number)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         response = client.get(reverse("dashboard_national"), Q2024)
     assert len(response.context["figures"].rows) == 2 + provinces
 
@@ -559,7 +559,7 @@ def test_the_charts_cost_the_same_queries_for_every_year_and_province(
     # running at 31/03/2025, so the summary of inspected years is used only if there are none),
     # the cases the ministry watches, and the approvals of every province's year (one query,
     # whatever their number)
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(14):
         response = client.get(reverse("dashboard_charts"), Q2024)
     assert len(response.context["chart"]["ranked"]) + len(response.context["chart"]["too_few"]) == (
         2 + provinces
@@ -578,17 +578,17 @@ def test_a_provinces_page_and_work_lists_cost_constant_queries(
     # session, user, assignment, locality, plans, targets, in-scope check, localities,
     # establishments, reports, cases, activities, the approval of the province's year, and the
     # officer's locality in the navigation bar
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(15):
         client.get(reverse("dashboard_locality", args=[world.hn.pk]), Q2024)
     # + never inspected (list, count), reports to handle (list, count), due soon, overdue, and
     # the probe for inspections after the as-of date (the pace of the running year 2025); the
     # approval of the province's year is one query here as there
-    with django_assert_num_queries(21):
+    with django_assert_num_queries(22):
         response = client.get(reverse("work_lists", args=[world.hn.pk]), Q2024)
     assert response.context["never_count"] == communes
     assert response.context["approval"].state == "approved"
     # A commune's work lists: as many, whatever the number of communes of its province.
-    with django_assert_num_queries(21):
+    with django_assert_num_queries(22):
         response = client.get(reverse("work_lists", args=[world.ba_dinh.pk]), Q2024)
     assert response.context["approval"].state == "approved"
 

@@ -470,12 +470,13 @@ def test_a_table_costs_the_same_queries_whatever_the_number_of_localities(
 ):
     grow(world, kinds, communes)
     plan = Plan.objects.get(is_default=True)
-    # The plan's targets, the localities, establishments, reports, cases, activities.
-    with django_assert_num_queries(6):
+    # The plan's targets, the localities, establishments, inspections, reports, cases,
+    # activities.
+    with django_assert_num_queries(7):
         national = compliance_table(frame=Frame.nation(), year=2024, as_of=PAST, plan=plan)
     assert len(national.rows) == 2 + communes
     # + the check that the province is within reach.
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         table = compliance_table(
             frame=Frame.nation(),
             year=2024,
@@ -498,7 +499,7 @@ def test_a_series_over_the_plans_years_costs_the_same_queries_as_one_year(
     plan = Plan.objects.get(is_default=True)
     # The default plan and its targets, the localities, establishments, reports, cases,
     # activities.
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         series = metrics.compliance_series(
             frame=Frame.nation(), years=plan.years, as_of=D(2026, 1, 1), level="province"
         )
@@ -512,7 +513,7 @@ def test_an_officers_table_costs_one_more_query_for_their_assignment(
 
     officer = get_user_model().objects.get(pk=personas.hn_officer.pk)  # nothing cached
     plan = Plan.objects.get(is_default=True)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         compliance_table(frame=Frame.of(officer), year=2024, as_of=PAST, plan=plan)
 
 

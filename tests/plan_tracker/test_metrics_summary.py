@@ -69,7 +69,7 @@ def test_a_finished_year_reads_the_summary_without_a_probe(built):
     # inspections made are counted only for the establishments it says were inspected.
     assert "localities_inspected_years" in sql and "EXISTS" not in sql.upper()
     # plan, targets, localities, establishments, reports, cases, activities
-    assert len(captured) == 7
+    assert len(captured) == 8
 
 
 def test_the_running_year_reads_the_summary_when_nothing_is_dated_after_the_as_of_date(built):
@@ -77,7 +77,7 @@ def test_the_running_year_reads_the_summary_when_nothing_is_dated_after_the_as_o
     # nothing is dated after it, so one probe says the summary is exact.
     with CaptureQueriesContext(connection) as captured:
         table = compliance_table(frame=Frame.nation(), year=2025, as_of=D(2025, 3, 31))
-    assert len(captured) == 8
+    assert len(captured) == 9
     assert "localities_inspected_years" in establishment_sql(captured)
     hn = next(row for row in table.rows if row.locality == built.hn)
     # 2025 through 31/03: E5 (01/01/2025) = 1 of Hà Nội's 5 + 4 (Hoàn Kiếm) operating.
@@ -85,15 +85,19 @@ def test_the_running_year_reads_the_summary_when_nothing_is_dated_after_the_as_o
     assert hn.values["establishments_operating"] == 9
 
 
-def test_an_earlier_as_of_date_with_later_inspections_counts_from_the_inspections(built):
+def test_an_earlier_as_of_date_with_later_inspections_reads_the_first_dates_of_the_year(built):
     # As of 01/09/2024, E2's 31/12/2024 and E4's 10/09/2024 lie after it in the same year: the
-    # summary (which has 2024 for both) would count them, so the inspections are read instead.
+    # years alone (which have 2024 for both) would count them, so 2024 is read from its first
+    # inspection dates, the years before from the years; no inspection is probed.
     with CaptureQueriesContext(connection) as captured:
         table = compliance_table(
             frame=Frame.nation(), year=2024, as_of=D(2024, 9, 1), level="commune", locality=built.hn
         )
     sql = establishment_sql(captured)
-    assert "localities_inspected_years" not in sql and "localities_inspection" in sql
+    assert "localities_first_inspections" in sql and "localities_inspected_years" in sql
+    assert 'localities_inspection"' not in sql
+    # The probe, and the inspections made (one grouped query of their own).
+    assert sum('localities_inspection"' in q["sql"] for q in captured) == 2
     ba_dinh = next(row for row in table.rows if row.locality == built.ba_dinh)
     assert ba_dinh.values["inspected_in_year"] == 2  # E1 (01/03), E4 (10/02)
 
@@ -116,3 +120,60 @@ def test_figures_follow_the_last_write_at_once(built):
     assert after["inspected_since_plan_start"] == before["inspected_since_plan_start"] + 1
     visit.delete()
     assert inspected_2025() == before
+
+
+def ba_dinh_mid_2024(built):
+    """Ba Đình's establishment figures of 2024 as of 30/06/2024, with the SQL that counted them."""
+    with CaptureQueriesContext(connection) as captured:
+        table = compliance_table(
+            frame=Frame.nation(),
+            year=2024,
+            as_of=D(2024, 6, 30),
+            level="commune",
+            locality=built.hn,
+        )
+    assert 'localities_inspection"' not in establishment_sql(captured)
+    values = next(row for row in table.rows if row.locality == built.ba_dinh).values
+    return {
+        name: values[name]
+        for name in (
+            "establishments_operating",
+            "inspected_in_year",
+            "establishments_open_at_end",
+            "inspected_since_plan_start",
+        )
+    }
+
+
+def test_mid_year_figures_follow_the_first_dates_through_moves_and_deletions(built):
+    # As of 30/06/2024 (E2's 31/12 and E4's 10/09 lie after it): operating E1 (closed 30/06,
+    # still open that day), E3, E4, E5, E6 = 5, E2 opens 01/07; inspected in 2024 by then E1
+    # (01/03) and E4 (10/02) = 2; since the plan began also E6 (31/12/2023) = 3.
+    assert ba_dinh_mid_2024(built) == {
+        "establishments_operating": 5,
+        "inspected_in_year": 2,
+        "establishments_open_at_end": 5,
+        "inspected_since_plan_start": 3,
+    }
+    # An inspection before the plan (15/12/2020) counts neither in 2024 nor since the plan.
+    e3 = Establishment.objects.get(code="E3")
+    Inspection.objects.create(
+        establishment=e3, inspected_on=D(2020, 12, 15), team="police", outcome="no_violation"
+    )
+    assert ba_dinh_mid_2024(built)["inspected_since_plan_start"] == 3
+    # E4's 10/02/2024 moved to 10/08/2024: its first of 2024 is then after 30/06: 1 and 2 left.
+    Inspection.objects.filter(establishment__code="E4", inspected_on=D(2024, 2, 10)).update(
+        inspected_on=D(2024, 8, 10)
+    )
+    figures = ba_dinh_mid_2024(built)
+    assert (figures["inspected_in_year"], figures["inspected_since_plan_start"]) == (1, 2)
+    # E1's only inspection deleted: none in 2024 by 30/06, and only E6 since the plan began.
+    Inspection.objects.filter(establishment__code="E1").delete()
+    figures = ba_dinh_mid_2024(built)
+    assert (figures["inspected_in_year"], figures["inspected_since_plan_start"]) == (0, 1)
+    # Moved back to 01/01/2024 (the first day of the year counts): E4 again, 1 and 2.
+    Inspection.objects.filter(establishment__code="E4", inspected_on=D(2024, 8, 10)).update(
+        inspected_on=D(2024, 1, 1)
+    )
+    figures = ba_dinh_mid_2024(built)
+    assert (figures["inspected_in_year"], figures["inspected_since_plan_start"]) == (1, 2)

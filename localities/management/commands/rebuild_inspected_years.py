@@ -1,6 +1,6 @@
-"""Recomputes the summary of inspected years from the inspections and says how many
-establishments had drifted (0 when the triggers did their job, e.g. after a restore that
-loaded rows without them)."""
+"""Recomputes the summaries of inspections (the inspected years and the first inspection date of
+each year) from the inspections and says how many establishments had drifted (0 when the
+triggers did their job, e.g. after a restore that loaded rows without them)."""
 
 from django.core.management.base import BaseCommand
 from django.db import connection, transaction
