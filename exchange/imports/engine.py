@@ -45,6 +45,7 @@ from exchange.imports.cells import CellError
 from exchange.imports.files import NUL_COLUMNS, file_format, read_table
 from exchange.models import ImportBatch, ImportedRecord
 from localities.codes import resolve
+from localities.copy import copy_rows, copy_supported
 from localities.models import Locality
 from localities.permissions import IMPORT, can_import, scope_of
 from localities.services import records_save_bulk
@@ -495,11 +496,20 @@ class Importer:
                 model=self.model._meta.label_lower,
             )
             self.result.batch = self.batch.pk
+        listed = (
+            (self.batch.pk, record.pk, is_new)
+            for records, is_new in ((created, True), (changed, False))
+            for record in records
+        )
+        if copy_supported(ImportedRecord):
+            meta = ImportedRecord._meta
+            columns = [meta.get_field(name).column for name in ("batch", "record_id", "created")]
+            copy_rows(meta.db_table, columns, listed)
+            return
         ImportedRecord.objects.bulk_create(
             [
-                ImportedRecord(batch=self.batch, record_id=record.pk, created=is_new)
-                for records, is_new in ((created, True), (changed, False))
-                for record in records
+                ImportedRecord(batch_id=batch, record_id=record, created=is_new)
+                for batch, record, is_new in listed
             ],
             batch_size=1000,
         )
