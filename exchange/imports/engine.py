@@ -47,6 +47,7 @@ from exchange.models import ImportBatch, ImportedRecord
 from localities.codes import resolve
 from localities.copy import copy_rows, copy_supported
 from localities.models import Locality
+from localities.models.validation import one_day
 from localities.permissions import IMPORT, can_import, scope_of
 from localities.services import records_save_bulk
 from localities.views.history import shown_value
@@ -124,22 +125,30 @@ class SeenKeys:
         if not firsts:
             return {}
         keys = list(firsts)
-        params = []
-        for key in keys:
-            params += [key, firsts[key]]
+        lines = [firsts[key] for key in keys]
+        postgresql = connection.vendor == "postgresql"
         with connection.cursor() as cursor:
-            cursor.execute(
-                f"INSERT INTO {self.table} (k, line) VALUES "
-                + ", ".join(["(%s, %s)"] * len(keys))
-                + " ON CONFLICT (k) DO NOTHING",
-                params,
-            )
+            if postgresql:
+                # Two array parameters rather than two placeholders a key.
+                cursor.execute(
+                    f"INSERT INTO {self.table} (k, line) "
+                    "SELECT * FROM unnest(%s::text[], %s::integer[]) ON CONFLICT (k) DO NOTHING",
+                    [keys, lines],
+                )
+            else:
+                cursor.execute(
+                    f"INSERT INTO {self.table} (k, line) VALUES "
+                    + ", ".join(["(%s, %s)"] * len(keys))
+                    + " ON CONFLICT (k) DO NOTHING",
+                    [value for pair in zip(keys, lines, strict=True) for value in pair],
+                )
             if cursor.rowcount == len(keys):
                 return {}
-            cursor.execute(
-                f"SELECT k, line FROM {self.table} WHERE k IN ({', '.join(['%s'] * len(keys))})",
-                keys,
-            )
+            if postgresql:
+                cursor.execute(f"SELECT k, line FROM {self.table} WHERE k = ANY(%s)", [keys])
+            else:
+                among = ", ".join(["%s"] * len(keys))
+                cursor.execute(f"SELECT k, line FROM {self.table} WHERE k IN ({among})", keys)
             # A line is never on two rows: the key was there before if its line is another one.
             return {key: line for key, line in cursor.fetchall() if line != firsts[key]}
 
@@ -308,8 +317,14 @@ class Importer:
         found = self.existing([row.key for row in candidates])
         allowed = self.in_scope_pks(list(found.values()))
         to_create, to_update = [], []
-        # The derived fields (the province, a report's deadline) are set when it is written.
-        exclude = [*self.checked_here, *self.validated_here, *self.model.derived_fields]
+        # The derived fields (the province, a report's deadline) are set when it is written;
+        # the key, the version and the times are the app's own, never the file's.
+        exclude = [
+            *self.checked_here,
+            *self.validated_here,
+            *self.model.derived_fields,
+            *(f.name for f in self.model._meta.concrete_fields if f.primary_key or not f.editable),
+        ]
         for row in candidates:
             obj = found.get(row.key)
             if obj is not None and obj.pk not in allowed:
@@ -446,7 +461,8 @@ class Importer:
 
     def run(self, lines: Iterator[tuple[int, dict]], *, commit: bool) -> ImportResult:
         # The submitted and approved years, read once for every row's check of them.
-        with transaction.atomic(), locks_read_once():
+        # The same today for every row's checks, read once too.
+        with transaction.atomic(), locks_read_once(), one_day():
             # On an exception the transaction's rollback takes the table away.
             self.seen = SeenKeys()
             chunk: list[FileRow] = []

@@ -8,6 +8,7 @@ import io
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import NON_FIELD_ERRORS
+from django.db import connection
 from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -193,17 +194,30 @@ class InspectionImporter(Importer):
     def existing(self, keys):
         if not keys:
             return {}
-        wanted = set(keys)
-        # The establishments × the dates is a cross product of the pairs wanted (~2.5 rows a
-        # key): read it as bare tuples, and whole records only for the pairs in the file.
-        pairs = (
-            Inspection.objects.filter(
-                establishment_id__in={k[0] for k in keys}, inspected_on__in={k[1] for k in keys}
+        if connection.vendor == "postgresql":
+            # The exact pairs, joined to the pairs wanted as two arrays.
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"SELECT i.id FROM {Inspection._meta.db_table} i "
+                    "JOIN unnest(%s::bigint[], %s::date[]) AS k (establishment_id, inspected_on) "
+                    "ON i.establishment_id = k.establishment_id "
+                    "AND i.inspected_on = k.inspected_on",
+                    [[k[0] for k in keys], [k[1] for k in keys]],
+                )
+                pks = [pk for (pk,) in cursor.fetchall()]
+        else:
+            wanted = set(keys)
+            # The establishments × the dates is a cross product of the pairs wanted (~2.5 rows
+            # a key): read it as bare tuples, and whole records only for the pairs in the file.
+            pairs = (
+                Inspection.objects.filter(
+                    establishment_id__in={k[0] for k in keys},
+                    inspected_on__in={k[1] for k in keys},
+                )
+                .order_by()
+                .values_list("pk", "establishment_id", "inspected_on")
             )
-            .order_by()
-            .values_list("pk", "establishment_id", "inspected_on")
-        )
-        pks = [pk for pk, establishment_id, day in pairs if (establishment_id, day) in wanted]
+            pks = [pk for pk, establishment_id, day in pairs if (establishment_id, day) in wanted]
         if not pks:
             return {}
         objects = Inspection.objects.filter(pk__in=pks).order_by()
