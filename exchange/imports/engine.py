@@ -160,6 +160,44 @@ class SeenKeys:
 NEW, CHANGED, UNCHANGED, ERROR = "new", "changed", "unchanged", "error"
 
 
+class NewRecords:
+    """New records of `model` made from rows' values by the model's positional construction
+    (as Model.from_db makes the database's), each field's default worked out once: by keyword,
+    every record would look up the default of each field it is not given and go through the
+    descriptor of each foreign key, a third of the time a large file takes to check. A
+    related record given is kept on the new one as the descriptor would keep it, so that its
+    checks read it without a query."""
+
+    def __init__(self, model):
+        self.model = model
+        self.fields = model._meta.concrete_fields
+        self.names = {field.name for field in self.fields}
+        # A callable default (a time, a new key) is called for each record, as by keyword.
+        self.defaults = [
+            field.get_default if field.has_default() and callable(field.default) else None
+            for field in self.fields
+        ]
+        self.fixed = [field.get_default() for field in self.fields]
+
+    def make(self, values: dict):
+        if not self.names.issuperset(values):
+            return self.model(**values)
+        args, related = [], []
+        for model_field, call, fixed in zip(self.fields, self.defaults, self.fixed, strict=True):
+            if model_field.name not in values:
+                args.append(fixed if call is None else call())
+                continue
+            value = values[model_field.name]
+            if model_field.is_relation and value is not None:
+                related.append((model_field, value))
+                value = getattr(value, model_field.target_field.attname)
+            args.append(value)
+        record = self.model(*args)
+        for model_field, value in related:
+            model_field.set_cached_value(record, value)
+        return record
+
+
 class FileRow:
     """One line of the file while it is checked."""
 
@@ -317,6 +355,7 @@ class Importer:
         found = self.existing([row.key for row in candidates])
         allowed = self.in_scope_pks(list(found.values()))
         to_create, to_update = [], []
+        new_record = NewRecords(self.model).make
         # The derived fields (the province, a report's deadline) are set when it is written;
         # the key, the version and the times are the app's own, never the file's.
         exclude = [
@@ -344,7 +383,7 @@ class Importer:
                 for name, value in row.values.items():
                     setattr(obj, name, value)
             else:
-                obj = self.model(**row.values)
+                obj = new_record(row.values)
                 changed = None
             try:
                 obj.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
