@@ -84,7 +84,8 @@ def records_save_bulk(
     *, user, model, new: list, changed: list, fields: list[str], change_reason: str
 ) -> None:
     """Insert `new` and update `changed`, records of `model` that the caller has validated one
-    by one (an import does, to name the line of each error), BULK_BATCH records a statement.
+    by one (an import does, to name the line of each error): on PostgreSQL the new ones by one
+    COPY (localities.copy.insert_by_copy), elsewhere BULK_BATCH records a statement.
 
     What save() and simple_history do for one record is done here for all: the derived fields
     (set_derived_fields: the province, a report's deadline); for a changed record the next
@@ -94,7 +95,8 @@ def records_save_bulk(
     transaction: the caller's too, as this opens no savepoint of its own. Nothing is logged:
     the history rows say who wrote what (no one, for the server operator).
 
-    The history rows are copied from the records just written by one INSERT ... SELECT a batch,
+    The history rows are copied from the records just written by one INSERT ... SELECT (a
+    batch of BULK_BATCH records, or all of them on PostgreSQL, whose keys go as one array),
     which also tells how many of them are in the user's area: the re-check costs no statement
     of its own. A model whose history table has more than the tracked fields gets
     simple_history's own bulk helpers instead, and a count a batch for the re-check.

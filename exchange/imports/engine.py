@@ -10,11 +10,15 @@ How a file goes in (the same path for the page, the import jobs and `manage.py i
 3. Each row becomes a model instance validated by the model's own `full_clean()` (its messages
    are in the user's language). Unique keys and foreign keys are checked here in bulk instead of
    by `full_clean`, which would run queries per row; so are the fields parse() already checked
-   exactly as their own clean() would (validated_here: choices, dates, booleans).
+   exactly as their own clean() would (validated_here: choices, dates, booleans), and the
+   fields no file sets (the key, the version, the times). The checks of all rows take the same
+   today and the same submitted and approved years, each read once (one_day, locks_read_once).
 4. A row equal to its record is skipped (no write, no history row); the new and changed ones
    of a chunk are written by localities.services.records_save_bulk, as a form's save would
    write them (the province, a report's deadline, the version, a history row each, the
-   writer's area checked again), in a few statements a batch.
+   writer's area checked again), in a few statements a chunk: on PostgreSQL the new records
+   and the batch's list of them by COPY (localities.copy), the history rows by one
+   INSERT ... SELECT.
 5. Everything runs in one transaction; after the first error nothing more is written, the
    remaining rows are still checked so every error is listed, and the transaction is rolled
    back: one bad row and nothing is written. A dry run always rolls back.
