@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from localities.copy import copy_supported, insert_by_copy
 from localities.models import (
     ConcurrentEditError,
     Establishment,
@@ -106,7 +107,8 @@ def records_save_bulk(
     *, user, model, new: list, changed: list, fields: list[str], change_reason: str
 ) -> None:
     """Insert `new` and update `changed`, records of `model` that the caller has validated one
-    by one (an import does, to name the line of each error), BULK_BATCH records a statement.
+    by one (an import does, to name the line of each error): on PostgreSQL the new ones by one
+    COPY (localities.copy.insert_by_copy), elsewhere BULK_BATCH records a statement.
 
     What save() and simple_history do for one record is done here for all: the derived fields
     (set_derived_fields: the province, a report's deadline); for a changed record the next
@@ -116,7 +118,8 @@ def records_save_bulk(
     transaction: the caller's too, as this opens no savepoint of its own. Nothing is logged:
     the history rows say who wrote what (no one, for the server operator).
 
-    The history rows are copied from the records just written by one INSERT ... SELECT a batch,
+    The history rows are copied from the records just written by one INSERT ... SELECT (a
+    batch of BULK_BATCH records, or all of them on PostgreSQL, whose keys go as one array),
     which also tells how many of them are in the user's area: the re-check costs no statement
     of its own. A model whose history table has more than the tracked fields gets
     simple_history's own bulk helpers instead, and a count a batch for the re-check.
@@ -141,7 +144,9 @@ def records_save_bulk(
             record.set_derived_fields()
             record.bump_version(now)
         written = [*fields, *model.derived_fields, *model.version_fields]
-        if new and by_copy:
+        if new and by_copy and copy_supported(model):
+            insert_by_copy(model, new)
+        elif new and by_copy:
             model._default_manager.bulk_create(new, batch_size=BULK_BATCH)
         elif new:
             bulk_create_with_history(new, model, **helpers)
@@ -175,8 +180,10 @@ def _history_and_scope(*, account, model, within, records, history_type, change_
             "history_type": history_type,
             "history_user": account.pk if account is not None else None,
         }
-    for start in range(0, len(records), BULK_BATCH):
-        pks = [record.pk for record in records[start : start + BULK_BATCH]]
+    # PostgreSQL takes the keys as one array parameter: one statement for any number of them.
+    batch = len(records) if connection.vendor == "postgresql" else BULK_BATCH
+    for start in range(0, len(records), batch):
+        pks = [record.pk for record in records[start : start + batch]]
         if copy:
             found = _copy_history(model, pks, fixed, within=within)
         else:
@@ -205,13 +212,17 @@ def _copy_history(model, pks: list, fixed: dict, *, within: models.QuerySet | No
         target.get_field(name).get_db_prep_save(value, connection) for name, value in fixed.items()
     ]
     pk = quote(source.pk.column)
+    if connection.vendor == "postgresql":
+        among, pk_params = f"= ANY(%s::{source.pk.db_type(connection)}[])", [pks]
+    else:
+        among, pk_params = f"IN ({', '.join(['%s'] * len(pks))})", pks
     sql = (
         f"INSERT INTO {quote(target.db_table)} ({', '.join(quote(c) for c in columns)}) "
         f"SELECT {', '.join(values)}, {', '.join(['%s'] * len(params))} "
         f"FROM {quote(source.db_table)} "
-        f"WHERE {pk} IN ({', '.join(['%s'] * len(pks))}) ORDER BY {pk}"
+        f"WHERE {pk} {among} ORDER BY {pk}"
     )
-    params += pks
+    params += pk_params
     if within is not None:
         copied = RawSQL(
             f"{quote(target.db_table)}.{quote(target.get_field(source.pk.name).column)}",

@@ -286,6 +286,12 @@ def locks_read_once():
         _locks_read.reset(token)
 
 
+def nothing_locked() -> bool:
+    """Inside locks_read_once(), when no year was submitted or approved as the block began:
+    no write can then be refused, and no write's years need working out."""
+    return _locks_read.get() == []
+
+
 def _locking_approvals(pairs=None) -> list[YearApproval]:
     queryset = YearApproval.objects.locking().select_related(
         "province", "submitted_by", "decided_by"

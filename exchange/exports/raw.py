@@ -15,7 +15,6 @@ numbers, dates and booleans are written as they are.
 
 import codecs
 import csv
-import functools
 import io
 import itertools
 import tempfile
@@ -25,6 +24,7 @@ from django.db.models.functions import Concat, Left, NullIf
 
 from exchange.kinds import Kind
 from exchange.models import ExportLog
+from localities.copy import execute_copy
 from plan_tracker.formulas import FORMULA_STARTS, as_text
 
 STREAM_CHUNK = 2000
@@ -230,16 +230,9 @@ def _copy_csv(kind: Kind, queryset, spool) -> int | None:
             + cursor.mogrify(sql, params).decode()
             + ") TO STDOUT WITH (FORMAT csv, ENCODING 'UTF8')"
         )
-
-        def execute(sql, params, many, context):
-            cursor.copy_expert(sql, spool)
-            return cursor.rowcount
-
         # Through the connection's execute wrappers, so that anything counting or timing the
         # statements sees this one too.
-        for wrapper in reversed(connection.execute_wrappers):
-            execute = functools.partial(wrapper, execute)
-        count = execute(copy, None, False, {"connection": connection, "cursor": cursor})
+        count = execute_copy(cursor, copy, spool)
     if _lone_carriage_return(spool):
         return None
     return count

@@ -53,6 +53,13 @@ class CellError(Exception):
 def parse_date(text: str) -> datetime.date | None:
     if not text:
         return None
+    return _date(text)
+
+
+# A file repeats the same few thousand dates and choices: each text is parsed once (a bounded
+# cache; a text that is no date or no choice raises each time, in the user's language).
+@functools.lru_cache(maxsize=4096)
+def _date(text: str) -> datetime.date:
     match = YMD.match(text)
     if match:
         year, month, day = (int(g) for g in match.groups())
@@ -133,10 +140,15 @@ def choices_text(pairs) -> str:
 
 def parse_choice(text: str, choices) -> str:
     """The value of a TextChoices written as its code or its label (Vietnamese or English)."""
-    found = choice_words(choices).get(normalise(text))
+    found = _choice(text, choices)
     if found is not None:
         return found
     raise CellError(
         _("“%(value)s” is not allowed here: write one of %(choices)s.")
         % {"value": text, "choices": choices_text(choices.choices)}
     )
+
+
+@functools.lru_cache(maxsize=1024)
+def _choice(text: str, choices) -> str | None:
+    return choice_words(choices).get(normalise(text))

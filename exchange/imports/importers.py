@@ -8,6 +8,7 @@ import io
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import NON_FIELD_ERRORS
+from django.db import connection
 from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -173,11 +174,15 @@ class InspectionImporter(Importer):
 
     def resolve_refs(self, rows):
         codes = {r.text.get("establishment_code") for r in rows if r.text.get("establishment_code")}
+        # Read as bare values, each made a record as the database's (Model.from_db) without the
+        # queryset's work of a row: what the rows' checks and their preview read of it.
+        wanted = {"id", "code", "name", "opened_on", "commune_id", "province_id"}
+        # In the order of the model's fields, as from_db reads them.
+        names = [f.attname for f in Establishment._meta.concrete_fields if f.attname in wanted]
+        code = names.index("code")
         found = {
-            e.code: e
-            for e in self.scoped(Establishment)
-            .filter(code__in=codes)
-            .only("pk", "code", "name", "opened_on", "commune_id", "province_id")
+            values[code]: Establishment.from_db(connection.alias, names, values)
+            for values in self.scoped(Establishment).filter(code__in=codes).values_list(*names)
         }
         for row in rows:
             code = row.text.get("establishment_code")
@@ -207,17 +212,30 @@ class InspectionImporter(Importer):
     def existing(self, keys):
         if not keys:
             return {}
-        wanted = set(keys)
-        # The establishments × the dates is a cross product of the pairs wanted (~2.5 rows a
-        # key): read it as bare tuples, and whole records only for the pairs in the file.
-        pairs = (
-            Inspection.objects.filter(
-                establishment_id__in={k[0] for k in keys}, inspected_on__in={k[1] for k in keys}
+        if connection.vendor == "postgresql":
+            # The exact pairs, joined to the pairs wanted as two arrays.
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"SELECT i.id FROM {Inspection._meta.db_table} i "
+                    "JOIN unnest(%s::bigint[], %s::date[]) AS k (establishment_id, inspected_on) "
+                    "ON i.establishment_id = k.establishment_id "
+                    "AND i.inspected_on = k.inspected_on",
+                    [[k[0] for k in keys], [k[1] for k in keys]],
+                )
+                pks = [pk for (pk,) in cursor.fetchall()]
+        else:
+            wanted = set(keys)
+            # The establishments × the dates is a cross product of the pairs wanted (~2.5 rows
+            # a key): read it as bare tuples, and whole records only for the pairs in the file.
+            pairs = (
+                Inspection.objects.filter(
+                    establishment_id__in={k[0] for k in keys},
+                    inspected_on__in={k[1] for k in keys},
+                )
+                .order_by()
+                .values_list("pk", "establishment_id", "inspected_on")
             )
-            .order_by()
-            .values_list("pk", "establishment_id", "inspected_on")
-        )
-        pks = [pk for pk, establishment_id, day in pairs if (establishment_id, day) in wanted]
+            pks = [pk for pk, establishment_id, day in pairs if (establishment_id, day) in wanted]
         if not pks:
             return {}
         objects = Inspection.objects.filter(pk__in=pks).order_by()

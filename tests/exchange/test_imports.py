@@ -479,7 +479,12 @@ def test_look_ups_do_not_grow_with_the_rows(personas, world, tmp_path):
         with CaptureQueriesContext(connection) as queries:
             result = run(tmp_path, "inspections", rows, personas.hn_officer)
         assert result.new == n
-        return [q["sql"] for q in queries if q["sql"].startswith("SELECT")]
+        # (PostgreSQL draws the new records' ids from their sequence before it copies them.)
+        return [
+            q["sql"]
+            for q in queries
+            if q["sql"].startswith("SELECT") and "nextval(" not in q["sql"]
+        ]
 
     # The submitted and approved years, once an import; then one chunk: the establishments of
     # the chunk and its existing inspections, one query each, for 40 rows as for 400 (inserts
