@@ -203,16 +203,17 @@ def test_an_import_sends_as_many_statements_for_ten_times_the_rows(
 
     few = statements(tmp_path, personas.hn_officer, rows(datetime.date(2021, 1, 1), 40))
     many = statements(tmp_path, personas.hn_officer, rows(datetime.date(2022, 1, 1), 400))
-    # The transaction's savepoint and its release, the locked years, the table of keys (made
-    # and dropped) and the batch; then for the chunk: the establishments, the keys, the
-    # existing inspections, the new ids, the COPY, the history rows (with the re-check of the
-    # officer's area) and the COPY of the batch's list.
-    assert len(few) == len(many) == 13
+    # The transaction's savepoint and its release, the provinces' rows share-locked (no year is
+    # submitted while the import writes), the locked years, the table of keys (made and
+    # dropped) and the batch; then for the chunk: the establishments, the keys, the existing
+    # inspections, the new ids, the COPY, the history rows (with the re-check of the officer's
+    # area) and the COPY of the batch's list.
+    assert len(few) == len(many) == 14
     assert sum(sql.startswith("COPY") for sql in many) == 2
     # Four chunks of 100: seven statements more for each of the three after the first.
     monkeypatch.setattr("exchange.imports.engine.CHUNK", 100)
     chunked = statements(tmp_path, personas.hn_officer, rows(datetime.date(2023, 1, 1), 400))
-    assert len(chunked) == 13 + 3 * 7
+    assert len(chunked) == 14 + 3 * 7
 
 
 def imported_values(model, key):
