@@ -7,12 +7,14 @@ province as a whole. Which plans judge a locality in a year: ``Plan.objects.in_f
 """
 
 import datetime
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -313,7 +315,9 @@ class Target(models.Model):
     def __str__(self):
         if self.is_count:
             return f"{self.get_metric_display()} ≥ {self.threshold:.0f}"
-        return f"{self.get_metric_display()} ≥ {self.threshold}%"
+        # 20%, 100%, 2,5% in Vietnamese: no trailing zeros, the language's decimal separator.
+        shown = number_format(self.threshold.quantize(Decimal("0.01")).normalize(), use_l10n=True)
+        return f"{self.get_metric_display()} ≥ {shown}%"
 
     @property
     def is_count(self) -> bool:

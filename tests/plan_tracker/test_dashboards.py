@@ -302,7 +302,7 @@ def test_the_headers_sort_keep_the_query_and_say_which_way(client, built, person
     query = "?year=2024&amp;as_of=31%2F03%2F2025&amp;sort="
     attrs, inner = headers["Cơ sở được kiểm tra trong năm"]
     assert 'class="desc orderable target-col"' in attrs and 'aria-sort="descending"' in attrs
-    assert 'title="Cơ sở được kiểm tra trong năm ≥ 20.00%"' in attrs
+    assert 'title="Cơ sở được kiểm tra trong năm ≥ 20%"' in attrs
     assert f'href="{query}target_annual_inspection"' in inner  # next: ascending
     attrs, inner = headers["Địa bàn"]
     assert 'class="orderable"' in attrs and "aria-sort" not in attrs

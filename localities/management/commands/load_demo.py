@@ -190,11 +190,13 @@ class Command(BaseCommand):
                 self._current_year(random.Random(seed + today.year), today)
             self._approvals()
         self.stdout.write(self.style.SUCCESS(f"Demo users (password: {PASSWORD}):"))
-        for username, role, place, _ in users_table():
+        users = users_table()
+        width = max(len(username) for username, *_ in users)
+        for username, role, place, _ in users:
             where = ""
             if place:
                 where = " — " + str(Locality.objects.get(scheme=Scheme.NEW, code=place[1]))
-            self.stdout.write(f"  {username:<18} {Role(role).label}{where}")
+            self.stdout.write(f"  {username:<{width}} {Role(role).label}{where}")
 
     def _users(self):
         User = get_user_model()
