@@ -42,6 +42,7 @@ def test_the_api_documentation_draws_every_operation_under_a_strict_csp(page, pe
         "/api/v1/inspections",
         "/api/v1/reports",
         "/api/v1/cases",
+        "/api/v1/activities",
     }
     body = page.inner_text("#api-docs")
     assert "Bảng kết quả thực hiện các chỉ tiêu / The compliance table" in body

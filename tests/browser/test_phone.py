@@ -153,17 +153,20 @@ def test_explanations_start_folded_on_a_phone_and_open_on_a_wide_screen(
     login(phone, personas.hn_officer.username, PASSWORD)
     phone.goto(phone.base_url + path)
     folds = phone.locator("details.fold")
-    assert folds.count() == 3  # how targets are judged, the selectors, the bars
-    assert folds.evaluate_all("ds => ds.map(d => d.open)") == [False, False, False]
+    # The plans in force, how targets are judged, the selectors, the bars.
+    assert folds.count() == 4
+    assert folds.evaluate_all("ds => ds.map(d => d.open)") == [False, False, False, False]
     # The explanation opens on a tap.
-    phone.locator("#dashboard-context summary").click()
-    assert "đường thẳng" in phone.locator("#dashboard-context details").inner_text()
+    explanation = phone.locator("#dashboard-context details.fold:not(#plans-in-force)")
+    explanation.locator("summary").click()
+    assert "đường thẳng" in explanation.inner_text()
 
     context, wide = context_page(browser, live_server, 1366, 900)
     try:
         login(wide, personas.hn_officer.username, PASSWORD)
         wide.goto(wide.base_url + path)
         assert wide.locator("details.fold").evaluate_all("ds => ds.map(d => d.open)") == [
+            True,
             True,
             True,
             True,
