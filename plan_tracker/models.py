@@ -313,11 +313,16 @@ class Target(models.Model):
         ]
 
     def __str__(self):
+        return f"{self.get_metric_display()} {self.goal}"
+
+    @property
+    def goal(self) -> str:
+        """What the target asks, as people write it: ≥ 100 (a count); ≥ 20%, ≥ 2,5% in
+        Vietnamese (no trailing zeros, the language's decimal separator)."""
         if self.is_count:
-            return f"{self.get_metric_display()} ≥ {self.threshold:.0f}"
-        # 20%, 100%, 2,5% in Vietnamese: no trailing zeros, the language's decimal separator.
+            return f"≥ {self.threshold:.0f}"
         shown = number_format(self.threshold.quantize(Decimal("0.01")).normalize(), use_l10n=True)
-        return f"{self.get_metric_display()} ≥ {shown}%"
+        return f"≥ {shown}%"
 
     @property
     def is_count(self) -> bool:

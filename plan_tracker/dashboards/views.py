@@ -113,15 +113,13 @@ def plan_cards(tables) -> list[dict]:
         for target in table.targets:
             if target.is_count:
                 value = total.values.get(metrics.COUNT_FIGURES[target.metric])
-                goal = f"≥ {target.threshold:.0f}"
             else:
                 name = metrics.TARGET_FIGURES.get(target.metric, ("",))[0]
                 value = total.values.get(name)
-                goal = f"≥ {target.threshold.normalize():f}%"
             targets.append(
                 {
                     "target": target,
-                    "goal": goal,
+                    "goal": target.goal,
                     "value": value,
                     "percent": not target.is_count,
                     "status": status_info(total.status(target.metric)),
