@@ -32,9 +32,8 @@ from exchange.models import ApiToken
 from localities.filters import PlaceFilter
 from localities.permissions import OutOfScope, scope_of
 from localities.selectors import Frame
-from plan_tracker import metrics
 from plan_tracker.client import client_address
-from plan_tracker.compliance_io import json_value
+from plan_tracker.compliance_io import PlansSideBySide, table_json
 from plan_tracker.selection import SelectionRefused, select
 
 DEFAULT_LIMIT = 100
@@ -168,12 +167,15 @@ def compliance(request):
     try:
         sel = select(request.GET, frame)
         tables = sel.tables(frame)
-        table = tables[0]
     except SelectionRefused as refusal:
         return error(400, _("Check the parameters."), fields=refusal.form.errors.get_json_data())
     except OutOfScope as problem:
         return error(404, str(problem) or _("No locality with this code in your area."))
     plan, locality = sel.plan, sel.locality
+    # One row per locality and plan judged, as compliance_report and the CSV give them; the
+    # totals likewise, one per plan (`total`: the page's own plan's, the first).
+    table = PlansSideBySide(tables)
+    totals = table_json(table, total=True)[-len(tables) :]
     return JsonResponse(
         {
             "year": table.year,
@@ -210,10 +212,9 @@ def compliance(request):
                 if sel.plans
             ],
             "columns": table.columns,
-            "rows": [{c: json_value(v) for c, v in row.items()} for row in table.as_dicts()],
-            "total": {
-                c: json_value(v) for c, v in metrics.plain(table.total, table.columns).items()
-            },
+            "rows": table_json(table),
+            "total": totals[0],
+            "totals": totals,
         },
         json_dumps_params={"ensure_ascii": False},
     )

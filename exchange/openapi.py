@@ -160,19 +160,22 @@ def _compliance_row():
         "level": {"type": "string", "enum": ["province", "commune", "nation"]},
         "year": {"type": "integer"},
         "as_of": DATE,
+        # The plan the row's statuses judge (its name, as in plans_in_force).
+        "plan": TEXT,
     }
     for figure in FIGURES:
         if figure in PERCENTAGES:
             properties[figure] = {"type": ["number", "null"]}
         else:
             properties[figure] = {"type": "integer", "minimum": 0}
-    statuses = {"type": "string", "enum": [str(s) for s in Status.values]}
+    # null where the row's plan sets no such target.
+    statuses = {"type": ["string", "null"], "enum": [*(str(s) for s in Status.values), None]}
     for metric in Metric.values:
         properties[f"status_{metric}"] = statuses
     return {
         "type": "object",
         "properties": properties,
-        "required": LEADING + FIGURES,
+        "required": [*LEADING, "plan", *FIGURES],
         "additionalProperties": False,
     }
 
@@ -377,9 +380,17 @@ def schema() -> dict:
                     "Bảng kết quả thực hiện các chỉ tiêu", "The compliance table"
                 ),
                 "description": both(
-                    "Các cột của tệp CSV kết quả thực hiện, dạng JSON: mỗi dòng một địa bàn, "
-                    "và dòng tổng.",
-                    "The compliance CSV's columns, as JSON: a row per locality, and the total.",
+                    "Các cột của tệp CSV kết quả thực hiện, dạng JSON: mỗi dòng một địa bàn và "
+                    "một kế hoạch (không chọn kế hoạch: mỗi kế hoạch có hiệu lực trong năm tại "
+                    "địa bàn; cột plan là tên kế hoạch, mỗi chỉ tiêu của bất kỳ kế hoạch nào có "
+                    "một cột status_<chỉ tiêu>, để trống khi kế hoạch của dòng không đặt chỉ "
+                    "tiêu đó), và dòng tổng của mỗi kế hoạch (totals; total là dòng tổng của kế "
+                    "hoạch đầu tiên).",
+                    "The compliance CSV's columns, as JSON: a row per locality and plan (with no "
+                    "plan chosen, each plan in force in the year for the locality; `plan` is the "
+                    "plan's name, and each target of any plan has a status_<target> column, "
+                    "empty where the row's plan sets no such target), and each plan's total "
+                    "(`totals`; `total` is the first plan's).",
                 )
                 + "\n\n"
                 + _example_text("compliance"),
@@ -482,6 +493,11 @@ def schema() -> dict:
                 "columns": {"type": "array", "items": TEXT},
                 "rows": {"type": "array", "items": {"$ref": "#/components/schemas/ComplianceRow"}},
                 "total": {"$ref": "#/components/schemas/ComplianceRow"},
+                "totals": {
+                    "type": "array",
+                    "items": {"$ref": "#/components/schemas/ComplianceRow"},
+                    "minItems": 1,
+                },
             },
             "required": [
                 "year",
@@ -493,6 +509,7 @@ def schema() -> dict:
                 "columns",
                 "rows",
                 "total",
+                "totals",
             ],
             "additionalProperties": False,
         },

@@ -37,19 +37,40 @@ def json_value(value):
 class PlansSideBySide:
     """Tables of the same rows judged against several plans (metrics.judged_series), read as
     one: a `plan` column after the leading ones, then the figures, then a status column for
-    each target of any of the plans (empty where a plan has no such target); one row per
-    locality and plan, the plans of a locality together in the tables' order."""
+    each target of any of the plans (empty where a plan has no such target), then the columns
+    the tables carry after their own (the approval of each row's year: with_approval_columns);
+    one row per locality and plan, the plans of a locality together in the tables' order."""
 
     def __init__(self, tables):
         from plan_tracker.metrics import FIGURES, LEADING
 
         self.tables = list(tables)
-        statuses = []
+        if not self.tables:
+            raise ValueError("PlansSideBySide needs at least one table")
+        statuses, after = [], []
         for table in self.tables:
             statuses += [c for c in table.columns if c.startswith("status_") and c not in statuses]
-        self.columns = [*LEADING, "plan", *FIGURES, *statuses]
+            after += [
+                c
+                for c in table.columns
+                if c not in LEADING and c not in FIGURES and not c.startswith("status_")
+                if c not in after
+            ]
+        self.columns = [*LEADING, "plan", *FIGURES, *statuses, *after]
+        first = self.tables[0]
+        self.year, self.as_of, self.level, self.locality = (
+            first.year,
+            first.as_of,
+            first.level,
+            first.locality,
+        )
+
+    @property
+    def plans(self) -> list:
+        return [table.plan for table in self.tables]
 
     def as_dicts(self, *, total: bool = False) -> list[dict]:
+        """The rows, then (if asked) each plan's total, in the tables' order."""
         per_plan = [table.as_dicts(total=total) for table in self.tables]
         rows = []
         for same_place in zip(*per_plan, strict=True):

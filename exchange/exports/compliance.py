@@ -1,7 +1,12 @@
 """The compliance table as a file: CSV (one level, as compliance_io writes it) and XLSX (one
-sheet per level, always in Vietnamese, with an "About" sheet: the plan, the as-of date and the
-definition of every column). The column labels are also the printed report's."""
+sheet per level, always in Vietnamese, with an "About" sheet: the plans, the as-of date and the
+definition of every column). The column labels are also the printed report's.
 
+Both hold one row per locality and plan judged (the plans in force in the year for the
+selection's locality, or the plan chosen), side by side as compliance_report prints them
+(compliance_io.PlansSideBySide): a `plan` column, then a status column per target of any plan."""
+
+import dataclasses
 import datetime
 import io
 from decimal import Decimal
@@ -15,7 +20,7 @@ from localities.models.access import person_name
 from localities.selectors import Frame
 from plan_tracker import metrics
 from plan_tracker.approvals import APPROVED_FIGURES, State, with_approval_columns
-from plan_tracker.compliance_io import write_csv
+from plan_tracker.compliance_io import PlansSideBySide, write_csv
 from plan_tracker.formulas import as_text
 from plan_tracker.models import Metric
 from plan_tracker.selection import Selection
@@ -27,6 +32,7 @@ COLUMN_LABELS = {
     "level": gettext_lazy("Level"),
     "year": gettext_lazy("Year"),
     "as_of": gettext_lazy("As of"),
+    "plan": gettext_lazy("Plan"),
     "establishments_operating": gettext_lazy("Establishments operating in the year"),
     "inspected_in_year": gettext_lazy("Inspected in the year"),
     "inspected_in_year_pct": gettext_lazy("Inspected in the year (%)"),
@@ -129,33 +135,29 @@ def column_label(column: str) -> str:
     return str(COLUMN_LABELS.get(column, column))
 
 
+def judged(frame: Frame, sel: Selection, level: str | None = None) -> PlansSideBySide:
+    """The selection's table at `level` (default: the selection's), one row per locality and
+    plan judged, each row with the approval of its province's year for that plan (a query per
+    plan, whatever the number of rows)."""
+    if level is not None and level != sel.level:
+        sel = dataclasses.replace(sel, level=level)
+    return PlansSideBySide(with_approval_columns(table) for table in sel.tables(frame))
+
+
 def compliance_tables(frame: Frame, sel: Selection) -> dict:
     """The tables of an XLSX export, by level: the provinces (with the nation's or the area's
     total) and the communes of the selection's locality; only the communes where there is no
     province level (a commune, a commune officer)."""
-
-    def table(level):
-        return with_approval_columns(
-            metrics.compliance_table(
-                frame,
-                year=sel.year,
-                as_of=sel.as_of,
-                plan=sel.plan,
-                level=level,
-                locality=sel.locality,
-            )
-        )
-
     tables = {}
     if not frame.scope.commune_id and (sel.locality is None or sel.locality.is_province):
-        tables["province"] = table("province")
-    tables["commune"] = table("commune")
+        tables["province"] = judged(frame, sel, "province")
+    tables["commune"] = judged(frame, sel, "commune")
     return tables
 
 
 def compliance_csv(table) -> bytes:
-    """The table and its total, with a byte-order mark so that spreadsheet programs read the
-    Vietnamese names as UTF-8."""
+    """The table and its totals (one per plan), with a byte-order mark so that spreadsheet
+    programs read the Vietnamese names as UTF-8."""
     out = io.StringIO()
     out.write("\ufeff")
     write_csv(table, out, total=True)
@@ -163,12 +165,13 @@ def compliance_csv(table) -> bytes:
 
 
 def file_name(sel: Selection, fmt: str) -> str:
-    """compliance_<where>_<year>_as-of-<date>_plan-<first>-<last>.<fmt>"""
+    """compliance_<where>_<year>_as-of-<date>_plan-<first>-<last>.<fmt> for one plan judged;
+    ..._plans-in-force.<fmt> for several."""
     where = sel.locality.code if sel.locality else "VN"
-    return (
-        f"compliance_{where}_{sel.year}_as-of-{sel.as_of.isoformat()}_"
-        f"plan-{sel.plan.first_year}-{sel.plan.last_year}.{fmt}"
-    )
+    plans = f"plan-{sel.plan.first_year}-{sel.plan.last_year}"
+    if len(sel.plans) > 1:
+        plans = "plans-in-force"
+    return f"compliance_{where}_{sel.year}_as-of-{sel.as_of.isoformat()}_{plans}.{fmt}"
 
 
 def _xlsx_value(column, value):
@@ -201,9 +204,26 @@ def threshold_text(threshold, *, count: bool = False) -> str:
     return f"≥ {number_format(threshold, 2)}%"
 
 
+def status_definition(column: str, plans) -> str:
+    """What a status column judges: its target in each plan that sets it."""
+    metric = column.removeprefix("status_")
+    goals = [
+        f"{plan}: {threshold_text(target.threshold, count=target.is_count)}"
+        for plan in plans
+        for target in plan.targets.all()
+        if target.metric == metric
+    ]
+    return _(
+        "The status of the target in the row's plan (%(goals)s); empty when the row's plan sets "
+        "no such target."
+    ) % {"goals": "; ".join(goals)}
+
+
 def compliance_xlsx(tables: dict, *, user) -> bytes:
-    """A workbook: one sheet per level, frozen Vietnamese header row, number formats, and an
-    "About" sheet with the as-of date, the plan and the definitions. Always in Vietnamese."""
+    """A workbook: one sheet per level (`tables`: PlansSideBySide by level), frozen Vietnamese
+    header row, number formats, and an "About" sheet with the as-of date, every plan reported
+    (its document) with its targets, and the definitions of the columns, the `plan` column and
+    each target's status column among them. Always in Vietnamese."""
     import openpyxl
     from openpyxl.styles import Alignment, Font, PatternFill
 
@@ -224,9 +244,10 @@ def compliance_xlsx(tables: dict, *, user) -> bytes:
             sheet.row_dimensions[1].height = 48
             for row in table.as_dicts(total=True):
                 sheet.append([_xlsx_value(c, row[c]) for c in table.columns])
-            last = sheet.max_row
-            for cell in sheet[last]:
-                cell.font = bold
+            # The totals, one per plan, close the sheet.
+            for row_cells in sheet.iter_rows(min_row=sheet.max_row - len(table.tables) + 1):
+                for cell in row_cells:
+                    cell.font = bold
             for index, column in enumerate(table.columns, start=1):
                 letter = sheet.cell(row=1, column=index).column_letter
                 if column in metrics.PERCENTAGES:
@@ -250,7 +271,7 @@ def compliance_xlsx(tables: dict, *, user) -> bytes:
         about.column_dimensions["B"].width = 100
         facts = [
             (_("Report"), _("Compliance with the prostitution prevention and control plan")),
-            (_("Plan"), str(any_table.plan)),
+            (_("Plans"), "; ".join(str(plan) for plan in any_table.plans)),
             (_("Year"), any_table.year),
             (_("As of"), any_table.as_of),
             (
@@ -265,21 +286,42 @@ def compliance_xlsx(tables: dict, *, user) -> bytes:
             about.cell(row=about.max_row, column=1).font = bold
         about.cell(row=4, column=2).number_format = "dd/mm/yyyy"
         about.append([])
-        about.append([_("Targets"), ""])
-        about.cell(row=about.max_row, column=1).font = bold
-        for target in any_table.targets:
-            about.append(
-                [
-                    target.get_metric_display(),
-                    threshold_text(target.threshold, count=target.is_count),
-                ]
-            )
+        about.append([_("Plans reported"), _("Document, targets")])
+        for cell in about[about.max_row]:
+            cell.font = bold
+        for plan in any_table.plans:
+            about.append([str(plan), plan.decision or _("No document recorded")])
+            about.cell(row=about.max_row, column=1).font = bold
+            about.cell(row=about.max_row, column=1).alignment = Alignment(wrap_text=True)
+            for target in plan.targets.all():
+                about.append(
+                    [
+                        target.get_metric_display(),
+                        threshold_text(target.threshold, count=target.is_count),
+                    ]
+                )
         about.append([])
         about.append([_("Column"), _("Definition")])
         for cell in about[about.max_row]:
             cell.font = bold
-        for column in metrics.FIGURES:
-            about.append([column_label(column), str(DEFINITIONS[column])])
+        definitions = [
+            (
+                "plan",
+                _(
+                    "The plan the row's statuses judge: each locality has one row per plan "
+                    "reported (its figures are the same in each, but for the coverage since the "
+                    "plan began)."
+                ),
+            ),
+            *((column, str(DEFINITIONS[column])) for column in metrics.FIGURES),
+            *(
+                (column, status_definition(column, any_table.plans))
+                for column in any_table.columns
+                if column.startswith("status_")
+            ),
+        ]
+        for column, definition in definitions:
+            about.append([column_label(column), definition])
             about.cell(row=about.max_row, column=2).alignment = Alignment(wrap_text=True)
         about.append(
             [

@@ -23,7 +23,6 @@ from exchange.report import report_context
 from localities.models.access import person_name
 from localities.permissions import is_administrator
 from localities.selectors import Frame
-from plan_tracker.approvals import with_approval_columns
 from plan_tracker.selection import Selection, SelectionRefused, select
 
 
@@ -85,16 +84,17 @@ def exports_page(request, frame, sel):
 @with_selection
 def export_compliance(request, frame, sel, fmt):
     """The compliance table: the CSV holds the selection's table and its total (one level),
-    the XLSX a sheet per level. The same download for the dashboards and the exports page."""
+    the XLSX a sheet per level; each a row per locality and plan judged (the plans in force,
+    or the plan chosen). The same download for the dashboards and the exports page."""
     if fmt == "csv":
-        table = with_approval_columns(sel.table(frame))
+        table = compliance.judged(frame, sel)
         body = compliance.compliance_csv(table)
-        rows = len(table.rows) + 1
+        rows = len(table.as_dicts(total=True))
         content_type = "text/csv; charset=utf-8"
     elif fmt == "xlsx":
         tables = compliance.compliance_tables(frame, sel)
         body = compliance.compliance_xlsx(tables, user=request.user)
-        rows = sum(len(t.rows) + 1 for t in tables.values())
+        rows = sum(len(t.as_dicts(total=True)) for t in tables.values())
         content_type = XLSX_CONTENT_TYPE
     else:
         raise Http404
@@ -107,8 +107,10 @@ def export_compliance(request, frame, sel, fmt):
     )
     response = HttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{compliance.file_name(sel, fmt)}"'
-    # The plan and the as-of date, also in headers for programs that read them.
-    response["X-Plan"] = f"{sel.plan.first_year}-{sel.plan.last_year} #{sel.plan.pk}"
+    # The plans and the as-of date, also in headers for programs that read them.
+    response["X-Plan"] = ", ".join(
+        f"{plan.first_year}-{plan.last_year} #{plan.pk}" for plan in sel.plans or [sel.plan]
+    )
     response["X-As-Of"] = sel.as_of.isoformat()
     return response
 

@@ -5,11 +5,12 @@ import hashlib
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from exchange.models import ApiToken
 from exchange.openapi import schema
 from localities.models import Inspection, ReporterIdentity
+from plan_tracker import metrics
 from tests.exchange.helpers import establishment, report
 from tests.exchange.openapi_check import response_schema, validate
 
@@ -95,6 +96,7 @@ COLUMNS = [
     "level",
     "year",
     "as_of",
+    "plan",
     "establishments_operating",
     "inspected_in_year",
     "inspected_in_year_pct",
@@ -137,7 +139,10 @@ def test_compliance_has_the_csv_columns_and_values(client, personas, records):
     # Hồ Chí Minh City: HCM-1, inspected -> 1 / 1 = 100.0. HCM-R1 (denunciation, 30 days) received
     #   01/03, handled 20/03 -> on time: 1 / (1 - 0) = 100.0, met. HCM-C1 not handled -> n/a.
     # The nation sums the counts: 3 / 3 = 100.0; reports on time 1 / (2 - 0) = 50.0, not met.
-    common = {"level": "province", "year": 2024, "as_of": AS_OF}
+    # The one plan in force in 2024 (the 2021–2025 programme) names each row's plan.
+    with translation.override("vi"):
+        plan = str(metrics.default_plan())
+    common = {"level": "province", "year": 2024, "as_of": AS_OF, "plan": plan}
     no_cases = {"cases_handled": 0, "cases_handled_prev_year": 0, "cases_growth_pct": None}
 
     def no_activities(communes):
@@ -218,6 +223,7 @@ def test_compliance_has_the_csv_columns_and_values(client, personas, records):
     }
     assert body["rows"] == [hanoi, hcm]
     assert body["total"] == nation
+    assert body["totals"] == [nation]
     assert [list(row) for row in [*body["rows"], body["total"]]] == [COLUMNS] * 3
     # Hà Nội: 2 operating establishments, both inspected in 2024 -> 100.0
     hanoi = next(r for r in body["rows"] if r["locality_code"] == "01")

@@ -19,6 +19,7 @@ from localities.models import Inspection, ReporterIdentity
 from localities.selectors import Frame
 from plan_tracker import metrics
 from plan_tracker.approvals import with_approval_columns
+from plan_tracker.compliance_io import PlansSideBySide
 from tests.exchange.helpers import establishment, report
 
 pytestmark = pytest.mark.django_db
@@ -55,6 +56,13 @@ def login(client, user):
     return client
 
 
+def csv_cell(text: str) -> str:
+    """A text as a CSV line holds it (quoted when it has a comma or a quote)."""
+    out = io.StringIO()
+    csv.writer(out, lineterminator="").writerow([text])
+    return out.getvalue()
+
+
 def params(**extra):
     return {"year": YEAR, "as_of": AS_OF.isoformat(), **extra}
 
@@ -71,8 +79,11 @@ def test_the_compliance_csv_is_the_figures_table_with_its_total(client, personas
     # Hồ Chí Minh City: HCM-1 inspected -> 1 / 1 = 100.0, on track; no report -> n/a.
     # The nation sums the counts: 3 / 4 = 75.0 (behind), on time 0 / (2 - 0) = 0.0.
     # Inspections made in 2024: Hà Nội 2 (HN-1, HN-2), Hồ Chí Minh City 1, the nation 3.
+    # The one plan in force in 2024, the 2021–2025 programme, names each row's plan.
+    with translation.override("en"):
+        plan = csv_cell(str(metrics.default_plan()))
     assert response.content.decode() == (
-        "\ufefflocality_code,locality_name,level,year,as_of,establishments_operating,"
+        "\ufefflocality_code,locality_name,level,year,as_of,plan,establishments_operating,"
         "inspected_in_year,inspected_in_year_pct,establishments_open_at_end,"
         "inspected_since_plan_start,coverage_pct,reports_received,reports_handled,"
         "reports_handled_on_time,reports_pending,reports_overdue,reports_on_time_pct,"
@@ -84,11 +95,11 @@ def test_the_compliance_csv_is_the_figures_table_with_its_total(client, personas
         # percentages of an approved year (none).
         "approval_state,approved_differs,approved_inspected_in_year_pct,approved_coverage_pct,"
         "approved_reports_on_time_pct,approved_cases_growth_pct\n"
-        "01,Thành phố Hà Nội,province,2024,2024-12-31,3,2,66.7,3,2,66.7,2,0,0,0,2,0.0,0,0,,2,"
+        f"01,Thành phố Hà Nội,province,2024,2024-12-31,{plan},3,2,66.7,3,2,66.7,2,0,0,0,2,0.0,0,0,,2,"
         "0,0,2,0,0.0,not_met,met,behind,not_applicable,not_submitted,,,,,\n"
-        "79,Thành phố Hồ Chí Minh,province,2024,2024-12-31,1,1,100.0,1,1,100.0,0,0,0,0,0,,0,0,,1,"
+        f"79,Thành phố Hồ Chí Minh,province,2024,2024-12-31,{plan},1,1,100.0,1,1,100.0,0,0,0,0,0,,0,0,,1,"
         "0,0,2,0,0.0,not_applicable,met,on_track,not_applicable,not_submitted,,,,,\n"
-        ",Whole country,nation,2024,2024-12-31,4,3,75.0,4,3,75.0,2,0,0,0,2,0.0,0,0,,3,"
+        f",Whole country,nation,2024,2024-12-31,{plan},4,3,75.0,4,3,75.0,2,0,0,0,2,0.0,0,0,,3,"
         "0,0,4,0,0.0,not_met,met,behind,not_applicable,,,,,,\n"
     )
     rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
@@ -124,13 +135,13 @@ def test_a_compliance_csv_computes_only_the_level_it_holds(
     client, personas, records, monkeypatch, user, fmt, extra, computed, first_codes
 ):
     levels = []
-    compliance_table = metrics.compliance_table
+    judged_series = metrics.judged_series
 
     def recorded(*args, **kwargs):
         levels.append(kwargs["level"])
-        return compliance_table(*args, **kwargs)
+        return judged_series(*args, **kwargs)
 
-    monkeypatch.setattr(metrics, "compliance_table", recorded)
+    monkeypatch.setattr(metrics, "judged_series", recorded)
     login(client, getattr(personas, user))
     response = client.get(reverse("export_compliance", args=[fmt]), params(**extra))
     assert response.status_code == 200
@@ -147,8 +158,9 @@ def test_the_compliance_xlsx_has_a_sheet_per_level_and_one_about_it(client, pers
     workbook = openpyxl.load_workbook(io.BytesIO(response.content))
     provinces, communes, about = workbook.worksheets
     table = metrics.compliance_table(frame=Frame.of(personas.admin), year=YEAR, as_of=AS_OF)
-    # The figures' columns, then the approval of each province's year.
-    table = with_approval_columns(table)
+    # The plan judged (the one in force), the figures' columns, the statuses, then the approval
+    # of each province's year.
+    table = PlansSideBySide([with_approval_columns(table)])
     with translation.override("vi"):
         headers = [column_label(c) for c in table.columns]
         assert provinces.title == str(translation.gettext("Provinces"))
@@ -169,7 +181,7 @@ def test_the_compliance_xlsx_has_a_sheet_per_level_and_one_about_it(client, pers
     assert communes.max_row == 1 + 4 + 1
     about_text = " ".join(str(c.value) for row in about.iter_rows() for c in row if c.value)
     with translation.override("vi"):
-        assert str(table.plan) in about_text
+        assert str(table.plans[0]) in about_text
     assert about.cell(row=4, column=2).value.date() == AS_OF
     with translation.override("vi"):
         from exchange.exports.compliance import DEFINITIONS

@@ -481,8 +481,8 @@ def test_the_csv_download_is_the_table_with_its_total(client, built, personas):
     assert "as-of-2025-03-31" in response["Content-Disposition"]
     assert "plan-2021-2025" in response["Content-Disposition"]
     rows = as_csv(response)
-    assert list(rows[0])[:5] == ["locality_code", "locality_name", "level", "year", "as_of"]
-    assert list(rows[0])[5 : 5 + len(FIGURES)] == FIGURES
+    assert list(rows[0])[:6] == ["locality_code", "locality_name", "level", "year", "as_of", "plan"]
+    assert list(rows[0])[6 : 6 + len(FIGURES)] == FIGURES
     assert [r["locality_code"] for r in rows] == ["01", "79", ""]
     hn, hcm, nation = rows
     # Hà Nội: 4 of 10 inspected -> 40.0; reports 4 / (7 − 1) -> 66.7.
