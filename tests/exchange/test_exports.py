@@ -95,11 +95,14 @@ def test_the_compliance_csv_is_the_figures_table_with_its_total(client, personas
         # percentages of an approved year (none).
         "approval_state,approved_differs,approved_inspected_in_year_pct,approved_coverage_pct,"
         "approved_reports_on_time_pct,approved_cases_growth_pct\n"
-        f"01,Thành phố Hà Nội,province,2024,2024-12-31,{plan},3,2,66.7,3,2,66.7,2,0,0,0,2,0.0,0,0,,2,"
+        f"01,Thành phố Hà Nội,province,2024,2024-12-31,{plan},"
+        "3,2,66.7,3,2,66.7,2,0,0,0,2,0.0,0,0,,2,"
         "0,0,2,0,0.0,not_met,met,behind,not_applicable,not_submitted,,,,,\n"
-        f"79,Thành phố Hồ Chí Minh,province,2024,2024-12-31,{plan},1,1,100.0,1,1,100.0,0,0,0,0,0,,0,0,,1,"
+        f"79,Thành phố Hồ Chí Minh,province,2024,2024-12-31,{plan},"
+        "1,1,100.0,1,1,100.0,0,0,0,0,0,,0,0,,1,"
         "0,0,2,0,0.0,not_applicable,met,on_track,not_applicable,not_submitted,,,,,\n"
-        f",Whole country,nation,2024,2024-12-31,{plan},4,3,75.0,4,3,75.0,2,0,0,0,2,0.0,0,0,,3,"
+        f",Whole country,nation,2024,2024-12-31,{plan},"
+        "4,3,75.0,4,3,75.0,2,0,0,0,2,0.0,0,0,,3,"
         "0,0,4,0,0.0,not_met,met,behind,not_applicable,,,,,,\n"
     )
     rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
