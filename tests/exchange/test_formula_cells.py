@@ -209,7 +209,8 @@ def test_the_compliance_xlsx_puts_the_apostrophe_before_a_locality_name_and_says
     assert ba_dinh[header[1]].value == "'" + FORMULA
     assert ba_dinh[header[1]].data_type == "s"
     assert not [c for row in communes.iter_rows() for c in row if c.data_type == "f"]
-    assert isinstance(ba_dinh[header[5]].value, int)
+    # The first figure, after the leading columns and the plan's: a number still.
+    assert isinstance(ba_dinh[header[6]].value, int)
     about_text = " ".join(str(c.value) for row in about.iter_rows() for c in row if c.value)
     from django.utils import translation
 
