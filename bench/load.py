@@ -160,20 +160,13 @@ def _free_days(pool, taken, as_of, rng):
 def operations(tasks, *, reads_per_write: int, seed: int):
     """The seeded sequence of work: blocks of `reads_per_write` reads and one recording, in a
     shuffled order within each block; the reads take the pages of READS in turn, so every
-    page is read as often as the others. Ends when the recordings run out."""
+    page is read as often as the others. Ends with the block of the last recording."""
     rng = random.Random(seed)
     reads = itertools.cycle(READS)
-    while True:
-        block = [next(reads) for _ in range(reads_per_write)] + [WRITE]
+    for task in tasks:
+        block = [(next(reads), None) for _ in range(reads_per_write)] + [(WRITE, task)]
         rng.shuffle(block)
-        for kind in block:
-            if kind is WRITE:
-                task = next(tasks, None)
-                if task is None:
-                    return
-                yield kind, task
-            else:
-                yield kind, None
+        yield from block
 
 
 @dataclass
