@@ -192,10 +192,13 @@ def format_table(report: dict) -> str:
     lines = [
         f"Scale {report['scale']} — {report['date']} — {report['machine']} — {report['database']}"
         f" — load average {report.get('load_average')}",
-        "",
-        header,
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
+    if report["pages"]:
+        lines += [
+            "",
+            header,
+            "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        ]
     for page in report["pages"]:
         if page["status"] != "ok":
             lines.append(f"| {page['label']} | {page['status']}: {page['note']} |||||||||||")

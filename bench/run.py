@@ -67,6 +67,7 @@ def run(
     repeat: int = 5,
     heavy_repeat: int = 3,
     only: list[str] | None = None,
+    pages: bool = True,
     floors: bool = True,
     views: bool = True,
     load: bool = True,
@@ -93,18 +94,20 @@ def run(
         f"{ctx.province.code} {ctx.province.name}, commune {ctx.commune.code} {ctx.commune.name}, "
         f"database {connection.vendor}"
     )
-    results = measure_pages(
-        ctx,
-        warmup=warmup,
-        repeat=repeat,
-        heavy_repeat=heavy_repeat,
-        only=only,
-        floors=floors,
-        echo=echo,
-    )
+    results = []
+    if pages:
+        results = measure_pages(
+            ctx,
+            warmup=warmup,
+            repeat=repeat,
+            heavy_repeat=heavy_repeat,
+            only=only,
+            floors=floors,
+            echo=echo,
+        )
 
     view_results = []
-    if views:
+    if pages and views:
         echo("  As-of variants …")
         view_results = measure_as_of_views(
             ctx,
@@ -117,7 +120,7 @@ def run(
         )
 
     explain = None
-    if floors and (not only or "national_dashboard" in only):
+    if pages and floors and (not only or "national_dashboard" in only):
         explain = explain_national(ctx)
 
     load_results = []
@@ -167,6 +170,9 @@ def main(argv=None):
     parser.add_argument("--no-floors", action="store_true")
     parser.add_argument("--no-load", action="store_true")
     parser.add_argument(
+        "--load-only", action="store_true", help="the load test alone: no page measured"
+    )
+    parser.add_argument(
         "--no-as-of", action="store_true", help="skip the as-of variants of the dashboards"
     )
     parser.add_argument("--clients", type=int, default=8)
@@ -202,6 +208,7 @@ def main(argv=None):
         repeat=args.repeat,
         heavy_repeat=args.heavy_repeat,
         only=args.only.split(",") if args.only else None,
+        pages=not args.load_only,
         floors=not args.no_floors,
         views=not args.no_as_of,
         load=not args.no_load,
