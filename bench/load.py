@@ -108,16 +108,29 @@ class WebClient:
 class Kind:
     name: str
     label: str
+    short: str  # a table's column
     user: str  # the key of Context.users the client is logged in as
     page: str | None = None  # the page of bench.pages.PAGES read; None for the recording
 
 
 READS = (
-    Kind("national_dashboard", "National dashboard", "ministry", "national_dashboard"),
-    Kind("province_dashboard", "The province's dashboard", "officer", "province_dashboard"),
-    Kind("commune_work_lists", "The commune's work lists", "commune", "commune_work_lists"),
+    Kind("national_dashboard", "National dashboard", "national", "ministry", "national_dashboard"),
+    Kind(
+        "province_dashboard",
+        "The province's dashboard",
+        "province",
+        "officer",
+        "province_dashboard",
+    ),
+    Kind(
+        "commune_work_lists",
+        "The commune's work lists",
+        "work lists",
+        "commune",
+        "commune_work_lists",
+    ),
 )
-WRITE = Kind("record_inspection", "Record an inspection (GET form + POST)", "officer")
+WRITE = Kind("record_inspection", "Record an inspection (GET form + POST)", "recording", "officer")
 KINDS = (*READS, WRITE)
 # Error descriptions kept per kind and per run.
 ERROR_SAMPLES = 5
@@ -176,6 +189,7 @@ class KindResult:
 
     name: str
     label: str
+    short: str
     user: str
     count: int = 0
     per_second: float = 0.0
@@ -367,7 +381,7 @@ def _result(tally: _Tally, found: set, *, clients: int, elapsed: float) -> LoadR
     for kind in KINDS:
         times = tally.latencies[kind.name]
         errors = tally.errors[kind.name]
-        figures = KindResult(kind.name, kind.label, kind.user, count=len(times))
+        figures = KindResult(kind.name, kind.label, kind.short, kind.user, count=len(times))
         figures.per_second = _rate(len(times), elapsed)
         if times:
             figures.median_ms = round(statistics.median(times), 1)

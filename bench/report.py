@@ -137,7 +137,7 @@ def format_load(load: dict | None) -> list[str]:
         return []
     runs = load["runs"]
     first = runs[0]
-    kinds = [(k["name"], k["label"]) for k in first["kinds"]]
+    kinds = [(k["name"], k["short"]) for k in first["kinds"]]
     limit = f"{first['limit_seconds']} s"
     if first["limit_requests"]:
         limit += f" or {first['limit_requests']} reads and writes"
