@@ -225,9 +225,6 @@ class LoadResult:
     extra_rows: int = 0
     server: str = ""
 
-    def kind(self, name: str) -> KindResult | None:
-        return next((k for k in self.kinds if k.name == name), None)
-
 
 class _Tally:
     """What the clients did, under one lock."""
