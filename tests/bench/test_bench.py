@@ -310,7 +310,7 @@ def test_reads_and_writes_under_load_through_gunicorn_lose_no_row(tmp_path, sett
 
 
 @transactional
-def test_writes_under_load_through_the_live_server_lose_no_row(live_server, tmp_path):
+def test_reads_and_writes_under_load_through_the_live_server_lose_no_row(live_server, tmp_path):
     """The same clients against Django's live server: runs on SQLite too — there with one
     client, as the test database is SQLite's in-memory shared cache, whose table locks fail a
     second writer at once (SQLITE_LOCKED) instead of making it wait: concurrent writers are
