@@ -5,7 +5,7 @@
 - measure.py: time, SQL statements and peak memory of one piece of work;
 - pages.py: the pages measured, their floors and the checks that both agree;
 - imports.py: the import of a generated file of inspections, rolled back;
-- load.py: writes under load, through gunicorn;
+- load.py: reads and writes under load, through gunicorn, against 1 to 4 workers;
 - report.py: the table printed and the JSON written;
 - floors.py: the hand-written SQL the pages are measured and checked against;
 - dataset.py: the national data set (`manage.py generate_national_dataset`).

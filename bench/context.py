@@ -30,17 +30,26 @@ SERVER_ENVIRONMENT = {
 }
 
 
+# The static folders this process has collected into: the files do not change during a run,
+# and collecting them again for every gunicorn of the load test would cost seconds each.
+_COLLECTED = set()
+
+
 def collect_static(env: dict | None = None) -> None:
-    """collectstatic for the production-like settings, as `make serve` runs it before gunicorn."""
+    """collectstatic for the production-like settings, as `make serve` runs it before gunicorn;
+    once per folder and process."""
     environment = dict(os.environ if env is None else env)
     for name, value in SERVER_ENVIRONMENT.items():
         environment.setdefault(name, value)
+    if environment["STATIC_ROOT"] in _COLLECTED:
+        return
     subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--no-input", "--verbosity", "0"],
         cwd=Path(__file__).resolve().parent.parent,
         env=environment,
         check=True,
     )
+    _COLLECTED.add(environment["STATIC_ROOT"])
 
 
 @dataclass
@@ -68,9 +77,9 @@ def detect_scale() -> float:
     return round(count / FULL["establishments"], 4)
 
 
-def bench_users(province):
-    """Bench users with known passwords: ministry staff, an administrator, and an officer of
-    the benchmarked province (for the load test)."""
+def bench_users(province, commune):
+    """Bench users with known passwords: ministry staff, an administrator, and the officers of
+    the benchmarked province and commune (the load test reads and writes as each)."""
     from django.contrib.auth import get_user_model
 
     from localities.models import Assignment, Role
@@ -79,6 +88,7 @@ def bench_users(province):
         "ministry": ("bench_ministry", Role.MINISTRY, None),
         "admin": ("bench_admin", Role.ADMINISTRATOR, None),
         "officer": ("bench_officer", Role.PROVINCIAL_OFFICER, province),
+        "commune": ("bench_commune", Role.COMMUNE_OFFICER, commune),
     }
     users = {}
     for key, (username, role, locality) in wanted.items():
@@ -130,7 +140,7 @@ def make_context(*, scale=None, workdir=None, import_rows=None, province_code=No
         province=province,
         commune=commune,
         line="karaoke",
-        users=bench_users(province),
+        users=bench_users(province, commune),
         workdir=workdir,
         import_rows=rows,
     )

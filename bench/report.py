@@ -14,7 +14,7 @@ from bench.context import Context
 def make_report(
     ctx: Context,
     results,
-    load_result,
+    load_results,
     explain,
     *,
     warmup: int,
@@ -46,7 +46,11 @@ def make_report(
         ),
         "pages": [asdict(r) for r in results],
         "as_of_views": [asdict(r) for r in views],
-        "load": asdict(load_result) if load_result else None,
+        "load": (
+            {"cores": os.cpu_count(), "runs": [asdict(r) for r in load_results]}
+            if load_results
+            else None
+        ),
         "national_main_query": explain,
     }
 
@@ -127,6 +131,59 @@ def format_views(views) -> list[str]:
     return lines
 
 
+def format_load(load: dict | None) -> list[str]:
+    """The mixed load: each run's figures per kind, then how they scale with the workers."""
+    if not load or not load["runs"]:
+        return []
+    runs = load["runs"]
+    first = runs[0]
+    kinds = [(k["name"], k["short"]) for k in first["kinds"]]
+    limit = f"{first['limit_seconds']} s"
+    if first["limit_requests"]:
+        limit += f" or {first['limit_requests']} reads and writes"
+    lines = [
+        "",
+        f"Reads and writes under load — {first['clients']} clients, {first['reads_per_write']} "
+        f"reads for each write, seed {first['seed']}, {limit} per run; "
+        f"this machine has {load['cores']} cores (os.cpu_count()):",
+        "",
+        "| workers | kind | as | count | per s | median ms | p95 ms | max ms | errors |",
+        "| ---: | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for run in runs:
+        for kind in run["kinds"]:
+            lines.append(
+                f"| {run['workers']} | {kind['label']} | {kind['user']} | {kind['count']} "
+                f"| {kind['per_second']} | {_fmt(kind['median_ms'])} | {_fmt(kind['p95_ms'])} "
+                f"| {_fmt(kind['max_ms'])} | {kind['errors']} |"
+            )
+    lines += [
+        "",
+        f"Scaling with gunicorn workers ({first['threads']} thread each); requests/s = reads and "
+        "recordings per second (a recording is 2 HTTP requests); with "
+        f"{load['cores']} cores, the workers beyond {load['cores']} share them:",
+        "",
+        "| workers | requests/s | HTTP requests/s | "
+        + " | ".join(f"p95 {label} ms" for _, label in kinds)
+        + " | errors | rows saved | rows lost | rows extra |",
+        "| ---: | ---: | ---: | "
+        + " | ".join("---:" for _ in kinds)
+        + " | ---: | ---: | ---: | ---: |",
+    ]
+    for run in runs:
+        p95 = {k["name"]: k["p95_ms"] for k in run["kinds"]}
+        lines.append(
+            f"| {run['workers']} | {run['per_second']} | {run['http_per_second']} | "
+            + " | ".join(_fmt(p95.get(name)) for name, _ in kinds)
+            + f" | {run['errors']} | {run['rows_expected']} | {run['lost_rows']} "
+            f"| {run['extra_rows']} |"
+        )
+    for run in runs:
+        if run["error_samples"]:
+            lines.append(f"  {run['workers']} workers, first errors: {run['error_samples']}")
+    return lines
+
+
 def format_table(report: dict) -> str:
     header = (
         "| page | median ms | p95 ms | SQL | tracemalloc MiB | RSS Δ MiB | floor median ms "
@@ -135,10 +192,13 @@ def format_table(report: dict) -> str:
     lines = [
         f"Scale {report['scale']} — {report['date']} — {report['machine']} — {report['database']}"
         f" — load average {report.get('load_average')}",
-        "",
-        header,
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
+    if report["pages"]:
+        lines += [
+            "",
+            header,
+            "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        ]
     for page in report["pages"]:
         if page["status"] != "ok":
             lines.append(f"| {page['label']} | {page['status']}: {page['note']} |||||||||||")
@@ -172,20 +232,7 @@ def format_table(report: dict) -> str:
                 f"{page['label']}: figures from the summary = figures over the inspections: {same}"
             )
     lines += format_views(report.get("as_of_views") or [])
-    load = report.get("load")
-    if load:
-        lines += [
-            "",
-            f"Writes under load — {load['server']}, {load['clients']} clients:",
-            f"  {load['recordings']} inspections recorded in {load['seconds']} s = "
-            f"{load['per_second']} recordings/s ({load['http_per_second']} HTTP requests/s); "
-            f"per recording (GET form + POST) median {_fmt(load['median_ms'])} ms, "
-            f"p95 {_fmt(load['p95_ms'])} ms",
-            f"  errors {load['errors']}, rows expected {load['rows_expected']}, found "
-            f"{load['rows_found']}, lost {load['lost_rows']}",
-        ]
-        if load["error_samples"]:
-            lines.append(f"  first errors: {load['error_samples']}")
+    lines += format_load(report.get("load"))
     explain = report.get("national_main_query")
     if explain:
         lines += [

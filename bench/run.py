@@ -17,10 +17,13 @@ Then the as-of variants: the dashboards, a commune's work lists, the charts and 
 CSV for the default view, 2024 as of 30/06/2024, 2023 as of 01/03/2023 and the running year,
 each with its floors, the check that page and floor give the same figures, and page / default.
 
-Then writes under load: gunicorn on 127.0.0.1, N concurrent clients logged in as a provincial
-officer record inspections through the real inspection form (GET the form, POST it with its
-CSRF token), for a bounded time or number; recordings per second, p95, errors, and a check that
-every recorded row is in the database. The rows are deleted afterwards, like the import's.
+Then reads and writes under load (bench/load.py): gunicorn on 127.0.0.1, N concurrent clients
+mixing reads of the dashboards and the work lists, each as a user who may see them, with
+inspections recorded through the real form (GET it, POST it with its CSRF token), e.g. three
+reads for each write, for a fixed time; per kind count, median, p95, max, errors; a check that
+every recording answered as saved is in the database and no other row is (they are deleted
+afterwards, like the import's). Against 1, 2, 3 and 4 gunicorn workers in turn, each a fresh
+server with the same seed: how far it scales.
 
 Pages are requests through Django's test client in this process (the whole stack but the
 socket: middleware, sessions, views, templates, streaming), with DEBUG off.
@@ -64,14 +67,17 @@ def run(
     repeat: int = 5,
     heavy_repeat: int = 3,
     only: list[str] | None = None,
+    pages: bool = True,
     floors: bool = True,
     views: bool = True,
     load: bool = True,
     load_clients: int = 8,
-    load_seconds: float = 30,
-    load_requests: int = 400,
+    load_seconds: float = 60,
+    load_requests: int | None = None,
+    load_workers: tuple[int, ...] = (1, 2, 3, 4),
+    reads_per_write: int = 3,
+    load_seed: int = 11,
     port: int = 8105,
-    workers: int = 4,
     threads: int = 1,
     import_rows: int | None = None,
     province_code: str | None = None,
@@ -88,18 +94,20 @@ def run(
         f"{ctx.province.code} {ctx.province.name}, commune {ctx.commune.code} {ctx.commune.name}, "
         f"database {connection.vendor}"
     )
-    results = measure_pages(
-        ctx,
-        warmup=warmup,
-        repeat=repeat,
-        heavy_repeat=heavy_repeat,
-        only=only,
-        floors=floors,
-        echo=echo,
-    )
+    results = []
+    if pages:
+        results = measure_pages(
+            ctx,
+            warmup=warmup,
+            repeat=repeat,
+            heavy_repeat=heavy_repeat,
+            only=only,
+            floors=floors,
+            echo=echo,
+        )
 
     view_results = []
-    if views:
+    if pages and views:
         echo("  As-of variants …")
         view_results = measure_as_of_views(
             ctx,
@@ -112,26 +120,29 @@ def run(
         )
 
     explain = None
-    if floors and (not only or "national_dashboard" in only):
+    if pages and floors and (not only or "national_dashboard" in only):
         explain = explain_national(ctx)
 
-    load_result = None
+    load_results = []
     if load:
-        echo(f"  Writes under load ({load_clients} clients) …")
-        load_result = measure_load(
+        echo(f"  Reads and writes under load ({load_clients} clients) …")
+        load_results = measure_load(
             ctx,
             clients=load_clients,
             seconds=load_seconds,
             requests=load_requests,
             port=port,
-            workers=workers,
+            workers=list(load_workers),
             threads=threads,
+            reads_per_write=reads_per_write,
+            seed=load_seed,
+            echo=echo,
         )
 
     report = make_report(
         ctx,
         results,
-        load_result,
+        load_results,
         explain,
         warmup=warmup,
         repeat=repeat,
@@ -159,13 +170,29 @@ def main(argv=None):
     parser.add_argument("--no-floors", action="store_true")
     parser.add_argument("--no-load", action="store_true")
     parser.add_argument(
+        "--load-only", action="store_true", help="the load test alone: no page measured"
+    )
+    parser.add_argument(
         "--no-as-of", action="store_true", help="skip the as-of variants of the dashboards"
     )
     parser.add_argument("--clients", type=int, default=8)
-    parser.add_argument("--seconds", type=float, default=30, help="load test: at most")
-    parser.add_argument("--requests", type=int, default=400, help="load test: at most")
+    parser.add_argument("--seconds", type=float, default=60, help="load test: each run's length")
+    parser.add_argument(
+        "--requests", type=int, help="load test: at most this many reads and writes per run"
+    )
+    parser.add_argument(
+        "--reads-per-write",
+        type=int,
+        default=3,
+        help="load test: reads for each write (0: writes only)",
+    )
+    parser.add_argument("--load-seed", type=int, default=11, help="load test: the mix's seed")
+    parser.add_argument(
+        "--load-workers",
+        default="1,2,3,4",
+        help="load test: gunicorn workers of each run, comma-separated",
+    )
     parser.add_argument("--port", type=int, default=8105)
-    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
     parser.add_argument("--threads", type=int, default=1, help="gunicorn threads per worker")
     parser.add_argument("--import-rows", type=int, help="default 100,000 × scale")
     parser.add_argument("--province", help="province code (default: the largest)")
@@ -181,14 +208,17 @@ def main(argv=None):
         repeat=args.repeat,
         heavy_repeat=args.heavy_repeat,
         only=args.only.split(",") if args.only else None,
+        pages=not args.load_only,
         floors=not args.no_floors,
         views=not args.no_as_of,
         load=not args.no_load,
         load_clients=args.clients,
         load_seconds=args.seconds,
         load_requests=args.requests,
+        load_workers=tuple(int(n) for n in args.load_workers.split(",")),
+        reads_per_write=args.reads_per_write,
+        load_seed=args.load_seed,
         port=args.port,
-        workers=args.workers,
         threads=args.threads,
         import_rows=args.import_rows,
         province_code=args.province,

@@ -6,6 +6,7 @@ The data must be committed for the load test's server to see it, hence transacti
 
 import datetime
 import json
+from dataclasses import asdict
 
 import pytest
 from django.core.management import call_command
@@ -14,7 +15,16 @@ from django.db.models import F, Q
 
 from bench.context import make_context
 from bench.imports import write_import_file
-from bench.load import LOAD_MARKER, Gunicorn, clean_load_rows, run_load
+from bench.load import (
+    KINDS,
+    LOAD_MARKER,
+    READS,
+    WRITE,
+    clean_load_rows,
+    measure_load,
+    operations,
+    run_load,
+)
 from bench.pages import (
     AS_OF_PAGES,
     PAGES,
@@ -22,7 +32,7 @@ from bench.pages import (
     floor_call,
     floor_connection,
 )
-from bench.report import format_table
+from bench.report import format_load, format_table
 from bench.run import run
 from localities.models import Case, Establishment, Inspection, Line, Report
 from localities.permissions import SERVER_OPERATOR
@@ -203,41 +213,104 @@ def test_the_floors_give_the_same_figures_as_the_page(tmp_path):
     assert Inspection.objects.count() == before
 
 
+def test_the_mix_is_seeded_and_reads_each_page_as_often_as_the_others():
+    tasks = iter(range(100))
+    mix = list(operations(tasks, reads_per_write=3, seed=5))
+    # 100 recordings, each in a block with 3 reads: 300 reads, 100 of each page, in turn.
+    assert len(mix) == 400
+    assert sum(1 for kind, _ in mix if kind is WRITE) == 100
+    assert {kind.name: sum(1 for k, _ in mix if k is kind) for kind in READS} == {
+        "national_dashboard": 100,
+        "province_dashboard": 100,
+        "commune_work_lists": 100,
+    }
+    # Each block of four holds one recording, the recordings in the tasks' order.
+    for start in range(0, 400, 4):
+        assert sum(1 for kind, _ in mix[start : start + 4] if kind is WRITE) == 1
+    assert [task for kind, task in mix if kind is WRITE] == list(range(100))
+    # The same seed, the same order; another seed, another order.
+    assert mix == list(operations(iter(range(100)), reads_per_write=3, seed=5))
+    assert mix != list(operations(iter(range(100)), reads_per_write=3, seed=6))
+    # No reads: recordings only.
+    assert [kind for kind, _ in operations(iter(range(3)), reads_per_write=0, seed=5)] == [
+        WRITE
+    ] * 3
+
+
+def _check_mixed_load(result, *, clients):
+    """16 pieces of work at 3 reads per write: 4 blocks, so 4 recordings and 4 reads of each
+    page."""
+    assert result.errors == 0, result.error_samples
+    assert {k.name: k.count for k in result.kinds} == {
+        "national_dashboard": 4,
+        "province_dashboard": 4,
+        "commune_work_lists": 4,
+        "record_inspection": 4,
+    }
+    assert all(k.errors == 0 and k.p95_ms is not None for k in result.kinds)
+    assert result.operations == 16 and result.recordings == 4
+    # A read is 1 request and a recording 2: 12 + 8; before the clock, each client logged in
+    # as the three users, GET and POST each.
+    assert result.http_requests == 20
+    assert result.login_requests == 6 * clients
+    assert result.rows_expected == 4 and result.rows_found == 4
+    assert result.lost_rows == 0 and result.extra_rows == 0
+
+
 def _load_and_check(ctx, *, host, port, clients=2):
     result = run_load(
-        ctx, host=host, port=port, clients=clients, seconds=30, requests=6, run_id="test"
+        ctx, host=host, port=port, clients=clients, seconds=60, requests=16, run_id="test"
     )
-    assert result.errors == 0, result.error_samples
-    assert result.recordings == 6
-    assert result.rows_found == 6 and result.lost_rows == 0
-    assert clean_load_rows("test") == 6
+    _check_mixed_load(result, clients=clients)
+    assert clean_load_rows("test") == 4
     assert not Inspection.objects.filter(notes__startswith=LOAD_MARKER).exists()
 
 
-@on_postgres
-@transactional
-def test_writes_under_load_through_gunicorn_lose_no_row(tmp_path, settings):
-    from django.conf import global_settings
-
-    # gunicorn runs the real settings: the officer's password must use a hasher they know,
-    # not the fast one the test suite uses.
-    settings.PASSWORD_HASHERS = global_settings.PASSWORD_HASHERS
-    generate()
-    ctx = make_context(import_rows=1, workdir=tmp_path)
+def _database_url():
     settings = connection.settings_dict
-    url = "postgres://{user}{password}@{host}:{port}/{name}".format(
+    return "postgres://{user}{password}@{host}:{port}/{name}".format(
         user=settings["USER"] or "postgres",
         password=f":{settings['PASSWORD']}" if settings["PASSWORD"] else "",
         host=settings["HOST"] or "127.0.0.1",
         port=settings["PORT"] or 5432,
         name=settings["NAME"],
     )
-    with Gunicorn(port=8107, workers=2, database_url=url):
-        _load_and_check(ctx, host="127.0.0.1", port=8107)
+
+
+@on_postgres
+@transactional
+def test_reads_and_writes_under_load_through_gunicorn_lose_no_row(tmp_path, settings):
+    # gunicorn runs the real settings: the users' passwords must use a hasher they know, not
+    # the fast one the test suite uses.
+    from django.conf import global_settings
+
+    settings.PASSWORD_HASHERS = global_settings.PASSWORD_HASHERS
+    generate()
+    ctx = make_context(import_rows=1, workdir=tmp_path)
+    before = Inspection.objects.count()
+    results = measure_load(
+        ctx,
+        clients=2,
+        seconds=60,
+        requests=16,
+        port=8107,
+        workers=[1],
+        threads=1,
+        database_url=_database_url(),
+        echo=lambda *args: None,
+    )
+    assert [(r.workers, r.clients, r.reads_per_write) for r in results] == [(1, 2, 3)]
+    _check_mixed_load(results[0], clients=2)
+    # The run's rows are deleted afterwards.
+    assert Inspection.objects.count() == before
+    text = "\n".join(format_load({"cores": 2, "runs": [asdict(r) for r in results]}))
+    assert "| workers | kind | as | count |" in text
+    assert text.count("| 1 | ") == len(KINDS) + 1  # a row per kind, and the scaling row
+    assert "| 1 | " + str(results[0].per_second) + " | " in text
 
 
 @transactional
-def test_writes_under_load_through_the_live_server_lose_no_row(live_server, tmp_path):
+def test_reads_and_writes_under_load_through_the_live_server_lose_no_row(live_server, tmp_path):
     """The same clients against Django's live server: runs on SQLite too — there with one
     client, as the test database is SQLite's in-memory shared cache, whose table locks fail a
     second writer at once (SQLITE_LOCKED) instead of making it wait: concurrent writers are
