@@ -268,12 +268,11 @@ class Table:
 
 
 def plain(row: Row, columns: list[str]) -> dict:
-    result = {}
-    for column in columns:
-        value = row.values.get(column)
+    get = row.values.get
+    result = {column: get(column) for column in columns}
+    for column, value in result.items():
         if isinstance(value, datetime.date):
-            value = value.isoformat()
-        result[column] = value
+            result[column] = value.isoformat()
     return result
 
 
