@@ -11,6 +11,7 @@ PostgreSQL only (COPY, FILTER, ROLLUP): on SQLite the floors are skipped.
 import datetime
 import io
 
+from localities.models.reports import DUE_SOON_DAYS
 from plan_tracker.metrics import RECORD_FIGURES
 
 # A report's deadline in force on the as-of date (ReportQuerySet.deadline_on): the stored one
@@ -142,19 +143,30 @@ def compliance_params(year: int, as_of: datetime.date, plan_first_day: datetime.
     }
 
 
-def compliance_sql(level: str, province_id: int | None = None, source=INSPECTIONS) -> str:
+def compliance_sql(
+    level: str, province_id: int | None = None, source=INSPECTIONS, commune_id: int | None = None
+) -> str:
     """The statement for a table of provinces (the nation) or of communes (of one province,
-    or of the whole nation when province_id is None), "inspected" taken from `source`."""
+    of one commune alone with commune_id, or of the whole nation when neither is given),
+    "inspected" taken from `source`."""
     if level == "province":
         est_key = rec_key = "province_id"
     else:
         est_key, rec_key = "commune_id", "locality_id"
-    where = "" if province_id is None else f"AND province_id = {int(province_id)}"
+    if commune_id is not None:
+        est_where = f"AND commune_id = {int(commune_id)}"
+        rec_where = f"AND locality_id = {int(commune_id)}"
+        place_where = f"AND id = {int(commune_id)}"
+        owner = f"commune_id = {int(commune_id)}"
+    elif province_id is not None:
+        est_where = rec_where = place_where = f"AND province_id = {int(province_id)}"
+        owner = f"province_id = {int(province_id)}"
+    else:
+        est_where = rec_where = place_where = owner = ""
     insp_where = (
-        ""
-        if province_id is None
-        else "AND establishment_id IN (SELECT id FROM localities_establishment "
-        f"WHERE province_id = {int(province_id)})"
+        f"AND establishment_id IN (SELECT id FROM localities_establishment WHERE {owner})"
+        if owner
+        else ""
     )
     return COMPLIANCE_SQL.format(
         inspected_cte=source["inspected_cte"].format(insp_where=insp_where),
@@ -163,9 +175,9 @@ def compliance_sql(level: str, province_id: int | None = None, source=INSPECTION
         since_plan=source["since_plan"],
         est_key=est_key,
         rec_key=rec_key,
-        est_where=where,
-        rec_where=where,
-        place_where=where,
+        est_where=est_where,
+        rec_where=rec_where,
+        place_where=place_where,
     )
 
 
@@ -208,8 +220,13 @@ def as_dicts(rows) -> list[dict]:
     return [dict(zip(FLOOR_COLUMNS, row, strict=True)) for row in rows]
 
 
+# A commune's work lists as the page shows them: the establishments never inspected since the
+# plan's first day (oldest first) and the reports open on A (nearest deadline first), each cut
+# at the page's limit, with the number of all of them (and of the reports due soon and
+# overdue), counted before the limit.
 WORK_LISTS_SQL = """
-(SELECT 'establishment' AS list, e.id, e.code, e.name, e.opened_on AS day
+(SELECT 'establishment' AS list, e.id, e.code, e.name, e.opened_on AS day,
+        count(*) OVER () AS n, 0 AS due_soon, 0 AS overdue
    FROM localities_establishment e
   WHERE e.commune_id = %(commune)s AND e.in_scope
     AND (e.opened_on IS NULL OR e.opened_on <= %(a)s)
@@ -219,22 +236,55 @@ WORK_LISTS_SQL = """
   ORDER BY e.opened_on NULLS FIRST, e.code
   LIMIT %(limit)s)
 UNION ALL
-(SELECT 'report', r.id, r.reference, r.kind, r.deadline_a
+(SELECT 'report', r.id, r.reference, r.kind, r.deadline_a,
+        count(*) OVER (),
+        count(*) FILTER (WHERE r.deadline_a BETWEEN %(a)s AND %(soon)s) OVER (),
+        count(*) FILTER (WHERE r.deadline_a < %(a)s) OVER ()
    FROM (SELECT *, __DEADLINE_ON_A__ AS deadline_a FROM localities_report) r
   WHERE r.locality_id = %(commune)s AND r.received_on <= %(a)s
     AND (r.handled_on IS NULL OR r.handled_on > %(a)s)
   ORDER BY r.deadline_a, r.received_on, r.id
   LIMIT %(limit)s)
+UNION ALL
+(SELECT 'approval', a.id, a.state, NULL, NULL, NULL, NULL, NULL
+   FROM plan_tracker_yearapproval a JOIN localities_locality c ON c.province_id = a.province_id
+  WHERE c.id = %(commune)s AND a.plan_id = %(plan)s AND a.year = %(y)s)
 """.replace("__DEADLINE_ON_A__", DEADLINE_ON_A)
 
 
-def work_lists(conn, *, commune_id, as_of, plan_first_day, limit=50):
-    """A commune's two work lists: never inspected in the plan (oldest first), and reports
-    not handled (nearest deadline first), each cut at `limit` rows like a page."""
-    params = {"commune": commune_id, "a": as_of, "p0": plan_first_day, "limit": limit}
+def work_lists(conn, *, commune_id, year, as_of, plan_first_day, plan_id, limit=100):
+    """What a commune's work lists page shows: the commune's figures of the year and of the
+    year containing A ({year: its row of the compliance table, then the total row}), then its
+    two work lists, each cut at `limit`
+    rows like the page with the count of all of them ("n"; for the reports also the due soon
+    and overdue ones), and the approval state of its province's year (a row "approval", none
+    when not submitted). Returns {"figures": rows, "lists": rows}."""
+    params = {
+        "commune": commune_id,
+        "a": as_of,
+        "p0": plan_first_day,
+        "limit": limit,
+        "soon": as_of + datetime.timedelta(days=DUE_SOON_DAYS),
+        "plan": plan_id,
+        "y": year,
+    }
+    figures = {}
     with conn.cursor() as cursor:
+        # The year shown, and the year containing A (the pace of what is still to be done).
+        for y in sorted({year, as_of.year}):
+            cursor.execute(
+                compliance_sql("commune", commune_id=commune_id, source=summary_source(y, as_of)),
+                compliance_params(y, as_of, plan_first_day) | {"level": "commune"},
+            )
+            figures[y] = cursor.fetchall()
         cursor.execute(WORK_LISTS_SQL, params)
-        return cursor.fetchall()
+        return {"figures": figures, "lists": cursor.fetchall()}
+
+
+def summary_source(year, as_of):
+    """The app's own schema, as the page reads it: the inspected years, and the first dates of
+    the year when A falls inside it."""
+    return SUMMARY_FIRST_DAYS if as_of < datetime.date(year, 12, 31) else SUMMARY
 
 
 ESTABLISHMENT_LIST_SQL = """

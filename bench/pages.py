@@ -205,6 +205,8 @@ def measure_pages(
             )
             if page.name == "national_dashboard" and output is not None:
                 result.checks["figures_equal_floor"] = check_national_against_floor(ctx, output)
+            if page.name == "commune_work_lists" and output is not None:
+                result.checks["figures_equal_floor"] = check_work_lists_against_floor(ctx, output)
             if page.name == "import_inspections":
                 vacuum()
             if page.name == "establishment_list" and output:
@@ -262,8 +264,16 @@ def floor_call(name: str, ctx: Context, conn, *, summary: bool = False):
             summary=summary,
         )
     if name == "commune_work_lists":
+        from plan_tracker.dashboards.views import WORK_LIST_LIMIT
+
         return lambda: floors.work_lists(
-            conn, commune_id=ctx.commune.pk, as_of=ctx.as_of, plan_first_day=first_day
+            conn,
+            commune_id=ctx.commune.pk,
+            year=ctx.year,
+            as_of=ctx.as_of,
+            plan_first_day=first_day,
+            plan_id=ctx.plan.pk,
+            limit=WORK_LIST_LIMIT,
         )
     if name == "establishment_list":
         return lambda: floors.establishment_list(conn, province_id=ctx.province.pk, line=ctx.line)
@@ -350,22 +360,71 @@ def check_page_against_floor(ctx: Context, name: str, output) -> dict | None:
             "equal": all(c["equal"] for c in checks),
         }
     if name == "commune_work_lists":
-        from localities.selectors import Frame
-        from plan_tracker.metrics import never_inspected
-
-        limit = sum(1 for row in output if row[0] == "establishment")
-        codes = list(
-            never_inspected(
-                Frame.nation(), locality=ctx.commune, plan=ctx.plan, as_of=ctx.as_of
-            ).values_list("code", flat=True)[:limit]
-        )
-        expected = [row[2] for row in output if row[0] == "establishment"]
-        return {
-            "rows": len(expected),
-            "mismatches": [] if codes == expected else [codes[:3]],
-            "equal": codes == expected,
-        }
+        return check_work_lists_against_floor(ctx, output)
     return None
+
+
+def check_work_lists_against_floor(ctx: Context, output) -> dict:
+    """What the work lists page shows, as its view computes it (plan_tracker.metrics, the
+    approval of the province's year), against the floor's: the commune's figures, both lists
+    in order with their counts (the reports due soon and overdue too), the approval state."""
+    from localities.selectors import Frame
+    from plan_tracker import metrics
+    from plan_tracker.approvals import State, states_for
+    from plan_tracker.dashboards.views import WORK_LIST_LIMIT
+
+    frame, place = Frame.nation(), ctx.commune
+    mismatches = []
+    for year, figures in output["figures"].items():
+        table = metrics.compliance_table(
+            frame, year=year, as_of=ctx.as_of, plan=ctx.plan, level="commune", locality=place
+        )
+        mine = table.rows[0].values
+        for column, value in floors_dicts(figures)[0].items():
+            if column in ("locality_code", "locality_name"):
+                continue
+            theirs = mine.get(column)
+            if (None if value is None else float(value)) != (
+                None if theirs is None else float(theirs)
+            ):
+                mismatches.append(("figures", year, column, value, theirs))
+    never = metrics.never_inspected_list(
+        frame, locality=place, plan=ctx.plan, as_of=ctx.as_of, limit=WORK_LIST_LIMIT
+    )
+    todo = metrics.reports_to_handle_list(
+        frame, locality=place, as_of=ctx.as_of, limit=WORK_LIST_LIMIT
+    )
+    rows = {"establishment": [], "report": [], "approval": []}
+    for row in output["lists"]:
+        rows[row[0]].append(row)
+    page = {
+        "never": [e.code for e in never.rows],
+        "never_count": never.count,
+        "todo": [r.reference for r in todo.rows],
+        "todo_counts": (todo.count, todo.counts["due_soon"], todo.counts["overdue"]),
+    }
+    approval = states_for(plan=ctx.plan, year=ctx.year, province_ids=[place.province_id])
+    state = approval.get(place.province_id)
+    page["approval"] = state.state if state else State.NOT_SUBMITTED
+    floor = {
+        "never": [row[2] for row in rows["establishment"]],
+        "never_count": rows["establishment"][0][5] if rows["establishment"] else 0,
+        "todo": [row[2] for row in rows["report"]],
+        "todo_counts": tuple(rows["report"][0][5:8]) if rows["report"] else (0, 0, 0),
+        "approval": rows["approval"][0][2] if rows["approval"] else State.NOT_SUBMITTED,
+    }
+    mismatches += [(key, floor[key], page[key]) for key in page if page[key] != floor[key]]
+    return {
+        "rows": len(output["lists"]) + sum(len(f) for f in output["figures"].values()),
+        "mismatches": [str(m)[:200] for m in mismatches[:10]],
+        "equal": not mismatches,
+    }
+
+
+def floors_dicts(rows):
+    from bench import floors
+
+    return floors.as_dicts(rows)
 
 
 def measure_as_of_views(

@@ -224,7 +224,7 @@ def format_table(report: dict) -> str:
         check = page.get("checks", {}).get("figures_equal_floor")
         if check:
             verdict = "equal" if check["equal"] else f"DIFFER: {check['mismatches']}"
-            lines.append(f"\nNational figures, page vs floor ({check['rows']} rows): {verdict}")
+            lines.append(f"\n{page['label']}, page vs floor ({check['rows']} rows): {verdict}")
     for page in report["pages"]:
         same = page.get("checks", {}).get("summary_floor_equals_floor")
         if same is not None:

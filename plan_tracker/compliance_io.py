@@ -80,11 +80,33 @@ class PlansSideBySide:
 
 
 def write_csv(table, fileobj, *, total: bool = False) -> None:
-    """One header line (the column names), then one line per row; the total last if asked."""
+    """One header line (the column names), then one line per row; the total last if asked.
+
+    The cells that csv.writer already writes as csv_value would (a count as its digits, None
+    as an empty cell: most of a table) are handed to it as they are; a text or a percentage
+    is converted once per distinct value (statuses, levels and percentages repeat down a
+    table of thousands of rows); the rows go in one writerows call."""
     writer = csv.writer(fileobj, lineterminator="\n")
-    writer.writerow(table.columns)
-    for row in table.as_dicts(total=total):
-        writer.writerow([csv_value(row[column]) for column in table.columns])
+    columns = table.columns
+    writer.writerow(columns)
+    # One memo per type: Decimal("1") and True are equal keys, but not the same cell.
+    memo = {str: {}, Decimal: {}}
+
+    def cell(value):
+        kind = type(value)
+        if value is None or kind is int:
+            return value
+        seen = memo.get(kind)
+        if seen is None:
+            return csv_value(value)
+        text = seen.get(value)
+        if text is None:
+            text = seen[value] = csv_value(value)
+        return text
+
+    writer.writerows(
+        list(map(cell, map(row.__getitem__, columns))) for row in table.as_dicts(total=total)
+    )
 
 
 def table_json(table, *, total: bool = False) -> list[dict]:

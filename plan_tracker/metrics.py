@@ -64,7 +64,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
-from django.db.models import Count, F, FilteredRelation, Q, Sum
+from django.db.models import Count, F, FilteredRelation, Q, Sum, Window
 from django.db.models.lookups import GreaterThan
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -268,12 +268,11 @@ class Table:
 
 
 def plain(row: Row, columns: list[str]) -> dict:
-    result = {}
-    for column in columns:
-        value = row.values.get(column)
+    get = row.values.get
+    result = {column: get(column) for column in columns}
+    for column, value in result.items():
         if isinstance(value, datetime.date):
-            value = value.isoformat()
-        result[column] = value
+            result[column] = value.isoformat()
     return result
 
 
@@ -870,6 +869,55 @@ def reports_to_handle(frame: Frame, *, locality, as_of):
         .with_deadline_on(as_of)
         .select_related("kind", "locality")
         .order_by("deadline_then", "received_on", "pk")
+    )
+
+
+@dataclass
+class WorkList:
+    """The first records of a work list, how many it holds in all, and how many of them match
+    each condition asked (``counts``)."""
+
+    rows: list
+    count: int
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+# The window counts' annotations, apart from any field of a record.
+_WORK_LIST_COUNT = "work_list_count_"
+
+
+def work_list(queryset, *, limit: int, **conditions: Q) -> WorkList:
+    """The first `limit` records of `queryset` in its order, with the number of all its
+    records and of those matching each of `conditions`, from one statement: the counts are
+    window aggregates over the whole filtered set, which the database computes before the
+    LIMIT (no second scan of the same records for their count)."""
+    windows = {"": Window(Count("pk"))} | {
+        name: Window(Count("pk", filter=condition)) for name, condition in conditions.items()
+    }
+    rows = list(
+        queryset.annotate(**{_WORK_LIST_COUNT + name: w for name, w in windows.items()})[:limit]
+    )
+    first = rows[0] if rows else None
+
+    def count(name):
+        return getattr(first, _WORK_LIST_COUNT + name) if first is not None else 0
+
+    return WorkList(rows=rows, count=count(""), counts={name: count(name) for name in conditions})
+
+
+def never_inspected_list(frame: Frame, *, locality, plan, as_of, limit: int) -> WorkList:
+    """never_inspected's first `limit` establishments and their number, in one query."""
+    return work_list(never_inspected(frame, locality=locality, plan=plan, as_of=as_of), limit=limit)
+
+
+def reports_to_handle_list(frame: Frame, *, locality, as_of, limit: int) -> WorkList:
+    """reports_to_handle's first `limit` reports, their number, and how many of them are due
+    soon and overdue on A (counts "due_soon", "overdue"), in one query."""
+    return work_list(
+        reports_to_handle(frame, locality=locality, as_of=as_of),
+        limit=limit,
+        due_soon=ReportQuerySet.due_soon_on_q(as_of),
+        overdue=ReportQuerySet.overdue_on_q(as_of),
     )
 
 

@@ -203,6 +203,15 @@ class Establishment(LocatedRecord):
     def get_absolute_url(self):
         return reverse("establishment_detail", args=[self.pk])
 
+    def get_line_display(self):
+        """The business line's label. Django's generic get_FOO_display hashes every choice's
+        lazy label on each call (a translation lookup per choice): a list of a hundred
+        establishments paid for seven hundred of them."""
+        try:
+            return Line(self.line).label
+        except ValueError:  # a value outside the choices is shown as it is, as Django does
+            return self.line
+
     def _place(self):
         return self.commune if self.commune_id else None
 

@@ -293,9 +293,12 @@ def work_lists(request, frame, sel):
     approvals = states_for(plan=sel.plan, year=sel.year, province_ids=province_ids(place))
     approval_shown = approval_context(frame, sel, place, approvals)
     approved_total = approved_row(approval_shown["approval"], place)
-    never = metrics.never_inspected(frame, locality=place, plan=sel.plan, as_of=as_of)
-    todo = metrics.reports_to_handle(frame, locality=place, as_of=as_of)
-    todo_list = list(todo[:WORK_LIST_LIMIT])
+    # Each list with its counts in one query.
+    never = metrics.never_inspected_list(
+        frame, locality=place, plan=sel.plan, as_of=as_of, limit=WORK_LIST_LIMIT
+    )
+    todo = metrics.reports_to_handle_list(frame, locality=place, as_of=as_of, limit=WORK_LIST_LIMIT)
+    todo_list = todo.rows
     for report in todo_list:
         report.days_left_now = report.days_left(as_of)
         report.days_overdue = -report.days_left_now
@@ -314,14 +317,14 @@ def work_lists(request, frame, sel):
             figures=figures,
             pace=pace,
             plan_cards=plan_cards(tables),
-            never_list=list(never[:WORK_LIST_LIMIT]),
-            never_count=never.count(),
+            never_list=never.rows,
+            never_count=never.count,
             never_link=never_inspected_link(sel, place),
             todo_list=todo_list,
-            todo_count=todo.count(),
-            due_soon=todo.due_soon_on(as_of).count(),
+            todo_count=todo.count,
+            due_soon=todo.counts["due_soon"],
             due_soon_days=DUE_SOON_DAYS,
-            overdue=todo.overdue_on(as_of).count(),
+            overdue=todo.counts["overdue"],
             soon_end=due_soon_until(as_of),
             limit=WORK_LIST_LIMIT,
             dashboard_url=(

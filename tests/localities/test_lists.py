@@ -266,3 +266,17 @@ def test_an_establishments_page_number_out_of_range_still_opens_it(client, hn, r
         response = client.get(url, {"page": page})
         assert response.status_code == 200, page
         assert len(response.context["inspections"].paginated_rows) == 1, page
+
+
+def test_an_establishments_line_reads_in_the_active_language():
+    from django.utils import translation
+
+    from localities.models import Establishment
+
+    disco = Establishment(line="discotheque")
+    with translation.override("en"):
+        assert disco.get_line_display() == "Discotheque"
+    with translation.override("vi"):
+        assert disco.get_line_display() == "Vũ trường"
+    # A value outside the lines (an old row) is shown as it is, as Django's own would.
+    assert Establishment(line="sauna_old").get_line_display() == "sauna_old"

@@ -580,15 +580,16 @@ def test_a_provinces_page_and_work_lists_cost_constant_queries(
     # officer's locality in the navigation bar
     with django_assert_num_queries(15):
         client.get(reverse("dashboard_locality", args=[world.hn.pk]), Q2024)
-    # + never inspected (list, count), reports to handle (list, count), due soon, overdue, and
-    # the probe for inspections after the as-of date (the pace of the running year 2025); the
-    # approval of the province's year is one query here as there
-    with django_assert_num_queries(22):
+    # + never inspected (the list and its count in one query), reports to handle (the list and
+    # its counts, due soon and overdue among them, in one query), and the probe for
+    # inspections after the as-of date (the pace of the running year 2025); the approval of the
+    # province's year is one query here as there
+    with django_assert_num_queries(18):
         response = client.get(reverse("work_lists", args=[world.hn.pk]), Q2024)
     assert response.context["never_count"] == communes
     assert response.context["approval"].state == "approved"
     # A commune's work lists: as many, whatever the number of communes of its province.
-    with django_assert_num_queries(22):
+    with django_assert_num_queries(18):
         response = client.get(reverse("work_lists", args=[world.ba_dinh.pk]), Q2024)
     assert response.context["approval"].state == "approved"
 

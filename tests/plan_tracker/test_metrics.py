@@ -568,6 +568,42 @@ def test_work_lists_of_a_commune(built):
     assert not todo.due_soon_on(PAST)
 
 
+def test_a_work_list_counts_past_its_limit_in_the_same_query(built, django_assert_num_queries):
+    plan = Plan.objects.get(is_default=True)
+    nation = Frame.nation()
+    with django_assert_num_queries(1):
+        todo = metrics.reports_to_handle_list(
+            nation, locality=built.ba_dinh, as_of=D(2025, 4, 10), limit=2
+        )
+    # Open on 10/04/2025: R5 and R7 (overdue), R6 (due 15/04, the fifth day: due soon); the
+    # first two shown, all three counted.
+    assert [r.reference for r in todo.rows] == ["R5", "R7"]
+    assert (todo.count, todo.counts) == (3, {"due_soon": 1, "overdue": 2})
+    # The same counts as the querysets give.
+    day = D(2025, 4, 10)
+    whole = metrics.reports_to_handle(nation, locality=built.ba_dinh, as_of=day)
+    assert todo.count == whole.count()
+    assert todo.counts["overdue"] == whole.overdue_on(day).count()
+    with django_assert_num_queries(1):
+        never = metrics.never_inspected_list(
+            nation, locality=built.ba_dinh, plan=plan, as_of=PAST, limit=10
+        )
+    assert ([e.code for e in never.rows], never.count, never.counts) == (["E3"], 1, {})
+
+
+def test_an_empty_work_list_counts_nothing(world):
+    plan = Plan.objects.get(is_default=True)
+    establishment("DONE", world.sai_gon, inspected=[D(2024, 5, 5)])
+    never = metrics.never_inspected_list(
+        Frame.nation(), locality=world.sai_gon, plan=plan, as_of=PAST, limit=10
+    )
+    assert (never.rows, never.count) == ([], 0)
+    todo = metrics.reports_to_handle_list(
+        Frame.nation(), locality=world.sai_gon, as_of=PAST, limit=10
+    )
+    assert (todo.rows, todo.count, todo.counts) == ([], 0, {"due_soon": 0, "overdue": 0})
+
+
 def test_never_inspected_lists_the_oldest_first(world):
     establishment("N1", world.sai_gon, opened=D(2015, 1, 1))
     establishment("N2", world.sai_gon, opened=D(2010, 1, 1))
