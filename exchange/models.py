@@ -412,7 +412,11 @@ class ImportBatch(models.Model):
 class ImportedRecord(models.Model):
     """A record (of the batch's kind) that the import created or changed."""
 
-    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="records")
+    # No index of its own: the unique constraint's index, which starts with the batch, serves
+    # every look-up by batch, and a large import writes one index fewer for each record.
+    batch = models.ForeignKey(
+        ImportBatch, on_delete=models.CASCADE, related_name="records", db_index=False
+    )
     record_id = models.BigIntegerField()
     created = models.BooleanField(default=False)
 

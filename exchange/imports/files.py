@@ -59,7 +59,10 @@ def _csv_rows(path: Path) -> Iterator[list[str]]:
         delimiter = ";" if first.count(";") > first.count(",") else ","
         handle.seek(0)
         for row in csv.reader(handle, delimiter=delimiter):
-            yield [from_text(cell.strip()) for cell in row]
+            # from_text only for the rare cell that starts with an apostrophe.
+            yield [
+                from_text(cell) if cell.startswith("'") else cell for cell in map(str.strip, row)
+            ]
 
 
 # An XLSX file is a zip archive, read by inflating its parts: a small file can inflate to
@@ -216,6 +219,10 @@ def read_table(
             }
         )
 
+    # The positions of the columns kept, worked out once rather than once a row.
+    kept = [(index, column) for index, column in enumerate(header) if column not in ignored]
+    width = len(header)
+
     def records():
         line = 1
         try:
@@ -223,21 +230,22 @@ def read_table(
                 line += 1
                 if not any(row):
                     continue
-                _check_lengths(line, row)
-                values = {
-                    column: cell
-                    for column, cell in zip(header, row, strict=False)
-                    if column not in ignored
-                }
-                extra = [cell for cell in row[len(header) :] if cell]
+                # One joined text answers the two rare questions (a cell too long, a NUL) for
+                # the whole row; only a row that has one looks at its cells one by one.
+                joined = "".join(row)
+                if len(joined) > CELL_MAX_CHARS:
+                    _check_lengths(line, row)
+                cells = len(row)
+                values = {column: row[index] for index, column in kept if index < cells}
+                extra = [cell for cell in row[width:] if cell] if cells > width else []
                 if extra:
                     values["__extra__"] = extra
-                nul = [
-                    column or "-"
-                    for column, cell in zip(header, row, strict=False)
-                    if "\x00" in cell
-                ]
-                if nul or any("\x00" in cell for cell in extra):
+                if "\x00" in joined:
+                    nul = [
+                        column or "-"
+                        for column, cell in zip(header, row, strict=False)
+                        if "\x00" in cell
+                    ]
                     values[NUL_COLUMNS] = nul or ["-"]
                 yield line, values
         except csv.Error as error:

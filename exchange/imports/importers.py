@@ -175,10 +175,9 @@ class InspectionImporter(Importer):
     def resolve_refs(self, rows):
         codes = {r.text.get("establishment_code") for r in rows if r.text.get("establishment_code")}
         # Read as bare values, each made a record as the database's (Model.from_db) without the
-        # queryset's work of a row: what the rows' checks and their preview read of it.
-        wanted = {"id", "code", "name", "opened_on", "commune_id", "province_id"}
-        # In the order of the model's fields, as from_db reads them.
-        names = [f.attname for f in Establishment._meta.concrete_fields if f.attname in wanted]
+        # queryset's work of a row. Every field, in the order of the model's: from_db then
+        # passes them on as they are, instead of filling in each field left out.
+        names = [f.attname for f in Establishment._meta.concrete_fields]
         code = names.index("code")
         found = {
             values[code]: Establishment.from_db(connection.alias, names, values)
