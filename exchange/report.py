@@ -11,32 +11,22 @@ from plan_tracker import metrics
 from plan_tracker.approvals import State, approved_row, figure_differs, with_approval_columns
 from plan_tracker.models import Metric
 from plan_tracker.selection import Selection
-from plan_tracker.status import status_info
+from plan_tracker.status import plan_cards
 
 
 def report_context(frame: Frame, sel: Selection) -> dict:
     """What the printed report shows, for a province or the nation (or an officer's area)."""
+    # Every plan in force for the locality in the year, the report's own plan first, judged
+    # from one set of grouped queries; the figures and parts below are the own plan's table.
+    tables = sel.tables(frame)
     # Each row's approval of the year (one query for every province).
-    compliance_table = with_approval_columns(sel.table(frame))
+    compliance_table = with_approval_columns(tables[0])
     total = compliance_table.total
     approval = approved_total = None
     if sel.locality is not None:
         province_id = sel.locality.province_id or sel.locality.pk
         approval = compliance_table.extra["approvals"].get(province_id)
         approved_total = approved_row(approval, sel.locality)
-    targets = []
-    for target in compliance_table.targets:
-        figure = metrics.TARGET_FIGURES.get(target.metric, (None,))[0]
-        status = total.status(target.metric)
-        targets.append(
-            {
-                "target": target,
-                "figure": figure,
-                "value": total.values.get(figure) if figure else None,
-                "status": status,
-                "status_info": status_info(status),
-            }
-        )
     figures = [
         {
             "id": f,
@@ -85,7 +75,7 @@ def report_context(frame: Frame, sel: Selection) -> dict:
         "approval_states": State.choices,
         "approved_total": approved_total,
         "locality": sel.locality,
-        "targets": targets,
+        "plans": plan_cards(tables),
         "figures": figures,
         "bars": bars,
         "active_rows": active_rows,

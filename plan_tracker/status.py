@@ -51,3 +51,31 @@ def status_info(value) -> dict:
         "colour": Status.colour(status),
         "symbol": Status.symbol(status),
     }
+
+
+def plan_cards(tables) -> list[dict]:
+    """Each plan judged, side by side: its name and document, and for each of its targets the
+    figure it reads for the table's total (the locality, or the nation) and its status."""
+    from plan_tracker import metrics  # here: metrics reads Status from this module
+
+    cards = []
+    for table in tables:
+        total = table.total
+        targets = []
+        for target in table.targets:
+            if target.is_count:
+                value = total.values.get(metrics.COUNT_FIGURES[target.metric])
+            else:
+                name = metrics.TARGET_FIGURES.get(target.metric, ("",))[0]
+                value = total.values.get(name)
+            targets.append(
+                {
+                    "target": target,
+                    "goal": target.goal,
+                    "value": value,
+                    "percent": not target.is_count,
+                    "status": status_info(total.status(target.metric)),
+                }
+            )
+        cards.append({"plan": table.plan, "targets": targets})
+    return cards

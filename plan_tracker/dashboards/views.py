@@ -30,7 +30,7 @@ from plan_tracker.dashboards.links import (
 )
 from plan_tracker.models import Metric
 from plan_tracker.selection import Selection, SelectionRefused, in_force_order, select
-from plan_tracker.status import Status, status_info
+from plan_tracker.status import Status, plan_cards, status_info
 
 WORK_LIST_LIMIT = 100
 # Query parameters of a page that are not part of the selection but are kept by its form.
@@ -101,32 +101,6 @@ def context_for(request, sel: Selection, place=None, current=None, **extra) -> d
         ),
         **extra,
     }
-
-
-def plan_cards(tables) -> list[dict]:
-    """Each plan judged, side by side: its name and document, and for each of its targets the
-    figure it reads for the table's total (the locality, or the nation) and its status."""
-    cards = []
-    for table in tables:
-        total = table.total
-        targets = []
-        for target in table.targets:
-            if target.is_count:
-                value = total.values.get(metrics.COUNT_FIGURES[target.metric])
-            else:
-                name = metrics.TARGET_FIGURES.get(target.metric, ("",))[0]
-                value = total.values.get(name)
-            targets.append(
-                {
-                    "target": target,
-                    "goal": target.goal,
-                    "value": value,
-                    "percent": not target.is_count,
-                    "status": status_info(total.status(target.metric)),
-                }
-            )
-        cards.append({"plan": table.plan, "targets": targets})
-    return cards
 
 
 def measured_targets(sel: Selection):

@@ -224,11 +224,12 @@ def test_the_printed_report_shows_the_targets_figures_and_open_work(client, pers
     # Hà Nội's figures worked by hand (as in the compliance CSV): 3 establishments opened 2019,
     # 2 inspected in 2024 -> 2 / 3 = 66.7 in the year and since the plan began; 2 reports, both
     # overdue (deadlines 21/03 and 01/12) -> on time 0 / (2 - 0) = 0.0; no cases either year.
-    assert [(t["figure"], t["value"], t["status"]) for t in context["targets"]] == [
-        ("reports_on_time_pct", Decimal("0.0"), "not_met"),  # target 100
-        ("inspected_in_year_pct", Decimal("66.7"), "met"),  # >= 20
-        ("coverage_pct", Decimal("66.7"), "behind"),  # < 100 × 1460 / 1825 days = 80.0
-        ("cases_growth_pct", None, "not_applicable"),  # no case in 2023
+    (own,) = context["plans"]  # one plan in force in 2024
+    assert [(t["target"].metric, t["value"], t["status"]["id"]) for t in own["targets"]] == [
+        ("reports_on_time", Decimal("0.0"), "not_met"),  # target 100
+        ("annual_inspection", Decimal("66.7"), "met"),  # >= 20
+        ("full_coverage", Decimal("66.7"), "behind"),  # < 100 × 1460 / 1825 days = 80.0
+        ("cases_growth", None, "not_applicable"),  # no case in 2023
     ]
     figures = {f["id"]: f["value"] for f in context["figures"]}
     assert figures == {

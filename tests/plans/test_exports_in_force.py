@@ -20,6 +20,7 @@ Hand-computed (as in tests/plans/test_in_force.py):
 
 import csv
 import io
+from decimal import Decimal
 
 import openpyxl
 import pytest
@@ -272,3 +273,34 @@ def test_the_queries_do_not_grow_with_the_communes(
             (queries(client, url, QUERY), queries(client, url, {**QUERY, "plan": plans.hanoi.pk}))
         )
     assert counts == [(both_plans, one_plan)] * 2
+
+
+def test_the_printed_report_shows_each_plan_in_force_with_its_targets(
+    client, personas, records_2026, plans
+):
+    login(client, personas.hn_officer)
+    response = client.get(reverse("export_report"), {**QUERY, "locality": "01"})
+    assert response.status_code == 200
+    cards = response.context["plans"]
+    assert [card["plan"] for card in cards] == [plans.national, plans.hanoi]
+    judged = [
+        {t["target"].metric: (t["goal"], t["value"], t["status"]["id"]) for t in card["targets"]}
+        for card in cards
+    ]
+    # Hà Nội's totals (module docstring): 25.0% inspected, 3 cases, 2 inspections made.
+    assert judged[0] == {
+        "annual_inspection": ("≥ 20%", Decimal("25.0"), "on_track"),
+        "cases_handled_count": ("≥ 2", 3, "on_track"),
+    }
+    assert judged[1] == {
+        "cases_handled_count": ("≥ 4", 3, "on_track"),
+        "inspections_count": ("≥ 2", 2, "on_track"),
+        "reports_on_time": ("≥ 100%", None, "not_applicable"),
+    }
+    html = response.content.decode()
+    targets = html.split('id="report-targets"')[1]
+    # Each plan's own table, with a count target written as a count, not a percentage.
+    assert targets.count('class="table table-sm report-plan-targets"') == 2
+    hanoi_table = targets.split(f'data-plan="{plans.hanoi.pk}"')[2].split("</table>")[0]
+    assert "≥ 4<" in hanoi_table and "≥ 4%" not in hanoi_table
+    assert str(plans.national) in html and str(plans.hanoi) in html
