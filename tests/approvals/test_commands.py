@@ -111,7 +111,7 @@ def test_the_approved_figures_are_printed_as_approved(approved_2024, hanoi, pers
         (r["locality_code"], r["inspected_in_year"], r["inspected_in_year_pct"]) for r in rows
     ] == [("01", "3", "100.0")]
     assert "approved on" in err and "by ministry" in err and "as of 31/12/2024" in err
-    out, _err = report("--locality", "01", "--total", "--format", "json")
+    out, _err = report("--locality", "01", "--level", "commune", "--total", "--format", "json")
     data = json.loads(out)
     # Ba Đình (EST-1, EST-2: 2 of 2), Hoàn Kiếm (EST-3: 1 of 1), then Hà Nội's total.
     assert [(r["locality_code"], r["inspected_in_year"]) for r in data] == [

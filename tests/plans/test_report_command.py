@@ -25,10 +25,11 @@ def report(*args):
     return out.getvalue(), err.getvalue()
 
 
-def test_hanoi_in_2026_has_a_row_for_each_plan_in_force(records_2026, plans):
+@pytest.mark.parametrize("level", [["--level", "province"], []], ids=["province", "default"])
+def test_hanoi_in_2026_has_a_row_for_each_plan_in_force(records_2026, plans, level):
+    # Asked about a province with no level, the command gives the province's own rows.
     text, err = report(
-        "--year", "2026", "--as-of", "2026-06-30", "--locality", "01", "--level", "province",
-        "--format", "csv",
+        "--year", "2026", "--as-of", "2026-06-30", "--locality", "01", *level, "--format", "csv",
     )  # fmt: skip
     header = text.splitlines()[0].split(",")
     assert header == [
@@ -65,8 +66,8 @@ def test_hanoi_in_2026_has_a_row_for_each_plan_in_force(records_2026, plans):
 
 def test_hanois_communes_have_a_row_for_each_plan_and_the_total_last(records_2026, plans):
     text, _ = report(
-        "--year", "2026", "--as-of", "2026-06-30", "--locality", "01", "--total",
-        "--format", "csv",
+        "--year", "2026", "--as-of", "2026-06-30", "--locality", "01", "--level", "commune",
+        "--total", "--format", "csv",
     )  # fmt: skip
     rows = list(csv.DictReader(io.StringIO(text)))
     assert [(r["locality_code"], r["plan"] == str(plans.hanoi)) for r in rows] == [

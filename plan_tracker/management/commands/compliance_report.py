@@ -9,11 +9,13 @@ The plan, year, as-of date, locality and level are read and checked by the same 
 the pages (plan_tracker.selection): a year outside the plan or a future date is refused.
 
 One row per locality and plan in force (the national plans of the year and those of the
-locality's province; --plan: that plan alone); columns: locality_code, locality_name, level,
-year, as_of, plan, the figures of §7, then status_<target id> for each target of any of the
-plans (empty for a plan without that target). A year with no plan in force gives the figures
-against the default plan, every status not applicable, and says so on stderr. The plans and
-the as-of date are also written to stderr, so stdout stays the table alone.
+locality's province; --plan: that plan alone): every province; with --locality, that
+locality's own row (--level commune with a province's code: its communes). Columns:
+locality_code, locality_name, level, year, as_of, plan, the figures of §7, then
+status_<target id> for each target of any of the plans (empty for a plan without that
+target). A year with no plan in force gives the figures against the default plan, every
+status not applicable, and says so on stderr. The plans and the as-of date are also written
+to stderr, so stdout stays the table alone.
 
 With --approved, the figures as approved (plan_tracker.approvals) for the year of the
 locality's province, in the same columns; exit 1 when that year is not approved.
@@ -27,6 +29,7 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.timezone import localtime
 
+from localities.models import Level
 from localities.permissions import OutOfScope
 from localities.selectors import Frame
 from plan_tracker.compliance_io import PlansSideBySide, csv_value, write_csv, write_json
@@ -46,7 +49,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--level",
             choices=["province", "commune"],
-            help="the rows' level (default: provinces for the nation, communes for a locality)",
+            help="the rows' level (default: provinces for the nation, the locality's own row for "
+            "a locality; --level commune with a province's code: its communes)",
         )
         parser.add_argument("--format", choices=["csv", "json"], default="csv")
         parser.add_argument(
@@ -67,6 +71,13 @@ class Command(BaseCommand):
         frame = Frame.nation()
         try:
             sel = select({k: v for k, v in asked.items() if v is not None}, frame)
+            if locality and not level and sel.locality.level == Level.PROVINCE:
+                # Asked about a province, the command answers with the province's own row
+                # (--level commune: its communes); a commune's row is its own already.
+                sel = select(
+                    {**{k: v for k, v in asked.items() if v is not None}, "level": "province"},
+                    frame,
+                )
         except SelectionRefused as refusal:
             raise CommandError(str(refusal)) from None
         except OutOfScope:
@@ -94,8 +105,8 @@ class Command(BaseCommand):
         self.stdout.write(out.getvalue(), ending="")
 
     def _approved(self, sel, *, format: str, total: bool):
-        """The snapshot of the approved year: the province's row (--level province) or its
-        communes' rows (--total: the province's after them), or a commune's own row."""
+        """The snapshot of the approved year: the province's row, or its communes' rows
+        (--level commune; --total: the province's after them), or a commune's own row."""
         from plan_tracker.approvals import State, person, states_for
 
         place = sel.locality
