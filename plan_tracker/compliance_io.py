@@ -69,6 +69,10 @@ class PlansSideBySide:
     def plans(self) -> list:
         return [table.plan for table in self.tables]
 
+    def row_count(self, *, total: bool = False) -> int:
+        """How many rows as_dicts gives, without building them."""
+        return sum(len(table.rows) + (1 if total else 0) for table in self.tables)
+
     def as_dicts(self, *, total: bool = False) -> list[dict]:
         """The rows, then (if asked) each plan's total, in the tables' order."""
         per_plan = [table.as_dicts(total=total) for table in self.tables]

@@ -58,6 +58,7 @@ from __future__ import annotations
 
 import calendar
 import datetime
+import functools
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -185,6 +186,7 @@ def year_phase(year: int, as_of: datetime.date) -> str:
     return "running"
 
 
+@functools.lru_cache(maxsize=256)
 def elapsed_share(year: int, as_of: datetime.date) -> Fraction:
     """Days from 1 January through A, both counted, over the days of the year (0 to 1)."""
     if as_of < year_start(year):
@@ -193,6 +195,13 @@ def elapsed_share(year: int, as_of: datetime.date) -> Fraction:
         return Fraction(1)
     days_in_year = 366 if calendar.isleap(year) else 365
     return Fraction((as_of - year_start(year)).days + 1, days_in_year)
+
+
+@functools.lru_cache(maxsize=256)
+def exact(threshold: Decimal) -> Fraction:
+    """A threshold as an exact fraction (remembered: a table judges thousands of rows against
+    the same few thresholds)."""
+    return Fraction(threshold)
 
 
 def coverage_line(plan: Plan, threshold: Decimal, day: datetime.date) -> Fraction:
@@ -359,10 +368,19 @@ def judged_series(
         for plan in plans:
             targets = list(plan.targets.all())
             columns = LEADING + FIGURES + [f"status_{t.metric}" for t in targets]
-            rows = []
-            for place in localities:
-                values = _values(counts, year, place.pk, plan)
-                rows.append(_row(place, level, year, as_of, plan, targets, values))
+            sources = _value_sources(counts, year, plan)
+            rows = [
+                _row(
+                    place,
+                    level,
+                    year,
+                    as_of,
+                    plan,
+                    targets,
+                    {figure: groups.get(place.pk, 0) for figure, groups in sources},
+                )
+                for place in localities
+            ]
             total_values = _values(counts, year, None, plan)
             total_level = total_locality.level if total_locality else NATION_LEVEL
             total = _row(total_locality, total_level, year, as_of, plan, targets, total_values)
@@ -652,21 +670,27 @@ def _count_communes(counts, years, localities):
 # Folding counts into rows
 
 
+def _value_sources(counts, year: int, plan: Plan) -> list[tuple[str, dict]]:
+    """(figure, {group key: count}) for each count of a row of `year`: the year before's
+    cases_handled for cases_handled_prev_year, and inspected_since_plan_start from `plan`'s
+    first day. Looked up once per table, then read for every row."""
+    own = {
+        "cases_handled_prev_year": (year - 1, "cases_handled"),
+        "inspected_since_plan_start": (year, f"inspected_since_{plan.first_year}"),
+    }
+    return [(figure, counts.get(own.get(figure, (year, figure)), {})) for figure in COUNTS]
+
+
 def _values(counts, year: int, place_pk, plan: Plan) -> dict:
     """The counts of one locality (place_pk) or of all groups together (None: the total);
     inspected_since_plan_start from `plan`'s first day."""
-
-    def get(y, figure):
-        groups = counts.get((y, figure), {})
-        if place_pk is None:
-            return sum(groups.values())
-        return groups.get(place_pk, 0)
-
-    own = {"cases_handled_prev_year", "inspected_since_plan_start"}
-    values = {figure: get(year, figure) for figure in COUNTS if figure not in own}
-    values["cases_handled_prev_year"] = get(year - 1, "cases_handled")
-    values["inspected_since_plan_start"] = get(year, f"inspected_since_{plan.first_year}")
-    return values
+    if place_pk is None:
+        return {
+            figure: sum(groups.values()) for figure, groups in _value_sources(counts, year, plan)
+        }
+    return {
+        figure: groups.get(place_pk, 0) for figure, groups in _value_sources(counts, year, plan)
+    }
 
 
 def _row(place, level, year, as_of, plan, targets, counts) -> Row:
@@ -732,7 +756,7 @@ def target_status(metric, threshold, values, *, year, as_of, plan) -> str:
         count = values[COUNT_FIGURES[metric]]
         good = Status.ON_TRACK if phase == "running" else Status.MET
         bad = Status.BEHIND if phase == "running" else Status.NOT_MET
-        return good if count >= Fraction(threshold) * elapsed_share(year, as_of) else bad
+        return good if count >= exact(threshold) * elapsed_share(year, as_of) else bad
     if metric not in TARGET_FIGURES:
         return Status.NOT_APPLICABLE
     _pct, numerator_name, _den = TARGET_FIGURES[metric]
@@ -740,7 +764,7 @@ def target_status(metric, threshold, values, *, year, as_of, plan) -> str:
     den = denominator(metric, values)
     if not den:
         return Status.NOT_APPLICABLE
-    threshold = Fraction(threshold)
+    threshold = exact(threshold)
     running = phase == "running"
     good, bad = (Status.ON_TRACK, Status.BEHIND) if running else (Status.MET, Status.NOT_MET)
 
@@ -768,7 +792,7 @@ def growth_factor(threshold, *, year: int, as_of: datetime.date) -> Fraction:
     """What last year's cases are multiplied by to get the cases that keep pace with the
     growth target at A: (1 + threshold/100) × the elapsed share of the year (the whole share
     for a finished year)."""
-    return (1 + Fraction(threshold) / 100) * elapsed_share(year, as_of)
+    return (1 + exact(threshold) / 100) * elapsed_share(year, as_of)
 
 
 def cases_to_keep_pace(previous: int, threshold, *, year: int, as_of: datetime.date) -> Fraction:
