@@ -75,12 +75,27 @@ class PlansSideBySide:
 
     def as_dicts(self, *, total: bool = False) -> list[dict]:
         """The rows, then (if asked) each plan's total, in the tables' order."""
-        per_plan = [table.as_dicts(total=total) for table in self.tables]
-        rows = []
-        for same_place in zip(*per_plan, strict=True):
-            for table, row in zip(self.tables, same_place, strict=True):
-                rows.append({**dict.fromkeys(self.columns), **row, "plan": str(table.plan)})
-        return rows
+        columns = self.columns
+        return [dict(zip(columns, values, strict=True)) for values in self.value_rows(total=total)]
+
+    def value_rows(self, *, total: bool = False) -> list[list]:
+        """The values of as_dicts, as lists in column order: a table's row has None in the
+        columns the table lacks, and its plan (named once per table) in `plan`."""
+        from plan_tracker.metrics import plain_values
+
+        lacking = object()  # a key no row holds
+        plan_at = self.columns.index("plan")
+        per_plan = []
+        for table in self.tables:
+            own = set(table.columns)
+            keys = [column if column in own else lacking for column in self.columns]
+            name = str(table.plan)
+            rows = table.rows + ([table.total] if total else [])
+            lists = [plain_values(row, keys) for row in rows]
+            for values in lists:
+                values[plan_at] = name
+            per_plan.append(lists)
+        return [values for same_place in zip(*per_plan, strict=True) for values in same_place]
 
 
 def write_csv(table, fileobj, *, total: bool = False) -> None:
@@ -108,9 +123,7 @@ def write_csv(table, fileobj, *, total: bool = False) -> None:
             text = seen[value] = csv_value(value)
         return text
 
-    writer.writerows(
-        list(map(cell, map(row.__getitem__, columns))) for row in table.as_dicts(total=total)
-    )
+    writer.writerows(list(map(cell, values)) for values in table.value_rows(total=total))
 
 
 def table_json(table, *, total: bool = False) -> list[dict]:
