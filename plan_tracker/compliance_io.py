@@ -113,8 +113,6 @@ def write_csv(table, fileobj, *, total: bool = False) -> None:
 
     def cell(value):
         kind = type(value)
-        if value is None or kind is int:
-            return value
         seen = memo.get(kind)
         if seen is None:
             return csv_value(value)
@@ -123,7 +121,10 @@ def write_csv(table, fileobj, *, total: bool = False) -> None:
             text = seen[value] = csv_value(value)
         return text
 
-    writer.writerows(list(map(cell, values)) for values in table.value_rows(total=total))
+    writer.writerows(
+        [value if value is None or type(value) is int else cell(value) for value in values]
+        for values in table.value_rows(total=total)
+    )
 
 
 def table_json(table, *, total: bool = False) -> list[dict]:

@@ -397,7 +397,7 @@ def judged_series(
                     as_of,
                     plan,
                     targets,
-                    {figure: groups.get(place.pk, 0) for figure, groups in sources},
+                    _counts_of(sources, place.pk),
                 )
                 for place in localities
             ]
@@ -714,9 +714,11 @@ def _values(counts, year: int, place_pk, plan: Plan) -> dict:
         return {
             figure: sum(groups.values()) for figure, groups in _value_sources(counts, year, plan)
         }
-    return {
-        figure: groups.get(place_pk, 0) for figure, groups in _value_sources(counts, year, plan)
-    }
+    return _counts_of(_value_sources(counts, year, plan), place_pk)
+
+
+def _counts_of(sources, place_pk) -> dict:
+    return {figure: groups.get(place_pk, 0) for figure, groups in sources}
 
 
 def _row(place, level, year, as_of, plan, targets, counts) -> Row:
