@@ -69,14 +69,33 @@ class PlansSideBySide:
     def plans(self) -> list:
         return [table.plan for table in self.tables]
 
+    def row_count(self, *, total: bool = False) -> int:
+        """How many rows as_dicts gives, without building them."""
+        return sum(len(table.rows) + (1 if total else 0) for table in self.tables)
+
     def as_dicts(self, *, total: bool = False) -> list[dict]:
         """The rows, then (if asked) each plan's total, in the tables' order."""
-        per_plan = [table.as_dicts(total=total) for table in self.tables]
-        rows = []
-        for same_place in zip(*per_plan, strict=True):
-            for table, row in zip(self.tables, same_place, strict=True):
-                rows.append({**dict.fromkeys(self.columns), **row, "plan": str(table.plan)})
-        return rows
+        columns = self.columns
+        return [dict(zip(columns, values, strict=True)) for values in self.value_rows(total=total)]
+
+    def value_rows(self, *, total: bool = False) -> list[list]:
+        """The values of as_dicts, as lists in column order: a table's row has None in the
+        columns the table lacks, and its plan (named once per table) in `plan`."""
+        from plan_tracker.metrics import plain_values
+
+        lacking = object()  # a key no row holds
+        plan_at = self.columns.index("plan")
+        per_plan = []
+        for table in self.tables:
+            own = set(table.columns)
+            keys = [column if column in own else lacking for column in self.columns]
+            name = str(table.plan)
+            rows = table.rows + ([table.total] if total else [])
+            lists = [plain_values(row, keys) for row in rows]
+            for values in lists:
+                values[plan_at] = name
+            per_plan.append(lists)
+        return [values for same_place in zip(*per_plan, strict=True) for values in same_place]
 
 
 def write_csv(table, fileobj, *, total: bool = False) -> None:
@@ -94,8 +113,6 @@ def write_csv(table, fileobj, *, total: bool = False) -> None:
 
     def cell(value):
         kind = type(value)
-        if value is None or kind is int:
-            return value
         seen = memo.get(kind)
         if seen is None:
             return csv_value(value)
@@ -105,7 +122,8 @@ def write_csv(table, fileobj, *, total: bool = False) -> None:
         return text
 
     writer.writerows(
-        list(map(cell, map(row.__getitem__, columns))) for row in table.as_dicts(total=total)
+        [value if value is None or type(value) is int else cell(value) for value in values]
+        for values in table.value_rows(total=total)
     )
 
 

@@ -58,6 +58,7 @@ from __future__ import annotations
 
 import calendar
 import datetime
+import functools
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -185,6 +186,7 @@ def year_phase(year: int, as_of: datetime.date) -> str:
     return "running"
 
 
+@functools.lru_cache(maxsize=256)
 def elapsed_share(year: int, as_of: datetime.date) -> Fraction:
     """Days from 1 January through A, both counted, over the days of the year (0 to 1)."""
     if as_of < year_start(year):
@@ -195,10 +197,33 @@ def elapsed_share(year: int, as_of: datetime.date) -> Fraction:
     return Fraction((as_of - year_start(year)).days + 1, days_in_year)
 
 
+@functools.lru_cache(maxsize=256)
+def exact(threshold: Decimal) -> Fraction:
+    """A threshold as an exact fraction (remembered: a table judges thousands of rows against
+    the same few thresholds)."""
+    return Fraction(threshold)
+
+
+@functools.lru_cache(maxsize=256)
+def pro_rated(threshold: Decimal, year: int, as_of: datetime.date) -> Fraction:
+    """The threshold times the elapsed share of the year at A."""
+    return exact(threshold) * elapsed_share(year, as_of)
+
+
+def reaches(amount, goal: Fraction, times: int = 1) -> bool:
+    """amount ≥ goal × times, exactly, in integers (goal's denominator is positive)."""
+    return amount * goal.denominator >= goal.numerator * times
+
+
 def coverage_line(plan: Plan, threshold: Decimal, day: datetime.date) -> Fraction:
     """The straight line of full coverage: 0% on the plan's first day, threshold on its last."""
-    span = (plan.last_day - plan.first_day).days
-    done = min(max((day - plan.first_day).days, 0), span)
+    return _coverage_line(plan.first_day, plan.last_day, threshold, day)
+
+
+@functools.lru_cache(maxsize=256)
+def _coverage_line(first_day, last_day, threshold, day) -> Fraction:
+    span = (last_day - first_day).days
+    done = min(max((day - first_day).days, 0), span)
     return Fraction(threshold) * Fraction(done, span or 1)
 
 
@@ -253,8 +278,13 @@ class Table:
 
     def as_dicts(self, *, total: bool = False) -> list[dict]:
         """Plain dicts in column order (as_of as "YYYY-MM-DD"); the total last if asked."""
+        columns = self.columns
+        return [dict(zip(columns, values, strict=True)) for values in self.value_rows(total=total)]
+
+    def value_rows(self, *, total: bool = False) -> list[list]:
+        """The values of as_dicts, as lists in column order."""
         rows = self.rows + ([self.total] if total else [])
-        return [plain(row, self.columns) for row in rows]
+        return [plain_values(row, self.columns) for row in rows]
 
     def target(self, metric: str) -> Target | None:
         for target in self.targets:
@@ -267,13 +297,12 @@ class Table:
         return year_phase(self.year, self.as_of)
 
 
-def plain(row: Row, columns: list[str]) -> dict:
-    get = row.values.get
-    result = {column: get(column) for column in columns}
-    for column, value in result.items():
-        if isinstance(value, datetime.date):
-            result[column] = value.isoformat()
-    return result
+def plain_values(row: Row, keys) -> list:
+    """The row's values under `keys` (None for a key it lacks), dates as "YYYY-MM-DD"."""
+    return [
+        value.isoformat() if isinstance(value, datetime.date) else value
+        for value in map(row.values.get, keys)
+    ]
 
 
 def denominator(metric: str, values: dict) -> int:
@@ -359,10 +388,19 @@ def judged_series(
         for plan in plans:
             targets = list(plan.targets.all())
             columns = LEADING + FIGURES + [f"status_{t.metric}" for t in targets]
-            rows = []
-            for place in localities:
-                values = _values(counts, year, place.pk, plan)
-                rows.append(_row(place, level, year, as_of, plan, targets, values))
+            sources = _value_sources(counts, year, plan)
+            rows = [
+                _row(
+                    place,
+                    level,
+                    year,
+                    as_of,
+                    plan,
+                    targets,
+                    _counts_of(sources, place.pk),
+                )
+                for place in localities
+            ]
             total_values = _values(counts, year, None, plan)
             total_level = total_locality.level if total_locality else NATION_LEVEL
             total = _row(total_locality, total_level, year, as_of, plan, targets, total_values)
@@ -465,11 +503,17 @@ def _count(years, as_of, plan_first_years, sources: _Sources) -> dict:
 
 
 def _fold(counts, group_rows, key):
+    """Add each group's "y<year>__<figure>" values to counts[(year, figure)][group key] (the
+    names parsed once: every group has the same)."""
+    slots = {}
     for group in group_rows:
         place = group.pop(key)
         for name, value in group.items():
-            year, figure = name.split("__", 1)
-            counts[(int(year.lstrip("y")), figure)][place] += value or 0
+            slot = slots.get(name)
+            if slot is None:
+                year, figure = name.split("__", 1)
+                slot = slots[name] = counts[(int(year.lstrip("y")), figure)]
+            slot[place] += value or 0
 
 
 def _summary_is_exact(windows, as_of) -> bool:
@@ -652,21 +696,29 @@ def _count_communes(counts, years, localities):
 # Folding counts into rows
 
 
+def _value_sources(counts, year: int, plan: Plan) -> list[tuple[str, dict]]:
+    """(figure, {group key: count}) for each count of a row of `year`: the year before's
+    cases_handled for cases_handled_prev_year, and inspected_since_plan_start from `plan`'s
+    first day. Looked up once per table, then read for every row."""
+    own = {
+        "cases_handled_prev_year": (year - 1, "cases_handled"),
+        "inspected_since_plan_start": (year, f"inspected_since_{plan.first_year}"),
+    }
+    return [(figure, counts.get(own.get(figure, (year, figure)), {})) for figure in COUNTS]
+
+
 def _values(counts, year: int, place_pk, plan: Plan) -> dict:
     """The counts of one locality (place_pk) or of all groups together (None: the total);
     inspected_since_plan_start from `plan`'s first day."""
+    if place_pk is None:
+        return {
+            figure: sum(groups.values()) for figure, groups in _value_sources(counts, year, plan)
+        }
+    return _counts_of(_value_sources(counts, year, plan), place_pk)
 
-    def get(y, figure):
-        groups = counts.get((y, figure), {})
-        if place_pk is None:
-            return sum(groups.values())
-        return groups.get(place_pk, 0)
 
-    own = {"cases_handled_prev_year", "inspected_since_plan_start"}
-    values = {figure: get(year, figure) for figure in COUNTS if figure not in own}
-    values["cases_handled_prev_year"] = get(year - 1, "cases_handled")
-    values["inspected_since_plan_start"] = get(year, f"inspected_since_{plan.first_year}")
-    return values
+def _counts_of(sources, place_pk) -> dict:
+    return {figure: groups.get(place_pk, 0) for figure, groups in sources}
 
 
 def _row(place, level, year, as_of, plan, targets, counts) -> Row:
@@ -732,7 +784,7 @@ def target_status(metric, threshold, values, *, year, as_of, plan) -> str:
         count = values[COUNT_FIGURES[metric]]
         good = Status.ON_TRACK if phase == "running" else Status.MET
         bad = Status.BEHIND if phase == "running" else Status.NOT_MET
-        return good if count >= Fraction(threshold) * elapsed_share(year, as_of) else bad
+        return good if reaches(count, pro_rated(threshold, year, as_of)) else bad
     if metric not in TARGET_FIGURES:
         return Status.NOT_APPLICABLE
     _pct, numerator_name, _den = TARGET_FIGURES[metric]
@@ -740,7 +792,7 @@ def target_status(metric, threshold, values, *, year, as_of, plan) -> str:
     den = denominator(metric, values)
     if not den:
         return Status.NOT_APPLICABLE
-    threshold = Fraction(threshold)
+    threshold = exact(threshold)
     running = phase == "running"
     good, bad = (Status.ON_TRACK, Status.BEHIND) if running else (Status.MET, Status.NOT_MET)
 
@@ -749,26 +801,27 @@ def target_status(metric, threshold, values, *, year, as_of, plan) -> str:
         if day < plan.first_day:
             return Status.NOT_APPLICABLE
         if day >= plan.last_day:
-            return Status.MET if numerator * 100 >= threshold * den else Status.NOT_MET
+            return Status.MET if reaches(numerator * 100, threshold, den) else Status.NOT_MET
         line = coverage_line(plan, threshold, day)
-        return Status.ON_TRACK if numerator * 100 >= line * den else Status.BEHIND
+        return Status.ON_TRACK if reaches(numerator * 100, line, den) else Status.BEHIND
 
     if metric in PRO_RATED:
-        goal = threshold * elapsed_share(year, as_of)
-        return good if numerator * 100 >= goal * den else bad
+        goal = pro_rated(threshold, year, as_of)
+        return good if reaches(numerator * 100, goal, den) else bad
 
     if metric == Metric.REPORTS_ON_TIME:
-        return good if numerator * 100 >= threshold * den else bad
+        return good if reaches(numerator * 100, threshold, den) else bad
 
     # cases_growth: numerator = cases this year, den = cases the previous year.
     return good if numerator >= cases_to_keep_pace(den, threshold, year=year, as_of=as_of) else bad
 
 
+@functools.lru_cache(maxsize=256)
 def growth_factor(threshold, *, year: int, as_of: datetime.date) -> Fraction:
     """What last year's cases are multiplied by to get the cases that keep pace with the
     growth target at A: (1 + threshold/100) × the elapsed share of the year (the whole share
     for a finished year)."""
-    return (1 + Fraction(threshold) / 100) * elapsed_share(year, as_of)
+    return (1 + exact(threshold) / 100) * elapsed_share(year, as_of)
 
 
 def cases_to_keep_pace(previous: int, threshold, *, year: int, as_of: datetime.date) -> Fraction:

@@ -613,3 +613,21 @@ def test_never_inspected_lists_the_oldest_first(world):
     never = metrics.never_inspected(frame=Frame.nation(), locality=world.hcm, plan=plan, as_of=PAST)
     # Unknown opening counts as open since always: first; then 2010, 2015; N4 was inspected.
     assert [e.code for e in never] == ["N3", "N2", "N1"]
+
+
+@pytest.mark.parametrize(
+    ("amount", "goal", "times", "expected"),
+    [
+        # 80% of 7 is 5.6: 6 reaches it, 5 does not.
+        (600, Fraction(80), 7, True),
+        (500, Fraction(80), 7, False),
+        # Exactly on the goal: 2/3 × 3 = 2.
+        (2, Fraction(2, 3), 3, True),
+        (1, Fraction(2, 3), 3, False),
+        # A count target without a denominator: 31 × 4/5 = 24.8.
+        (25, Fraction(31 * 4, 5), 1, True),
+        (24, Fraction(31 * 4, 5), 1, False),
+    ],
+)
+def test_reaches_compares_exactly(amount, goal, times, expected):
+    assert metrics.reaches(amount, goal, times) is expected

@@ -30,6 +30,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from exchange.exports.compliance import column_label
+from exchange.models import ExportLog
 from plan_tracker.approvals import APPROVAL_COLUMNS
 from plan_tracker.metrics import FIGURES, LEADING
 from plan_tracker.status import Status
@@ -90,6 +91,8 @@ def test_the_csv_has_a_row_per_locality_and_plan_in_force(client, personas, reco
     rows = csv_rows(response)
     names = plan_names(plans)
     assert [(r["locality_code"], names[r["plan"]]) for r in rows] == ORDER
+    # The log counts the file's rows: each locality's under both plans, and both totals.
+    assert ExportLog.objects.get().row_count == len(ORDER)
     for row in rows:
         expected = EXPECTED[row["locality_code"], names[row["plan"]]]
         assert tuple(row[c] or None for c in STATUS_COLUMNS) == expected
