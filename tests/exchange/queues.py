@@ -16,7 +16,9 @@ BACKENDS = {
     "db": {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}},
     "rq": {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}},
 }
-REDIS_DB = 11
+# A run of the suite beside another (CI runs PostgreSQL's and SQLite's side by side) names its
+# own database, so that neither flushes the other's queue.
+REDIS_DB = int(os.environ.get("PLAN_TRACKER_TEST_REDIS_DB", "11"))
 REDIS_URL = f"redis://127.0.0.1:6379/{REDIS_DB}"
 
 

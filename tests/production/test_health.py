@@ -1,3 +1,5 @@
+import os
+
 import pytest
 from django.db import OperationalError
 from django.test import override_settings
@@ -5,7 +7,8 @@ from django_tasks import task
 
 from plan_tracker import health
 
-REDIS_DB = 11  # this file's own Redis database, apart from the other tests'
+# The suite's Redis database (tests/exchange/queues.py: a run beside another names its own).
+REDIS_DB = int(os.environ.get("PLAN_TRACKER_TEST_REDIS_DB", "11"))
 
 
 @task()
