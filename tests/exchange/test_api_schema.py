@@ -62,6 +62,17 @@ def test_the_api_does_what_its_description_says(api, personas, records, path, mo
     )
     @given(case=api[path]["GET"].as_strategy(generation_mode=mode))
     def run(case):
-        case.call_and_validate(headers=headers)
+        response = case.call(headers=headers)
+        if response.status_code == 400 and _outside_the_plan(response):
+            # A plan and a year each valid alone, the year outside the plan's years: a rule
+            # across two parameters that the description cannot state. The refusal names it.
+            return
+        case.validate_response(response, headers=headers)
 
     run()
+
+
+def _outside_the_plan(response) -> bool:
+    """The refusal of a year outside the chosen plan's years, and nothing else."""
+    fields = response.json().get("fields", {})
+    return set(fields) == {"year"} and [m["code"] for m in fields["year"]] == ["outside_plan"]
