@@ -30,16 +30,8 @@ def test_an_officer_records_the_provinces_plan_and_sees_its_status(page, world, 
     for ref in ("VA-1", "VA-2"):
         case(ref, world.ba_dinh, datetime.date(year, 1, 1), datetime.date(year, 1, 2))
     login(page, personas.hn_officer.username, PASSWORD)
-    page.goto(f"{page.base_url}/plans/new/")
-    page.fill("#id_name", f"Kế hoạch phòng, chống mại dâm năm {year}")
-    page.fill("#id_document_number", "07/KH-UBND")
-    page.fill("#id_document_date", f"07/01/{year}")
-    page.fill("#id_issuing_body", "UBND Thành phố Hà Nội")
-    page.fill("#id_first_year", str(year))
-    page.fill("#id_last_year", str(year))
-    page.select_option("#id_targets-0-metric", "cases_handled_count")
-    page.fill("#id_targets-0-threshold", "2")
-    page.select_option("#id_targets-0-applies_to", "whole_province")
+    fill_plan(page, f"Kế hoạch phòng, chống mại dâm năm {year}", "07/KH-UBND", year)
+    fill_target(page, "cases_handled_count", "2", "whole_province")
     shot(page, "plans_form")
     page.click("#plan-form button[type=submit]")
     page.wait_for_load_state("networkidle")
@@ -68,16 +60,8 @@ def test_an_officer_sees_a_communes_activities_target_move_when_an_activity_is_r
     year = today.year
     last_day = today >= datetime.date(year, 12, 31)
     login(page, personas.hn_officer.username, PASSWORD)
-    page.goto(f"{page.base_url}/plans/new/")
-    page.fill("#id_name", f"Kế hoạch tuyên truyền phòng, chống mại dâm năm {year}")
-    page.fill("#id_document_number", "15/KH-UBND")
-    page.fill("#id_document_date", f"07/01/{year}")
-    page.fill("#id_issuing_body", "UBND Thành phố Hà Nội")
-    page.fill("#id_first_year", str(year))
-    page.fill("#id_last_year", str(year))
-    page.select_option("#id_targets-0-metric", "activities_count")
-    page.fill("#id_targets-0-threshold", "1")
-    page.select_option("#id_targets-0-applies_to", "each_commune")
+    fill_plan(page, f"Kế hoạch tuyên truyền phòng, chống mại dâm năm {year}", "15/KH-UBND", year)
+    fill_target(page, "activities_count", "1", "each_commune")
     page.click("#plan-form button[type=submit]")
     page.wait_for_load_state("networkidle")
     plan = Plan.objects.get(document_number="15/KH-UBND")
@@ -113,3 +97,21 @@ def test_an_officer_sees_a_communes_activities_target_move_when_an_activity_is_r
     assert status == ("met" if last_day else "on_track")
     assert "1" in target.locator("strong").inner_text()
     shot(page, "plans_commune_on_track")
+
+
+def fill_plan(page, name, number, year):
+    """The new plan's form, filled as Hà Nội's officer fills it: a plan of one year."""
+    page.goto(f"{page.base_url}/plans/new/")
+    page.fill("#id_name", name)
+    page.fill("#id_document_number", number)
+    page.fill("#id_document_date", f"07/01/{year}")
+    page.fill("#id_issuing_body", "UBND Thành phố Hà Nội")
+    page.fill("#id_first_year", str(year))
+    page.fill("#id_last_year", str(year))
+
+
+def fill_target(page, metric, threshold, applies_to):
+    """The form's first target."""
+    page.select_option("#id_targets-0-metric", metric)
+    page.fill("#id_targets-0-threshold", threshold)
+    page.select_option("#id_targets-0-applies_to", applies_to)
