@@ -353,17 +353,31 @@ def compliance_series(
 
 
 def judged_series(
-    frame: Frame, *, years, as_of=None, plans, level=Level.PROVINCE, locality=None
+    frame: Frame,
+    *,
+    years,
+    as_of=None,
+    plans,
+    level=Level.PROVINCE,
+    locality=None,
+    every_figure: bool = True,
 ) -> dict[int, list[Table]]:
     """For each year, one table per plan (in the order given): the figures are counted once
     and every plan's targets are applied to them, so judging against several plans costs the
     queries of one table. Each table's inspected_since_plan_start and coverage_pct start on its
     own plan's first day; a province's plan judges only its province and the province's
-    communes (the other rows of a national table say not applicable for it)."""
+    communes (the other rows of a national table say not applicable for it).
+
+    `every_figure=False` is for a page that shows only the figures its plans judge:
+    inspections_made (a scan of the year's inspections of its own) is then counted only when
+    a plan judged has a target on it, and is None otherwise."""
     as_of = as_of or timezone.localdate()
     plans = list(plans)
     if not plans:
         raise ValueError("judged_series needs at least one plan")
+    count_inspections = every_figure or any(
+        t.metric == Metric.INSPECTIONS_COUNT for plan in plans for t in plan.targets.all()
+    )
     years = sorted(set(years))
     rows_qs, total_locality = _rows_and_total(frame, level, locality)
     if level == Level.PROVINCE:
@@ -379,7 +393,7 @@ def judged_series(
         total_locality = _scope_locality(frame, localities)
 
     sources = _Sources(frame, level, locality)
-    counts = _count(years, as_of, sorted({p.first_year for p in plans}), sources)
+    counts = _count(years, as_of, sorted({p.first_year for p in plans}), sources, count_inspections)
     _count_communes(counts, years, localities)
 
     tables = {}
@@ -484,15 +498,20 @@ def _windows(years, as_of):
     return [(y, year_start(y), end_of(y, as_of)) for y in years if year_start(y) <= as_of]
 
 
-def _count(years, as_of, plan_first_years, sources: _Sources) -> dict:
-    """{(year, figure): {group key: count}} from three grouped queries (establishments, reports,
-    cases), whatever the number of plans judged: the establishments inspected since each plan's
-    first day are conditional counts of the same query."""
+def _count(years, as_of, plan_first_years, sources: _Sources, inspections=True) -> dict:
+    """{(year, figure): {group key: count}} from grouped queries (establishments, inspections,
+    reports, activities, cases), whatever the number of plans judged: the establishments
+    inspected since each plan's first day are conditional counts of the same query. Without
+    `inspections`, inspections_made is NOT_COUNTED."""
     counts: dict = defaultdict(lambda: defaultdict(int))
     windows = _windows(years, as_of)
     if windows:
         _count_establishments(counts, windows, as_of, plan_first_years, sources)
-        _count_inspections(counts, windows, sources)
+        if inspections:
+            _count_inspections(counts, windows, sources)
+        else:
+            for year, _, _ in windows:
+                counts[(year, "inspections_made")] = NOT_COUNTED
         _count_reports(counts, windows, as_of, sources)
         _count_activities(counts, windows, sources)
     case_years = sorted(set(years) | {y - 1 for y in years})
@@ -707,12 +726,23 @@ def _value_sources(counts, year: int, plan: Plan) -> list[tuple[str, dict]]:
     return [(figure, counts.get(own.get(figure, (year, figure)), {})) for figure in COUNTS]
 
 
+class _NotCounted(dict):
+    """The groups of a figure left uncounted: every locality's value, and the total, is None."""
+
+    def get(self, key, default=None):
+        return None
+
+
+NOT_COUNTED = _NotCounted()
+
+
 def _values(counts, year: int, place_pk, plan: Plan) -> dict:
     """The counts of one locality (place_pk) or of all groups together (None: the total);
     inspected_since_plan_start from `plan`'s first day."""
     if place_pk is None:
         return {
-            figure: sum(groups.values()) for figure, groups in _value_sources(counts, year, plan)
+            figure: None if groups is NOT_COUNTED else sum(groups.values())
+            for figure, groups in _value_sources(counts, year, plan)
         }
     return _counts_of(_value_sources(counts, year, plan), place_pk)
 

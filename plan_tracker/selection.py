@@ -261,9 +261,12 @@ class Selection:
             locality=self.locality,
         )
 
-    def tables(self, frame: Frame, years=None) -> list[metrics.Table] | dict:
+    def tables(
+        self, frame: Frame, years=None, every_figure: bool = True
+    ) -> list[metrics.Table] | dict:
         """One table per plan judged (`plans`, or `plan` alone when none is in force), the
-        page's own plan first, from one set of grouped queries. With `years`, {year: tables}."""
+        page's own plan first, from one set of grouped queries. With `years`, {year: tables};
+        `every_figure=False` for a page showing only what its plans judge (judged_series)."""
         series = metrics.judged_series(
             frame,
             years=years or [self.year],
@@ -271,6 +274,7 @@ class Selection:
             plans=self.plans or [self.plan],
             level=self.level,
             locality=self.locality,
+            every_figure=every_figure,
         )
         return series if years else series[self.year]
 

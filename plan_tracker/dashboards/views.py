@@ -198,7 +198,7 @@ def render_dashboard(request, sel: Selection, figures, place=None, **extra):
 def dashboard_national(request, frame, sel):
     if not frame.scope.national:
         return redirect(scope_landing(request.user, request.GET.urlencode()))
-    tables = sel.tables(frame)
+    tables = sel.tables(frame, every_figure=False)
     figures = tables[0]
     glance = at_a_glance(figures, sorted_by_user=bool(request.GET.get("sort")))
     return render_dashboard(request, sel, figures, plan_cards=plan_cards(tables), **glance)
@@ -212,7 +212,7 @@ def dashboard_locality(request, frame, sel):
     toggle = ToggleForm(request.GET)
     if not toggle.is_valid():
         return refused(request, toggle)
-    tables = sel.tables(frame)
+    tables = sel.tables(frame, every_figure=False)
     figures = tables[0]
     show_all = toggle.cleaned_data["all"] == "1"
     hidden = 0

@@ -541,8 +541,8 @@ def test_the_national_page_costs_the_same_queries_whatever_the_number_of_provinc
     login(client, personas.ministry)
     # session, user, assignment, plans, targets, localities, establishments, reports, cases,
     # activities, and the approvals of every province's year (one grouped query, whatever
-    # their number)
-    with django_assert_num_queries(12):
+    # their number); no scan of the inspections (no plan in force targets a count of them)
+    with django_assert_num_queries(11):
         response = client.get(reverse("dashboard_national"), Q2024)
     assert len(response.context["figures"].rows) == 2 + provinces
 
@@ -577,8 +577,9 @@ def test_a_provinces_page_and_work_lists_cost_constant_queries(
     login(client, personas.hn_officer)
     # session, user, assignment, locality, plans, targets, in-scope check, localities,
     # establishments, reports, cases, activities, the approval of the province's year, and the
-    # officer's locality in the navigation bar
-    with django_assert_num_queries(15):
+    # officer's locality in the navigation bar (no scan of the inspections: no plan in force
+    # targets a count of them)
+    with django_assert_num_queries(14):
         client.get(reverse("dashboard_locality", args=[world.hn.pk]), Q2024)
     # + never inspected (the list and its count in one query), reports to handle (the list and
     # its counts, due soon and overdue among them, in one query), and the probe for

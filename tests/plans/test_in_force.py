@@ -207,3 +207,43 @@ def test_the_queries_do_not_grow_with_the_communes(records_2026, plans, communes
     # (establishments, reports, cases, activities): 7 for 2 communes as for 12, for two plans
     # as for one.
     assert len(captured) == 8
+
+
+def test_a_page_of_judged_figures_counts_inspections_only_for_a_plan_that_targets_them(
+    records_2026, plans
+):
+    world = records_2026
+
+    def judged(chosen):
+        chosen = list(
+            Plan.objects.filter(pk__in=[p.pk for p in chosen]).prefetch_related("targets")
+        )
+        with CaptureQueriesContext(connection) as captured:
+            series = judged_series(
+                Frame.nation(),
+                years=[2026],
+                as_of=RUNNING,
+                plans=chosen,
+                level="commune",
+                locality=world.hn,
+                every_figure=False,
+            )
+        return series[2026], len(captured)
+
+    # The national plan targets no inspection count: the scan of the inspections is left out
+    # (one statement fewer than the 8 of every figure) and the figure is None, not 0.
+    (national,), queries = judged([plans.national])
+    assert queries == 7
+    bd = row(national, world.ba_dinh)
+    assert bd["inspections_made"] is None
+    assert national.total["inspections_made"] is None
+    # The other figures are counted as before: Ba Đình operating 3, inspected by 30/06 1.
+    assert (bd["establishments_operating"], bd["inspected_in_year"]) == (3, 1)
+    # Hà Nội's plan targets inspections (≥ 2 per commune): counted, Ba Đình's X1 × 2 = 2 by
+    # 30/06, Hoàn Kiếm 0, Hà Nội 2; Ba Đình on track (2 ≥ 2 × 181/365 = 0.99).
+    (national, hanoi), queries = judged([plans.national, plans.hanoi])
+    assert queries == 8
+    assert row(hanoi, world.ba_dinh)["inspections_made"] == 2
+    assert row(national, world.hoan_kiem)["inspections_made"] == 0
+    assert hanoi.total["inspections_made"] == 2
+    assert row(hanoi, world.ba_dinh)["status_inspections_count"] == "on_track"
