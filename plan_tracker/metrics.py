@@ -65,7 +65,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
-from django.db.models import Count, F, FilteredRelation, Q, Sum, Window
+from django.db.models import Count, F, FilteredRelation, OuterRef, Q, Subquery, Sum, Window
 from django.db.models.lookups import GreaterThan
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -77,6 +77,8 @@ from localities.models.records import (
     SUMMARY_LAST_YEAR,
     CaseQuerySet,
     EstablishmentQuerySet,
+    FirstInspection,
+    InspectedYears,
     year_bits,
 )
 from localities.models.reports import ReportQuerySet
@@ -491,6 +493,8 @@ class _Sources:
             commune_key, province_key = queryset._place_lookups()
             self.querysets[name] = queryset
             self.keys[name] = province_key if level == Level.PROVINCE else commune_key
+        # The records of one commune alone: few enough to look each one's summaries up.
+        self.one_commune = locality is not None and locality.level == Level.COMMUNE
 
 
 def _windows(years, as_of):
@@ -559,8 +563,41 @@ def _year_read_by_first_dates(windows, as_of) -> int | None:
     return as_of.year if later.exists() else None
 
 
-# The join of each establishment's first inspection date in the year containing A.
+# Each establishment's inspected years, and its first inspection date in the year containing A.
+INSPECTED_YEARS = "inspected_years_of"
 FIRST_INSPECTION_OF_YEAR = "first_inspection_of_year"
+
+
+def _with_summaries(queryset, by_first_dates: int | None, *, probe: bool):
+    """The establishments with INSPECTED_YEARS (and FIRST_INSPECTION_OF_YEAR when the year
+    containing A is read by its first dates). For many establishments the summaries are
+    joined (one scan of each); for the few of one commune (probe) each establishment's rows
+    are looked up by their primary key instead, which spares the scan of the whole summary
+    table that PostgreSQL would otherwise choose to hash it."""
+    if probe:
+        aliases = {
+            INSPECTED_YEARS: Subquery(
+                InspectedYears.objects.filter(establishment=OuterRef("pk")).values("years")
+            )
+        }
+        if by_first_dates is not None:
+            aliases[FIRST_INSPECTION_OF_YEAR] = Subquery(
+                FirstInspection.objects.filter(
+                    establishment=OuterRef("pk"), year=by_first_dates
+                ).values("first_on")
+            )
+        return queryset.alias(**aliases)
+    aliases = {INSPECTED_YEARS: F("inspected_years__years")}
+    if by_first_dates is not None:
+        aliases[FIRST_INSPECTION_OF_YEAR] = F(f"{FIRST_INSPECTION_OF_YEAR}_join__first_on")
+        queryset = queryset.annotate(
+            **{
+                f"{FIRST_INSPECTION_OF_YEAR}_join": FilteredRelation(
+                    "first_inspections", condition=Q(first_inspections__year=by_first_dates)
+                )
+            }
+        )
+    return queryset.alias(**aliases)
 
 
 def _inspected(
@@ -575,11 +612,11 @@ def _inspected(
         return EstablishmentQuerySet.inspected_between_q(first, last)
     if last.year != by_first_dates:
         mask = year_bits(first.year, last.year)
-        return Q(GreaterThan(F("inspected_years__years").bitand(mask), 0))
-    inspected = Q(**{f"{FIRST_INSPECTION_OF_YEAR}__first_on__lte": last})
+        return Q(GreaterThan(F(INSPECTED_YEARS).bitand(mask), 0))
+    inspected = Q(**{f"{FIRST_INSPECTION_OF_YEAR}__lte": last})
     if first.year < last.year:
         mask = year_bits(first.year, last.year - 1)
-        inspected |= Q(GreaterThan(F("inspected_years__years").bitand(mask), 0))
+        inspected |= Q(GreaterThan(F(INSPECTED_YEARS).bitand(mask), 0))
     return inspected
 
 
@@ -594,14 +631,8 @@ def _count_establishments(counts, windows, as_of, plan_first_years, sources: _So
     queryset = sources.querysets["establishments"].filter(in_scope=True)
     use_summary = _summary_is_exact(windows, as_of)
     by_first_dates = _year_read_by_first_dates(windows, as_of) if use_summary else None
-    if by_first_dates is not None:
-        queryset = queryset.annotate(
-            **{
-                FIRST_INSPECTION_OF_YEAR: FilteredRelation(
-                    "first_inspections", condition=Q(first_inspections__year=by_first_dates)
-                )
-            }
-        )
+    if use_summary:
+        queryset = _with_summaries(queryset, by_first_dates, probe=sources.one_commune)
     aggregates = {}
     for year, start, end in windows:
         operating = EstablishmentQuerySet.operating_between_q(start, end)

@@ -127,8 +127,10 @@ elif DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Passwords and sessions --------------------------------------------------------------------
-# Passwords of at least 10 characters; a session ends after 30 minutes without a request (each
-# request saves the session, moving its expiry on).
+# Passwords of at least 10 characters; a session ends after 30 minutes without a request. A
+# request moves its expiry on by saving it when more than SESSION_RENEW_AFTER seconds have gone
+# since the last save (plan_tracker.sessions): an idle session ends 29 to 30 minutes after the
+# last request, and the pages read in between write nothing.
 AUTH_PASSWORD_VALIDATORS = [
     {
         "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
@@ -137,7 +139,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 SESSION_COOKIE_AGE = 30 * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_ENGINE = "plan_tracker.sessions"
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_RENEW_AFTER = 60
 
 # --- Sign-in protection, the shared cache and the API's rate limits -------------------------
 # Guessing passwords: after AXES_FAILURE_LIMIT failed sign-ins for one username (from any

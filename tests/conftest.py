@@ -44,10 +44,8 @@ def _own_cache(settings):
 
 @pytest.fixture(autouse=True)
 def _sessions_saved_when_changed(settings):
-    # In production every request saves the session (the 30-minute idle expiry moves on): one
-    # UPDATE a request, the same on every page. The pinned query counts measure the pages
-    # themselves, so here a session is saved only when it changes; tests/production/
-    # test_sessions.py checks the idle expiry with the setting on.
+    # As in production: a session is saved when it changes, or renewed when more than a minute
+    # has gone since its last save (plan_tracker.sessions; tests/production/test_sessions.py).
     settings.SESSION_SAVE_EVERY_REQUEST = False
 
 

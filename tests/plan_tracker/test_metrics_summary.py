@@ -177,3 +177,28 @@ def test_mid_year_figures_follow_the_first_dates_through_moves_and_deletions(bui
     )
     figures = ba_dinh_mid_2024(built)
     assert (figures["inspected_in_year"], figures["inspected_since_plan_start"]) == (1, 2)
+
+
+@pytest.mark.parametrize("as_of", AS_OF_DATES, ids=str)
+def test_a_communes_figures_looked_up_one_by_one_equal_its_row_of_the_province(built, as_of):
+    # A commune's own table looks each establishment's summaries up by its key; the province's
+    # table joins them: the commune's row is the same in both, every year and as-of date.
+    years = [2021, 2022, 2023, 2024, 2025]
+    with CaptureQueriesContext(connection) as captured:
+        own = compliance_series(
+            frame=Frame.nation(), years=years, as_of=as_of, level="commune", locality=built.ba_dinh
+        )
+    sql = establishment_sql(captured)
+    assert "JOIN" not in sql.upper() and "localities_inspected_years" in sql
+    province = compliance_series(
+        frame=Frame.nation(), years=years, as_of=as_of, level="commune", locality=built.hn
+    )
+    assert own.keys() == province.keys()
+    for year in own:
+        (row,) = own[year].rows
+        in_province = next(r for r in province[year].rows if r.locality == built.ba_dinh)
+        assert row.values == in_province.values
+        assert (
+            own[year].total.values["establishments_operating"]
+            == row.values["establishments_operating"]
+        )
