@@ -256,6 +256,7 @@ def work_lists(request, frame, sel):
         plans=judged + [p for p in now_plans if p not in judged],
         level=place.level,
         locality=place,
+        every_figure=False,
     )
     tables = series[sel.year][: len(judged)]
     figures = tables[0]

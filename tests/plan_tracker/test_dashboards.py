@@ -585,12 +585,12 @@ def test_a_provinces_page_and_work_lists_cost_constant_queries(
     # its counts, due soon and overdue among them, in one query), and the probe for
     # inspections after the as-of date (the pace of the running year 2025); the approval of the
     # province's year is one query here as there
-    with django_assert_num_queries(18):
+    with django_assert_num_queries(17):
         response = client.get(reverse("work_lists", args=[world.hn.pk]), Q2024)
     assert response.context["never_count"] == communes
     assert response.context["approval"].state == "approved"
     # A commune's work lists: as many, whatever the number of communes of its province.
-    with django_assert_num_queries(18):
+    with django_assert_num_queries(17):
         response = client.get(reverse("work_lists", args=[world.ba_dinh.pk]), Q2024)
     assert response.context["approval"].state == "approved"
 
