@@ -37,7 +37,7 @@ Rules that are choices of this module
 * A year is finished when A ≥ 31/12/Y: an as-of date of 31 December judges the year whole
   (met / not met), not on track / behind.
 * In the running year, cases_growth is on track when the year's cases so far reach last year's
-  × (1 + threshold) × the elapsed share (``cases_to_keep_pace``); the figure cases_growth_pct
+  × (1 + threshold) × the elapsed share (``growth_factor``); the figure cases_growth_pct
   itself stays as §7 defines it, so it is usually negative while the status is on track.
 * full_coverage is judged against the straight line from 0% on the plan's first day to the
   threshold on its last day until E reaches the last day, also for a finished year before the
@@ -227,8 +227,10 @@ def _coverage_line(first_day, last_day, threshold, day) -> Fraction:
     return Fraction(threshold) * Fraction(done, span or 1)
 
 
+@functools.lru_cache(maxsize=4096)
 def percentage(numerator: int, denominator: int) -> Decimal | None:
-    """numerator / denominator × 100 with one decimal, half up; None when denominator is 0."""
+    """numerator / denominator × 100 with one decimal, half up; None when denominator is 0
+    (remembered: the rows of a table of communes share a few thousand small pairs)."""
     if not denominator:
         return None
     value = Decimal(numerator) * 100 / Decimal(denominator)
@@ -389,21 +391,14 @@ def judged_series(
             targets = list(plan.targets.all())
             columns = LEADING + FIGURES + [f"status_{t.metric}" for t in targets]
             sources = _value_sources(counts, year, plan)
+            rules = _status_rules(plan, targets, year, as_of)
             rows = [
-                _row(
-                    place,
-                    level,
-                    year,
-                    as_of,
-                    plan,
-                    targets,
-                    _counts_of(sources, place.pk),
-                )
+                _row(place, level, year, as_of, plan, rules, _counts_of(sources, place.pk))
                 for place in localities
             ]
             total_values = _values(counts, year, None, plan)
             total_level = total_locality.level if total_locality else NATION_LEVEL
-            total = _row(total_locality, total_level, year, as_of, plan, targets, total_values)
+            total = _row(total_locality, total_level, year, as_of, plan, rules, total_values)
             tables[year].append(
                 Table(
                     columns=columns,
@@ -721,7 +716,40 @@ def _counts_of(sources, place_pk) -> dict:
     return {figure: groups.get(place_pk, 0) for figure, groups in sources}
 
 
-def _row(place, level, year, as_of, plan, targets, counts) -> Row:
+def _status_rules(plan: Plan, targets, year: int, as_of: datetime.date) -> list:
+    """(status column, target, rule) for each target of a table: the rules (status_rule) worked
+    out once per table, then applied to every row."""
+    return [
+        (
+            f"status_{target.metric}",
+            target,
+            status_rule(target.metric, target.threshold, year=year, as_of=as_of, plan=plan),
+        )
+        for target in targets
+    ]
+
+
+def _row(place, level, year, as_of, plan, rules, counts) -> Row:
+    """A row of the table: the leading columns, the figures in FIGURES order (the counts, the
+    percentages computed from them), then the status of each target (rules: _status_rules)."""
+    percentages = {
+        "inspected_in_year_pct": percentage(
+            counts["inspected_in_year"], counts["establishments_operating"]
+        ),
+        "coverage_pct": percentage(
+            counts["inspected_since_plan_start"], counts["establishments_open_at_end"]
+        ),
+        "reports_on_time_pct": percentage(
+            counts["reports_handled_on_time"],
+            counts["reports_received"] - counts["reports_pending"],
+        ),
+        "cases_growth_pct": percentage(
+            counts["cases_handled"] - counts["cases_handled_prev_year"],
+            counts["cases_handled_prev_year"],
+        ),
+        "communication_pct": percentage(counts["communes_with_communication"], counts["communes"]),
+    }
+    figures = counts | percentages
     values = {
         "locality_code": place.code if place else "",
         "locality_name": place.name if place else _("Whole country"),
@@ -729,32 +757,9 @@ def _row(place, level, year, as_of, plan, targets, counts) -> Row:
         "year": year,
         "as_of": as_of,
     }
-    values.update(counts)
-    values["inspected_in_year_pct"] = percentage(
-        counts["inspected_in_year"], counts["establishments_operating"]
-    )
-    values["coverage_pct"] = percentage(
-        counts["inspected_since_plan_start"], counts["establishments_open_at_end"]
-    )
-    values["reports_on_time_pct"] = percentage(
-        counts["reports_handled_on_time"], counts["reports_received"] - counts["reports_pending"]
-    )
-    values["cases_growth_pct"] = percentage(
-        counts["cases_handled"] - counts["cases_handled_prev_year"],
-        counts["cases_handled_prev_year"],
-    )
-    values["communication_pct"] = percentage(
-        counts["communes_with_communication"], counts["communes"]
-    )
-    values = {name: values[name] for name in LEADING + FIGURES}
-    for target in targets:
-        if judges(plan, target, place, level):
-            status = target_status(
-                target.metric, target.threshold, values, year=year, as_of=as_of, plan=plan
-            )
-        else:
-            status = Status.NOT_APPLICABLE
-        values[f"status_{target.metric}"] = Status(status).value
+    values.update(zip(FIGURES, map(figures.__getitem__, FIGURES), strict=True))
+    for column, target, rule in rules:
+        values[column] = rule(values) if judges(plan, target, place, level) else NOT_APPLICABLE
     return Row(locality=place, values=values, level=level)
 
 
@@ -767,8 +772,19 @@ def judges(plan: Plan, target: Target, place: Locality | None, level: str) -> bo
     return target.per_commune or level != Level.COMMUNE
 
 
-def target_status(metric, threshold, values, *, year, as_of, plan) -> str:
-    """met / not_met / not_applicable / on_track / behind (plan-rules §7).
+# The statuses as the rows hold them (plain strings).
+NOT_APPLICABLE = Status.NOT_APPLICABLE.value
+
+
+def _not_applicable(values) -> str:
+    return NOT_APPLICABLE
+
+
+def status_rule(metric, threshold, *, year, as_of, plan):
+    """The status of a target in a year at A, as a function of a row's values: met / not_met /
+    not_applicable / on_track / behind (plan-rules §7). What depends on the target, the year
+    and A alone (the phase, the goal) is worked out here once; the function compares a row's
+    counts with it, exactly, in integers.
 
     n/a for a year outside the plan, a year not begun at A, or a denominator of 0; met / not
     met for a finished year; on track / behind in the running year, against the threshold
@@ -779,41 +795,50 @@ def target_status(metric, threshold, values, *, year, as_of, plan) -> str:
     year when it reaches N × the elapsed share."""
     phase = year_phase(year, as_of)
     if phase == "future" or year not in plan.years:
-        return Status.NOT_APPLICABLE
-    if metric in COUNT_FIGURES:
-        count = values[COUNT_FIGURES[metric]]
-        good = Status.ON_TRACK if phase == "running" else Status.MET
-        bad = Status.BEHIND if phase == "running" else Status.NOT_MET
-        return good if reaches(count, pro_rated(threshold, year, as_of)) else bad
-    if metric not in TARGET_FIGURES:
-        return Status.NOT_APPLICABLE
-    _pct, numerator_name, _den = TARGET_FIGURES[metric]
-    numerator = values[numerator_name]
-    den = denominator(metric, values)
-    if not den:
-        return Status.NOT_APPLICABLE
-    threshold = exact(threshold)
+        return _not_applicable
     running = phase == "running"
     good, bad = (Status.ON_TRACK, Status.BEHIND) if running else (Status.MET, Status.NOT_MET)
+    if metric in COUNT_FIGURES:
+        figure = COUNT_FIGURES[metric]
+        count_goal = pro_rated(threshold, year, as_of)
+        good, bad = good.value, bad.value
 
+        def count_rule(values) -> str:
+            return good if reaches(values[figure], count_goal) else bad
+
+        return count_rule
+    if metric not in TARGET_FIGURES:
+        return _not_applicable
+    _pct, numerator_name, _den = TARGET_FIGURES[metric]
+    threshold = exact(threshold)
+    # numerator × scale ≥ goal × den: the percentage targets compare numerator × 100 with the
+    # goal in percent; cases_growth compares this year's cases with the previous year's (den)
+    # × the growth factor.
+    scale = 100
     if metric == Metric.FULL_COVERAGE:
         day = end_of(year, as_of)
         if day < plan.first_day:
-            return Status.NOT_APPLICABLE
+            return _not_applicable
         if day >= plan.last_day:
-            return Status.MET if reaches(numerator * 100, threshold, den) else Status.NOT_MET
-        line = coverage_line(plan, threshold, day)
-        return Status.ON_TRACK if reaches(numerator * 100, line, den) else Status.BEHIND
-
-    if metric in PRO_RATED:
+            goal, good, bad = threshold, Status.MET, Status.NOT_MET
+        else:
+            goal = coverage_line(plan, threshold, day)
+            good, bad = Status.ON_TRACK, Status.BEHIND
+    elif metric in PRO_RATED:
         goal = pro_rated(threshold, year, as_of)
-        return good if reaches(numerator * 100, goal, den) else bad
+    elif metric == Metric.REPORTS_ON_TIME:
+        goal = threshold
+    else:
+        goal, scale = growth_factor(threshold, year=year, as_of=as_of), 1
+    good, bad = good.value, bad.value
 
-    if metric == Metric.REPORTS_ON_TIME:
-        return good if reaches(numerator * 100, threshold, den) else bad
+    def rule(values) -> str:
+        den = denominator(metric, values)
+        if not den:
+            return NOT_APPLICABLE
+        return good if reaches(values[numerator_name] * scale, goal, den) else bad
 
-    # cases_growth: numerator = cases this year, den = cases the previous year.
-    return good if numerator >= cases_to_keep_pace(den, threshold, year=year, as_of=as_of) else bad
+    return rule
 
 
 @functools.lru_cache(maxsize=256)
@@ -822,12 +847,6 @@ def growth_factor(threshold, *, year: int, as_of: datetime.date) -> Fraction:
     growth target at A: (1 + threshold/100) × the elapsed share of the year (the whole share
     for a finished year)."""
     return (1 + exact(threshold) / 100) * elapsed_share(year, as_of)
-
-
-def cases_to_keep_pace(previous: int, threshold, *, year: int, as_of: datetime.date) -> Fraction:
-    """The cases that must be handled in year Y by A for cases_growth to be met (finished
-    year) or on track (running year), given the previous year's cases."""
-    return previous * growth_factor(threshold, year=year, as_of=as_of)
 
 
 # ---------------------------------------------------------------------------------------------
