@@ -376,7 +376,7 @@ def judged_series(
                 filter=Q(members__level=Level.COMMUNE, members__scheme=Scheme.NEW),
             )
         )
-    localities = list(rows_qs)
+    localities = _localities(rows_qs)
     if locality is None and total_locality is None and not frame.scope.national:
         total_locality = _scope_locality(frame, localities)
 
@@ -445,6 +445,33 @@ def _rows_and_total(frame: Frame, level, locality):
             raise OutOfScope(_("A commune has no provincial table: ask for level “commune”."))
         rows_qs = places.filter(pk=locality.pk)
     return rows_qs.order_by("code"), locality
+
+
+def _localities(rows_qs) -> list[Locality]:
+    """The rows' localities, each with its province (as select_related gives them) and the
+    rows' annotations, from one query: each province made once for all its communes' rows
+    rather than once per row (a national table of communes names 34 provinces 3,000 times)."""
+    fields = [field.attname for field in Locality._meta.concrete_fields]
+    annotations = list(rows_qs.query.annotations)
+    own, annotated = len(fields), len(fields) + len(annotations)
+    province_of = Locality.province.field
+    provinces = {}
+    places = []
+    for values in rows_qs.values_list(
+        *fields, *annotations, *(f"province__{name}" for name in fields)
+    ):
+        place = Locality.from_db(rows_qs.db, fields, values[:own])
+        for name, value in zip(annotations, values[own:annotated], strict=True):
+            setattr(place, name, value)
+        province = None
+        if place.province_id is not None:
+            province = provinces.get(place.province_id)
+            if province is None:
+                province = Locality.from_db(rows_qs.db, fields, values[annotated:])
+                provinces[place.province_id] = province
+        province_of.set_cached_value(place, province)
+        places.append(place)
+    return places
 
 
 def _scope_locality(frame: Frame, localities):
