@@ -81,7 +81,7 @@ class PlansSideBySide:
     def value_rows(self, *, total: bool = False) -> list[list]:
         """The values of as_dicts, as lists in column order: a table's row has None in the
         columns the table lacks, and its plan (named once per table) in `plan`."""
-        from plan_tracker.metrics import plain_values
+        from plan_tracker.metrics import plain_rows
 
         lacking = object()  # a key no row holds
         plan_at = self.columns.index("plan")
@@ -91,7 +91,7 @@ class PlansSideBySide:
             keys = [column if column in own else lacking for column in self.columns]
             name = str(table.plan)
             rows = table.rows + ([table.total] if total else [])
-            lists = [plain_values(row, keys) for row in rows]
+            lists = plain_rows(rows, keys)
             for values in lists:
                 values[plan_at] = name
             per_plan.append(lists)

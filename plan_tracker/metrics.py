@@ -286,7 +286,7 @@ class Table:
     def value_rows(self, *, total: bool = False) -> list[list]:
         """The values of as_dicts, as lists in column order."""
         rows = self.rows + ([self.total] if total else [])
-        return [plain_values(row, self.columns) for row in rows]
+        return plain_rows(rows, self.columns)
 
     def target(self, metric: str) -> Target | None:
         for target in self.targets:
@@ -299,12 +299,16 @@ class Table:
         return year_phase(self.year, self.as_of)
 
 
-def plain_values(row: Row, keys) -> list:
-    """The row's values under `keys` (None for a key it lacks), dates as "YYYY-MM-DD"."""
-    return [
-        value.isoformat() if isinstance(value, datetime.date) else value
-        for value in map(row.values.get, keys)
-    ]
+def plain_rows(rows, keys) -> list[list]:
+    """Each row's values under `keys` (None for a key it lacks), dates as "YYYY-MM-DD". The
+    columns holding a date are found column by column, then only their cells converted."""
+    lists = [list(map(row.values.get, keys)) for row in rows]
+    for at, column in enumerate(zip(*lists, strict=True)):
+        if any(issubclass(kind, datetime.date) for kind in set(map(type, column))):
+            for values in lists:
+                if isinstance(values[at], datetime.date):
+                    values[at] = values[at].isoformat()
+    return lists
 
 
 def denominator(metric: str, values: dict) -> int:
