@@ -528,17 +528,18 @@ def _count(years, as_of, plan_first_years, sources: _Sources) -> dict:
     return counts
 
 
-def _fold(counts, group_rows, key):
-    """Add each group's "y<year>__<figure>" values to counts[(year, figure)][group key] (the
-    names parsed once: every group has the same)."""
-    slots = {}
-    for group in group_rows:
-        place = group.pop(key)
-        for name, value in group.items():
-            slot = slots.get(name)
-            if slot is None:
-                year, figure = name.split("__", 1)
-                slot = slots[name] = counts[(int(year.lstrip("y")), figure)]
+def _fold(counts, queryset, key, aggregates):
+    """Group `queryset` by `key` with `aggregates` (named "y<year>__<figure>") and add each
+    group's values to counts[(year, figure)][group key]: the names parsed once, each group read
+    as a tuple in the aggregates' order."""
+    names = list(aggregates)
+    slots = []
+    for name in names:
+        year, figure = name.split("__", 1)
+        slots.append(counts[(int(year.lstrip("y")), figure)])
+    groups = queryset.order_by().values(key).annotate(**aggregates).values_list(key, *names)
+    for place, *values in groups:
+        for slot, value in zip(slots, values, strict=True):
             slot[place] += value or 0
 
 
@@ -625,8 +626,7 @@ def _count_establishments(counts, windows, as_of, plan_first_years, sources: _So
                     "pk",
                     filter=open_at_end & _inspected(first_day, end, use_summary, by_first_dates),
                 )
-    rows = queryset.order_by().values(key).annotate(**aggregates)
-    _fold(counts, rows, key)
+    _fold(counts, queryset, key, aggregates)
 
 
 def _count_inspections(counts, windows, sources: _Sources):
@@ -647,8 +647,7 @@ def _count_inspections(counts, windows, sources: _Sources):
         )
         for year, start, end in windows
     }
-    rows = queryset.order_by().values(key).annotate(**aggregates)
-    _fold(counts, rows, key)
+    _fold(counts, queryset, key, aggregates)
 
 
 def _count_reports(counts, windows, as_of, sources: _Sources):
@@ -667,8 +666,7 @@ def _count_reports(counts, windows, as_of, sources: _Sources):
         aggregates[f"y{year}__reports_handled_on_time"] = Count("pk", filter=received & on_time)
         aggregates[f"y{year}__reports_pending"] = Count("pk", filter=received & pending)
         aggregates[f"y{year}__reports_overdue"] = Count("pk", filter=received & overdue)
-    rows = queryset.order_by().values(key).annotate(**aggregates)
-    _fold(counts, rows, key)
+    _fold(counts, queryset, key, aggregates)
 
 
 def _handled_in(start: datetime.date, end: datetime.date) -> Q:
@@ -685,8 +683,7 @@ def _count_cases(counts, windows, sources: _Sources):
         f"y{year}__cases_handled": Count("pk", filter=_handled_in(start, end))
         for year, start, end in windows
     }
-    rows = queryset.order_by().values(key).annotate(**aggregates)
-    _fold(counts, rows, key)
+    _fold(counts, queryset, key, aggregates)
 
 
 def _count_activities(counts, windows, sources: _Sources):
@@ -705,8 +702,7 @@ def _count_activities(counts, windows, sources: _Sources):
         aggregates[f"y{year}__communes_with_communication"] = Count(
             "commune", distinct=True, filter=held & ActivityQuerySet.communication_q()
         )
-    rows = queryset.order_by().values(key).annotate(**aggregates)
-    _fold(counts, rows, key)
+    _fold(counts, queryset, key, aggregates)
 
 
 def _count_communes(counts, years, localities):
