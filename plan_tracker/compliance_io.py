@@ -81,7 +81,7 @@ class PlansSideBySide:
     def value_rows(self, *, total: bool = False) -> list[list]:
         """The values of as_dicts, as lists in column order: a table's row has None in the
         columns the table lacks, and its plan (named once per table) in `plan`."""
-        from plan_tracker.metrics import plain_values
+        from plan_tracker.metrics import plain_rows
 
         lacking = object()  # a key no row holds
         plan_at = self.columns.index("plan")
@@ -91,7 +91,7 @@ class PlansSideBySide:
             keys = [column if column in own else lacking for column in self.columns]
             name = str(table.plan)
             rows = table.rows + ([table.total] if total else [])
-            lists = [plain_values(row, keys) for row in rows]
+            lists = plain_rows(rows, keys)
             for values in lists:
                 values[plan_at] = name
             per_plan.append(lists)
@@ -101,30 +101,32 @@ class PlansSideBySide:
 def write_csv(table, fileobj, *, total: bool = False) -> None:
     """One header line (the column names), then one line per row; the total last if asked.
 
-    The cells that csv.writer already writes as csv_value would (a count as its digits, None
-    as an empty cell: most of a table) are handed to it as they are; a text or a percentage
-    is converted once per distinct value (statuses, levels and percentages repeat down a
-    table of thousands of rows); the rows go in one writerows call."""
+    Written column by column: a column of counts and empty cells (most of a table) goes to
+    csv.writer as it is, since the writer already writes them as csv_value would; in any other
+    column of one kind of value (texts, percentages, statuses, yes/no) each distinct value is
+    converted once (they repeat down a table of thousands of rows); a column mixing kinds,
+    cell by cell. The rows go in one writerows call."""
     writer = csv.writer(fileobj, lineterminator="\n")
-    columns = table.columns
-    writer.writerow(columns)
-    # One memo per type: Decimal("1") and True are equal keys, but not the same cell.
-    memo = {str: {}, Decimal: {}}
+    writer.writerow(table.columns)
+    rows = table.value_rows(total=total)
+    if not rows:
+        return
+    writer.writerows(zip(*map(_csv_column, zip(*rows, strict=True)), strict=True))
 
-    def cell(value):
-        kind = type(value)
-        seen = memo.get(kind)
-        if seen is None:
-            return csv_value(value)
-        text = seen.get(value)
-        if text is None:
-            text = seen[value] = csv_value(value)
-        return text
 
-    writer.writerows(
-        [value if value is None or type(value) is int else cell(value) for value in values]
-        for values in table.value_rows(total=total)
-    )
+_AS_THEY_ARE = {int, type(None)}
+
+
+def _csv_column(values: tuple):
+    """A column's cells as write_csv hands them to csv.writer (see there)."""
+    kinds = set(map(type, values))
+    if kinds <= _AS_THEY_ARE:
+        return values
+    if len(kinds - {type(None)}) > 1:
+        # Decimal("1"), 1 and True are equal keys but not the same cell: no shared memo.
+        return [csv_value(value) for value in values]
+    texts = {value: csv_value(value) for value in set(values)}
+    return list(map(texts.__getitem__, values))
 
 
 def table_json(table, *, total: bool = False) -> list[dict]:

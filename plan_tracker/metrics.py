@@ -37,7 +37,7 @@ Rules that are choices of this module
 * A year is finished when A ≥ 31/12/Y: an as-of date of 31 December judges the year whole
   (met / not met), not on track / behind.
 * In the running year, cases_growth is on track when the year's cases so far reach last year's
-  × (1 + threshold) × the elapsed share (``cases_to_keep_pace``); the figure cases_growth_pct
+  × (1 + threshold) × the elapsed share (``growth_factor``); the figure cases_growth_pct
   itself stays as §7 defines it, so it is usually negative while the status is on track.
 * full_coverage is judged against the straight line from 0% on the plan's first day to the
   threshold on its last day until E reaches the last day, also for a finished year before the
@@ -229,8 +229,10 @@ def _coverage_line(first_day, last_day, threshold, day) -> Fraction:
     return Fraction(threshold) * Fraction(done, span or 1)
 
 
+@functools.lru_cache(maxsize=4096)
 def percentage(numerator: int, denominator: int) -> Decimal | None:
-    """numerator / denominator × 100 with one decimal, half up; None when denominator is 0."""
+    """numerator / denominator × 100 with one decimal, half up; None when denominator is 0
+    (remembered: the rows of a table of communes share a few thousand small pairs)."""
     if not denominator:
         return None
     value = Decimal(numerator) * 100 / Decimal(denominator)
@@ -286,7 +288,7 @@ class Table:
     def value_rows(self, *, total: bool = False) -> list[list]:
         """The values of as_dicts, as lists in column order."""
         rows = self.rows + ([self.total] if total else [])
-        return [plain_values(row, self.columns) for row in rows]
+        return plain_rows(rows, self.columns)
 
     def target(self, metric: str) -> Target | None:
         for target in self.targets:
@@ -299,12 +301,16 @@ class Table:
         return year_phase(self.year, self.as_of)
 
 
-def plain_values(row: Row, keys) -> list:
-    """The row's values under `keys` (None for a key it lacks), dates as "YYYY-MM-DD"."""
-    return [
-        value.isoformat() if isinstance(value, datetime.date) else value
-        for value in map(row.values.get, keys)
-    ]
+def plain_rows(rows, keys) -> list[list]:
+    """Each row's values under `keys` (None for a key it lacks), dates as "YYYY-MM-DD". The
+    columns holding a date are found column by column, then only their cells converted."""
+    lists = [list(map(row.values.get, keys)) for row in rows]
+    for at, column in enumerate(zip(*lists, strict=True)):
+        if any(issubclass(kind, datetime.date) for kind in set(map(type, column))):
+            for values in lists:
+                if isinstance(values[at], datetime.date):
+                    values[at] = values[at].isoformat()
+    return lists
 
 
 def denominator(metric: str, values: dict) -> int:
@@ -390,7 +396,7 @@ def judged_series(
                 filter=Q(members__level=Level.COMMUNE, members__scheme=Scheme.NEW),
             )
         )
-    localities = list(rows_qs)
+    localities = _localities(rows_qs)
     if locality is None and total_locality is None and not frame.scope.national:
         total_locality = _scope_locality(frame, localities)
 
@@ -405,21 +411,14 @@ def judged_series(
             targets = list(plan.targets.all())
             columns = LEADING + FIGURES + [f"status_{t.metric}" for t in targets]
             sources = _value_sources(counts, year, plan)
+            rules = _status_rules(plan, targets, year, as_of)
             rows = [
-                _row(
-                    place,
-                    level,
-                    year,
-                    as_of,
-                    plan,
-                    targets,
-                    _counts_of(sources, place.pk),
-                )
+                _row(place, level, year, as_of, plan, rules, _counts_of(sources, place.pk))
                 for place in localities
             ]
             total_values = _values(counts, year, None, plan)
             total_level = total_locality.level if total_locality else NATION_LEVEL
-            total = _row(total_locality, total_level, year, as_of, plan, targets, total_values)
+            total = _row(total_locality, total_level, year, as_of, plan, rules, total_values)
             tables[year].append(
                 Table(
                     columns=columns,
@@ -466,6 +465,33 @@ def _rows_and_total(frame: Frame, level, locality):
             raise OutOfScope(_("A commune has no provincial table: ask for level “commune”."))
         rows_qs = places.filter(pk=locality.pk)
     return rows_qs.order_by("code"), locality
+
+
+def _localities(rows_qs) -> list[Locality]:
+    """The rows' localities, each with its province (as select_related gives them) and the
+    rows' annotations, from one query: each province made once for all its communes' rows
+    rather than once per row (a national table of communes names 34 provinces 3,000 times)."""
+    fields = [field.attname for field in Locality._meta.concrete_fields]
+    annotations = list(rows_qs.query.annotations)
+    own, annotated = len(fields), len(fields) + len(annotations)
+    province_of = Locality.province.field
+    provinces = {}
+    places = []
+    for values in rows_qs.values_list(
+        *fields, *annotations, *(f"province__{name}" for name in fields)
+    ):
+        place = Locality.from_db(rows_qs.db, fields, values[:own])
+        for name, value in zip(annotations, values[own:annotated], strict=True):
+            setattr(place, name, value)
+        province = None
+        if place.province_id is not None:
+            province = provinces.get(place.province_id)
+            if province is None:
+                province = Locality.from_db(rows_qs.db, fields, values[annotated:])
+                provinces[place.province_id] = province
+        province_of.set_cached_value(place, province)
+        places.append(place)
+    return places
 
 
 def _scope_locality(frame: Frame, localities):
@@ -525,17 +551,18 @@ def _count(years, as_of, plan_first_years, sources: _Sources, inspections=True) 
     return counts
 
 
-def _fold(counts, group_rows, key):
-    """Add each group's "y<year>__<figure>" values to counts[(year, figure)][group key] (the
-    names parsed once: every group has the same)."""
-    slots = {}
-    for group in group_rows:
-        place = group.pop(key)
-        for name, value in group.items():
-            slot = slots.get(name)
-            if slot is None:
-                year, figure = name.split("__", 1)
-                slot = slots[name] = counts[(int(year.lstrip("y")), figure)]
+def _fold(counts, queryset, key, aggregates):
+    """Group `queryset` by `key` with `aggregates` (named "y<year>__<figure>") and add each
+    group's values to counts[(year, figure)][group key]: the names parsed once, each group read
+    as a tuple in the aggregates' order."""
+    names = list(aggregates)
+    slots = []
+    for name in names:
+        year, figure = name.split("__", 1)
+        slots.append(counts[(int(year.lstrip("y")), figure)])
+    groups = queryset.order_by().values(key).annotate(**aggregates).values_list(key, *names)
+    for place, *values in groups:
+        for slot, value in zip(slots, values, strict=True):
             slot[place] += value or 0
 
 
@@ -649,8 +676,7 @@ def _count_establishments(counts, windows, as_of, plan_first_years, sources: _So
                     "pk",
                     filter=open_at_end & _inspected(first_day, end, use_summary, by_first_dates),
                 )
-    rows = queryset.order_by().values(key).annotate(**aggregates)
-    _fold(counts, rows, key)
+    _fold(counts, queryset, key, aggregates)
 
 
 def _count_inspections(counts, windows, sources: _Sources):
@@ -671,8 +697,7 @@ def _count_inspections(counts, windows, sources: _Sources):
         )
         for year, start, end in windows
     }
-    rows = queryset.order_by().values(key).annotate(**aggregates)
-    _fold(counts, rows, key)
+    _fold(counts, queryset, key, aggregates)
 
 
 def _count_reports(counts, windows, as_of, sources: _Sources):
@@ -691,8 +716,7 @@ def _count_reports(counts, windows, as_of, sources: _Sources):
         aggregates[f"y{year}__reports_handled_on_time"] = Count("pk", filter=received & on_time)
         aggregates[f"y{year}__reports_pending"] = Count("pk", filter=received & pending)
         aggregates[f"y{year}__reports_overdue"] = Count("pk", filter=received & overdue)
-    rows = queryset.order_by().values(key).annotate(**aggregates)
-    _fold(counts, rows, key)
+    _fold(counts, queryset, key, aggregates)
 
 
 def _handled_in(start: datetime.date, end: datetime.date) -> Q:
@@ -709,8 +733,7 @@ def _count_cases(counts, windows, sources: _Sources):
         f"y{year}__cases_handled": Count("pk", filter=_handled_in(start, end))
         for year, start, end in windows
     }
-    rows = queryset.order_by().values(key).annotate(**aggregates)
-    _fold(counts, rows, key)
+    _fold(counts, queryset, key, aggregates)
 
 
 def _count_activities(counts, windows, sources: _Sources):
@@ -729,8 +752,7 @@ def _count_activities(counts, windows, sources: _Sources):
         aggregates[f"y{year}__communes_with_communication"] = Count(
             "commune", distinct=True, filter=held & ActivityQuerySet.communication_q()
         )
-    rows = queryset.order_by().values(key).annotate(**aggregates)
-    _fold(counts, rows, key)
+    _fold(counts, queryset, key, aggregates)
 
 
 def _count_communes(counts, years, localities):
@@ -782,7 +804,40 @@ def _counts_of(sources, place_pk) -> dict:
     return {figure: groups.get(place_pk, 0) for figure, groups in sources}
 
 
-def _row(place, level, year, as_of, plan, targets, counts) -> Row:
+def _status_rules(plan: Plan, targets, year: int, as_of: datetime.date) -> list:
+    """(status column, target, rule) for each target of a table: the rules (status_rule) worked
+    out once per table, then applied to every row."""
+    return [
+        (
+            f"status_{target.metric}",
+            target,
+            status_rule(target.metric, target.threshold, year=year, as_of=as_of, plan=plan),
+        )
+        for target in targets
+    ]
+
+
+def _row(place, level, year, as_of, plan, rules, counts) -> Row:
+    """A row of the table: the leading columns, the figures in FIGURES order (the counts, the
+    percentages computed from them), then the status of each target (rules: _status_rules)."""
+    percentages = {
+        "inspected_in_year_pct": percentage(
+            counts["inspected_in_year"], counts["establishments_operating"]
+        ),
+        "coverage_pct": percentage(
+            counts["inspected_since_plan_start"], counts["establishments_open_at_end"]
+        ),
+        "reports_on_time_pct": percentage(
+            counts["reports_handled_on_time"],
+            counts["reports_received"] - counts["reports_pending"],
+        ),
+        "cases_growth_pct": percentage(
+            counts["cases_handled"] - counts["cases_handled_prev_year"],
+            counts["cases_handled_prev_year"],
+        ),
+        "communication_pct": percentage(counts["communes_with_communication"], counts["communes"]),
+    }
+    figures = counts | percentages
     values = {
         "locality_code": place.code if place else "",
         "locality_name": place.name if place else _("Whole country"),
@@ -790,32 +845,9 @@ def _row(place, level, year, as_of, plan, targets, counts) -> Row:
         "year": year,
         "as_of": as_of,
     }
-    values.update(counts)
-    values["inspected_in_year_pct"] = percentage(
-        counts["inspected_in_year"], counts["establishments_operating"]
-    )
-    values["coverage_pct"] = percentage(
-        counts["inspected_since_plan_start"], counts["establishments_open_at_end"]
-    )
-    values["reports_on_time_pct"] = percentage(
-        counts["reports_handled_on_time"], counts["reports_received"] - counts["reports_pending"]
-    )
-    values["cases_growth_pct"] = percentage(
-        counts["cases_handled"] - counts["cases_handled_prev_year"],
-        counts["cases_handled_prev_year"],
-    )
-    values["communication_pct"] = percentage(
-        counts["communes_with_communication"], counts["communes"]
-    )
-    values = {name: values[name] for name in LEADING + FIGURES}
-    for target in targets:
-        if judges(plan, target, place, level):
-            status = target_status(
-                target.metric, target.threshold, values, year=year, as_of=as_of, plan=plan
-            )
-        else:
-            status = Status.NOT_APPLICABLE
-        values[f"status_{target.metric}"] = Status(status).value
+    values.update(zip(FIGURES, map(figures.__getitem__, FIGURES), strict=True))
+    for column, target, rule in rules:
+        values[column] = rule(values) if judges(plan, target, place, level) else NOT_APPLICABLE
     return Row(locality=place, values=values, level=level)
 
 
@@ -828,8 +860,19 @@ def judges(plan: Plan, target: Target, place: Locality | None, level: str) -> bo
     return target.per_commune or level != Level.COMMUNE
 
 
-def target_status(metric, threshold, values, *, year, as_of, plan) -> str:
-    """met / not_met / not_applicable / on_track / behind (plan-rules §7).
+# The statuses as the rows hold them (plain strings).
+NOT_APPLICABLE = Status.NOT_APPLICABLE.value
+
+
+def _not_applicable(values) -> str:
+    return NOT_APPLICABLE
+
+
+def status_rule(metric, threshold, *, year, as_of, plan):
+    """The status of a target in a year at A, as a function of a row's values: met / not_met /
+    not_applicable / on_track / behind (plan-rules §7). What depends on the target, the year
+    and A alone (the phase, the goal) is worked out here once; the function compares a row's
+    counts with it, exactly, in integers.
 
     n/a for a year outside the plan, a year not begun at A, or a denominator of 0; met / not
     met for a finished year; on track / behind in the running year, against the threshold
@@ -840,41 +883,50 @@ def target_status(metric, threshold, values, *, year, as_of, plan) -> str:
     year when it reaches N × the elapsed share."""
     phase = year_phase(year, as_of)
     if phase == "future" or year not in plan.years:
-        return Status.NOT_APPLICABLE
-    if metric in COUNT_FIGURES:
-        count = values[COUNT_FIGURES[metric]]
-        good = Status.ON_TRACK if phase == "running" else Status.MET
-        bad = Status.BEHIND if phase == "running" else Status.NOT_MET
-        return good if reaches(count, pro_rated(threshold, year, as_of)) else bad
-    if metric not in TARGET_FIGURES:
-        return Status.NOT_APPLICABLE
-    _pct, numerator_name, _den = TARGET_FIGURES[metric]
-    numerator = values[numerator_name]
-    den = denominator(metric, values)
-    if not den:
-        return Status.NOT_APPLICABLE
-    threshold = exact(threshold)
+        return _not_applicable
     running = phase == "running"
     good, bad = (Status.ON_TRACK, Status.BEHIND) if running else (Status.MET, Status.NOT_MET)
+    if metric in COUNT_FIGURES:
+        figure = COUNT_FIGURES[metric]
+        count_goal = pro_rated(threshold, year, as_of)
+        good, bad = good.value, bad.value
 
+        def count_rule(values) -> str:
+            return good if reaches(values[figure], count_goal) else bad
+
+        return count_rule
+    if metric not in TARGET_FIGURES:
+        return _not_applicable
+    _pct, numerator_name, _den = TARGET_FIGURES[metric]
+    threshold = exact(threshold)
+    # numerator × scale ≥ goal × den: the percentage targets compare numerator × 100 with the
+    # goal in percent; cases_growth compares this year's cases with the previous year's (den)
+    # × the growth factor.
+    scale = 100
     if metric == Metric.FULL_COVERAGE:
         day = end_of(year, as_of)
         if day < plan.first_day:
-            return Status.NOT_APPLICABLE
+            return _not_applicable
         if day >= plan.last_day:
-            return Status.MET if reaches(numerator * 100, threshold, den) else Status.NOT_MET
-        line = coverage_line(plan, threshold, day)
-        return Status.ON_TRACK if reaches(numerator * 100, line, den) else Status.BEHIND
-
-    if metric in PRO_RATED:
+            goal, good, bad = threshold, Status.MET, Status.NOT_MET
+        else:
+            goal = coverage_line(plan, threshold, day)
+            good, bad = Status.ON_TRACK, Status.BEHIND
+    elif metric in PRO_RATED:
         goal = pro_rated(threshold, year, as_of)
-        return good if reaches(numerator * 100, goal, den) else bad
+    elif metric == Metric.REPORTS_ON_TIME:
+        goal = threshold
+    else:
+        goal, scale = growth_factor(threshold, year=year, as_of=as_of), 1
+    good, bad = good.value, bad.value
 
-    if metric == Metric.REPORTS_ON_TIME:
-        return good if reaches(numerator * 100, threshold, den) else bad
+    def rule(values) -> str:
+        den = denominator(metric, values)
+        if not den:
+            return NOT_APPLICABLE
+        return good if reaches(values[numerator_name] * scale, goal, den) else bad
 
-    # cases_growth: numerator = cases this year, den = cases the previous year.
-    return good if numerator >= cases_to_keep_pace(den, threshold, year=year, as_of=as_of) else bad
+    return rule
 
 
 @functools.lru_cache(maxsize=256)
@@ -883,12 +935,6 @@ def growth_factor(threshold, *, year: int, as_of: datetime.date) -> Fraction:
     growth target at A: (1 + threshold/100) × the elapsed share of the year (the whole share
     for a finished year)."""
     return (1 + exact(threshold) / 100) * elapsed_share(year, as_of)
-
-
-def cases_to_keep_pace(previous: int, threshold, *, year: int, as_of: datetime.date) -> Fraction:
-    """The cases that must be handled in year Y by A for cases_growth to be met (finished
-    year) or on track (running year), given the previous year's cases."""
-    return previous * growth_factor(threshold, year=year, as_of=as_of)
 
 
 # ---------------------------------------------------------------------------------------------
