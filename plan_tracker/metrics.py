@@ -160,6 +160,7 @@ COUNT_FIGURES = {
 # Below this denominator a locality is "too few to compare" in a ranking.
 MIN_COMPARABLE = 5
 ONE_DECIMAL = Decimal("0.1")
+ZERO_PCT = Decimal("0.0")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -232,11 +233,13 @@ def _coverage_line(first_day, last_day, threshold, day) -> Fraction:
 @functools.lru_cache(maxsize=4096)
 def percentage(numerator: int, denominator: int) -> Decimal | None:
     """numerator / denominator × 100 with one decimal, half up; None when denominator is 0
-    (remembered: the rows of a table of communes share a few thousand small pairs)."""
+    (remembered: the rows of a table of communes share a few thousand small pairs). A fall
+    too small to show (e.g. −1 / 3,000) is 0.0, not −0.0: equal values are written alike."""
     if not denominator:
         return None
     value = Decimal(numerator) * 100 / Decimal(denominator)
-    return value.quantize(ONE_DECIMAL, rounding=ROUND_HALF_UP)
+    rounded = value.quantize(ONE_DECIMAL, rounding=ROUND_HALF_UP)
+    return rounded if rounded else ZERO_PCT
 
 
 # ---------------------------------------------------------------------------------------------

@@ -88,3 +88,17 @@ def test_a_csv_of_no_rows_is_its_header():
     out = io.StringIO()
     write_csv(Written(columns=["code", "count"], rows=[]), out)
     assert out.getvalue() == "code,count\n"
+
+
+def test_a_fall_too_small_to_show_is_zero_not_negative_zero():
+    from decimal import Decimal
+
+    from plan_tracker.metrics import percentage
+
+    # (2,999 − 3,000) / 3,000 × 100 = −0.033… → −0.0 once rounded: written 0.0, as a
+    # growth of +0.033… is, so a column holding both writes them alike.
+    small_fall = percentage(2_999 - 3_000, 3_000)
+    assert str(small_fall) == "0.0" and not small_fall.is_signed()
+    assert str(percentage(3_001 - 3_000, 3_000)) == "0.0"
+    # A fall that shows keeps its sign: (2,625 − 3,000) / 3,000 × 100 = −12.5.
+    assert percentage(2_625 - 3_000, 3_000) == Decimal("-12.5")
