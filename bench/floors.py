@@ -65,7 +65,7 @@ WITH {inspected_cte} est AS (
     FROM localities_case
     WHERE handled_on BETWEEN %(py0)s AND %(e)s {rec_where}
     GROUP BY ROLLUP ({rec_key})
-), places AS (
+), {made_cte} places AS (
     SELECT id AS gid, code, name FROM localities_locality
     WHERE scheme = '2025' AND level = %(level)s {place_where}
     UNION ALL
@@ -81,12 +81,28 @@ SELECT l.code, l.name,
        round(100.0 * rep.on_time / NULLIF(rep.received - rep.pending, 0), 1),
        coalesce(cas.handled, 0), coalesce(cas.handled_prev, 0),
        round(100.0 * (cas.handled - cas.handled_prev) / NULLIF(cas.handled_prev, 0), 1)
+       {made_column}
 FROM places l
 LEFT JOIN est ON coalesce(est.gid, 0) = coalesce(l.gid, 0)
 LEFT JOIN rep ON coalesce(rep.gid, 0) = coalesce(l.gid, 0)
 LEFT JOIN cas ON coalesce(cas.gid, 0) = coalesce(l.gid, 0)
+{made_join}
 ORDER BY l.gid IS NULL, l.code
 """.replace("__DEADLINE_ON_A__", DEADLINE_ON_A)
+
+# The inspections made in [1 Jan Y, E] (two of one establishment count twice), for a page that
+# shows that figure (the compliance downloads): one more grouped count and its column, last.
+MADE = {
+    "made_cte": """made AS (
+    SELECT e.{est_key} AS gid, count(*) AS made
+    FROM localities_inspection i JOIN localities_establishment e ON e.id = i.establishment_id
+    WHERE i.inspected_on BETWEEN %(y0)s AND %(e)s AND e.in_scope {made_where}
+    GROUP BY ROLLUP (e.{est_key})
+),""",
+    "made_column": ", coalesce(made.made, 0)",
+    "made_join": "LEFT JOIN made ON coalesce(made.gid, 0) = coalesce(l.gid, 0)",
+}
+NOT_MADE = {"made_cte": "", "made_column": "", "made_join": ""}
 
 # Where "inspected" comes from. Over the base tables: the inspections of
 # [min(plan start, 1 Jan Y), E] folded per establishment once, two bool_or answering "inspected
@@ -144,11 +160,15 @@ def compliance_params(year: int, as_of: datetime.date, plan_first_day: datetime.
 
 
 def compliance_sql(
-    level: str, province_id: int | None = None, source=INSPECTIONS, commune_id: int | None = None
+    level: str,
+    province_id: int | None = None,
+    source=INSPECTIONS,
+    commune_id: int | None = None,
+    made: bool = False,
 ) -> str:
     """The statement for a table of provinces (the nation) or of communes (of one province,
     of one commune alone with commune_id, or of the whole nation when neither is given),
-    "inspected" taken from `source`."""
+    "inspected" taken from `source`; with `made`, the inspections made too (MADE)."""
     if level == "province":
         est_key = rec_key = "province_id"
     else:
@@ -168,7 +188,12 @@ def compliance_sql(
         if owner
         else ""
     )
+    made_parts = {
+        name: part.format(est_key=est_key, made_where=est_where.replace("AND ", "AND e.", 1))
+        for name, part in (MADE if made else NOT_MADE).items()
+    }
     return COMPLIANCE_SQL.format(
+        **made_parts,
         inspected_cte=source["inspected_cte"].format(insp_where=insp_where),
         inspected_join=source["inspected_join"],
         in_year=source["in_year"],
@@ -182,11 +207,19 @@ def compliance_sql(
 
 
 def compliance(
-    conn, *, year, as_of, plan_first_day, level="province", province_id=None, summary=False
+    conn,
+    *,
+    year,
+    as_of,
+    plan_first_day,
+    level="province",
+    province_id=None,
+    summary=False,
+    made=False,
 ):
-    """Rows (tuples in FLOOR_COLUMNS order), the total last (locality_code ""); with
-    summary=True "inspected" comes from the summaries of inspections (the first dates of the
-    year joined when A falls inside it)."""
+    """Rows (tuples in FLOOR_COLUMNS order, then inspections_made with `made`), the total last
+    (locality_code ""); with summary=True "inspected" comes from the summaries of inspections
+    (the first dates of the year joined when A falls inside it)."""
     if not summary:
         source = INSPECTIONS
     elif as_of < datetime.date(year, 12, 31):
@@ -195,7 +228,7 @@ def compliance(
         source = SUMMARY
     with conn.cursor() as cursor:
         params = compliance_params(year, as_of, plan_first_day) | {"level": level}
-        cursor.execute(compliance_sql(level, province_id, source=source), params)
+        cursor.execute(compliance_sql(level, province_id, source=source, made=made), params)
         return cursor.fetchall()
 
 
@@ -217,7 +250,17 @@ def compliance_series(conn, *, years, as_of, plan_first_day, level="province", s
 
 
 def as_dicts(rows) -> list[dict]:
-    return [dict(zip(FLOOR_COLUMNS, row, strict=True)) for row in rows]
+    """The rows by column name (inspections_made last when the floor counted it)."""
+    return [
+        dict(
+            zip(
+                FLOOR_COLUMNS + ["inspections_made"][: len(row) - len(FLOOR_COLUMNS)],
+                row,
+                strict=True,
+            )
+        )
+        for row in rows
+    ]
 
 
 # A commune's work lists as the page shows them: the establishments never inspected since the

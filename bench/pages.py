@@ -230,11 +230,13 @@ def floor_connection():
     return connection.connection
 
 
-# The compliance pages: the level of their table, and whether it is one province's communes.
+# The compliance pages: the level of their table, whether it is one province's communes, and
+# whether it shows the inspections made (the downloads do; the dashboards count that figure
+# only for a plan that targets it, and the data set's plan does not).
 COMPLIANCE_PAGES = {
-    "national_dashboard": ("province", False),
-    "province_dashboard": ("commune", True),
-    "compliance_csv": ("commune", False),
+    "national_dashboard": ("province", False, False),
+    "province_dashboard": ("commune", True, False),
+    "compliance_csv": ("commune", False, True),
 }
 
 
@@ -245,7 +247,7 @@ def floor_call(name: str, ctx: Context, conn, *, summary: bool = False):
 
     first_day = ctx.plan.first_day
     if name in COMPLIANCE_PAGES:
-        level, of_province = COMPLIANCE_PAGES[name]
+        level, of_province, made = COMPLIANCE_PAGES[name]
         return lambda: floors.compliance(
             conn,
             year=ctx.year,
@@ -254,6 +256,7 @@ def floor_call(name: str, ctx: Context, conn, *, summary: bool = False):
             level=level,
             province_id=ctx.province.pk if of_province else None,
             summary=summary,
+            made=made,
         )
     if name == "charts":
         return lambda: floors.compliance_series(
@@ -321,7 +324,7 @@ def check_table_against_floor(ctx: Context, name: str, floor_rows, *, year=None)
     from localities.selectors import Frame
     from plan_tracker.metrics import compliance_table
 
-    level, of_province = COMPLIANCE_PAGES.get(name, ("province", False))
+    level, of_province, _ = COMPLIANCE_PAGES.get(name, ("province", False, False))
     table = compliance_table(
         Frame.nation(),
         year=year or ctx.year,

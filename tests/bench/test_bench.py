@@ -13,6 +13,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.db.models import F, Q
 
+from bench import floors
 from bench.context import make_context
 from bench.imports import write_import_file
 from bench.load import (
@@ -29,6 +30,7 @@ from bench.pages import (
     AS_OF_PAGES,
     PAGES,
     check_national_against_floor,
+    check_table_against_floor,
     floor_call,
     floor_connection,
 )
@@ -204,6 +206,22 @@ def test_the_floors_give_the_same_figures_as_the_page(tmp_path):
             in_scope=True,
         ).count()
     )
+    # The compliance CSV's floor counts the inspections made too, as the CSV shows them: the
+    # nation's total is every inspection of an in-scope establishment dated in [1 Jan Y, E],
+    # and every commune's equals the page's.
+    csv_rows = floor_call("compliance_csv", ctx, conn)()
+    made = floors.as_dicts(csv_rows)[-1]["inspections_made"]
+    assert (
+        made
+        == Inspection.objects.filter(
+            establishment__in_scope=True,
+            inspected_on__gte=datetime.date(ctx.year, 1, 1),
+            inspected_on__lte=end,
+        ).count()
+    )
+    assert made > 0
+    assert check_table_against_floor(ctx, "compliance_csv", csv_rows)["mismatches"] == []
+    assert "inspections_made" not in floors.as_dicts(floor_rows)[-1]
     # Every floor runs; the import floor writes the file's rows and rolls them back.
     before = Inspection.objects.count()
     ctx.import_file = write_import_file(ctx, 30)
