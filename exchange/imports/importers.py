@@ -155,6 +155,16 @@ class InspectionImporter(Importer):
     fields = ["team", "outcome", "fine_vnd", "violations", "notes"]
     checked_here = ["establishment"]
     validated_here = ["inspected_on", "team", "outcome"]
+    plain_new = True
+
+    def rule_errors(self, row, values):
+        return Inspection.rule_errors(
+            inspected_on=values["inspected_on"],
+            opened_on=row.values["establishment"].opened_on,
+            outcome=values["outcome"],
+            fine_vnd=values["fine_vnd"],
+            violations=values["violations"],
+        )
 
     def parse(self, row):
         t = row.text
