@@ -406,6 +406,7 @@ class Importer:
                 self.error(row, self.key_column, self.out_of_scope_message(row))
                 continue
             if obj is not None:
+                self.make_records(row)
                 changed = [f for f in self.fields if _differs(obj, f, row.values[f])]
                 changed += self.other_changes(obj, row)
                 if not changed:
@@ -421,6 +422,7 @@ class Importer:
             elif plain:
                 obj, changed = None, None
             else:
+                self.make_records(row)
                 obj = new_record(row.values)
                 changed = None
             try:
@@ -523,6 +525,11 @@ class Importer:
     def other_changes(self, obj, row: FileRow) -> list[str]:
         """The columns of `row` besides `fields` that change the record `obj`."""
         return []
+
+    def make_records(self, row: FileRow):
+        """Before a row's values are set on a record: a kind whose look-ups keep what a row
+        refers to as plain values (resolve_refs) makes each a record here, as a foreign key
+        takes it. A row checked from its plain values (plain_new) never needs them."""
 
     def check_row(self, obj, row: FileRow):
         """The kind's own checks of a row whose record passed full_clean (ValidationError)."""

@@ -127,6 +127,26 @@ class EstablishmentImporter(Importer):
         return {o.code: o for o in objects}
 
 
+class FoundEstablishment:
+    """An establishment a row refers to, as read: its key and opening date, and the record
+    itself (as the database's, Model.from_db) made only when asked for."""
+
+    __slots__ = ("id", "opened_on", "names", "values", "made")
+
+    def __init__(self, names: list[str], values: tuple):
+        self.names = names
+        self.values = values
+        self.id = values[names.index(Establishment._meta.pk.attname)]
+        self.opened_on = values[names.index("opened_on")]
+        self.made = None
+
+    def record(self) -> Establishment:
+        """The record, one for all the rows that refer to it."""
+        if self.made is None:
+            self.made = Establishment.from_db(connection.alias, self.names, self.values)
+        return self.made
+
+
 class InspectionImporter(Importer):
     kind = "inspections"
     label = gettext_lazy("Inspections")
@@ -184,13 +204,13 @@ class InspectionImporter(Importer):
 
     def resolve_refs(self, rows):
         codes = {r.text.get("establishment_code") for r in rows if r.text.get("establishment_code")}
-        # Read as bare values, each made a record as the database's (Model.from_db) without the
-        # queryset's work of a row. Every field, in the order of the model's: from_db then
-        # passes them on as they are, instead of filling in each field left out.
+        # Read as bare values: a new row's checks need only the key and the opening date, and
+        # a record is made (make_records) only for a row checked as one. Every field, in the
+        # order of the model's: from_db then passes them on as they are.
         names = [f.attname for f in Establishment._meta.concrete_fields]
         code = names.index("code")
         found = {
-            values[code]: Establishment.from_db(connection.alias, names, values)
+            values[code]: FoundEstablishment(names, values)
             for values in self.scoped(Establishment).filter(code__in=codes).values_list(*names)
         }
         for row in rows:
@@ -208,8 +228,13 @@ class InspectionImporter(Importer):
                 continue
             row.values["establishment"] = establishment
             if row.values["inspected_on"]:
-                row.key = (establishment.pk, row.values["inspected_on"])
+                row.key = (establishment.id, row.values["inspected_on"])
                 row.refs["code"] = code
+
+    def make_records(self, row):
+        found = row.values.get("establishment")
+        if isinstance(found, FoundEstablishment):
+            row.values["establishment"] = found.record()
 
     def describe_key(self, row):
         return f"{row.refs.get('code')} {row.values['inspected_on']:%d/%m/%Y}"
