@@ -98,8 +98,10 @@ def next_ids(model, count: int) -> list[int]:
         return []
     meta = model._meta
     with connection.cursor() as cursor:
+        # The sequence's name looked up once (a scalar subquery), not once a key.
         cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            "SELECT nextval((SELECT pg_get_serial_sequence(%s, %s)::regclass)) "
+            "FROM generate_series(1, %s)",
             [meta.db_table, meta.pk.column, count],
         )
         return [pk for (pk,) in cursor.fetchall()]

@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.db import connection
+from django.db.models import BooleanField
+from django.db.models.expressions import RawSQL
 from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -127,6 +129,10 @@ class EstablishmentImporter(Importer):
         return {o.code: o for o in objects}
 
 
+def quote(name: str) -> str:
+    return connection.ops.quote_name(name)
+
+
 class FoundEstablishment:
     """An establishment a row refers to, as read: its key and opening date, and the record
     itself (as the database's, Model.from_db) made only when asked for."""
@@ -205,13 +211,23 @@ class InspectionImporter(Importer):
     def resolve_refs(self, rows):
         codes = {r.text.get("establishment_code") for r in rows if r.text.get("establishment_code")}
         # Read as bare values: a new row's checks need only the key and the opening date, and
-        # a record is made (make_records) only for a row checked as one. Every field, in the
-        # order of the model's: from_db then passes them on as they are.
-        names = [f.attname for f in Establishment._meta.concrete_fields]
+        # a record is made (make_records) only for a row checked as one, from the fields its
+        # checks read (the rest would be read if ever asked for, as a deferred field is).
+        # In the order of the model's fields, as from_db takes them.
+        wanted = {"id", "code", "name", "opened_on", "province_id"}
+        names = [f.attname for f in Establishment._meta.concrete_fields if f.attname in wanted]
         code = names.index("code")
+        scoped = self.scoped(Establishment)
+        if connection.vendor == "postgresql":
+            # The codes as one array parameter rather than a placeholder each.
+            column = f"{quote(Establishment._meta.db_table)}.{quote('code')}"
+            scoped = scoped.filter(
+                RawSQL(f"{column} = ANY(%s)", (list(codes),), output_field=BooleanField())
+            )
+        else:
+            scoped = scoped.filter(code__in=codes)
         found = {
-            values[code]: FoundEstablishment(names, values)
-            for values in self.scoped(Establishment).filter(code__in=codes).values_list(*names)
+            values[code]: FoundEstablishment(names, values) for values in scoped.values_list(*names)
         }
         for row in rows:
             code = row.text.get("establishment_code")

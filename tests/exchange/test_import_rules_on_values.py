@@ -134,3 +134,49 @@ def test_a_new_row_is_written_as_a_record_would_be(personas, world, tmp_path, mo
     assert {dict(h)["history_user_id"] for h in history} == {personas.hn_officer.pk}
     assert [dict(v)["fine_vnd"] for v in values] == [0, 7_500_000, 0]
     assert [dict(v)["version"] for v in values] == [1, 1, 1]
+
+
+def test_a_changed_inspection_is_checked_as_a_record_with_no_query_a_row(
+    personas, world, tmp_path, monkeypatch
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for i in range(4):
+        establishment(f"E-{i}", world.ba_dinh, opened_on=datetime.date(2022, 1, 1))
+
+    def rows(n, outcome, fine, violations):
+        first = datetime.date(2023, 1, 2)
+        return [
+            [f"E-{i % 4}", (first + datetime.timedelta(days=i)).isoformat(), "police"]
+            + [outcome, fine, violations, ""]
+            for i in range(n)
+        ]
+
+    def statements(n, *args):
+        with CaptureQueriesContext(connection) as captured:
+            result = import_rows(
+                tmp_path, rows(n, *args), personas.hn_officer, plain=True, monkeypatch=monkeypatch
+            )
+        return result, len(captured)
+
+    assert statements(40, "no_violation", "", "")[0].new == 40
+    # The same 4 and 40 inspections found a violation: changed records, each checked by
+    # full_clean() with its establishment's record made from the fields read in bulk.
+    few, few_statements = statements(4, "violation", "100000", "Không đăng ký")
+    many, many_statements = statements(40, "violation", "100000", "Không đăng ký")
+    # The first 4 changed already.
+    assert (few.changed, many.changed, many.unchanged, many.new) == (4, 36, 4, 0)
+    assert few_statements == many_statements
+    # A changed record is checked by the model's rule too: a violation not described.
+    wrong = import_rows(
+        tmp_path,
+        rows(4, "violation", "100000", ""),
+        personas.hn_officer,
+        plain=True,
+        monkeypatch=monkeypatch,
+    )
+    assert [(e.line, e.column) for e in wrong.errors] == [
+        (line, "violations") for line in (2, 3, 4, 5)
+    ]
+    assert Inspection.objects.filter(fine_vnd=100_000).count() == 40
