@@ -13,6 +13,10 @@ How a file goes in (the same path for the page, the import jobs and `manage.py i
    exactly as their own clean() would (validated_here: choices, dates, booleans), and the
    fields no file sets (the key, the version, the times). The checks of all rows take the same
    today and the same submitted and approved years, each read once (one_day, locks_read_once).
+   A kind whose model's clean() is a rule on plain values (plain_new: inspections, whose
+   Inspection.rule_errors clean() calls) checks a new row without a record when no year is
+   locked: each field by its own clean(), as full_clean would, then that rule; the row is
+   written from its plain values (records_insert_values), with the same history row.
 4. A row equal to its record is skipped (no write, no history row); the new and changed ones
    of a chunk are written by localities.services.records_save_bulk, as a form's save would
    write them (the province, a report's deadline, the version, a history row each, the
