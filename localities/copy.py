@@ -15,6 +15,7 @@ import functools
 import io
 
 from django.db import connection, models
+from django.utils import timezone
 
 # The fields whose Python values are written as their str() (numbers unquoted, the rest quoted),
 # which PostgreSQL reads back as the same value.
@@ -97,8 +98,10 @@ def next_ids(model, count: int) -> list[int]:
         return []
     meta = model._meta
     with connection.cursor() as cursor:
+        # The sequence's name looked up once (a scalar subquery), not once a key.
         cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            "SELECT nextval((SELECT pg_get_serial_sequence(%s, %s)::regclass)) "
+            "FROM generate_series(1, %s)",
             [meta.db_table, meta.pk.column, count],
         )
         return [pk for (pk,) in cursor.fetchall()]
@@ -112,25 +115,65 @@ def insert_by_copy(model, records: list) -> None:
     if not records:
         return
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    stamped = [
-        f for f in fields if isinstance(f, models.DateField) and (f.auto_now or f.auto_now_add)
-    ]
+    stamped = _stamped(fields)
     for field in stamped:
         # One time for all the records (bulk_create asks the clock once a record).
         now = field.pre_save(records[0], add=True)
         for record in records:
             setattr(record, field.attname, now)
     attnames = [f.attname for f in fields]
-    pks = next_ids(model, len(records))
-    rows = []
+    pks = _copy_new(model, fields, [[getattr(r, name) for name in attnames] for r in records])
     for record, pk in zip(records, pks, strict=True):
         record.pk = pk
         record._state.adding = False
         record._state.db = connection.alias
-        rows.append((pk, *(getattr(record, name) for name in attnames)))
+
+
+def insert_values_by_copy(model, rows: list[dict]) -> list[int]:
+    """Insert new records of `model` given as plain values ({attname: value}, the fields left
+    out taking their defaults and auto_now stamping the time) by one COPY, without a record
+    each: what insert_by_copy() writes for the same records. Returns their new primary keys,
+    in the order of `rows`. The caller checks copy_supported(model)."""
+    if not rows:
+        return []
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    now = timezone.now()
+    stamped = {f.attname for f in _stamped(fields)}
+    # Each field's value: the time for a stamped one (whatever a row says, as pre_save()
+    # stamps it), else the row's, else its default (a callable one called for each record).
+    absent = object()
+    plan = []
+    for field in fields:
+        if field.attname in stamped:
+            plan.append((None, now, None))
+        elif field.has_default() and callable(field.default):
+            plan.append((field.attname, absent, field.get_default))
+        else:
+            plan.append((field.attname, field.get_default(), None))
+    values = []
+    for row in rows:
+        record = []
+        for name, default, call in plan:
+            value = default if name is None else row.get(name, absent)
+            if value is absent:
+                value = default if call is None else call()
+            record.append(value)
+        values.append(record)
+    return _copy_new(model, fields, values)
+
+
+def _stamped(fields) -> list:
+    return [f for f in fields if isinstance(f, models.DateField) and (f.auto_now or f.auto_now_add)]
+
+
+def _copy_new(model, fields, values: list[list]) -> list[int]:
+    """The rows `values` (each the values of `fields`, the primary key left out) copied into
+    `model`'s table with primary keys drawn from its sequence; those keys, in order."""
+    pks = next_ids(model, len(values))
     copy_rows(
         model._meta.db_table,
         [model._meta.pk.column, *(f.column for f in fields)],
-        rows,
+        ((pk, *row) for pk, row in zip(pks, values, strict=True)),
         nullable=[f.column for f in fields if f.null],
     )
+    return pks

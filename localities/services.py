@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from localities.copy import copy_supported, insert_by_copy
+from localities.copy import copy_supported, insert_by_copy, insert_values_by_copy
 from localities.models import (
     ConcurrentEditError,
     Establishment,
@@ -160,17 +160,50 @@ def records_save_bulk(
                 account=account,
                 model=model,
                 within=within,
-                records=records,
+                pks=[record.pk for record in records],
                 history_type=history_type,
                 change_reason=change_reason,
                 copy=copy,
             )
 
 
-def _history_and_scope(*, account, model, within, records, history_type, change_reason, copy):
-    """The history rows of `records` when they are copied here (`copy`), and the re-check that
-    each is `within` the writer's records (None: nothing to check), a batch at a time."""
-    if not records or (within is None and not copy):
+def records_insert_values(*, user, model, rows: list[dict], change_reason: str) -> list[int]:
+    """Insert new records of `model` given as plain values ({attname: value}) that the caller
+    has validated (an import, by the model's rules on plain values): what records_save_bulk()
+    writes for the same records, the history rows and the re-check of the writer's area
+    included, without a record each when the model allows it (no derived field, COPY and the
+    history copied here: PostgreSQL); otherwise the records are made and go through
+    records_save_bulk(). Returns their primary keys, in the order of `rows`."""
+    _require_writer(user)
+    if not rows:
+        return []
+    if model.derived_fields or not (_history_by_copy(model) and copy_supported(model)):
+        records = [model(**row) for row in rows]
+        records_save_bulk(
+            user=user, model=model, new=records, changed=[], fields=[], change_reason=change_reason
+        )
+        return [record.pk for record in records]
+    within = None if scope_of(user).national else model.objects.restrict(user, CHANGE)
+    account = user if user.pk is not None else None
+    with transaction.atomic(savepoint=False):
+        pks = insert_values_by_copy(model, rows)
+        _history_and_scope(
+            account=account,
+            model=model,
+            within=within,
+            pks=pks,
+            history_type="+",
+            change_reason=change_reason,
+            copy=getattr(settings, "SIMPLE_HISTORY_ENABLED", True),
+        )
+    return pks
+
+
+def _history_and_scope(*, account, model, within, pks, history_type, change_reason, copy):
+    """The history rows of the records `pks` when they are copied here (`copy`), and the
+    re-check that each is `within` the writer's records (None: nothing to check), a batch at a
+    time."""
+    if not pks or (within is None and not copy):
         return
     fixed = {}
     if copy:
@@ -181,14 +214,14 @@ def _history_and_scope(*, account, model, within, records, history_type, change_
             "history_user": account.pk if account is not None else None,
         }
     # PostgreSQL takes the keys as one array parameter: one statement for any number of them.
-    batch = len(records) if connection.vendor == "postgresql" else BULK_BATCH
-    for start in range(0, len(records), batch):
-        pks = [record.pk for record in records[start : start + batch]]
+    batch = len(pks) if connection.vendor == "postgresql" else BULK_BATCH
+    for start in range(0, len(pks), batch):
+        some = pks[start : start + batch]
         if copy:
-            found = _copy_history(model, pks, fixed, within=within)
+            found = _copy_history(model, some, fixed, within=within)
         else:
-            found = within.filter(pk__in=pks).count()
-        if found != len(pks):
+            found = within.filter(pk__in=some).count()
+        if found != len(some):
             raise OutOfScope(_("A record would be outside your area: nothing was saved."))
 
 

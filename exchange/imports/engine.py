@@ -13,6 +13,10 @@ How a file goes in (the same path for the page, the import jobs and `manage.py i
    exactly as their own clean() would (validated_here: choices, dates, booleans), and the
    fields no file sets (the key, the version, the times). The checks of all rows take the same
    today and the same submitted and approved years, each read once (one_day, locks_read_once).
+   A kind whose model's clean() is a rule on plain values (plain_new: inspections, whose
+   Inspection.rule_errors clean() calls) checks a new row without a record when no year is
+   locked: each field by its own clean(), as full_clean would, then that rule; the row is
+   written from its plain values (records_insert_values), with the same history row.
 4. A row equal to its record is skipped (no write, no history row); the new and changed ones
    of a chunk are written by localities.services.records_save_bulk, as a form's save would
    write them (the province, a report's deadline, the version, a history row each, the
@@ -51,11 +55,11 @@ from exchange.models import ImportBatch, ImportedRecord
 from localities.codes import resolve
 from localities.copy import copy_rows, copy_supported
 from localities.models import Locality
-from localities.models.validation import one_day
+from localities.models.validation import field_errors, one_day, raise_if
 from localities.permissions import IMPORT, can_import, scope_of
-from localities.services import records_save_bulk
+from localities.services import records_insert_values, records_save_bulk
 from localities.views.history import shown_value
-from plan_tracker.approvals import locks_read_once
+from plan_tracker.approvals import locks_read_once, nothing_locked
 
 CHUNK = 2000
 MAX_ERRORS_LISTED = 500
@@ -202,6 +206,26 @@ class NewRecords:
         return record
 
 
+class PlainValues:
+    """A row's values ({field name: value}, a related record for a foreign key) as the plain
+    values of its record's columns ({attname: value}, a foreign key as its key)."""
+
+    def __init__(self, model):
+        self.related = {
+            field.name: (field.attname, field.target_field.attname)
+            for field in model._meta.concrete_fields
+            if field.is_relation
+        }
+
+    def of(self, values: dict) -> dict:
+        plain = dict(values)
+        for name, (attname, target) in self.related.items():
+            if name in plain:
+                value = plain.pop(name)
+                plain[attname] = getattr(value, target) if value is not None else None
+        return plain
+
+
 class FileRow:
     """One line of the file while it is checked."""
 
@@ -232,6 +256,10 @@ class Importer:
     also_written: list[str] = []
     # Foreign keys checked here in bulk rather than by full_clean (which queries per row).
     checked_here: list[str] = []
+    # Whether a new row is checked from its plain values, by the fields' own clean() and the
+    # kind's rule_errors(), and written without a record of its own (records_insert_values):
+    # for a kind whose model's clean() is its rule_errors() once no year is locked.
+    plain_new = False
     # Fields whose value parse() already validated exactly as the field's own clean() would
     # (a choice of the field's choices, a date or None for a nullable date, a bool): full_clean
     # skips their field checks; the model's clean() still sees them.
@@ -325,7 +353,9 @@ class Importer:
         return str(key)
 
     # the common path
-    def check_chunk(self, rows: list[FileRow]) -> tuple[list, list]:
+    def check_chunk(self, rows: list[FileRow]) -> tuple[list, list, list]:
+        """The chunk's rows checked: (new records, new records' plain values, changed records)
+        to write."""
         room = min(PREVIEW_ROWS - len(self.result.preview), len(rows))
         self._last_previewed = rows[room - 1].line if room > 0 else 0
         for row in rows:
@@ -358,8 +388,12 @@ class Importer:
         candidates = [row for row in rows if not row.failed]
         found = self.existing([row.key for row in candidates])
         allowed = self.in_scope_pks(list(found.values()))
-        to_create, to_update = [], []
+        to_create, to_insert, to_update = [], [], []
         new_record = NewRecords(self.model).make
+        # With no year locked, clean() is the kind's rule_errors() (locks.YearLocked): a new
+        # row is then checked and written from its plain values, with no record made.
+        plain = self.plain_new and nothing_locked()
+        plain_values = PlainValues(self.model).of
         # The derived fields (the province, a report's deadline) are set when it is written;
         # the key, the version and the times are the app's own, never the file's.
         exclude = [
@@ -368,12 +402,15 @@ class Importer:
             *self.model.derived_fields,
             *(f.name for f in self.model._meta.concrete_fields if f.primary_key or not f.editable),
         ]
+        # The fields full_clean() would check (Model.clean_fields), for the plain values.
+        checked = [f for f in self.model._meta.fields if f.name not in exclude and not f.generated]
         for row in candidates:
             obj = found.get(row.key)
             if obj is not None and obj.pk not in allowed:
                 self.error(row, self.key_column, self.out_of_scope_message(row))
                 continue
             if obj is not None:
+                self.make_records(row)
                 changed = [f for f in self.fields if _differs(obj, f, row.values[f])]
                 changed += self.other_changes(obj, row)
                 if not changed:
@@ -386,12 +423,24 @@ class Importer:
                 # then serve clean() without a query per row.
                 for name, value in row.values.items():
                     setattr(obj, name, value)
+            elif plain:
+                obj, changed = None, None
             else:
+                self.make_records(row)
                 obj = new_record(row.values)
                 changed = None
             try:
-                obj.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
-                self.check_row(obj, row)
+                if obj is None:
+                    values = plain_values(row.values)
+                    errors = field_errors(checked, values)
+                    for name, rule in self.rule_errors(row, values).items():
+                        errors.setdefault(name, []).extend(rule)
+                    raise_if(errors)
+                else:
+                    obj.full_clean(
+                        exclude=exclude, validate_unique=False, validate_constraints=False
+                    )
+                    self.check_row(obj, row)
             except ValidationError as error:
                 for name, messages in error.message_dict.items():
                     column = "" if name == NON_FIELD_ERRORS else self.field_columns.get(name, name)
@@ -401,7 +450,10 @@ class Importer:
             if changed is None:
                 self.result.new += 1
                 row.status = NEW
-                to_create.append(obj)
+                if obj is None:
+                    to_insert.append(values)
+                else:
+                    to_create.append(obj)
             else:
                 self.result.changed += 1
                 row.status = CHANGED
@@ -415,7 +467,7 @@ class Importer:
                         )
                     )
         self._preview(rows)
-        return to_create, to_update
+        return to_create, to_insert, to_update
 
     def _previewed(self, row: FileRow) -> bool:
         """Whether the row is one of the file's first PREVIEW_ROWS (set by check_chunk)."""
@@ -478,8 +530,19 @@ class Importer:
         """The columns of `row` besides `fields` that change the record `obj`."""
         return []
 
+    def make_records(self, row: FileRow):
+        """Before a row's values are set on a record: a kind whose look-ups keep what a row
+        refers to as plain values (resolve_refs) makes each a record here, as a foreign key
+        takes it. A row checked from its plain values (plain_new) never needs them."""
+
     def check_row(self, obj, row: FileRow):
         """The kind's own checks of a row whose record passed full_clean (ValidationError)."""
+
+    def rule_errors(self, row: FileRow, values: dict) -> dict:
+        """For a kind with plain_new: the model's rules (those of its clean()) for the new
+        record of `row`, whose column values are `values` ({attname: value}):
+        {field: [ValidationError]}."""
+        raise NotImplementedError
 
     def written(self, new: list, changed: list):
         """After a chunk's records are written, in the import's transaction."""
@@ -526,7 +589,7 @@ class Importer:
 
     def _handle(self, chunk: list[FileRow], commit: bool):
         listed = len(self.result.errors)
-        to_create, to_update = self.check_chunk(chunk)
+        to_create, to_insert, to_update = self.check_chunk(chunk)
         # Errors are found in passes (cells, references, the model's checks): list them by line.
         self.result.errors[listed:] = sorted(self.result.errors[listed:], key=lambda e: e.line)
         self.result.total += len(chunk)
@@ -539,14 +602,18 @@ class Importer:
                 fields=[*self.fields, *self.also_written],
                 change_reason=CHANGE_REASON,
             )
-            self._remember(to_create, to_update)
+            inserted = records_insert_values(
+                user=self.user, model=self.model, rows=to_insert, change_reason=CHANGE_REASON
+            )
+            self._remember([*(r.pk for r in to_create), *inserted], [r.pk for r in to_update])
 
             self.written(to_create, to_update)
         if self.progress:
             self.progress(len(chunk))
 
-    def _remember(self, created: list, changed: list):
-        """List the records just written on the import's batch (made at its first write)."""
+    def _remember(self, created: list[int], changed: list[int]):
+        """List the records just written (their keys) on the import's batch (made at its
+        first write)."""
         if not created and not changed:
             return
         if self.batch is None:
@@ -556,9 +623,9 @@ class Importer:
             )
             self.result.batch = self.batch.pk
         listed = (
-            (self.batch.pk, record.pk, is_new)
-            for records, is_new in ((created, True), (changed, False))
-            for record in records
+            (self.batch.pk, pk, is_new)
+            for pks, is_new in ((created, True), (changed, False))
+            for pk in pks
         )
         if copy_supported(ImportedRecord):
             meta = ImportedRecord._meta

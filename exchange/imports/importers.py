@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.db import connection
+from django.db.models import BooleanField
+from django.db.models.expressions import RawSQL
 from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -127,6 +129,30 @@ class EstablishmentImporter(Importer):
         return {o.code: o for o in objects}
 
 
+def quote(name: str) -> str:
+    return connection.ops.quote_name(name)
+
+
+class FoundEstablishment:
+    """An establishment a row refers to, as read: its key and opening date, and the record
+    itself (as the database's, Model.from_db) made only when asked for."""
+
+    __slots__ = ("id", "opened_on", "names", "values", "made")
+
+    def __init__(self, names: list[str], values: tuple):
+        self.names = names
+        self.values = values
+        self.id = values[names.index(Establishment._meta.pk.attname)]
+        self.opened_on = values[names.index("opened_on")]
+        self.made = None
+
+    def record(self) -> Establishment:
+        """The record, one for all the rows that refer to it."""
+        if self.made is None:
+            self.made = Establishment.from_db(connection.alias, self.names, self.values)
+        return self.made
+
+
 class InspectionImporter(Importer):
     kind = "inspections"
     label = gettext_lazy("Inspections")
@@ -155,6 +181,16 @@ class InspectionImporter(Importer):
     fields = ["team", "outcome", "fine_vnd", "violations", "notes"]
     checked_here = ["establishment"]
     validated_here = ["inspected_on", "team", "outcome"]
+    plain_new = True
+
+    def rule_errors(self, row, values):
+        return Inspection.rule_errors(
+            inspected_on=values["inspected_on"],
+            opened_on=row.values["establishment"].opened_on,
+            outcome=values["outcome"],
+            fine_vnd=values["fine_vnd"],
+            violations=values["violations"],
+        )
 
     def parse(self, row):
         t = row.text
@@ -174,14 +210,24 @@ class InspectionImporter(Importer):
 
     def resolve_refs(self, rows):
         codes = {r.text.get("establishment_code") for r in rows if r.text.get("establishment_code")}
-        # Read as bare values, each made a record as the database's (Model.from_db) without the
-        # queryset's work of a row. Every field, in the order of the model's: from_db then
-        # passes them on as they are, instead of filling in each field left out.
-        names = [f.attname for f in Establishment._meta.concrete_fields]
+        # Read as bare values: a new row's checks need only the key and the opening date, and
+        # a record is made (make_records) only for a row checked as one, from the fields its
+        # checks read (the rest would be read if ever asked for, as a deferred field is).
+        # In the order of the model's fields, as from_db takes them.
+        wanted = {"id", "code", "name", "opened_on", "province_id"}
+        names = [f.attname for f in Establishment._meta.concrete_fields if f.attname in wanted]
         code = names.index("code")
+        scoped = self.scoped(Establishment)
+        if connection.vendor == "postgresql":
+            # The codes as one array parameter rather than a placeholder each.
+            column = f"{quote(Establishment._meta.db_table)}.{quote('code')}"
+            scoped = scoped.filter(
+                RawSQL(f"{column} = ANY(%s)", (list(codes),), output_field=BooleanField())
+            )
+        else:
+            scoped = scoped.filter(code__in=codes)
         found = {
-            values[code]: Establishment.from_db(connection.alias, names, values)
-            for values in self.scoped(Establishment).filter(code__in=codes).values_list(*names)
+            values[code]: FoundEstablishment(names, values) for values in scoped.values_list(*names)
         }
         for row in rows:
             code = row.text.get("establishment_code")
@@ -198,8 +244,13 @@ class InspectionImporter(Importer):
                 continue
             row.values["establishment"] = establishment
             if row.values["inspected_on"]:
-                row.key = (establishment.pk, row.values["inspected_on"])
+                row.key = (establishment.id, row.values["inspected_on"])
                 row.refs["code"] = code
+
+    def make_records(self, row):
+        found = row.values.get("establishment")
+        if isinstance(found, FoundEstablishment):
+            row.values["establishment"] = found.record()
 
     def describe_key(self, row):
         return f"{row.refs.get('code')} {row.values['inspected_on']:%d/%m/%Y}"

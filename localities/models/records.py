@@ -321,32 +321,46 @@ class Inspection(YearLocked, VersionedModel):
         )
 
     def clean(self):
-        errors: dict = {}
         if self.establishment_id:
             self.refuse_if_locked()
-        not_in_future(errors, "inspected_on", self.inspected_on, _("The inspection date"))
-        if self.establishment_id:
-            not_before(
-                errors,
-                "inspected_on",
-                self.inspected_on,
-                self.establishment.opened_on,
-                _("The inspection date"),
-                _("the establishment's opening date"),
+        raise_if(
+            self.rule_errors(
+                inspected_on=self.inspected_on,
+                opened_on=self.establishment.opened_on if self.establishment_id else None,
+                outcome=self.outcome,
+                fine_vnd=self.fine_vnd,
+                violations=self.violations,
             )
-        if self.outcome == InspectionOutcome.NO_VIOLATION and self.fine_vnd:
+        )
+
+    @staticmethod
+    def rule_errors(*, inspected_on, opened_on, outcome, fine_vnd, violations) -> dict:
+        """The rules of an inspection's values, {field: [ValidationError]}: clean() checks a
+        record by them, and an import checks a new row's plain values by them (the year locks
+        aside, which clean() checks first). `opened_on` is the establishment's opening date."""
+        errors: dict = {}
+        not_in_future(errors, "inspected_on", inspected_on, _("The inspection date"))
+        not_before(
+            errors,
+            "inspected_on",
+            inspected_on,
+            opened_on,
+            _("The inspection date"),
+            _("the establishment's opening date"),
+        )
+        if outcome == InspectionOutcome.NO_VIOLATION and fine_vnd:
             message = gettext(
                 "A fine was entered but the outcome is “no violation”: set the outcome "
                 "to “violation found” or the fine to 0."
             )
             add_error(errors, "fine_vnd", message, "fine_without_violation")
-        if self.outcome == InspectionOutcome.VIOLATION and not (self.violations or "").strip():
+        if outcome == InspectionOutcome.VIOLATION and not (violations or "").strip():
             message = gettext(
                 "The outcome is “violation found” but no violation is described: write the "
                 "violations found, or set the outcome to “no violation”."
             )
             add_error(errors, "violations", message, "violation_not_described")
-        raise_if(errors)
+        return errors
 
 
 class CaseArticle(models.TextChoices):

@@ -65,3 +65,19 @@ def not_before(errors: dict, field: str, value, earlier, label: str, earlier_lab
 def raise_if(errors: dict):
     if errors:
         raise ValidationError(errors)
+
+
+def field_errors(fields, values: dict) -> dict:
+    """Each of `fields` checked on its value in `values` (by attname) as a record's
+    clean_fields() checks it, with the same messages, without a record: {field: [errors]}.
+    A value the field's clean() converts is replaced in `values`."""
+    errors: dict = {}
+    for field in fields:
+        raw = values[field.attname] if field.attname in values else field.get_default()
+        if field.blank and raw in field.empty_values:
+            continue
+        try:
+            values[field.attname] = field.clean(raw, None)
+        except ValidationError as error:
+            errors[field.name] = error.error_list
+    return errors
