@@ -545,7 +545,13 @@ class Importer:
         raise NotImplementedError
 
     def written(self, new: list, changed: list):
-        """After a chunk's records are written, in the import's transaction."""
+        """After a chunk's records are written, in the import's transaction (the records made:
+        a kind with plain_new writes its new rows without one, so it may not use this)."""
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if cls.plain_new and cls.written is not Importer.written:
+            raise TypeError(f"{cls.__name__} writes new rows without records: no written() hook")
 
     def check_repeats(self, rows: list[FileRow]):
         """A key already met, in this chunk or an earlier one, is an error naming its first

@@ -180,3 +180,13 @@ def test_a_changed_inspection_is_checked_as_a_record_with_no_query_a_row(
         (line, "violations") for line in (2, 3, 4, 5)
     ]
     assert Inspection.objects.filter(fine_vnd=100_000).count() == 40
+
+
+def test_a_kind_writing_new_rows_without_records_may_not_follow_them_with_a_hook():
+    from exchange.imports.importers import InspectionImporter
+
+    with pytest.raises(TypeError, match="no written"):
+
+        class FollowedInspections(InspectionImporter):
+            def written(self, new, changed):
+                pass
