@@ -82,24 +82,36 @@ class Measure:
     checks: dict = field(default_factory=dict)
 
 
-def time_runs(func, *, warmup: int, repeat: int):
-    for _ in range(warmup):
-        func()
+def time_runs(func, *, warmup: int, repeat: int, between=None):
+    """The times of `repeat` runs after `warmup` ones; `between`, when given, is called after
+    each run, untimed (e.g. to give every run the same starting state)."""
     times = []
-    for _ in range(repeat):
+    for run in range(warmup + repeat):
         started = time.perf_counter()
         func()
-        times.append((time.perf_counter() - started) * 1000)
+        if run >= warmup:
+            times.append((time.perf_counter() - started) * 1000)
+        if between is not None:
+            between()
     return times
 
 
-def measure(func, *, warmup: int, repeat: int, memory: bool = True):
-    """(times in ms, statements per run, tracemalloc peak MiB, peak RSS growth MiB, result)."""
+def measure(func, *, warmup: int, repeat: int, memory: bool = True, between=None):
+    """(times in ms, statements per run, tracemalloc peak MiB, peak RSS growth MiB, result);
+    `between` as in time_runs, its statements not counted."""
     from django.db import connection
 
     counter = QueryCounter()
+
+    def uncounted():
+        count = counter.count
+        between()
+        counter.count = count
+
     with connection.execute_wrapper(counter):
-        times = time_runs(func, warmup=warmup, repeat=repeat)
+        times = time_runs(
+            func, warmup=warmup, repeat=repeat, between=uncounted if between else None
+        )
     runs = warmup + repeat
     queries = counter.count // runs if runs else None
     peak = rss_delta = None

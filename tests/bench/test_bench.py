@@ -389,3 +389,27 @@ def test_the_summary_floor_keeps_the_floor_figures_through_every_kind_of_write(t
     with transaction.atomic():
         assert import_file("inspections", ctx.import_file, user=SERVER_OPERATOR, commit=True).ok
     assert same()
+
+
+@pytest.mark.django_db
+def test_the_work_between_runs_is_neither_timed_nor_counted():
+    from bench.measure import measure
+
+    calls = []
+
+    def run():
+        calls.append("run")
+        return Inspection.objects.count()
+
+    def between():
+        calls.append("between")
+        Inspection.objects.exists()
+        Inspection.objects.exists()
+
+    times, queries, _, _, _ = measure(run, warmup=1, repeat=2, memory=False, between=between)
+    # One warm-up and two timed runs, each followed by the work between; then the run whose
+    # result is kept.
+    assert calls == ["run", "between"] * 3 + ["run"]
+    assert len(times) == 2
+    # One statement a run: the two of the work between are not counted.
+    assert queries == 1
