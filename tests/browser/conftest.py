@@ -67,10 +67,14 @@ def page(browser, live_server):
 
 
 def login(page, username, password):
+    """Sign in through the form and wait for the page it lands on: a test's next navigation
+    must not race the sign-in's own redirect."""
     page.goto(f"{page.base_url}/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", password)
-    page.click("button[type=submit]")
+    with page.expect_navigation():
+        page.click("button[type=submit]")
+    page.wait_for_load_state("load")
 
 
 def shot(page, name):
