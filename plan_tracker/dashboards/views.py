@@ -13,11 +13,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from localities.models import Level, ReportStatus
+from localities.models import Level
 from localities.models.reports import DUE_SOON_DAYS, due_soon_until
 from localities.selectors import Frame
 from plan_tracker import metrics
 from plan_tracker.approvals import State, approved_row, states_for
+from plan_tracker.dashboards import work_rows
 from plan_tracker.dashboards.charts import case_kinds_chart, chart_data, map_svg
 from plan_tracker.dashboards.glance import at_a_glance
 from plan_tracker.dashboards.html_table import ComplianceTable, records_for, target_cell
@@ -273,14 +274,7 @@ def work_lists(request, frame, sel):
         frame, locality=place, plan=sel.plan, as_of=as_of, limit=WORK_LIST_LIMIT
     )
     todo = metrics.reports_to_handle_list(frame, locality=place, as_of=as_of, limit=WORK_LIST_LIMIT)
-    todo_list = todo.rows
-    for report in todo_list:
-        report.days_left_now = report.days_left(as_of)
-        report.days_overdue = -report.days_left_now
-        state = report.status(as_of)
-        report.state_label = ReportStatus(state).label
-        report.state_colour = ReportStatus.colour(state)
-        report.due_soon = state == ReportStatus.DUE_SOON
+    in_province = place.level == Level.PROVINCE
     return render(
         request,
         "plan_tracker/work_lists.html",
@@ -293,9 +287,13 @@ def work_lists(request, frame, sel):
             pace=pace,
             plan_cards=plan_cards(tables),
             never_list=never.rows,
+            never_rows=work_rows.never_inspected_rows(never.rows, show_commune=in_province),
             never_count=never.count,
             never_link=never_inspected_link(sel, place),
-            todo_list=todo_list,
+            todo_list=todo.rows,
+            todo_rows=work_rows.reports_to_handle_rows(
+                todo.rows, as_of=as_of, show_locality=in_province
+            ),
             todo_count=todo.count,
             due_soon=todo.counts["due_soon"],
             due_soon_days=DUE_SOON_DAYS,

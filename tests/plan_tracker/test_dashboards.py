@@ -385,6 +385,27 @@ def test_a_communes_work_lists(client, built, personas):
     assert (coverage.needed, coverage.months_left, coverage.per_month) == (1, 9, 1)
     body = response.content.decode()
     assert "R5" in body and "E3" in body.replace("Cơ sở E3", "E3")
+    # Each report's row: its deadline then, the days overdue or left, its status. R5, due
+    # 21/11/2024, is 140 days overdue on 10/04/2025 (9 + 31 + 31 + 28 + 31 + 10); R6, due
+    # 15/04/2025, has 5 days left and is due soon.
+    rows = _rows(body, "reports-to-handle")
+    r5 = next(row for row in rows if ">R5</a>" in row)
+    assert r5.startswith('<tr class="table-danger">')
+    assert "21/11/2024" in r5 and "quá hạn 140 ngày" in r5 and "text-bg-danger" in r5
+    r6 = next(row for row in rows if ">R6</a>" in row)
+    assert r6.startswith('<tr class="table-warning">')
+    assert "15/04/2025" in r6 and "còn 5 ngày" in r6 and "text-bg-warning" in r6
+    r6_pk = next(r.pk for r in ctx["todo_list"] if r.reference == "R6")
+    assert f'href="{reverse("report_detail", args=[r6_pk])}"' in r6
+    (e3,) = _rows(body, "never-inspected")
+    assert f'href="{ctx["never_list"][0].get_absolute_url()}"' in e3
+    assert ">E3</span>" in e3
+
+
+def _rows(body: str, section: str) -> list[str]:
+    """The <tr> rows of a work list's table body, as sent."""
+    table = body.split(f'id="{section}"', 1)[1].split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    return ["<tr" + row.split("</tr>", 1)[0] + "</tr>" for row in table.split("<tr")[1:]]
 
 
 def test_the_work_lists_due_soon_is_the_reports_due_soon_status(client, built, personas):
@@ -400,8 +421,25 @@ def test_the_work_lists_due_soon_is_the_reports_due_soon_status(client, built, p
         work = client.get(reverse("work_lists", args=[built.ba_dinh.pk]), {"as_of": day})
         assert work.context["due_soon"] == due_soon, day
         assert (r6.status(as_of) == "due_soon") == bool(due_soon), day
-        row = next(r for r in work.context["todo_list"] if r.reference == "R6")
-        assert row.due_soon == bool(due_soon), day
+        row = next(r for r in _rows(work.content.decode(), "reports-to-handle") if ">R6<" in r)
+        assert ('class="table-warning"' in row) == bool(due_soon), day
+
+
+def test_the_work_lists_rows_escape_what_users_typed(client, built, personas):
+    from localities.models import Establishment
+
+    Establishment.objects.filter(code="E3").update(name='Quán <b>"Hoa"</b> & Co', opened_on=None)
+    login(client, personas.commune_officer)
+    response = client.get(reverse("work_lists", args=[built.ba_dinh.pk]), {"as_of": "10/04/2025"})
+    (e3,) = _rows(response.content.decode(), "never-inspected")
+    assert "Quán &lt;b&gt;&quot;Hoa&quot;&lt;/b&gt; &amp; Co" in e3 and "<b>" not in e3
+    # An unknown opening date is said in words, not left blank.
+    assert "không rõ" in e3
+    # A province's page adds the commune: the officer of Hà Nội sees Ba Đình on the row.
+    login(client, personas.hn_officer)
+    province = client.get(reverse("work_lists", args=[built.ba_dinh.province_id]))
+    (row,) = [r for r in _rows(province.content.decode(), "never-inspected") if "E3" in r]
+    assert f"<td>{built.ba_dinh.name}</td>" in row
 
 
 def test_the_never_inspected_link_opens_exactly_the_establishments_counted(client, built, personas):
