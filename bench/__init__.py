@@ -7,6 +7,8 @@
 - imports.py: the import of a generated file of inspections, rolled back;
 - load.py: reads and writes under load, through gunicorn, against 1 to 4 workers;
 - report.py: the table printed and the JSON written;
+- compare.py, interleave.py: two data sets side by side, from two runs or from one run
+  timing both in turns;
 - floors.py: the hand-written SQL the pages are measured and checked against;
 - dataset.py: the national data set (`manage.py generate_national_dataset`).
 

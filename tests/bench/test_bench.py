@@ -413,3 +413,38 @@ def test_the_work_between_runs_is_neither_timed_nor_counted():
     assert len(times) == 2
     # One statement a run: the two of the work between are not counted.
     assert queries == 1
+
+
+@transactional
+def test_the_interleaved_comparison_of_a_database_with_itself_counts_the_same_sql(tmp_path):
+    from bench.interleave import run as interleave
+
+    generate()
+    make_context(import_rows=1, workdir=tmp_path)  # the bench users the comparison logs in as
+    name = connection.settings_dict["NAME"]
+    report = interleave(
+        name,
+        name,
+        only=["commune_work_lists"],
+        rounds=2,
+        warmup=0,
+        out_dir=tmp_path,
+        echo=lambda *args: None,
+    )
+    rows = report["rows"]
+    assert {(row["name"], row["view"]) for row in rows} == {
+        ("commune_work_lists", view) for view in ("default", "mid_year", "early", "running")
+    }
+    assert [row["note"] for row in rows if row["status"] != "ok"] == []
+    for row in rows:
+        assert [len(times) for times in row["times_ms"]] == [2, 2]
+        assert row["queries"][0] == row["queries"][1] > 0
+        assert row["queries_equal"] is True
+    assert report["sql_equal"] is True
+    assert report["databases"] == [name, name]
+    written = json.loads((tmp_path / f"interleave-{name}-{name}.json").read_text())
+    assert written["rounds"] == 2 and len(written["load_average"]) == 2
+    # The sessions logged in for the comparison are ended.
+    from django.contrib.sessions.models import Session
+
+    assert not Session.objects.exists()

@@ -1,0 +1,360 @@
+#!/usr/bin/env python
+"""Two databases measured in one interleaved run (e.g. five and ten years of data): each page
+and as-of view timed in turns on both, so the machine's drift weighs on both alike.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/pt_bench \\
+        .venv/bin/python bench/interleave.py --second pt_bench10
+
+Two runs of bench/run.py made minutes apart can disagree by 1.5x for the same page, as the
+noise of the machine drifts over minutes; set side by side (bench/compare.py), they cannot tell
+a 1.3x difference between the data sets. Here one process requests each page (the dashboards,
+a commune's work lists, the charts, the compliance CSV, under every as-of view of
+bench/pages.py) on the first database (DATABASE_URL's) and on the second (--second, on the
+same server) in turns: warm-up on each, then --rounds rounds, each one timed request on each
+database, the first of the pair alternating from round to round. Between two requests the
+connection is closed and opened on the other database, untimed, and `current_database()` says
+which one it reached.
+
+For each page and view: the median time on each database, the ratio of the medians, the median
+of the rounds' ratios (each round's two requests made seconds apart), and the SQL statements of
+one request on each, which must be equal. The pages are requests through Django's test client
+with the production-like settings of bench/run.py (DEBUG off), as the bench users bench/run.py
+creates: run it once on each database first. Nothing is written to the data: the context is
+read in a transaction rolled back, and the sessions logged in are ended at the end.
+
+Prints a table and, with --out DIR, writes DIR/interleave-<first>-<second>.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import dataclasses
+import functools
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+# Run as a script, the project's root is not on the path until the lines above put it there.
+from bench.context import Context, make_context  # noqa: E402
+from bench.measure import time_runs  # noqa: E402
+from bench.pages import AS_OF_PAGES, PAGES, as_of_views, fetch, page_url  # noqa: E402
+from bench.report import machine  # noqa: E402
+
+DEFAULT_ONLY = [page.name for page in AS_OF_PAGES]
+
+
+def use_database(name: str) -> None:
+    """Connects Django's connection to the database `name` of the same server, and checks that
+    it did. An in-memory SQLite database is kept as it is (closing it would drop it): there is
+    nothing to switch to."""
+    from django.db import connection
+
+    if connection.vendor == "sqlite" and connection.is_in_memory_db():
+        if name != connection.settings_dict["NAME"]:
+            raise ValueError(f"an in-memory SQLite database cannot switch to {name!r}")
+        return
+    connection.close()
+    connection.settings_dict["NAME"] = name
+    connection.ensure_connection()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT current_database()")
+            reached = cursor.fetchone()[0]
+        if reached != name:
+            raise RuntimeError(f"connected to {reached!r}, not {name!r}")
+
+
+def read_context(**kwargs) -> Context:
+    """bench/context.py's make_context, in a transaction rolled back: make_context saves the
+    bench users' passwords and assignments, and the databases compared must not change. The
+    users must be there already (bench/run.py creates them)."""
+    from django.contrib.auth import get_user_model
+    from django.db import connection, transaction
+
+    with transaction.atomic():
+        ctx = make_context(**kwargs)
+        transaction.set_rollback(True)
+    shutil.rmtree(ctx.workdir, ignore_errors=True)
+    # Read again as stored: the rolled-back passwords must not be the ones logged in with (a
+    # session keeps a hash of the password, and one that differs from the row's is refused).
+    stored = get_user_model().objects.in_bulk([user.pk for user in ctx.users.values()])
+    missing = [
+        user.username
+        for user in ctx.users.values()
+        if user.pk not in stored or stored[user.pk].username != user.username
+    ]
+    if missing:
+        raise RuntimeError(
+            f"{connection.settings_dict['NAME']} has no {', '.join(missing)}: "
+            "run bench/run.py on it once"
+        )
+    ctx.users = {key: stored[user.pk] for key, user in ctx.users.items()}
+    return ctx
+
+
+@contextlib.contextmanager
+def last_login_kept():
+    """Logging in leaves the users' last_login as it was (the data are not changed)."""
+    from django.contrib.auth.models import update_last_login
+    from django.contrib.auth.signals import user_logged_in
+
+    disconnected = user_logged_in.disconnect(dispatch_uid="update_last_login")
+    try:
+        yield
+    finally:
+        if disconnected:
+            user_logged_in.connect(update_last_login, dispatch_uid="update_last_login")
+
+
+@dataclass
+class Side:
+    """One of the two databases: its name, its context (the pks of its province, commune and
+    users are its own) and a logged-in test client per user."""
+
+    database: str
+    ctx: Context
+    clients: dict = field(default_factory=dict)
+
+
+def open_side(database: str, users, **context_kwargs) -> Side:
+    from django.test import Client
+
+    use_database(database)
+    ctx = read_context(**context_kwargs)
+    side = Side(database, ctx)
+    with last_login_kept():
+        for user in users:
+            client = Client()
+            client.force_login(ctx.users[user])
+            side.clients[user] = client
+    return side
+
+
+def close_side(side: Side) -> None:
+    """Ends the sessions the side's clients logged in with (their rows are deleted)."""
+    use_database(side.database)
+    for client in side.clients.values():
+        client.logout()
+
+
+@dataclass
+class Row:
+    name: str
+    label: str
+    view: str
+    year: int | None = None
+    as_of: str | None = None
+    urls: list = field(default_factory=list)
+    times_ms: list = field(default_factory=lambda: [[], []])
+    median_ms: list = field(default_factory=lambda: [None, None])
+    ratio: float | None = None  # median on the second / median on the first
+    round_ratio: float | None = None  # the median of the rounds' ratios second / first
+    queries: list = field(default_factory=lambda: [None, None])
+    queries_equal: bool | None = None
+    status: str = "ok"
+    note: str = ""
+
+
+def pages_and_views(sides, only):
+    """(page, {side index: the side's context for the view}, view name) for every page of
+    `only` under every as-of view both databases have; a page that reads no as-of date, under
+    the default view alone."""
+    views = [{v.name: v for v in as_of_views(side.ctx)} for side in sides]
+    names = [name for name in views[0] if all(name in v for v in views[1:])]
+    for page in [*PAGES, *(p for p in AS_OF_PAGES if p not in PAGES)]:
+        if page.name not in only or page.url_name is None:
+            continue
+        for name in names if page in AS_OF_PAGES else ["default"]:
+            seen = [
+                dataclasses.replace(
+                    side.ctx,
+                    year=view[name].year,
+                    as_of=view[name].as_of,
+                    asked=name != "default",
+                )
+                for side, view in zip(sides, views, strict=True)
+            ]
+            yield page, seen, name
+
+
+def statements(client, url, *, stream) -> int:
+    """The SQL statements of one request."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        fetch(client, url, stream=stream)
+    return len(captured.captured_queries)
+
+
+def interleave(sides, *, only=DEFAULT_ONLY, rounds: int = 15, warmup: int = 2, echo=print):
+    """The rows of the comparison of sides[1] against sides[0]."""
+    rows = []
+    for page, seen, view in pages_and_views(sides, only):
+        row = Row(page.name, page.label, view, seen[0].year, seen[0].as_of.isoformat())
+        echo(f"  {page.label}, {view} …")
+        try:
+            calls = []
+            for index, side in enumerate(sides):
+                url = page_url(page, seen[index])
+                client = side.clients[page.user]
+                row.urls.append(url)
+                use_database(side.database)
+                status, _ = fetch(client, url, stream=page.stream)
+                if status != 200:
+                    raise RuntimeError(f"GET {url} on {side.database} answered {status}")
+                call = functools.partial(fetch, client, url, stream=page.stream)
+                time_runs(call, warmup=warmup, repeat=0)
+                row.queries[index] = statements(client, url, stream=page.stream)
+                calls.append(call)
+            for turn in range(rounds):
+                # The first of the pair alternates: neither database is always second.
+                order = (0, 1) if turn % 2 == 0 else (1, 0)
+                for index in order:
+                    use_database(sides[index].database)  # untimed: the reconnection
+                    row.times_ms[index] += time_runs(calls[index], warmup=0, repeat=1)
+        except Exception as error:  # noqa: BLE001 - one broken page must not stop the others
+            row.status = "error"
+            row.note = repr(error)[:300]
+            rows.append(row)
+            continue
+        row.median_ms = [round(statistics.median(t), 1) for t in row.times_ms]
+        row.times_ms = [[round(t, 2) for t in times] for times in row.times_ms]
+        first, second = row.times_ms
+        row.ratio = round(statistics.median(second) / statistics.median(first), 2)
+        row.round_ratio = round(
+            statistics.median(b / a for a, b in zip(first, second, strict=True)), 2
+        )
+        row.queries_equal = row.queries[0] == row.queries[1]
+        rows.append(row)
+    return rows
+
+
+def format_rows(rows, databases) -> str:
+    a, b = databases
+    lines = [
+        f"| page | view | median ms {a} | median ms {b} | {b} / {a} (medians) "
+        f"| median of rounds' {b} / {a} | SQL {a} | SQL {b} |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for row in rows:
+        if row.status != "ok":
+            lines.append(f"| {row.label} | {row.view} | {row.status}: {row.note} |")
+            continue
+        lines.append(
+            f"| {row.label} | {row.view} | {row.median_ms[0]} | {row.median_ms[1]} "
+            f"| {row.ratio} | {row.round_ratio} | {row.queries[0]} | {row.queries[1]} |"
+        )
+    return "\n".join(lines)
+
+
+def git_commit() -> str | None:
+    try:
+        return subprocess.run(
+            ["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return None
+
+
+def make_report(sides, rows, *, rounds, warmup, load_before) -> dict:
+    return {
+        "kind": "interleaved",
+        "databases": [side.database for side in sides],
+        "scale": [side.ctx.scale for side in sides],
+        "date": sides[0].ctx.as_of.isoformat(),
+        "commit": git_commit(),
+        "machine": machine(),
+        # Other work on the machine skews the timings: the 1-minute load average at both ends.
+        "load_average": [round(load_before[0], 2), round(os.getloadavg()[0], 2)],
+        "year": [side.ctx.year for side in sides],
+        "province": [f"{s.ctx.province.code} {s.ctx.province.name}" for s in sides],
+        "commune": [f"{s.ctx.commune.code} {s.ctx.commune.name}" for s in sides],
+        "warmup": warmup,
+        "rounds": rounds,
+        "sql_equal": all(row.queries_equal for row in rows if row.status == "ok"),
+        "rows": [dataclasses.asdict(row) for row in rows],
+    }
+
+
+def run(
+    first: str,
+    second: str,
+    *,
+    only=DEFAULT_ONLY,
+    rounds: int = 15,
+    warmup: int = 2,
+    province_code: str | None = None,
+    out_dir: Path | None = None,
+    echo=print,
+) -> dict:
+    load_before = os.getloadavg()
+    users = sorted({page.user for page in [*PAGES, *AS_OF_PAGES] if page.name in only})
+    sides = [open_side(name, users, province_code=province_code) for name in (first, second)]
+    try:
+        for side in sides:
+            ctx = side.ctx
+            echo(
+                f"{side.database}: scale {ctx.scale}, year {ctx.year}, as of "
+                f"{ctx.as_of:%d/%m/%Y}, province {ctx.province.code}, commune {ctx.commune.code}"
+            )
+        rows = interleave(sides, only=only, rounds=rounds, warmup=warmup, echo=echo)
+    finally:
+        for side in sides:
+            close_side(side)
+        use_database(first)
+    report = make_report(sides, rows, rounds=rounds, warmup=warmup, load_before=load_before)
+    echo(f"load average: {report['load_average'][0]} → {report['load_average'][1]}")
+    echo(format_rows(rows, report["databases"]))
+    echo("SQL statements equal on both." if report["sql_equal"] else "SQL statements DIFFER.")
+    if out_dir is not None:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        path = out_dir / f"interleave-{first}-{second}.json"
+        path.write_text(json.dumps(report, indent=2, ensure_ascii=False, default=str))
+        echo(f"Wrote {path}")
+    return report
+
+
+def main(argv=None):
+    from bench.run import setup_django
+
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--second", required=True, help="the database compared with DATABASE_URL's")
+    parser.add_argument("--rounds", type=int, default=15, help="timed requests on each")
+    parser.add_argument("--warmup", type=int, default=2, help="untimed requests on each first")
+    parser.add_argument(
+        "--only",
+        default=",".join(DEFAULT_ONLY),
+        help="comma-separated page names (default: %(default)s)",
+    )
+    parser.add_argument("--province", help="province code (default: the largest)")
+    parser.add_argument("--out", type=Path, help="write the JSON in this folder")
+    args = parser.parse_args(argv)
+    setup_django()
+    from django.db import connection
+
+    run(
+        connection.settings_dict["NAME"],
+        args.second,
+        only=args.only.split(","),
+        rounds=args.rounds,
+        warmup=args.warmup,
+        province_code=args.province,
+        out_dir=args.out,
+    )
+
+
+if __name__ == "__main__":
+    main()
