@@ -55,13 +55,22 @@ def never_inspected_link(sel: Selection, place: Locality) -> str:
     )
 
 
-# A pk no locality has, to reverse a URL once and put each row's pk in its place.
+# A pk no record has, to reverse a URL once and put each row's pk in its place.
 _PK_MARK = 987654321
 
 
 def _pk_url(name: str, query: str):
     """pk -> reverse(name, args=[pk]) + query, reversing only once."""
-    head, _mark, tail = reverse(name, args=[_PK_MARK]).partition(str(_PK_MARK))
+    return _by_pk(reverse(name, args=[_PK_MARK]), query)
+
+
+def record_url(model):
+    """pk -> a record's detail address, the model's own get_absolute_url, asked only once."""
+    return _by_pk(model(pk=_PK_MARK).get_absolute_url())
+
+
+def _by_pk(marked_url: str, query: str = ""):
+    head, _mark, tail = marked_url.partition(str(_PK_MARK))
     return lambda pk: f"{head}{pk}{tail}{query}"
 
 

@@ -15,17 +15,10 @@ from django.utils.translation import ngettext
 
 from localities.models import Establishment, Report, ReportStatus
 from plan_tracker.dashboards.html_table import esc
+from plan_tracker.dashboards.links import record_url
 
-# A primary key no record has: the detail page's address is asked once for it, then each row's
-# key takes its place.
-_MARKER = 987654321
-
-
-def _address_of(model):
-    """The function giving a record's detail address from its key, through the model's own
-    get_absolute_url, reversed once."""
-    prefix, suffix = model(pk=_MARKER).get_absolute_url().split(str(_MARKER))
-    return lambda pk: f"{prefix}{pk}{suffix}"
+# The rows the status marks out, in the status's own colour: red when overdue, amber when due soon.
+_MARKED = {ReportStatus.OVERDUE, ReportStatus.DUE_SOON}
 
 
 def day(value) -> str:
@@ -36,7 +29,7 @@ def day(value) -> str:
 def never_inspected_rows(establishments, *, show_commune: bool) -> SafeString:
     """The table rows of the establishments never inspected: opening date (or "unknown"),
     name with its link and code, the commune on a province's page, the business line."""
-    address = _address_of(Establishment)
+    address = record_url(Establishment)
     unknown = f'<span class="text-body-secondary">{esc(_("unknown"))}</span>'
     rows = []
     for e in establishments:
@@ -67,27 +60,22 @@ def reports_to_handle_rows(reports, *, as_of, show_locality: bool) -> SafeString
     """The table rows of the reports to handle on `as_of`: the deadline then in force and the
     days left or overdue (the row red when overdue, amber when due soon), the reference with
     its link, the kind (and the locality on a province's page), the day received, the status."""
-    address = _address_of(Report)
+    address = record_url(Report)
     labels = {state: esc(ReportStatus(state).label) for state in ReportStatus.values}
     rows = []
     for r in reports:
-        days_left = r.days_left(as_of)
         state = r.status(as_of)
-        if days_left < 0:
-            row_class = ' class="table-danger"'
-        elif state == ReportStatus.DUE_SOON:
-            row_class = ' class="table-warning"'
-        else:
-            row_class = ""
+        colour = ReportStatus.colour(state)
+        row_class = f' class="table-{colour}"' if state in _MARKED else ""
         where = f" · {esc(r.locality.name)}" if show_locality else ""
         rows.append(
             f"<tr{row_class}>"
             f'<td class="figure-num">{day(r.deadline_on(as_of))}'
-            f'<div class="small">{esc(_time_left(days_left))}</div></td>'
+            f'<div class="small">{esc(_time_left(r.days_left(as_of)))}</div></td>'
             f'<td><a href="{address(r.pk)}" class="ref">{esc(r.reference)}</a>'
             f'<div class="small text-body-secondary">{esc(r.kind)}{where}</div></td>'
             f'<td class="figure-num">{day(r.received_on)}</td>'
-            f'<td><span class="badge text-bg-{ReportStatus.colour(state)}">{labels[state]}'
+            f'<td><span class="badge text-bg-{colour}">{labels[state]}'
             "</span></td></tr>"
         )
     return SafeString("\n".join(rows))

@@ -177,19 +177,6 @@ def test_explanations_start_folded_on_a_phone_and_open_on_a_wide_screen(
         context.close()
 
 
-def unfold(page, selector):
-    """Open a folded <details> by a click on its summary, as a user taps it. A click that a
-    loaded machine loses while the page still lays itself out is made again (a user taps again);
-    a fold already open is left open."""
-    fold = page.locator(selector)
-    for _ in range(5):
-        if fold.evaluate("d => d.open"):
-            return
-        fold.locator("summary").click()
-        page.wait_for_timeout(300)
-    assert fold.evaluate("d => d.open"), f"{selector} stays folded"
-
-
 def test_a_phone_picks_dates_with_its_date_picker_and_the_server_takes_them(phone, built, personas):
     login(phone, personas.hn_officer.username, PASSWORD)
     # The dashboards' as-of date: a date input holding 31/03/2025 as ISO.
@@ -197,10 +184,10 @@ def test_a_phone_picks_dates_with_its_date_picker_and_the_server_takes_them(phon
     as_of = phone.locator("#selectors input[name=as_of]")
     assert as_of.get_attribute("type") == "date"
     assert as_of.input_value() == "2025-03-31"
-    unfold(phone, "#selectors-fold")
-    # The screenshot of the open selectors also makes headless Chromium lay the fold's content
-    # out: without a frame drawn it may keep that content hidden, and the fill below would wait
-    # for it in vain.
+    phone.locator("#selectors-fold summary").click()
+    # The screenshot of the open selectors also makes headless Chromium draw the fold's content:
+    # until a frame is drawn it may keep that content hidden, and the fill below would wait for
+    # it in vain.
     shot(phone, "phone_selectors_open")
     as_of.fill("2024-12-31")
     phone.locator("#selectors button[type=submit]").click()
