@@ -250,9 +250,12 @@ def work_lists(request, frame, sel):
             in_force_order(p for p in sel.form.plans if p.is_in_force(place, as_of.year))
         )
     judged = sel.plans or [sel.plan]
+    # The as-of year's figures serve only the pace of the plans in force in it: with none in
+    # force then (a year after the plans' last), only the chosen year is counted.
+    years = [as_of.year, sel.year] if now_plans else [sel.year]
     series = metrics.judged_series(
         frame,
-        years=[as_of.year, sel.year],
+        years=years,
         as_of=as_of,
         plans=judged + [p for p in now_plans if p not in judged],
         level=place.level,
@@ -262,7 +265,7 @@ def work_lists(request, frame, sel):
     tables = series[sel.year][: len(judged)]
     figures = tables[0]
     pace = {}
-    for table in series[as_of.year]:
+    for table in series.get(as_of.year, []):
         if table.plan in now_plans:
             pace = metrics.pace(table) | pace
     # One query: the approval of the place's province for the year, and its approved figures.
