@@ -97,11 +97,11 @@ def measure_import(page, ctx: Context, *, warmup: int, repeat: int) -> Measure:
     # Each run starts from the data set as generated: the rows a rolled-back run leaves dead
     # (in the table, its indexes and the summaries) are vacuumed away before the next, as
     # they would never be there for a real import, which commits once.
-    times, queries, peak, rss, rows = measure(
+    times, queries, peak, rss, rows, sql_times = measure(
         lambda: run_import(ctx.import_file, user), warmup=warmup, repeat=repeat, between=vacuum
     )
     vacuum()
-    fill(result, times, queries, peak, rss)
+    fill(result, times, queries, peak, rss, sql_times)
     result.size = rows
     result.note = f"exchange.imports.import_file on {ctx.import_file.name}, rolled back"
     return result

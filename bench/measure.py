@@ -40,17 +40,24 @@ def _reset_peak_rss() -> bool:
 
 
 class QueryCounter:
-    """Counts the statements sent through Django's connection (execute and executemany).
+    """Counts the statements sent through Django's connection (execute and executemany), and
+    the time spent in them: from sending a statement to having its whole answer (the driver's
+    cursor reads every row before it returns), i.e. the database's part of a request.
 
     The same number CaptureQueriesContext gives, without keeping every statement's text, which
     would itself take memory on an import."""
 
     def __init__(self):
         self.count = 0
+        self.seconds = 0.0
 
     def __call__(self, execute, sql, params, many, context):
         self.count += 1
-        return execute(sql, params, many, context)
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.seconds += time.perf_counter() - started
 
 
 @dataclass
@@ -77,6 +84,9 @@ class Measure:
     year: int | None = None
     as_of: str | None = None
     default_ratio: float | None = None
+    # Median time of a run spent in its SQL statements (QueryCounter): the rest of median_ms is
+    # the application's own work (Python, templates, the request's handling).
+    sql_median_ms: float | None = None
     status: str = "ok"
     note: str = ""
     checks: dict = field(default_factory=dict)
@@ -97,21 +107,27 @@ def time_runs(func, *, warmup: int, repeat: int, between=None):
 
 
 def measure(func, *, warmup: int, repeat: int, memory: bool = True, between=None):
-    """(times in ms, statements per run, tracemalloc peak MiB, peak RSS growth MiB, result);
-    `between` as in time_runs, its statements not counted."""
+    """(times in ms, statements per run, tracemalloc peak MiB, peak RSS growth MiB, result,
+    ms of each timed run spent in SQL); `between` as in time_runs, its statements neither
+    counted nor timed."""
     from django.db import connection
 
     counter = QueryCounter()
+    sql_times = []
+
+    def run():
+        before = counter.seconds
+        func()
+        sql_times.append((counter.seconds - before) * 1000)
 
     def uncounted():
-        count = counter.count
+        count, seconds = counter.count, counter.seconds
         between()
-        counter.count = count
+        counter.count, counter.seconds = count, seconds
 
     with connection.execute_wrapper(counter):
-        times = time_runs(
-            func, warmup=warmup, repeat=repeat, between=uncounted if between else None
-        )
+        times = time_runs(run, warmup=warmup, repeat=repeat, between=uncounted if between else None)
+    sql_times = sql_times[warmup:]
     runs = warmup + repeat
     queries = counter.count // runs if runs else None
     peak = rss_delta = None
@@ -130,12 +146,13 @@ def measure(func, *, warmup: int, repeat: int, memory: bool = True, between=None
             rss_delta = max(0, after - before) / 1024
     else:
         result = func()
-    return times, queries, peak, rss_delta, result
+    return times, queries, peak, rss_delta, result, sql_times
 
 
-def fill(result: Measure, times, queries, peak, rss):
+def fill(result: Measure, times, queries, peak, rss, sql_times=()):
     """Puts what measure() gave into a Measure, rounded."""
     result.median_ms = round(statistics.median(times), 1) if times else None
+    result.sql_median_ms = round(statistics.median(sql_times), 1) if sql_times else None
     result.p95_ms = round(percentile(times, 0.95), 1) if times else None
     result.runs = len(times)
     result.queries = queries

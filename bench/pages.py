@@ -167,11 +167,11 @@ def measure_page(page: Page, ctx: Context, *, warmup: int, repeat: int) -> Measu
         result.status = "error"
         result.note = f"GET {url} answered {status}"
         return result
-    times, queries, peak, rss, last = measure(
+    times, queries, peak, rss, last, sql_times = measure(
         lambda: fetch(client, url, stream=page.stream), warmup=warmup, repeat=repeat
     )
     result.note = url
-    fill(result, times, queries, peak, rss)
+    fill(result, times, queries, peak, rss, sql_times)
     result.size = last[1] if last else None
     _, result.wire_size = fetch(
         client, url, stream=page.stream, HTTP_ACCEPT_ENCODING=BROWSER_ENCODINGS

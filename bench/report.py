@@ -94,21 +94,21 @@ def format_views(views) -> list[str]:
         "",
         "As-of variants (page / default: the same page's default view in this run):",
         "",
-        "| page | view | year | as of | median ms | SQL | floor ms | page/floor "
+        "| page | view | year | as of | median ms | SQL | SQL ms | floor ms | page/floor "
         "| summary floor ms | page/summary floor | page/default | figures = floor |",
-        "| --- | --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+        "| --- | --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
     ]
     for page in views:
         if page["status"] != "ok":
             lines.append(
                 f"| {page['label']} | {page['view']} | {page['year']} | {page['as_of']} "
-                f"| {page['status']}: {page['note']} |||||||"
+                f"| {page['status']}: {page['note']} ||||||||"
             )
             continue
         check = page.get("checks", {}).get("figures_equal_floor")
         verdict = "—" if not check else ("equal" if check["equal"] else "DIFFER")
         lines.append(
-            "| {label} | {view} | {year} | {as_of} | {med} | {q} | {fl} | {ratio} | {sfl} "
+            "| {label} | {view} | {year} | {as_of} | {med} | {q} | {sql} | {fl} | {ratio} | {sfl} "
             "| {sratio} | {dratio} | {verdict} |".format(
                 label=page["label"],
                 view=page["view"],
@@ -116,6 +116,7 @@ def format_views(views) -> list[str]:
                 as_of=page["as_of"],
                 med=_fmt(page["median_ms"]),
                 q=_fmt(page["queries"]),
+                sql=_fmt(page.get("sql_median_ms")),
                 fl=_fmt(page["floor_median_ms"]),
                 ratio=_fmt(page["ratio"]),
                 sfl=_fmt(page.get("summary_floor_median_ms")),
@@ -186,8 +187,9 @@ def format_load(load: dict | None) -> list[str]:
 
 def format_table(report: dict) -> str:
     header = (
-        "| page | median ms | p95 ms | SQL | tracemalloc MiB | RSS Δ MiB | floor median ms "
-        "| page/floor | summary floor ms | page/summary floor | size | gzip size |"
+        "| page | median ms | p95 ms | SQL | SQL ms | tracemalloc MiB | RSS Δ MiB "
+        "| floor median ms | page/floor | summary floor ms | page/summary floor | size "
+        "| gzip size |"
     )
     lines = [
         f"Scale {report['scale']} — {report['date']} — {report['machine']} — {report['database']}"
@@ -197,19 +199,21 @@ def format_table(report: dict) -> str:
         lines += [
             "",
             header,
-            "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+            "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: "
+            "| ---: |",
         ]
     for page in report["pages"]:
         if page["status"] != "ok":
-            lines.append(f"| {page['label']} | {page['status']}: {page['note']} |||||||||||")
+            lines.append(f"| {page['label']} | {page['status']}: {page['note']} ||||||||||||")
             continue
         lines.append(
-            "| {label} | {med} | {p95} | {q} | {tm} | {rss} | {fl} | {ratio} | {sfl} | {sratio} "
-            "| {size} | {wire} |".format(
+            "| {label} | {med} | {p95} | {q} | {sql} | {tm} | {rss} | {fl} | {ratio} | {sfl} "
+            "| {sratio} | {size} | {wire} |".format(
                 label=page["label"],
                 med=_fmt(page["median_ms"]),
                 p95=_fmt(page["p95_ms"]),
                 q=_fmt(page["queries"]),
+                sql=_fmt(page.get("sql_median_ms")),
                 tm=_fmt(page["tracemalloc_peak_mib"]),
                 rss=_fmt(page["rss_peak_delta_mib"]),
                 fl=_fmt(page["floor_median_ms"]),

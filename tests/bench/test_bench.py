@@ -6,6 +6,7 @@ The data must be committed for the load test's server to see it, hence transacti
 
 import datetime
 import json
+import time
 from dataclasses import asdict
 
 import pytest
@@ -150,6 +151,8 @@ def test_the_benchmark_measures_every_page_and_leaves_the_data_as_generated(tmp_
         if page["status"] == "ok":
             assert page["runs"] == 1
             assert page["queries"] >= 1
+            # The time spent in the statements is part of the page's.
+            assert 0 < page["sql_median_ms"] <= page["median_ms"]
             assert page["tracemalloc_peak_mib"] is not None
     assert pages["import_inspections"]["status"] == "ok"
     assert pages["import_inspections"]["size"] == 40
@@ -401,18 +404,30 @@ def test_the_work_between_runs_is_neither_timed_nor_counted():
         calls.append("run")
         return Inspection.objects.count()
 
+    def slow(execute, sql, params, many, context):
+        time.sleep(0.05)
+        return execute(sql, params, many, context)
+
     def between():
         calls.append("between")
-        Inspection.objects.exists()
-        Inspection.objects.exists()
+        # Statements that take 50 ms each in the database's part of the measure.
+        with connection.execute_wrapper(slow):
+            Inspection.objects.exists()
+            Inspection.objects.exists()
 
-    times, queries, _, _, _ = measure(run, warmup=1, repeat=2, memory=False, between=between)
+    times, queries, _, _, _, sql_times = measure(
+        run, warmup=1, repeat=2, memory=False, between=between
+    )
     # One warm-up and two timed runs, each followed by the work between; then the run whose
     # result is kept.
     assert calls == ["run", "between"] * 3 + ["run"]
     assert len(times) == 2
     # One statement a run: the two of the work between are not counted.
     assert queries == 1
+    # The SQL time of each timed run is part of that run's time: the 100 ms of the work
+    # between are in neither.
+    assert len(sql_times) == 2
+    assert all(0 < sql <= run_ms for sql, run_ms in zip(sql_times, times, strict=True))
 
 
 @transactional
