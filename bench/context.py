@@ -166,14 +166,16 @@ def vacuum():
 
     if connection.vendor != "postgresql" or connection.in_atomic_block:
         return
-    history = _history_table()
     with connection.cursor() as cursor:
-        # The summary of inspected years too: a rolled-back import leaves its dead row versions.
-        for table in ("localities_inspection", history, "localities_inspected_years"):
-            cursor.execute(f"VACUUM (ANALYZE) {table}")
+        for table in _inspection_tables():
+            cursor.execute(f"VACUUM (ANALYZE) {connection.ops.quote_name(table)}")
 
 
-def _history_table():
-    from localities.models import Inspection
+def _inspection_tables() -> list[str]:
+    """The tables an inspection writes: its own, its history, and the summaries of inspections
+    the database keeps (inspected years, first date of each year), where a rolled-back import
+    leaves dead row versions too."""
+    from localities.models import FirstInspection, InspectedYears, Inspection
 
-    return Inspection.history.model._meta.db_table
+    models = (Inspection, Inspection.history.model, InspectedYears, FirstInspection)
+    return [model._meta.db_table for model in models]

@@ -463,3 +463,28 @@ def test_the_interleaved_comparison_of_a_database_with_itself_counts_the_same_sq
     from django.contrib.sessions.models import Session
 
     assert not Session.objects.exists()
+
+
+@on_postgres
+@transactional
+def test_vacuum_cleans_every_table_an_inspection_writes():
+    """A rolled-back import leaves dead row versions in the inspections, their history and both
+    summaries of inspections; the benchmark vacuums all four before the next measurement."""
+    from django.test.utils import CaptureQueriesContext
+
+    from bench.context import vacuum
+    from localities.models import FirstInspection, InspectedYears
+
+    with CaptureQueriesContext(connection) as captured:
+        vacuum()
+    vacuumed = {
+        query["sql"].removeprefix("VACUUM (ANALYZE) ").strip('"')
+        for query in captured.captured_queries
+        if query["sql"].startswith("VACUUM")
+    }
+    assert vacuumed == {
+        Inspection._meta.db_table,
+        Inspection.history.model._meta.db_table,
+        InspectedYears._meta.db_table,
+        FirstInspection._meta.db_table,
+    }
