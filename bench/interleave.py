@@ -23,6 +23,12 @@ creates: run it once on each database first. Nothing is written to the data: the
 read in a transaction rolled back, and the sessions logged in are ended at the end.
 
 Prints a table and, with --out DIR, writes DIR/interleave-<first>-<second>.json.
+
+Without --second, the targets that compare a page with another measure on the same database,
+interleaved alike: each page under each as-of view against its default view (the same page,
+the same data) and against its floor (bench/floors.py, the same figures in hand-written SQL):
+every round one timed request of the default view, one of the view and one run of the view's
+floor, the order rotating from round to round. Writes DIR/interleave-views-<database>.json.
 """
 
 from __future__ import annotations
@@ -245,6 +251,148 @@ def interleave(sides, *, only=DEFAULT_ONLY, rounds: int = 15, warmup: int = 2, e
     return rows
 
 
+@dataclass
+class ViewRow:
+    """A page under one view against its default view and its floor, measured in turns."""
+
+    name: str
+    label: str
+    view: str
+    year: int | None = None
+    as_of: str | None = None
+    # The times of the default view, of this view, and of this view's floor.
+    times_ms: list = field(default_factory=lambda: [[], [], []])
+    median_ms: list = field(default_factory=lambda: [None, None, None])
+    default_ratio: float | None = None  # view / default view (medians)
+    round_default_ratio: float | None = None  # the median of the rounds' view / default
+    floor_ratio: float | None = None  # view / its floor (medians)
+    round_floor_ratio: float | None = None  # the median of the rounds' view / floor
+    status: str = "ok"
+    note: str = ""
+
+
+def _median_ratio(numerators, denominators) -> float:
+    return round(statistics.median(a / b for a, b in zip(numerators, denominators, strict=True)), 2)
+
+
+def views_against_default_and_floor(side, *, only, rounds: int, warmup: int, echo=print):
+    """The rows of every page of `only` under every as-of view; the default view's row sets
+    it against itself, which shows how far two requests of one page differ on this machine."""
+    from bench.pages import floor_call, floor_connection
+
+    rows = []
+    for page, (seen,), view in pages_and_views([side], only):
+        if page not in AS_OF_PAGES:
+            continue
+        default = dataclasses.replace(seen, year=side.ctx.year, as_of=side.ctx.as_of, asked=False)
+        row = ViewRow(page.name, page.label, view, seen.year, seen.as_of.isoformat())
+        echo(f"  {page.label}, {view} …")
+        try:
+            client = side.clients[page.user]
+            calls = []
+            for ctx in (default, seen):
+                url = page_url(page, ctx)
+                status, _ = fetch(client, url, stream=page.stream)
+                if status != 200:
+                    raise RuntimeError(f"GET {url} answered {status}")
+                calls.append(functools.partial(fetch, client, url, stream=page.stream))
+
+            def floor(ctx=seen, name=page.name):
+                # Taken afresh each time: a request may have closed Django's connection.
+                return floor_call(name, ctx, floor_connection())()
+
+            calls.append(floor)
+            for call in calls:
+                time_runs(call, warmup=warmup, repeat=0)
+            for turn in range(rounds):
+                for index in (turn % 3, (turn + 1) % 3, (turn + 2) % 3):
+                    row.times_ms[index] += time_runs(calls[index], warmup=0, repeat=1)
+        except Exception as error:  # noqa: BLE001 - one broken page must not stop the others
+            row.status = "error"
+            row.note = repr(error)[:300]
+            rows.append(row)
+            continue
+        row.median_ms = [round(statistics.median(t), 1) for t in row.times_ms]
+        default_ms, view_ms, floor_ms = row.times_ms
+        row.default_ratio = round(statistics.median(view_ms) / statistics.median(default_ms), 2)
+        row.round_default_ratio = _median_ratio(view_ms, default_ms)
+        row.floor_ratio = round(statistics.median(view_ms) / statistics.median(floor_ms), 2)
+        row.round_floor_ratio = _median_ratio(view_ms, floor_ms)
+        row.times_ms = [[round(t, 2) for t in times] for times in row.times_ms]
+        rows.append(row)
+    return rows
+
+
+def format_view_rows(rows) -> str:
+    lines = [
+        "| page | view | median ms default | median ms view | median ms floor "
+        "| view / default (medians) | median of rounds' view / default "
+        "| view / floor (medians) | median of rounds' view / floor |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for row in rows:
+        if row.status != "ok":
+            lines.append(f"| {row.label} | {row.view} | {row.status}: {row.note} |")
+            continue
+        default_ms, view_ms, floor_ms = row.median_ms
+        lines.append(
+            f"| {row.label} | {row.view} | {default_ms} | {view_ms} | {floor_ms} "
+            f"| {row.default_ratio} | {row.round_default_ratio} | {row.floor_ratio} "
+            f"| {row.round_floor_ratio} |"
+        )
+    return "\n".join(lines)
+
+
+def run_views(
+    database: str,
+    *,
+    only=DEFAULT_ONLY,
+    rounds: int = 15,
+    warmup: int = 2,
+    province_code: str | None = None,
+    out_dir: Path | None = None,
+    echo=print,
+) -> dict:
+    """Each as-of view against its default view and its floor, on one database."""
+    load_before = os.getloadavg()
+    users = sorted({page.user for page in AS_OF_PAGES if page.name in only})
+    side = open_side(database, users, province_code=province_code)
+    try:
+        ctx = side.ctx
+        echo(
+            f"{database}: scale {ctx.scale}, year {ctx.year}, as of {ctx.as_of:%d/%m/%Y}, "
+            f"province {ctx.province.code}, commune {ctx.commune.code}"
+        )
+        rows = views_against_default_and_floor(
+            side, only=only, rounds=rounds, warmup=warmup, echo=echo
+        )
+    finally:
+        close_side(side)
+    report = {
+        "kind": "views interleaved",
+        "database": database,
+        "scale": side.ctx.scale,
+        "date": side.ctx.as_of.isoformat(),
+        "commit": git_commit(),
+        "machine": machine(),
+        "load_average": [round(load_before[0], 2), round(os.getloadavg()[0], 2)],
+        "year": side.ctx.year,
+        "province": f"{side.ctx.province.code} {side.ctx.province.name}",
+        "commune": f"{side.ctx.commune.code} {side.ctx.commune.name}",
+        "warmup": warmup,
+        "rounds": rounds,
+        "rows": [dataclasses.asdict(row) for row in rows],
+    }
+    echo(f"load average: {report['load_average'][0]} → {report['load_average'][1]}")
+    echo(format_view_rows(rows))
+    if out_dir is not None:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        path = out_dir / f"interleave-views-{database}.json"
+        path.write_text(json.dumps(report, indent=2, ensure_ascii=False, default=str))
+        echo(f"Wrote {path}")
+    return report
+
+
 def format_rows(rows, databases) -> str:
     a, b = databases
     lines = [
@@ -336,7 +484,11 @@ def main(argv=None):
     parser = argparse.ArgumentParser(
         description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--second", required=True, help="the database compared with DATABASE_URL's")
+    parser.add_argument(
+        "--second",
+        help="the database compared with DATABASE_URL's (without it: each as-of view against "
+        "its default view and its floor, on DATABASE_URL's)",
+    )
     parser.add_argument("--rounds", type=int, default=15, help="timed requests on each")
     parser.add_argument("--warmup", type=int, default=2, help="untimed requests on each first")
     parser.add_argument(
@@ -350,6 +502,16 @@ def main(argv=None):
     setup_django()
     from django.db import connection
 
+    if args.second is None:
+        run_views(
+            connection.settings_dict["NAME"],
+            only=args.only.split(","),
+            rounds=args.rounds,
+            warmup=args.warmup,
+            province_code=args.province,
+            out_dir=args.out,
+        )
+        return
     run(
         connection.settings_dict["NAME"],
         args.second,

@@ -467,6 +467,42 @@ def test_the_interleaved_comparison_of_a_database_with_itself_counts_the_same_sq
 
 @on_postgres
 @transactional
+def test_each_view_is_measured_in_turns_with_its_default_view_and_its_floor(tmp_path):
+    from bench.interleave import run_views
+
+    generate()
+    make_context(import_rows=1, workdir=tmp_path)  # the bench users the comparison logs in as
+    name = connection.settings_dict["NAME"]
+    report = run_views(
+        name,
+        only=["commune_work_lists"],
+        rounds=3,
+        warmup=0,
+        out_dir=tmp_path,
+        echo=lambda *args: None,
+    )
+    rows = report["rows"]
+    assert [row["note"] for row in rows if row["status"] != "ok"] == []
+    assert [(row["name"], row["view"]) for row in rows] == [
+        ("commune_work_lists", view) for view in ("default", "mid_year", "early", "running")
+    ]
+    for row in rows:
+        # Three timed measures a round: the default view, the view, the view's floor.
+        assert [len(times) for times in row["times_ms"]] == [3, 3, 3]
+        default_ms, view_ms, floor_ms = (sorted(times)[1] for times in row["times_ms"])
+        assert row["median_ms"] == [round(default_ms, 1), round(view_ms, 1), round(floor_ms, 1)]
+        # The ratios are of the times before they are rounded for the JSON.
+        assert row["default_ratio"] == pytest.approx(view_ms / default_ms, abs=0.011)
+        assert row["floor_ratio"] == pytest.approx(view_ms / floor_ms, abs=0.011)
+    written = json.loads((tmp_path / f"interleave-views-{name}.json").read_text())
+    assert written["rounds"] == 3 and written["database"] == name
+    from django.contrib.sessions.models import Session
+
+    assert not Session.objects.exists()
+
+
+@on_postgres
+@transactional
 def test_vacuum_cleans_every_table_an_inspection_writes():
     """A rolled-back import leaves dead row versions in the inspections, their history and both
     summaries of inspections; the benchmark vacuums all four before the next measurement."""
