@@ -154,12 +154,26 @@ def close_side(side: Side) -> None:
 
 
 @dataclass
-class Row:
+class Measured:
+    """A page under one view, and whether it could be measured."""
+
     name: str
     label: str
     view: str
     year: int | None = None
     as_of: str | None = None
+    status: str = "ok"
+    note: str = ""
+
+    def failed(self, error: Exception) -> None:
+        self.status = "error"
+        self.note = repr(error)[:300]
+
+
+@dataclass
+class Row(Measured):
+    """A page under one view on both databases."""
+
     urls: list = field(default_factory=list)
     times_ms: list = field(default_factory=lambda: [[], []])
     median_ms: list = field(default_factory=lambda: [None, None])
@@ -167,8 +181,6 @@ class Row:
     round_ratio: float | None = None  # the median of the rounds' ratios second / first
     queries: list = field(default_factory=lambda: [None, None])
     queries_equal: bool | None = None
-    status: str = "ok"
-    note: str = ""
 
 
 def pages_and_views(sides, only):
@@ -235,8 +247,7 @@ def interleave(sides, *, only=DEFAULT_ONLY, rounds: int = 15, warmup: int = 2, e
                     use_database(sides[index].database)  # untimed: the reconnection
                     row.times_ms[index] += time_runs(calls[index], warmup=0, repeat=1)
         except Exception as error:  # noqa: BLE001 - one broken page must not stop the others
-            row.status = "error"
-            row.note = repr(error)[:300]
+            row.failed(error)
             rows.append(row)
             continue
         row.median_ms = [round(statistics.median(t), 1) for t in row.times_ms]
@@ -252,14 +263,9 @@ def interleave(sides, *, only=DEFAULT_ONLY, rounds: int = 15, warmup: int = 2, e
 
 
 @dataclass
-class ViewRow:
+class ViewRow(Measured):
     """A page under one view against its default view and its floor, measured in turns."""
 
-    name: str
-    label: str
-    view: str
-    year: int | None = None
-    as_of: str | None = None
     # The times of the default view, of this view, and of this view's floor.
     times_ms: list = field(default_factory=lambda: [[], [], []])
     median_ms: list = field(default_factory=lambda: [None, None, None])
@@ -267,8 +273,6 @@ class ViewRow:
     round_default_ratio: float | None = None  # the median of the rounds' view / default
     floor_ratio: float | None = None  # view / its floor (medians)
     round_floor_ratio: float | None = None  # the median of the rounds' view / floor
-    status: str = "ok"
-    note: str = ""
 
 
 def _median_ratio(numerators, denominators) -> float:
@@ -308,8 +312,7 @@ def views_against_default_and_floor(side, *, only, rounds: int, warmup: int, ech
                 for index in (turn % 3, (turn + 1) % 3, (turn + 2) % 3):
                     row.times_ms[index] += time_runs(calls[index], warmup=0, repeat=1)
         except Exception as error:  # noqa: BLE001 - one broken page must not stop the others
-            row.status = "error"
-            row.note = repr(error)[:300]
+            row.failed(error)
             rows.append(row)
             continue
         row.median_ms = [round(statistics.median(t), 1) for t in row.times_ms]
@@ -343,56 +346,6 @@ def format_view_rows(rows) -> str:
     return "\n".join(lines)
 
 
-def run_views(
-    database: str,
-    *,
-    only=DEFAULT_ONLY,
-    rounds: int = 15,
-    warmup: int = 2,
-    province_code: str | None = None,
-    out_dir: Path | None = None,
-    echo=print,
-) -> dict:
-    """Each as-of view against its default view and its floor, on one database."""
-    load_before = os.getloadavg()
-    users = sorted({page.user for page in AS_OF_PAGES if page.name in only})
-    side = open_side(database, users, province_code=province_code)
-    try:
-        ctx = side.ctx
-        echo(
-            f"{database}: scale {ctx.scale}, year {ctx.year}, as of {ctx.as_of:%d/%m/%Y}, "
-            f"province {ctx.province.code}, commune {ctx.commune.code}"
-        )
-        rows = views_against_default_and_floor(
-            side, only=only, rounds=rounds, warmup=warmup, echo=echo
-        )
-    finally:
-        close_side(side)
-    report = {
-        "kind": "views interleaved",
-        "database": database,
-        "scale": side.ctx.scale,
-        "date": side.ctx.as_of.isoformat(),
-        "commit": git_commit(),
-        "machine": machine(),
-        "load_average": [round(load_before[0], 2), round(os.getloadavg()[0], 2)],
-        "year": side.ctx.year,
-        "province": f"{side.ctx.province.code} {side.ctx.province.name}",
-        "commune": f"{side.ctx.commune.code} {side.ctx.commune.name}",
-        "warmup": warmup,
-        "rounds": rounds,
-        "rows": [dataclasses.asdict(row) for row in rows],
-    }
-    echo(f"load average: {report['load_average'][0]} → {report['load_average'][1]}")
-    echo(format_view_rows(rows))
-    if out_dir is not None:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        path = out_dir / f"interleave-views-{database}.json"
-        path.write_text(json.dumps(report, indent=2, ensure_ascii=False, default=str))
-        echo(f"Wrote {path}")
-    return report
-
-
 def format_rows(rows, databases) -> str:
     a, b = databases
     lines = [
@@ -421,8 +374,8 @@ def git_commit() -> str | None:
 
 
 def make_report(sides, rows, *, rounds, warmup, load_before) -> dict:
-    return {
-        "kind": "interleaved",
+    report = {
+        "kind": "interleaved" if len(sides) == 2 else "views interleaved",
         "databases": [side.database for side in sides],
         "scale": [side.ctx.scale for side in sides],
         "date": sides[0].ctx.as_of.isoformat(),
@@ -435,14 +388,16 @@ def make_report(sides, rows, *, rounds, warmup, load_before) -> dict:
         "commune": [f"{s.ctx.commune.code} {s.ctx.commune.name}" for s in sides],
         "warmup": warmup,
         "rounds": rounds,
-        "sql_equal": all(row.queries_equal for row in rows if row.status == "ok"),
         "rows": [dataclasses.asdict(row) for row in rows],
     }
+    if len(sides) == 2:
+        report["sql_equal"] = all(row.queries_equal for row in rows if row.status == "ok")
+    return report
 
 
 def run(
     first: str,
-    second: str,
+    second: str | None = None,
     *,
     only=DEFAULT_ONLY,
     rounds: int = 15,
@@ -451,9 +406,13 @@ def run(
     out_dir: Path | None = None,
     echo=print,
 ) -> dict:
+    """With `second`: each page and view on both databases in turns. Without: each page under
+    each as-of view in turns with its default view and its floor, on `first`."""
     load_before = os.getloadavg()
-    users = sorted({page.user for page in [*PAGES, *AS_OF_PAGES] if page.name in only})
-    sides = [open_side(name, users, province_code=province_code) for name in (first, second)]
+    names = [first] if second is None else [first, second]
+    measured = AS_OF_PAGES if second is None else [*PAGES, *AS_OF_PAGES]
+    users = sorted({page.user for page in measured if page.name in only})
+    sides = [open_side(name, users, province_code=province_code) for name in names]
     try:
         for side in sides:
             ctx = side.ctx
@@ -461,18 +420,28 @@ def run(
                 f"{side.database}: scale {ctx.scale}, year {ctx.year}, as of "
                 f"{ctx.as_of:%d/%m/%Y}, province {ctx.province.code}, commune {ctx.commune.code}"
             )
-        rows = interleave(sides, only=only, rounds=rounds, warmup=warmup, echo=echo)
+        if second is None:
+            rows = views_against_default_and_floor(
+                sides[0], only=only, rounds=rounds, warmup=warmup, echo=echo
+            )
+        else:
+            rows = interleave(sides, only=only, rounds=rounds, warmup=warmup, echo=echo)
     finally:
         for side in sides:
             close_side(side)
         use_database(first)
     report = make_report(sides, rows, rounds=rounds, warmup=warmup, load_before=load_before)
     echo(f"load average: {report['load_average'][0]} → {report['load_average'][1]}")
-    echo(format_rows(rows, report["databases"]))
-    echo("SQL statements equal on both." if report["sql_equal"] else "SQL statements DIFFER.")
+    if second is None:
+        echo(format_view_rows(rows))
+        filename = f"interleave-views-{first}.json"
+    else:
+        echo(format_rows(rows, report["databases"]))
+        echo("SQL statements equal on both." if report["sql_equal"] else "SQL statements DIFFER.")
+        filename = f"interleave-{first}-{second}.json"
     if out_dir is not None:
         out_dir.mkdir(parents=True, exist_ok=True)
-        path = out_dir / f"interleave-{first}-{second}.json"
+        path = out_dir / filename
         path.write_text(json.dumps(report, indent=2, ensure_ascii=False, default=str))
         echo(f"Wrote {path}")
     return report
@@ -502,16 +471,6 @@ def main(argv=None):
     setup_django()
     from django.db import connection
 
-    if args.second is None:
-        run_views(
-            connection.settings_dict["NAME"],
-            only=args.only.split(","),
-            rounds=args.rounds,
-            warmup=args.warmup,
-            province_code=args.province,
-            out_dir=args.out,
-        )
-        return
     run(
         connection.settings_dict["NAME"],
         args.second,
