@@ -28,7 +28,11 @@ Without --second, the targets that compare a page with another measure on the sa
 interleaved alike: each page under each as-of view against its default view (the same page,
 the same data) and against its floor (bench/floors.py, the same figures in hand-written SQL):
 every round one timed request of the default view, one of the view and one run of the view's
-floor, the order rotating from round to round. Writes DIR/interleave-views-<database>.json.
+floor, the order rotating from round to round. With `--only import_inspections` (alone or
+beside pages), the import of bench/run.py (100,000 × scale inspections, rolled back) against its
+floor (COPY and one INSERT … SELECT, rolled back) alike: every round one import and one floor,
+the first alternating, each followed by a VACUUM of the tables they wrote (untimed), so every
+run starts from the data set as generated. Writes DIR/interleave-views-<database>.json.
 """
 
 from __future__ import annotations
@@ -43,6 +47,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -57,6 +62,7 @@ from bench.pages import AS_OF_PAGES, PAGES, as_of_views, fetch, page_url  # noqa
 from bench.report import machine  # noqa: E402
 
 DEFAULT_ONLY = [page.name for page in AS_OF_PAGES]
+IMPORT = "import_inspections"
 
 
 def use_database(name: str) -> None:
@@ -326,6 +332,75 @@ def views_against_default_and_floor(side, *, only, rounds: int, warmup: int, ech
     return rows
 
 
+@dataclass
+class FloorRow(Measured):
+    """A measure without as-of views (the import) against its floor, measured in turns."""
+
+    # The times of the measure and of its floor.
+    times_ms: list = field(default_factory=lambda: [[], []])
+    median_ms: list = field(default_factory=lambda: [None, None])
+    floor_ratio: float | None = None  # the measure / its floor (medians)
+    round_floor_ratio: float | None = None  # the median of the rounds' measure / floor
+
+
+def import_against_floor(side, *, rounds: int, warmup: int, echo=print) -> FloorRow:
+    """The import of ctx.import_rows inspections (rolled back) and its floor, in turns; the
+    tables they wrote are vacuumed after each, untimed."""
+    from bench.context import vacuum
+    from bench.imports import run_import, write_import_file
+    from bench.pages import floor_call, floor_connection
+
+    page = next(page for page in PAGES if page.name == IMPORT)
+    row = FloorRow(page.name, f"Import {side.ctx.import_rows:,} inspections", "default")
+    echo(f"  {row.label} …")
+    workdir = Path(tempfile.mkdtemp(prefix="pt-bench-import-"))
+    try:
+        ctx = dataclasses.replace(side.ctx, workdir=workdir)
+        ctx.import_file = write_import_file(ctx, ctx.import_rows)
+        user = ctx.users[page.user]
+
+        def floor():
+            # Taken afresh each time: the vacuum may have closed Django's connection.
+            return floor_call(page.name, ctx, floor_connection())()
+
+        calls = [functools.partial(run_import, ctx.import_file, user), floor]
+        for call in calls:
+            time_runs(call, warmup=warmup, repeat=0, between=vacuum)
+        for turn in range(rounds):
+            # The first of the pair alternates: neither is always measured after the other.
+            for index in (0, 1) if turn % 2 == 0 else (1, 0):
+                row.times_ms[index] += time_runs(calls[index], warmup=0, repeat=1, between=vacuum)
+    except Exception as error:  # noqa: BLE001 - reported in its row, like a page's
+        row.failed(error)
+        return row
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    row.median_ms = [round(statistics.median(t), 1) for t in row.times_ms]
+    measure_ms, floor_ms = row.times_ms
+    row.floor_ratio = round(statistics.median(measure_ms) / statistics.median(floor_ms), 2)
+    row.round_floor_ratio = _median_ratio(measure_ms, floor_ms)
+    row.times_ms = [[round(t, 2) for t in times] for times in row.times_ms]
+    return row
+
+
+def format_floor_rows(rows) -> str:
+    lines = [
+        "| measure | median ms | median ms floor | measure / floor (medians) "
+        "| median of rounds' measure / floor |",
+        "| --- | ---: | ---: | ---: | ---: |",
+    ]
+    for row in rows:
+        if row.status != "ok":
+            lines.append(f"| {row.label} | {row.status}: {row.note} |")
+            continue
+        measure_ms, floor_ms = row.median_ms
+        lines.append(
+            f"| {row.label} | {measure_ms} | {floor_ms} | {row.floor_ratio} "
+            f"| {row.round_floor_ratio} |"
+        )
+    return "\n".join(lines)
+
+
 def format_view_rows(rows) -> str:
     lines = [
         "| page | view | median ms default | median ms view | median ms floor "
@@ -373,7 +448,7 @@ def git_commit() -> str | None:
         return None
 
 
-def make_report(sides, rows, *, rounds, warmup, load_before) -> dict:
+def make_report(sides, rows, *, rounds, warmup, load_before, floor_rows=()) -> dict:
     report = {
         "kind": "interleaved" if len(sides) == 2 else "views interleaved",
         "databases": [side.database for side in sides],
@@ -390,6 +465,8 @@ def make_report(sides, rows, *, rounds, warmup, load_before) -> dict:
         "rounds": rounds,
         "rows": [dataclasses.asdict(row) for row in rows],
     }
+    if floor_rows:
+        report["floor_rows"] = [dataclasses.asdict(row) for row in floor_rows]
     if len(sides) == 2:
         report["sql_equal"] = all(row.queries_equal for row in rows if row.status == "ok")
     return report
@@ -403,16 +480,22 @@ def run(
     rounds: int = 15,
     warmup: int = 2,
     province_code: str | None = None,
+    import_rows: int | None = None,
     out_dir: Path | None = None,
     echo=print,
 ) -> dict:
     """With `second`: each page and view on both databases in turns. Without: each page under
-    each as-of view in turns with its default view and its floor, on `first`."""
+    each as-of view in turns with its default view and its floor, on `first`, and the import
+    (when `only` names it) in turns with its floor."""
     load_before = os.getloadavg()
     names = [first] if second is None else [first, second]
     measured = AS_OF_PAGES if second is None else [*PAGES, *AS_OF_PAGES]
     users = sorted({page.user for page in measured if page.name in only})
-    sides = [open_side(name, users, province_code=province_code) for name in names]
+    sides = [
+        open_side(name, users, province_code=province_code, import_rows=import_rows)
+        for name in names
+    ]
+    floor_rows = []
     try:
         for side in sides:
             ctx = side.ctx
@@ -424,16 +507,25 @@ def run(
             rows = views_against_default_and_floor(
                 sides[0], only=only, rounds=rounds, warmup=warmup, echo=echo
             )
+            if IMPORT in only:
+                floor_rows.append(
+                    import_against_floor(sides[0], rounds=rounds, warmup=warmup, echo=echo)
+                )
         else:
             rows = interleave(sides, only=only, rounds=rounds, warmup=warmup, echo=echo)
     finally:
         for side in sides:
             close_side(side)
         use_database(first)
-    report = make_report(sides, rows, rounds=rounds, warmup=warmup, load_before=load_before)
+    report = make_report(
+        sides, rows, rounds=rounds, warmup=warmup, load_before=load_before, floor_rows=floor_rows
+    )
     echo(f"load average: {report['load_average'][0]} → {report['load_average'][1]}")
     if second is None:
-        echo(format_view_rows(rows))
+        if rows:
+            echo(format_view_rows(rows))
+        if floor_rows:
+            echo(format_floor_rows(floor_rows))
         filename = f"interleave-views-{first}.json"
     else:
         echo(format_rows(rows, report["databases"]))
@@ -463,7 +555,7 @@ def main(argv=None):
     parser.add_argument(
         "--only",
         default=",".join(DEFAULT_ONLY),
-        help="comma-separated page names (default: %(default)s)",
+        help=f"comma-separated page names (default: %(default)s); without --second, {IMPORT} too",
     )
     parser.add_argument("--province", help="province code (default: the largest)")
     parser.add_argument("--out", type=Path, help="write the JSON in this folder")

@@ -503,6 +503,64 @@ def test_each_view_is_measured_in_turns_with_its_default_view_and_its_floor(tmp_
 
 @on_postgres
 @transactional
+def test_the_import_is_measured_in_turns_with_its_floor_and_leaves_the_data_as_it_was(
+    tmp_path, monkeypatch
+):
+    import statistics
+
+    import bench.imports
+    import bench.pages
+    from bench.interleave import run as interleave
+
+    generate()
+    make_context(import_rows=1, workdir=tmp_path)  # the bench users the comparison logs in as
+    before = snapshot()
+    # What each run wrote before it was rolled back: the import's rows, the floor's rows.
+    written = {"import": [], "floor": []}
+    run_import, floor_call = bench.imports.run_import, bench.pages.floor_call
+
+    def counted_import(path, user):
+        written["import"].append(run_import(path, user))
+        return written["import"][-1]
+
+    def counted_floor(name, ctx, conn, **kwargs):
+        call = floor_call(name, ctx, conn, **kwargs)
+        return lambda: written["floor"].append(call()) or written["floor"][-1]
+
+    monkeypatch.setattr(bench.imports, "run_import", counted_import)
+    monkeypatch.setattr(bench.pages, "floor_call", counted_floor)
+    name = connection.settings_dict["NAME"]
+    report = interleave(
+        name,
+        only=["import_inspections"],
+        rounds=3,
+        warmup=1,
+        import_rows=30,
+        out_dir=tmp_path,
+        echo=lambda *args: None,
+    )
+    assert report["rows"] == []
+    (row,) = report["floor_rows"]
+    assert row["status"] == "ok", row["note"]
+    assert row["label"] == "Import 30 inspections"
+    # One warm-up and three timed runs of each, every one writing the file's 30 rows.
+    assert written == {"import": [30] * 4, "floor": [30] * 4}
+    assert [len(times) for times in row["times_ms"]] == [3, 3]
+    import_ms, floor_ms = row["times_ms"]
+    assert row["median_ms"] == pytest.approx(
+        [statistics.median(import_ms), statistics.median(floor_ms)], abs=0.06
+    )
+    assert row["floor_ratio"] == pytest.approx(
+        statistics.median(import_ms) / statistics.median(floor_ms), rel=0.02
+    )
+    # Both were rolled back: the data are as generated.
+    assert snapshot() == before
+    saved = json.loads((tmp_path / f"interleave-views-{name}.json").read_text())
+    assert saved["floor_rows"][0]["floor_ratio"] == row["floor_ratio"]
+
+
+@on_postgres
+@transactional
 def test_vacuum_cleans_every_table_an_inspection_writes():
     """A rolled-back import leaves dead row versions in the inspections, their history and both
     summaries of inspections; the benchmark vacuums all four before the next measurement."""
