@@ -177,6 +177,13 @@ def main(argv=None):
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     parser.add_argument("--out", default=str(ROOT / "bench" / "out"))
     args = parser.parse_args(argv)
+    if not os.access(CHROMIUM, os.X_OK):
+        # Checked before the server starts: Playwright would only say so once it is up.
+        parser.exit(
+            2,
+            f"No Chromium at {CHROMIUM}: install Debian's chromium (apt-get install chromium), "
+            "or name another with CHROMIUM=/path/to/chromium.\n",
+        )
     # Playwright's sync API runs an event loop in this thread; the ORM's work is done before.
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     setup_django()

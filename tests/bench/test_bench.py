@@ -582,3 +582,16 @@ def test_vacuum_cleans_every_table_an_inspection_writes():
         InspectedYears._meta.db_table,
         FirstInspection._meta.db_table,
     }
+
+
+def test_the_browser_benchmark_names_the_missing_chromium_before_starting_a_server(
+    monkeypatch, capsys, tmp_path
+):
+    import bench.browser
+
+    missing = tmp_path / "chromium"
+    monkeypatch.setattr(bench.browser, "CHROMIUM", str(missing))
+    with pytest.raises(SystemExit) as exit_:
+        bench.browser.main(["--repeat", "1"])
+    assert exit_.value.code == 2
+    assert f"No Chromium at {missing}" in capsys.readouterr().err
