@@ -226,6 +226,40 @@ def statements(client, url, *, stream) -> int:
     return min(counts)
 
 
+def in_turns(calls, *, rounds: int, before=None, between=None) -> list[list[float]]:
+    """The times (ms) of `rounds` runs of each of `calls`, taken in turns: every round runs each
+    call once, starting one further along than the round before, so that none is always
+    measured right after the same other. `before(index)` runs untimed before a call (e.g. a
+    reconnection), `between` untimed after it (e.g. a VACUUM)."""
+    times = [[] for _ in calls]
+    for turn in range(rounds):
+        for step in range(len(calls)):
+            index = (turn + step) % len(calls)
+            if before is not None:
+                before(index)
+            times[index] += time_runs(calls[index], warmup=0, repeat=1, between=between)
+    return times
+
+
+def _ratio_of_medians(numerators, denominators) -> float:
+    return round(statistics.median(numerators) / statistics.median(denominators), 2)
+
+
+def _median_ratio(numerators, denominators) -> float:
+    """The median of the rounds' ratios: each round's two measures were taken seconds apart."""
+    return round(statistics.median(a / b for a, b in zip(numerators, denominators, strict=True)), 2)
+
+
+def _table(header: list[str], aligns: list[str], rows, lead, cells) -> str:
+    """A Markdown table of measured rows: each row's `lead` cells, then its `cells`, or, for a
+    row that could not be measured, why not."""
+    lines = ["| " + " | ".join(header) + " |", "| " + " | ".join(aligns) + " |"]
+    for row in rows:
+        measured = cells(row) if row.status == "ok" else [f"{row.status}: {row.note}"]
+        lines.append("| " + " | ".join(str(cell) for cell in [*lead(row), *measured]) + " |")
+    return "\n".join(lines)
+
+
 def interleave(sides, *, only=DEFAULT_ONLY, rounds: int = 15, warmup: int = 2, echo=print):
     """The rows of the comparison of sides[1] against sides[0]."""
     rows = []
@@ -246,12 +280,10 @@ def interleave(sides, *, only=DEFAULT_ONLY, rounds: int = 15, warmup: int = 2, e
                 time_runs(call, warmup=warmup, repeat=0)
                 row.queries[index] = statements(client, url, stream=page.stream)
                 calls.append(call)
-            for turn in range(rounds):
-                # The first of the pair alternates: neither database is always second.
-                order = (0, 1) if turn % 2 == 0 else (1, 0)
-                for index in order:
-                    use_database(sides[index].database)  # untimed: the reconnection
-                    row.times_ms[index] += time_runs(calls[index], warmup=0, repeat=1)
+            # The first of the pair alternates: neither database is always second.
+            row.times_ms = in_turns(
+                calls, rounds=rounds, before=lambda index: use_database(sides[index].database)
+            )
         except Exception as error:  # noqa: BLE001 - one broken page must not stop the others
             row.failed(error)
             rows.append(row)
@@ -259,10 +291,8 @@ def interleave(sides, *, only=DEFAULT_ONLY, rounds: int = 15, warmup: int = 2, e
         row.median_ms = [round(statistics.median(t), 1) for t in row.times_ms]
         row.times_ms = [[round(t, 2) for t in times] for times in row.times_ms]
         first, second = row.times_ms
-        row.ratio = round(statistics.median(second) / statistics.median(first), 2)
-        row.round_ratio = round(
-            statistics.median(b / a for a, b in zip(first, second, strict=True)), 2
-        )
+        row.ratio = _ratio_of_medians(second, first)
+        row.round_ratio = _median_ratio(second, first)
         row.queries_equal = row.queries[0] == row.queries[1]
         rows.append(row)
     return rows
@@ -279,10 +309,6 @@ class ViewRow(Measured):
     round_default_ratio: float | None = None  # the median of the rounds' view / default
     floor_ratio: float | None = None  # view / its floor (medians)
     round_floor_ratio: float | None = None  # the median of the rounds' view / floor
-
-
-def _median_ratio(numerators, denominators) -> float:
-    return round(statistics.median(a / b for a, b in zip(numerators, denominators, strict=True)), 2)
 
 
 def views_against_default_and_floor(side, *, only, rounds: int, warmup: int, echo=print):
@@ -314,18 +340,16 @@ def views_against_default_and_floor(side, *, only, rounds: int, warmup: int, ech
             calls.append(floor)
             for call in calls:
                 time_runs(call, warmup=warmup, repeat=0)
-            for turn in range(rounds):
-                for index in (turn % 3, (turn + 1) % 3, (turn + 2) % 3):
-                    row.times_ms[index] += time_runs(calls[index], warmup=0, repeat=1)
+            row.times_ms = in_turns(calls, rounds=rounds)
         except Exception as error:  # noqa: BLE001 - one broken page must not stop the others
             row.failed(error)
             rows.append(row)
             continue
         row.median_ms = [round(statistics.median(t), 1) for t in row.times_ms]
         default_ms, view_ms, floor_ms = row.times_ms
-        row.default_ratio = round(statistics.median(view_ms) / statistics.median(default_ms), 2)
+        row.default_ratio = _ratio_of_medians(view_ms, default_ms)
         row.round_default_ratio = _median_ratio(view_ms, default_ms)
-        row.floor_ratio = round(statistics.median(view_ms) / statistics.median(floor_ms), 2)
+        row.floor_ratio = _ratio_of_medians(view_ms, floor_ms)
         row.round_floor_ratio = _median_ratio(view_ms, floor_ms)
         row.times_ms = [[round(t, 2) for t in times] for times in row.times_ms]
         rows.append(row)
@@ -366,10 +390,8 @@ def import_against_floor(side, *, rounds: int, warmup: int, echo=print) -> Floor
         calls = [functools.partial(run_import, ctx.import_file, user), floor]
         for call in calls:
             time_runs(call, warmup=warmup, repeat=0, between=vacuum)
-        for turn in range(rounds):
-            # The first of the pair alternates: neither is always measured after the other.
-            for index in (0, 1) if turn % 2 == 0 else (1, 0):
-                row.times_ms[index] += time_runs(calls[index], warmup=0, repeat=1, between=vacuum)
+        # The first of the pair alternates: neither is always measured after the other.
+        row.times_ms = in_turns(calls, rounds=rounds, between=vacuum)
     except Exception as error:  # noqa: BLE001 - reported in its row, like a page's
         row.failed(error)
         return row
@@ -377,66 +399,72 @@ def import_against_floor(side, *, rounds: int, warmup: int, echo=print) -> Floor
         shutil.rmtree(workdir, ignore_errors=True)
     row.median_ms = [round(statistics.median(t), 1) for t in row.times_ms]
     measure_ms, floor_ms = row.times_ms
-    row.floor_ratio = round(statistics.median(measure_ms) / statistics.median(floor_ms), 2)
+    row.floor_ratio = _ratio_of_medians(measure_ms, floor_ms)
     row.round_floor_ratio = _median_ratio(measure_ms, floor_ms)
     row.times_ms = [[round(t, 2) for t in times] for times in row.times_ms]
     return row
 
 
 def format_floor_rows(rows) -> str:
-    lines = [
-        "| measure | median ms | median ms floor | measure / floor (medians) "
-        "| median of rounds' measure / floor |",
-        "| --- | ---: | ---: | ---: | ---: |",
-    ]
-    for row in rows:
-        if row.status != "ok":
-            lines.append(f"| {row.label} | {row.status}: {row.note} |")
-            continue
-        measure_ms, floor_ms = row.median_ms
-        lines.append(
-            f"| {row.label} | {measure_ms} | {floor_ms} | {row.floor_ratio} "
-            f"| {row.round_floor_ratio} |"
-        )
-    return "\n".join(lines)
+    return _table(
+        [
+            "measure",
+            "median ms",
+            "median ms floor",
+            "measure / floor (medians)",
+            "median of rounds' measure / floor",
+        ],
+        ["---", "---:", "---:", "---:", "---:"],
+        rows,
+        lambda row: [row.label],
+        lambda row: [*row.median_ms, row.floor_ratio, row.round_floor_ratio],
+    )
 
 
 def format_view_rows(rows) -> str:
-    lines = [
-        "| page | view | median ms default | median ms view | median ms floor "
-        "| view / default (medians) | median of rounds' view / default "
-        "| view / floor (medians) | median of rounds' view / floor |",
-        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
-    ]
-    for row in rows:
-        if row.status != "ok":
-            lines.append(f"| {row.label} | {row.view} | {row.status}: {row.note} |")
-            continue
-        default_ms, view_ms, floor_ms = row.median_ms
-        lines.append(
-            f"| {row.label} | {row.view} | {default_ms} | {view_ms} | {floor_ms} "
-            f"| {row.default_ratio} | {row.round_default_ratio} | {row.floor_ratio} "
-            f"| {row.round_floor_ratio} |"
-        )
-    return "\n".join(lines)
+    return _table(
+        [
+            "page",
+            "view",
+            "median ms default",
+            "median ms view",
+            "median ms floor",
+            "view / default (medians)",
+            "median of rounds' view / default",
+            "view / floor (medians)",
+            "median of rounds' view / floor",
+        ],
+        ["---", "---", *["---:"] * 7],
+        rows,
+        lambda row: [row.label, row.view],
+        lambda row: [
+            *row.median_ms,
+            row.default_ratio,
+            row.round_default_ratio,
+            row.floor_ratio,
+            row.round_floor_ratio,
+        ],
+    )
 
 
 def format_rows(rows, databases) -> str:
     a, b = databases
-    lines = [
-        f"| page | view | median ms {a} | median ms {b} | {b} / {a} (medians) "
-        f"| median of rounds' {b} / {a} | SQL {a} | SQL {b} |",
-        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
-    ]
-    for row in rows:
-        if row.status != "ok":
-            lines.append(f"| {row.label} | {row.view} | {row.status}: {row.note} |")
-            continue
-        lines.append(
-            f"| {row.label} | {row.view} | {row.median_ms[0]} | {row.median_ms[1]} "
-            f"| {row.ratio} | {row.round_ratio} | {row.queries[0]} | {row.queries[1]} |"
-        )
-    return "\n".join(lines)
+    return _table(
+        [
+            "page",
+            "view",
+            f"median ms {a}",
+            f"median ms {b}",
+            f"{b} / {a} (medians)",
+            f"median of rounds' {b} / {a}",
+            f"SQL {a}",
+            f"SQL {b}",
+        ],
+        ["---", "---", *["---:"] * 6],
+        rows,
+        lambda row: [row.label, row.view],
+        lambda row: [*row.median_ms, row.ratio, row.round_ratio, *row.queries],
+    )
 
 
 def git_commit() -> str | None:

@@ -525,7 +525,12 @@ def test_the_import_is_measured_in_turns_with_its_floor_and_leaves_the_data_as_i
 
     def counted_floor(name, ctx, conn, **kwargs):
         call = floor_call(name, ctx, conn, **kwargs)
-        return lambda: written["floor"].append(call()) or written["floor"][-1]
+
+        def counted():
+            written["floor"].append(call())
+            return written["floor"][-1]
+
+        return counted
 
     monkeypatch.setattr(bench.imports, "run_import", counted_import)
     monkeypatch.setattr(bench.pages, "floor_call", counted_floor)
